@@ -1,0 +1,42 @@
+import { Hono } from 'hono';
+import { join } from 'node:path';
+import { serveFile } from './static';
+
+/** Where the server finds what it serves. */
+export interface AppOptions {
+  /** The repository (or package) root, holding `dist/` and `demo/`. */
+  root: string;
+  /** Logs one line per request: method, path, status, duration. Never IPs, user agents or referrers. */
+  log?: (line: string) => void;
+}
+
+/**
+ * The Vitrine server: the demo storefront and the SDK files for now; the collector grows here.
+ * Testable without a port through `app.request()`.
+ * @param options where the files are, and where log lines go
+ * @returns the hono app
+ * @example
+ * const app = createApp({ root: process.cwd() })
+ * const res = await app.request('/vitrine/vitrine.js')
+ */
+export function createApp(options: AppOptions): Hono {
+  const app = new Hono();
+  const dist = join(options.root, 'dist');
+  const demo = join(options.root, 'demo');
+
+  if (options.log) {
+    const log = options.log;
+    app.use(async (c, next) => {
+      const started = performance.now();
+      await next();
+      log(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
+    });
+  }
+
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  // The SDK files, as a merchant would host them. Short cache: the names carry no hash.
+  app.get('/vitrine/:file', (c) => serveFile(c, dist, c.req.param('file'), 'public, max-age=300'));
+  app.get('/', (c) => serveFile(c, demo, 'index.html', 'no-cache'));
+  app.get('/demo/*', (c) => serveFile(c, demo, c.req.path.slice('/demo/'.length), 'no-cache'));
+  return app;
+}

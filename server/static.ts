@@ -1,0 +1,44 @@
+import { readFile, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { extname, join, normalize, sep } from 'node:path';
+import type { Context } from 'hono';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.ico': 'image/x-icon',
+};
+
+/**
+ * Serves one file from below `root`, with an ETag. Paths that climb out of `root` are 404s.
+ * @param c the request context
+ * @param root the folder served
+ * @param relative the path below it, from the URL
+ * @param cacheControl the Cache-Control header to send
+ * @returns the response
+ */
+export async function serveFile(c: Context, root: string, relative: string, cacheControl: string): Promise<Response> {
+  const path = normalize(join(root, decodeURIComponent(relative)));
+  if (!path.startsWith(root + sep) || !TYPES[extname(path)]) return c.notFound();
+  let body: Buffer;
+  try {
+    if (!(await stat(path)).isFile()) return c.notFound();
+    body = await readFile(path);
+  } catch {
+    return c.notFound();
+  }
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
+  const headers = {
+    'Content-Type': TYPES[extname(path)]!,
+    ETag: etag,
+    'Cache-Control': cacheControl,
+    'X-Content-Type-Options': 'nosniff',
+  };
+  if (c.req.header('If-None-Match') === etag) return c.body(null, 304, headers);
+  return c.body(new Uint8Array(body), 200, headers);
+}

@@ -1,0 +1,76 @@
+import { VitrineError } from '../protocol/errors';
+import { isPlainObject } from '../protocol/validate';
+import { PURPOSE_NAMES, undecided, type ConsentState, type PurposeName } from '../protocol/consent';
+import { createEmitter, type ErrorSink } from '../emitter';
+
+/** What the shopper (or the banner) may change in one call. */
+export type ConsentChoice = Partial<Record<PurposeName, boolean>>;
+
+/** `v.consent`: read, change and watch the shopper's decision. */
+export interface ConsentApi {
+  /** @returns the effective state (a copy) */
+  get(): ConsentState;
+  /**
+   * Records a decision. Purposes not named keep their value. Resolves once whatever a
+   * withdrawn purpose covered is erased.
+   * @example await v.consent.set({ functional: true, personalization: false, measurement: false })
+   */
+  set(choice: ConsentChoice): Promise<ConsentState>;
+  /** @returns a function that unsubscribes */
+  on(event: 'change', fn: (state: ConsentState) => void): () => void;
+}
+
+/** The consent core, plus what the SDK needs to feed it decisions from elsewhere. */
+export interface ConsentCore extends ConsentApi {
+  /** Takes a state decided elsewhere (another tab, storage) without applying it again. */
+  adopt(state: ConsentState): void;
+}
+
+function validateChoice(choice: unknown): ConsentChoice {
+  if (!isPlainObject(choice)) throw new VitrineError('invalid-consent', 'consent.set: expected an object such as { personalization: true }');
+  const out: ConsentChoice = {};
+  for (const [key, value] of Object.entries(choice)) {
+    if (!(PURPOSE_NAMES as readonly string[]).includes(key)) {
+      throw new VitrineError('invalid-consent', `consent.set.${key}: unknown purpose; expected ${PURPOSE_NAMES.join(', ')}`);
+    }
+    if (typeof value !== 'boolean') throw new VitrineError('invalid-consent', `consent.set.${key}: expected true or false`);
+    out[key as PurposeName] = value;
+  }
+  return out;
+}
+
+function copy(state: ConsentState): ConsentState {
+  return { ...state, purposes: { ...state.purposes } };
+}
+
+/**
+ * The main thread's consent state. A change is applied (erasure included) before it is
+ * announced.
+ * @param apply carries a decision out in the engine
+ * @param sink where listener errors go
+ */
+export function createConsentCore(apply: (state: ConsentState) => Promise<void>, sink: ErrorSink): ConsentCore {
+  let state = undecided();
+  const events = createEmitter<{ change: ConsentState }>(sink);
+  return {
+    get: () => copy(state),
+    async set(choice) {
+      const picked = validateChoice(choice);
+      const next: ConsentState = {
+        decided: true,
+        purposes: { ...state.purposes, ...picked, necessary: true },
+        source: 'manual',
+        updatedAt: Date.now(),
+      };
+      await apply(next);
+      state = next;
+      events.emit('change', copy(state));
+      return copy(state);
+    },
+    on: (event, fn) => events.on(event, fn),
+    adopt(next) {
+      state = copy(next);
+      events.emit('change', copy(state));
+    },
+  };
+}

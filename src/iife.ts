@@ -1,0 +1,102 @@
+/**
+ * The script-tag entry (dist/vitrine.js). Drains the `window.vitrine(...)` queue the loader
+ * snippet defined, in order, and replaces the stub with a dispatcher that also carries the
+ * instance API (`vitrine.cart.get()`, …). Nothing thrown or rejected here reaches the host
+ * page: errors are caught and reported on the console with their code.
+ */
+import { createVitrine, type Vitrine } from './vitrine';
+import { VitrineError } from './protocol/errors';
+
+type Command = [name: string, ...args: unknown[]];
+type Stub = ((...args: unknown[]) => unknown) & { q?: ArrayLike<unknown>[]; loaded?: boolean };
+
+const w = window as unknown as { vitrine?: Stub };
+// Read while this script runs: document.currentScript is null afterwards.
+const scriptSrc = (document.currentScript as HTMLScriptElement | null)?.src;
+
+function report(error: unknown): void {
+  const text = error instanceof VitrineError ? `${error.code}: ${error.message}` : error;
+  console.error('[vitrine]', text);
+}
+
+/** Calls `fn`; a throw or a rejection is reported, never passed on. */
+function attempt(fn: () => unknown): unknown {
+  try {
+    const result = fn();
+    if (result instanceof Promise) return result.catch((error) => report(error));
+    return result;
+  } catch (error) {
+    report(error);
+    return undefined;
+  }
+}
+
+/** Wraps every method of an object (one level of namespaces deep) with {@link attempt}. */
+function safe<T extends object>(target: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(target)) {
+    if (typeof value === 'function') out[key] = (...args: unknown[]) => attempt(() => value.apply(target, args));
+    else if (value && typeof value === 'object') out[key] = safe(value);
+  }
+  return out as T;
+}
+
+function run(instance: Vitrine, [name, ...args]: Command): unknown {
+  if (name === 'ready') {
+    const [fn] = args;
+    if (typeof fn !== 'function') throw new VitrineError('invalid-options', "vitrine('ready', fn): expected a function");
+    return fn(instance);
+  }
+  // 'track', 'cart.add', 'consent.set', 'privacy.forget', …: own properties only, never the prototype chain.
+  const own = (o: unknown, key: string): unknown =>
+    o !== null && typeof o === 'object' && Object.hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined;
+  const parts = String(name).split('.');
+  const last = parts.pop()!;
+  const owner = parts.reduce(own, instance as unknown);
+  const method = own(owner, last);
+  if (typeof method !== 'function') {
+    throw new VitrineError('invalid-options', `vitrine(${JSON.stringify(name)}): no such command`);
+  }
+  return method.apply(owner, args);
+}
+
+async function boot(queue: Command[]): Promise<void> {
+  const initAt = queue.findIndex(([name]) => name === 'init');
+  const [, options] = queue.splice(initAt, 1)[0]!;
+  const opts = { ...(options as object) } as Parameters<typeof createVitrine>[0];
+  if (!opts.workerUrl && scriptSrc) opts.workerUrl = new URL('vitrine-worker.js', scriptSrc).href;
+  const instance = await createVitrine(opts);
+  const dispatch = ((...args: unknown[]) =>
+    attempt(() => (args[0] === 'init' ? report('vitrine is already initialised') : run(instance, args as Command)))) as Stub;
+  Object.assign(dispatch, safe(instance), { loaded: true });
+  w.vitrine = dispatch;
+  // Calls made before and while the instance was starting run now, in their order.
+  for (const command of queue.splice(0)) attempt(() => run(instance, command));
+}
+
+function install(): void {
+  const previous = w.vitrine;
+  if (previous?.loaded) return;
+  const queue: Command[] = Array.from(previous?.q ?? [], (args) => Array.from(args) as Command);
+  let booting = false;
+  const begin = () => {
+    if (booting) return;
+    booting = true;
+    void attempt(() =>
+      boot(queue).catch((error) => {
+        booting = false; // a later vitrine('init', …) may try again
+        throw error;
+      }),
+    );
+  };
+  const pending = ((...args: unknown[]) => {
+    queue.push(args as Command);
+    if (args[0] === 'init') begin();
+  }) as Stub;
+  pending.q = queue;
+  pending.loaded = true;
+  w.vitrine = pending;
+  if (queue.some(([name]) => name === 'init')) begin();
+}
+
+attempt(install);

@@ -1,0 +1,11 @@
+export { createVitrine } from './vitrine';
+export type { Vitrine, VitrineState, PrivacyApi } from './vitrine';
+export type { VitrineOptions, ConsentOptions, EngineMode } from './protocol/options';
+export type { CartApi, FetchCurrent } from './cart';
+export type { ConsentApi, ConsentChoice } from './consent/core';
+export { VitrineError } from './protocol/errors';
+export type { ErrorCode } from './protocol/errors';
+export type { TrackType, TrackPayloads, ProductPayload, PurchaseItem } from './protocol/events';
+export type { Cart, CartItem, CurrentOffer, RevalidateResult } from './protocol/cart';
+export type { ConsentState, Purposes, PurposeName } from './protocol/consent';
+export type { EngineKind, StorageKind, ExportedData } from './protocol/engine';

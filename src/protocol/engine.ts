@@ -1,0 +1,65 @@
+import type { ErrorData } from './errors';
+import type { TrackEvent } from './events';
+import type { Cart, CartOp, RevalidateResult } from './cart';
+import type { VitrineOptions } from './options';
+import type { ConsentState } from './consent';
+
+/** Where the engine keeps data. */
+export type StorageKind = 'indexeddb' | 'memory';
+
+/** How the engine runs. */
+export type EngineKind = 'worker' | 'blob-worker' | 'inline';
+
+
+/** What the engine says once it is ready. */
+export interface EngineHello {
+  storage: StorageKind;
+  /** Why storage is in memory, when it is. */
+  storageReason?: string;
+  /** The consent decision stored on this device, if any. */
+  consent: ConsentState | null;
+  cart: Cart;
+}
+
+/** What the engine tells the page without being asked. */
+export type EngineEvent =
+  | { type: 'cart'; cart: Cart; cause: 'restore' | 'remote' }
+  | { type: 'consent'; consent: ConsentState }
+  | { type: 'storage'; storage: StorageKind; reason?: string };
+
+/** Everything stored on this device, as `privacy.export()` returns it. */
+export interface ExportedData {
+  exportedAt: string;
+  siteId: string;
+  storage: StorageKind;
+  /** The IndexedDB (or memory) stores, by name. */
+  stores: Record<string, unknown[]>;
+  /** What the engine holds in memory only: the session cart and signals awaiting a decision. */
+  memory: { cart: Cart; undecidedSignals: TrackEvent[] };
+}
+
+/** A result or an error, as plain data: errors cross the worker boundary with their code. */
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: ErrorData };
+
+/**
+ * The one typed boundary between the page and the engine (worker/index.ts exposes it).
+ * Every method answers with a {@link Reply}; payloads are structured-cloneable.
+ */
+export interface EngineApi {
+  /** Validates the options (rejecting with `invalid-options`), opens storage, reads stored consent. */
+  init(options: VitrineOptions, onEvent: (event: EngineEvent) => void): Promise<Reply<EngineHello>>;
+  track(events: TrackEvent[]): Promise<Reply<number>>;
+  /** Applies a change (validated here: it comes from the page as is), or reads the cart for null. */
+  cart(op: CartOp | null): Promise<Reply<Cart>>;
+  revalidate(op: CartOp & { kind: 'revalidate' }): Promise<Reply<RevalidateResult>>;
+  setConsent(consent: ConsentState): Promise<Reply<null>>;
+  exportData(): Promise<Reply<ExportedData>>;
+  forget(): Promise<Reply<null>>;
+  close(): Promise<Reply<null>>;
+}
+
+/** The message a worker posts once its engine is exposed, before any call. */
+export const READY_MESSAGE = 'vitrine:engine-ready';
+
+/** The global under which the worker bundle registers its engine factory when loaded in a page. */
+export const INLINE_GLOBAL = '__vitrineEngine';

@@ -1,0 +1,138 @@
+import { Reader, isPlainObject } from './validate';
+import { VitrineError } from './errors';
+
+/** Product fields shared by `product_view`, `add_to_cart` and `remove_from_cart`. */
+export interface ProductPayload {
+  sku: string;
+  category: string;
+  name?: string;
+  brand?: string;
+  price?: number;
+  currency?: string;
+}
+
+/** One line of a purchase. */
+export interface PurchaseItem {
+  sku: string;
+  category: string;
+  price: number;
+  qty: number;
+}
+
+/** The payload of each track type (a contract: DESIGN.md §3). */
+export interface TrackPayloads {
+  page_view: { path?: string; category?: string };
+  product_view: ProductPayload;
+  category_view: { category: string };
+  search: { query: string };
+  add_to_cart: ProductPayload;
+  remove_from_cart: ProductPayload;
+  purchase: { orderId?: string; items: PurchaseItem[]; total: number; currency: string };
+}
+
+/** The event types `track()` accepts. */
+export type TrackType = keyof TrackPayloads;
+
+/** A validated event, timestamped where it entered, as it is batched to the engine. */
+export type TrackEvent = {
+  [K in TrackType]: { type: K; at: number; payload: TrackPayloads[K] };
+}[TrackType];
+
+const MAX_PRICE = 1e9;
+const MAX_QTY = 10_000;
+
+function readCurrency(r: Reader, required: boolean): string | undefined {
+  const v = r.raw('currency');
+  if (v === undefined && !required) return undefined;
+  if (typeof v !== 'string' || !/^[A-Z]{3}$/.test(v)) r.fail('currency', 'a three-letter ISO 4217 code such as "EUR"');
+  return v;
+}
+
+function readProduct(value: unknown, path: string): ProductPayload {
+  const r = Reader.of(value, path, 'invalid-payload');
+  const product: ProductPayload = { sku: r.string('sku'), category: r.string('category') };
+  const name = r.optString('name');
+  const brand = r.optString('brand');
+  const price = r.optNumber('price', 0, MAX_PRICE);
+  const currency = readCurrency(r, false);
+  r.done();
+  if (name !== undefined) product.name = name;
+  if (brand !== undefined) product.brand = brand;
+  if (price !== undefined) product.price = price;
+  if (currency !== undefined) product.currency = currency;
+  return product;
+}
+
+function readPurchaseItem(value: unknown, path: string): PurchaseItem {
+  const r = Reader.of(value, path, 'invalid-payload');
+  const item = {
+    sku: r.string('sku'),
+    category: r.string('category'),
+    price: r.number('price', 0, MAX_PRICE),
+    qty: r.integer('qty', 1, MAX_QTY),
+  };
+  r.done();
+  return item;
+}
+
+const readers: { [K in TrackType]: (value: unknown, path: string) => TrackPayloads[K] } = {
+  page_view(value, path) {
+    const r = Reader.of(value ?? {}, path, 'invalid-payload');
+    const out: TrackPayloads['page_view'] = {};
+    const p = r.optString('path', 2000);
+    const category = r.optString('category');
+    r.done();
+    if (p !== undefined) out.path = p;
+    if (category !== undefined) out.category = category;
+    return out;
+  },
+  product_view: readProduct,
+  category_view(value, path) {
+    const r = Reader.of(value, path, 'invalid-payload');
+    const out = { category: r.string('category') };
+    r.done();
+    return out;
+  },
+  search(value, path) {
+    const r = Reader.of(value, path, 'invalid-payload');
+    const out = { query: r.string('query', 500) };
+    r.done();
+    return out;
+  },
+  add_to_cart: readProduct,
+  remove_from_cart: readProduct,
+  purchase(value, path) {
+    const r = Reader.of(value, path, 'invalid-payload');
+    const out: TrackPayloads['purchase'] = {
+      items: r.array('items', 500, readPurchaseItem),
+      total: r.number('total', 0, MAX_PRICE * MAX_QTY),
+      currency: readCurrency(r, true)!,
+    };
+    const orderId = r.optString('orderId');
+    r.done();
+    if (orderId !== undefined) out.orderId = orderId;
+    return out;
+  },
+};
+
+/** The track types, in the order DESIGN.md lists them. */
+export const TRACK_TYPES = Object.keys(readers) as TrackType[];
+
+/**
+ * Validates a `track()` call where it enters the SDK.
+ * @param type the event type
+ * @param payload the untrusted payload
+ * @param at when it happened (ms since the epoch)
+ * @returns the validated event, holding only known fields
+ * @throws VitrineError `invalid-payload`, naming the field at fault
+ */
+export function validateTrack(type: unknown, payload: unknown, at: number): TrackEvent {
+  if (typeof type !== 'string' || !Object.hasOwn(readers, type)) {
+    throw new VitrineError('invalid-payload', `track: unknown event type ${JSON.stringify(type)}; expected one of ${TRACK_TYPES.join(', ')}`);
+  }
+  const read = readers[type as TrackType] as (value: unknown, path: string) => TrackPayloads[TrackType];
+  if (payload !== undefined && !isPlainObject(payload)) {
+    throw new VitrineError('invalid-payload', `${type}: expected an object as payload`);
+  }
+  return { type, at, payload: read(payload, type) } as TrackEvent;
+}

@@ -1,0 +1,17 @@
+import { VitrineError, type ErrorCode } from './errors';
+
+/**
+ * Rejects with a {@link VitrineError} when `promise` has not settled within `ms`.
+ * @param promise the work to wait for
+ * @param ms how long to wait
+ * @param code the error code on timeout
+ * @param what names the call in the error message
+ * @returns the promise's value
+ */
+export function withTimeout<T>(promise: Promise<T>, ms: number, code: ErrorCode, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new VitrineError(code, `${what} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}

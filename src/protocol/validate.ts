@@ -1,0 +1,112 @@
+import { VitrineError, type ErrorCode } from './errors';
+
+/** A plain object: not null, not an array, not a class instance with a custom prototype. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Reads fields of an untrusted object, collecting the first error with the field's path.
+ * Validators built on it refuse unknown fields, so a typo is reported instead of ignored.
+ */
+export class Reader {
+  private readonly seen = new Set<string>();
+
+  /**
+   * @param value the untrusted object
+   * @param path where it sits, for messages (`product_view`, `cart.add(item)`)
+   * @param code the error code to throw
+   */
+  constructor(
+    private readonly value: Record<string, unknown>,
+    private readonly path: string,
+    private readonly code: ErrorCode,
+  ) {}
+
+  /**
+   * Starts reading `value`, which must be a plain object.
+   * @param value the untrusted input
+   * @param path where it sits, for messages
+   * @param code the error code to throw
+   * @returns a reader over it
+   */
+  static of(value: unknown, path: string, code: ErrorCode): Reader {
+    if (!isPlainObject(value)) throw new VitrineError(code, `${path}: expected an object`);
+    return new Reader(value, path, code);
+  }
+
+  /** Throws with the field's path. */
+  fail(field: string, expected: string): never {
+    throw new VitrineError(this.code, `${this.path}.${field}: expected ${expected}`);
+  }
+
+  private take(field: string): unknown {
+    this.seen.add(field);
+    return this.value[field];
+  }
+
+  /** A required non-empty string of at most `max` characters. */
+  string(field: string, max = 200): string {
+    const v = this.take(field);
+    if (typeof v !== 'string' || v.length === 0 || v.length > max) {
+      this.fail(field, `a non-empty string of at most ${max} characters`);
+    }
+    return v;
+  }
+
+  /** An optional non-empty string of at most `max` characters. */
+  optString(field: string, max = 200): string | undefined {
+    return this.value[field] === undefined ? (this.take(field), undefined) : this.string(field, max);
+  }
+
+  /** A required finite number within [min, max]. */
+  number(field: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+    const v = this.take(field);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
+      this.fail(field, `a finite number from ${min} to ${max}`);
+    }
+    return v;
+  }
+
+  /** An optional finite number within [min, max]. */
+  optNumber(field: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
+    return this.value[field] === undefined ? (this.take(field), undefined) : this.number(field, min, max);
+  }
+
+  /** A required whole number within [min, max]. */
+  integer(field: string, min: number, max: number): number {
+    const v = this.number(field, min, max);
+    if (!Number.isInteger(v)) this.fail(field, `a whole number from ${min} to ${max}`);
+    return v;
+  }
+
+  /** An optional boolean. */
+  optBoolean(field: string): boolean | undefined {
+    const v = this.take(field);
+    if (v !== undefined && typeof v !== 'boolean') this.fail(field, 'true or false');
+    return v as boolean | undefined;
+  }
+
+  /** A required array of at most `max` entries; each is read by `item`. */
+  array<T>(field: string, max: number, item: (value: unknown, path: string) => T): T[] {
+    const v = this.take(field);
+    if (!Array.isArray(v) || v.length > max) this.fail(field, `an array of at most ${max} entries`);
+    return v.map((entry, i) => item(entry, `${this.path}.${field}[${i}]`));
+  }
+
+  /** The raw value of a field, for validators with their own rules. */
+  raw(field: string): unknown {
+    return this.take(field);
+  }
+
+  /** Throws if the object has a field no validator asked for. */
+  done(): void {
+    for (const key of Object.keys(this.value)) {
+      if (!this.seen.has(key)) {
+        throw new VitrineError(this.code, `${this.path}.${key}: unknown field`);
+      }
+    }
+  }
+}

@@ -1,0 +1,128 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { openDB } from 'idb';
+import { createIdbStore, DB_VERSION, MIGRATIONS, upgrade } from '../../worker/db';
+import { STORE_NAMES, type Store } from '../../worker/store';
+import { updateProfile } from '../../worker/profile';
+import type { TrackEvent } from '../../src/protocol/events';
+import { forceClose, freshIndexedDB } from './idb';
+
+const NAME = 'vitrine:test';
+const T = Date.now();
+const view = (i: number, at = T): TrackEvent => ({ type: 'product_view', at, payload: { sku: `S${i}`, category: 'c' } });
+const retention = { maxSignals: 5, maxAgeDays: 30 };
+
+async function append(store: Store, events: TrackEvent[]) {
+  await store.appendSignals(events, retention, T, (p) => updateProfile(p, events));
+}
+
+let env: ReturnType<typeof freshIndexedDB>;
+beforeEach(() => {
+  env = freshIndexedDB();
+});
+
+describe('schema and migrations', () => {
+  it('has one migration step per version', () => {
+    expect(MIGRATIONS).toHaveLength(DB_VERSION);
+  });
+
+  it('creates every store of DESIGN.md §4 in a new database', async () => {
+    const store = await createIdbStore(NAME, 1000);
+    store.close();
+    const db = await openDB(NAME);
+    expect([...db.objectStoreNames].sort()).toEqual([...STORE_NAMES].sort());
+    expect(db.version).toBe(DB_VERSION);
+    db.close();
+  });
+
+  it('upgrades a database from every older version, keeping what it holds', async () => {
+    const olderVersions = Array.from({ length: DB_VERSION }, (_, v) => v);
+    expect(olderVersions).toContain(0);
+    for (const old of olderVersions) {
+      const name = `${NAME}-from-${old}`;
+      if (old > 0) {
+        // Build the database exactly as that older version left it, with data in it.
+        const db = await openDB(name, old, { upgrade: (d, o, _n, tx) => upgrade(d as never, o, old, tx as never) });
+        await db.put('meta', { key: 'consent', value: { decided: true } as never });
+        db.close();
+      }
+      const store = await createIdbStore(name, 1000);
+      if (old > 0) expect(await store.getMeta('consent')).toEqual({ decided: true });
+      for (const s of STORE_NAMES) expect(await store.count(s)).toBe(0 + (old > 0 && s === 'meta' ? 1 : 0));
+      store.close();
+    }
+  });
+
+  it('refuses a database written by a newer version and leaves its data alone', async () => {
+    const future = await openDB(NAME, DB_VERSION + 1, {
+      upgrade: (db) => db.createObjectStore('future').put('keep me', 'k') as unknown as void,
+    });
+    future.close();
+    await expect(createIdbStore(NAME, 1000)).rejects.toMatchObject({ code: 'storage-failed', message: expect.stringMatching(/VersionError/) });
+    const again = await openDB(NAME, DB_VERSION + 1);
+    expect(await again.get('future' as never, 'k')).toBe('keep me');
+    again.close();
+  });
+});
+
+describe('signals ring', () => {
+  it('keeps at most maxSignals, dropping the oldest', async () => {
+    const store = await createIdbStore(NAME, 1000);
+    await append(store, [view(1), view(2), view(3)]);
+    await append(store, [view(4), view(5), view(6), view(7)]);
+    const { signals } = await store.dump();
+    expect(signals.map((s) => (s as TrackEvent & { payload: { sku: string } }).payload.sku)).toEqual(['S3', 'S4', 'S5', 'S6', 'S7']);
+    store.close();
+  });
+
+  it('drops signals older than maxAgeDays', async () => {
+    const store = await createIdbStore(NAME, 1000);
+    const old = T - 31 * 86_400_000;
+    await append(store, [view(1, old), view(2)]);
+    await store.prune(retention, T);
+    expect(await store.count('signals')).toBe(1);
+    store.close();
+  });
+
+  it('updates the profile in the same transaction as the signals', async () => {
+    const store = await createIdbStore(NAME, 1000);
+    await append(store, [view(1), view(2)]);
+    expect((await store.getProfile())?.events).toBe(2);
+    store.close();
+  });
+});
+
+describe('failures', () => {
+  it('rejects with storage-failed when indexedDB.open throws', async () => {
+    env.factory.open = () => {
+      throw new DOMException('denied', 'SecurityError');
+    };
+    await expect(createIdbStore(NAME, 1000)).rejects.toMatchObject({ code: 'storage-failed', message: expect.stringContaining('SecurityError') });
+  });
+
+  it('rejects with storage-timeout when indexedDB.open never answers', async () => {
+    const open = env.factory.open;
+    env.factory.open = (name: string, version?: number) => {
+      const request = open(name, version);
+      request.addEventListener = () => undefined; // the success event never reaches anyone
+      return request;
+    };
+    await expect(createIdbStore(NAME, 50)).rejects.toMatchObject({ code: 'storage-timeout' });
+  });
+
+  it('reopens a connection the browser closed, once, and carries on', async () => {
+    const store = await createIdbStore(NAME, 1000);
+    await store.setMeta('consent', { decided: true } as never);
+    forceClose(env.connections[0]!);
+    expect(await store.getMeta('consent')).toEqual({ decided: true });
+    expect(env.connections).toHaveLength(2);
+    store.close();
+  });
+
+  it('destroy erases the data and deletes the database', async () => {
+    const store = await createIdbStore(NAME, 1000);
+    await append(store, [view(1)]);
+    await store.destroy();
+    const names = (await indexedDB.databases()).map((d) => d.name);
+    expect(names).not.toContain(NAME);
+  });
+});

@@ -1,0 +1,79 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import '../../worker/index';
+import { freshIndexedDB } from './idb';
+
+// These tests run the built bundles: `npm test` builds first.
+const dist = (file: string) => readFileSync(join(process.cwd(), 'dist', file), 'utf8');
+
+type Queue = ((...args: unknown[]) => unknown) & { q?: unknown[]; cart?: { get(): Promise<{ items: unknown[] }> } };
+const win = () => window as unknown as { vitrine?: Queue };
+
+beforeEach(() => {
+  freshIndexedDB();
+  delete win().vitrine;
+});
+afterEach(() => vi.restoreAllMocks());
+
+function runSnippet(): HTMLScriptElement {
+  const appended: Node[] = [];
+  vi.spyOn(document.head, 'appendChild').mockImplementation(<T extends Node>(node: T) => (appended.push(node), node));
+  (0, eval)(dist('snippet.min.js'));
+  expect(appended).toHaveLength(1);
+  return appended[0] as HTMLScriptElement;
+}
+
+describe('script tag', () => {
+  it('the snippet queues commands and loads the SDK asynchronously', () => {
+    const script = runSnippet();
+    expect(script.src).toMatch(/\/vitrine\/vitrine\.js$/);
+    expect(script.async).toBe(true);
+    win().vitrine!('init', { siteId: 's' });
+    expect(Array.from(win().vitrine!.q![0] as ArrayLike<unknown>)).toEqual(['init', { siteId: 's' }]);
+  });
+
+  it('the bundle drains the queue in order and then exposes the instance API', async () => {
+    runSnippet();
+    const v = () => win().vitrine!;
+    const order: string[] = [];
+    v()('init', { siteId: 'iife-test', engine: 'inline' });
+    v()('consent.set', { functional: true });
+    v()('cart.add', { sku: 'A', qty: 1, price: 3 });
+    v()('ready', () => order.push('ready'));
+    v()('cart.add', { sku: 'B', qty: 2, price: 4 });
+    (0, eval)(dist('vitrine.js'));
+    await vi.waitFor(() => expect(order).toEqual(['ready']));
+    await vi.waitFor(async () => expect((await v().cart!.get()).items).toHaveLength(2));
+    expect((await v().cart!.get()).items).toEqual([{ sku: 'A', qty: 1, price: 3 }, { sku: 'B', qty: 2, price: 4 }]);
+  });
+
+  it('never lets an SDK error reach the host page', async () => {
+    runSnippet();
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const v = () => win().vitrine!;
+    v()('init', { siteId: 'iife-errors', engine: 'inline' });
+    (0, eval)(dist('vitrine.js'));
+    await vi.waitFor(() => expect(typeof v().cart).toBe('object'));
+    expect(() => v()('track', 'product_view', { sku: 1 })).not.toThrow();
+    expect(errors).toHaveBeenCalledWith('[vitrine]', expect.stringContaining('invalid-payload: product_view.sku'));
+    expect(() => v()('no.such.command')).not.toThrow();
+    expect(errors).toHaveBeenCalledWith('[vitrine]', expect.stringContaining('no such command'));
+    // A rejected call resolves to undefined instead of an unhandled rejection.
+    await expect(v()('cart.add', { sku: 'A' })).resolves.toBeUndefined();
+    expect(errors).toHaveBeenCalledWith('[vitrine]', expect.stringContaining('invalid-cart-item'));
+  });
+});
+
+describe('size budgets (gzip, bytes)', () => {
+  it.each([
+    ['snippet.min.js', 600],
+    ['vitrine.js', 8 * 1024],
+    ['vitrine-worker.js', 12 * 1024],
+  ])('%s stays within %i bytes', (file, budget) => {
+    const size = gzipSync(dist(file), { level: 9 }).length;
+    expect(size).toBeGreaterThan(100);
+    expect(size).toBeLessThanOrEqual(budget);
+  });
+});

@@ -1,0 +1,114 @@
+import { VitrineError } from '../src/protocol/errors';
+import {
+  CART_LIMITS,
+  type Cart, type CartItem, type CartLine, type CartOp, type CurrentOffer, type RevalidateResult,
+} from '../src/protocol/cart';
+import type { CartRecord } from './store';
+
+/** The empty cart record. */
+export function emptyCart(): CartRecord {
+  return { id: 'current', lines: [], updatedAt: 0 };
+}
+
+function line(item: CartItem, now: number): CartLine {
+  return { ...item, updatedAt: now };
+}
+
+/**
+ * Re-prices and drops lines against the merchant's current truth.
+ * @param lines the cart lines
+ * @param current what the merchant's `fetchCurrent` said, by SKU
+ * @param now the time of the change
+ * @returns the new lines and what changed
+ */
+export function revalidateLines(lines: readonly CartLine[], current: Record<string, CurrentOffer>, now: number) {
+  const repriced: RevalidateResult['repriced'] = [];
+  const removed: CartItem[] = [];
+  const unchecked: string[] = [];
+  const kept: CartLine[] = [];
+  for (const l of lines) {
+    const c = Object.hasOwn(current, l.sku) ? current[l.sku] : undefined;
+    if (!c) {
+      unchecked.push(l.sku);
+      kept.push(l);
+    } else if (!c.available) {
+      removed.push(toItem(l));
+    } else if (c.price !== undefined && c.price !== l.price) {
+      repriced.push({ sku: l.sku, from: l.price, to: c.price });
+      kept.push({ ...l, price: c.price, updatedAt: now });
+    } else {
+      kept.push(l);
+    }
+  }
+  return { lines: kept, repriced, removed, unchecked };
+}
+
+/**
+ * Applies one change to the cart lines. Pure: returns new lines.
+ * @param lines the current lines
+ * @param op the change
+ * @param now the time of the change, stamped on the lines it touches
+ * @returns the new lines
+ * @throws VitrineError `invalid-cart-item` when the cart is full
+ */
+export function applyCartOp(lines: readonly CartLine[], op: CartOp, now: number): CartLine[] {
+  switch (op.kind) {
+    case 'add': {
+      const i = lines.findIndex((l) => l.sku === op.item.sku);
+      if (i === -1) {
+        if (lines.length >= CART_LIMITS.lines) {
+          throw new VitrineError('invalid-cart-item', `cart.add: the cart already holds ${CART_LIMITS.lines} lines`);
+        }
+        return [...lines, line(op.item, now)];
+      }
+      const existing = lines[i]!;
+      const merged = line({ ...existing, ...op.item, qty: Math.min(CART_LIMITS.qty, existing.qty + op.item.qty) }, now);
+      return lines.map((l, j) => (j === i ? merged : l));
+    }
+    case 'update':
+      if (op.qty === 0) return lines.filter((l) => l.sku !== op.sku);
+      return lines.map((l) => (l.sku === op.sku ? { ...l, qty: op.qty, updatedAt: now } : l));
+    case 'remove':
+      return lines.filter((l) => l.sku !== op.sku);
+    case 'clear':
+      return [];
+    case 'revalidate':
+      return revalidateLines(lines, op.current, now).lines;
+  }
+}
+
+/**
+ * Merges two views of the cart (another tab's, or the persisted one) without losing a line:
+ * the union of SKUs, and for a SKU in both, the line changed last.
+ * @returns the merged lines, in first-seen order
+ */
+export function mergeLines(a: readonly CartLine[], b: readonly CartLine[]): CartLine[] {
+  const out = new Map<string, CartLine>();
+  for (const l of a) out.set(l.sku, l);
+  for (const l of b) {
+    const mine = out.get(l.sku);
+    if (!mine || l.updatedAt > mine.updatedAt) out.set(l.sku, l);
+  }
+  return [...out.values()];
+}
+
+/**
+ * Whether a stored cart is past its time to live.
+ * @param ttlDays days after the last change
+ */
+export function isExpired(record: CartRecord, now: number, ttlDays: number): boolean {
+  return record.updatedAt > 0 && now - record.updatedAt > ttlDays * 86_400_000;
+}
+
+function toItem(l: CartLine): CartItem {
+  const { updatedAt: _, ...item } = l;
+  return item;
+}
+
+/**
+ * The cart as the page sees it.
+ * @param restored whether it came back from an earlier session
+ */
+export function toCart(record: CartRecord, restored: boolean): Cart {
+  return { items: record.lines.map(toItem), updatedAt: record.updatedAt, restored };
+}

@@ -1,0 +1,43 @@
+import type { CartLine, CartOp } from '../src/protocol/cart';
+import type { ConsentState } from '../src/protocol/consent';
+
+/** What engines in other tabs of the same origin tell each other. */
+export type SyncMessage =
+  | { t: 'cart-changed' }
+  | { t: 'cart-op'; op: CartOp; at: number }
+  | { t: 'hello' }
+  | { t: 'cart-state'; to: string; lines: CartLine[] }
+  | { t: 'consent'; consent: ConsentState }
+  | { t: 'forget' };
+
+/** A message as it travels, stamped with the sending engine's id. */
+export type Envelope = SyncMessage & { from: string };
+
+/** The engine's line to the other tabs. */
+export interface TabSync {
+  readonly id: string;
+  post(message: SyncMessage): void;
+  close(): void;
+}
+
+/**
+ * Opens the BroadcastChannel shared by every tab of this site on this origin. Where there is
+ * no BroadcastChannel, tabs simply do not hear each other.
+ * @param name the channel name
+ * @param onMessage called with each message from another engine
+ * @returns the channel
+ */
+export function openTabSync(name: string, onMessage: (message: Envelope) => void): TabSync {
+  // getRandomValues, unlike randomUUID, exists outside secure contexts too.
+  const id = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
+  const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(name) : undefined;
+  channel?.addEventListener('message', (event: MessageEvent<Envelope>) => {
+    const m = event.data;
+    if (m && typeof m === 'object' && typeof m.t === 'string' && m.from !== id) onMessage(m);
+  });
+  return {
+    id,
+    post: (message) => channel?.postMessage({ ...message, from: id }),
+    close: () => channel?.close(),
+  };
+}
