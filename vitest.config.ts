@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { CHROMIUM_ARGS, chromiumPath } from './test/chromium.ts';
@@ -22,6 +23,8 @@ export default defineConfig({
       {
         test: {
           name: 'browser',
+          // Browser tests run the built bundle, as a merchant gets it; types come from src/.
+          alias: { vitrine: fileURLToPath(new URL('./dist/vitrine.mjs', import.meta.url)) },
           include: ['test/browser/**/*.test.ts'],
           testTimeout: 30_000,
           browser: {

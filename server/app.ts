@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serveFile } from './static';
 
@@ -36,7 +37,12 @@ export function createApp(options: AppOptions): Hono {
   app.get('/healthz', (c) => c.json({ ok: true }));
   // The SDK files, as a merchant would host them. Short cache: the names carry no hash.
   app.get('/vitrine/:file', (c) => serveFile(c, dist, c.req.param('file'), 'public, max-age=300'));
-  app.get('/', (c) => serveFile(c, demo, 'index.html', 'no-cache'));
+  // The storefront page, with the built loader snippet pasted inline as a merchant would.
+  app.get('/', async (c) => {
+    const [page, snippet] = await Promise.all([readFile(join(demo, 'index.html'), 'utf8'), readFile(join(dist, 'snippet.min.js'), 'utf8')]);
+    c.header('Cache-Control', 'no-cache');
+    return c.html(page.replace('<!-- vitrine:snippet -->', () => `<script>${snippet.trim()}</script>`));
+  });
   app.get('/demo/*', (c) => serveFile(c, demo, c.req.path.slice('/demo/'.length), 'no-cache'));
   return app;
 }

@@ -1,0 +1,27 @@
+// A static file server for the benchmark pages, cross-origin isolated so that
+// performance.now() has its finest resolution in Chromium.
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript' };
+
+export function serveRepo(root) {
+  const server = createServer(async (req, res) => {
+    const path = normalize(join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
+    const type = TYPES[extname(path)];
+    if (!path.startsWith(root + sep) || !type) return res.writeHead(404).end();
+    try {
+      const body = await readFile(path);
+      res.writeHead(200, {
+        'Content-Type': type,
+        'Cross-Origin-Opener-Policy': 'same-origin',
+        'Cross-Origin-Embedder-Policy': 'require-corp',
+        'Cross-Origin-Resource-Policy': 'same-origin',
+      }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}

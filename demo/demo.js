@@ -1,0 +1,170 @@
+// The demo storefront: plain JavaScript using window.vitrine the way a merchant would.
+// Everything is rendered with DOM nodes and textContent, never HTML strings.
+(function () {
+  'use strict';
+
+  var PRODUCTS = [
+    { sku: 'TR-100', name: 'Trail runner', category: 'trail-running', brand: 'Ridge', price: 89 },
+    { sku: 'TR-200', name: 'Trail vest', category: 'trail-running', brand: 'Ridge', price: 59 },
+    { sku: 'RD-100', name: 'Road racer', category: 'road-running', brand: 'Pace', price: 119 },
+    { sku: 'YG-100', name: 'Yoga mat', category: 'yoga', brand: 'Lotus', price: 35 },
+    { sku: 'YG-200', name: 'Yoga blocks', category: 'yoga', brand: 'Lotus', price: 18 },
+    { sku: 'CF-100', name: 'Coffee beans', category: 'coffee', brand: 'Crema', price: 14 }
+  ];
+  var money = new Intl.NumberFormat('en-IE', { style: 'currency', currency: 'EUR' });
+  var $ = function (id) { return document.getElementById(id); };
+
+  function el(tag, props, children) {
+    var node = document.createElement(tag);
+    Object.keys(props || {}).forEach(function (k) {
+      if (k === 'text') node.textContent = props[k];
+      else if (k.slice(0, 2) === 'on') node.addEventListener(k.slice(2), props[k]);
+      else node.setAttribute(k, props[k]);
+    });
+    (children || []).forEach(function (c) { node.appendChild(c); });
+    return node;
+  }
+
+  function renderProducts() {
+    var list = $('product-list');
+    PRODUCTS.forEach(function (p) {
+      var id = 'product-' + p.sku;
+      list.appendChild(el('li', { class: 'product', 'aria-labelledby': id }, [
+        el('h3', { id: id, text: p.name }),
+        el('p', { class: 'meta', text: p.brand + ' · ' + p.category.replace('-', ' ') }),
+        el('p', { class: 'price', text: money.format(p.price) }),
+        el('button', {
+          type: 'button', 'data-sku': p.sku, 'aria-label': 'Add ' + p.name + ' to cart', text: 'Add to cart',
+          onclick: function () { addToCart(p); }
+        })
+      ]));
+    });
+    // Product cards come into view: a product_view signal each (kept only with consent).
+    var seen = {};
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        var sku = e.target.querySelector('button').getAttribute('data-sku');
+        if (!e.isIntersecting || seen[sku]) return;
+        seen[sku] = true;
+        var p = PRODUCTS.filter(function (x) { return x.sku === sku; })[0];
+        vitrine('track', 'product_view', { sku: p.sku, category: p.category, name: p.name, brand: p.brand, price: p.price, currency: 'EUR' });
+      });
+    }, { threshold: 0.6 });
+    Array.prototype.forEach.call(list.children, function (li) { observer.observe(li); });
+  }
+
+  function addToCart(p) {
+    vitrine('track', 'add_to_cart', { sku: p.sku, category: p.category, name: p.name, price: p.price, currency: 'EUR' });
+    vitrine('cart.add', { sku: p.sku, qty: 1, price: p.price, name: p.name, category: p.category, currency: 'EUR' });
+  }
+
+  function renderCart(cart) {
+    var lines = $('cart-lines');
+    lines.replaceChildren();
+    var total = 0;
+    var count = 0;
+    cart.items.forEach(function (item) {
+      total += item.qty * item.price;
+      count += item.qty;
+      var qtyId = 'qty-' + item.sku;
+      var qty = el('input', { id: qtyId, type: 'number', min: '0', max: '99', value: String(item.qty), inputmode: 'numeric' });
+      qty.addEventListener('change', function () {
+        var n = Math.max(0, Math.min(99, parseInt(qty.value, 10) || 0));
+        vitrine('cart.update', item.sku, n);
+      });
+      lines.appendChild(el('li', { class: 'line', 'data-sku': item.sku }, [
+        el('span', { class: 'name', text: item.name || item.sku }),
+        el('label', { for: qtyId, class: 'visually-hidden', text: 'Quantity of ' + (item.name || item.sku) }),
+        qty,
+        el('span', { class: 'price', text: money.format(item.price * item.qty) }),
+        el('button', {
+          type: 'button', 'aria-label': 'Remove ' + (item.name || item.sku) + ' from cart', text: 'Remove',
+          onclick: function () { vitrine('cart.remove', item.sku); }
+        })
+      ]));
+    });
+    if (!cart.items.length) lines.appendChild(el('li', { class: 'empty', text: 'Your cart is empty.' }));
+    $('cart-total').textContent = money.format(total);
+    $('cart-count').textContent = String(count);
+    $('cart-clear').disabled = !cart.items.length;
+  }
+
+  function renderState(v) {
+    var s = v.state();
+    var words = 'Engine: ' + s.engine + '. Storage: ' + s.storage + '. ' +
+      (s.consent.decided ? 'Your choices: ' + ['functional', 'personalization', 'measurement'].filter(function (p) {
+        return s.consent.purposes[p];
+      }).join(', ') + '.' : 'No choice made yet: nothing is stored.');
+    $('sdk-state').textContent = words.replace(/: \.$/, ': necessary only.');
+  }
+
+  function showConsent(v, show) {
+    var box = $('consent');
+    var c = v.consent.get();
+    ['functional', 'personalization', 'measurement'].forEach(function (p) {
+      box.querySelector('input[name="' + p + '"]').checked = c.purposes[p];
+    });
+    box.hidden = !show;
+    if (show) $('consent-all').focus();
+  }
+
+  function decide(v, choice) {
+    v.consent.set(choice).then(function () {
+      showConsent(v, false);
+      $('privacy-settings').focus();
+    });
+  }
+
+  function download(v) {
+    v.privacy.export().then(function (data) {
+      if (!data) return;
+      var url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
+      var a = el('a', { href: url, download: 'vitrine-my-data.json' });
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+    });
+  }
+
+  renderProducts();
+  renderCart({ items: [] });
+  vitrine('track', 'page_view', { path: location.pathname });
+
+  vitrine('ready', function (v) {
+    v.cart.get().then(function (cart) { if (cart) renderCart(cart); });
+    v.cart.on('change', renderCart);
+    v.cart.on('restore', function (cart) {
+      var n = cart.items.length;
+      $('cart-note').textContent = 'Welcome back: we kept the ' + n + (n === 1 ? ' item' : ' items') + ' in your cart.';
+    });
+    v.consent.on('change', function () { renderState(v); });
+    renderState(v);
+    showConsent(v, !v.consent.get().decided);
+
+    $('consent-all').addEventListener('click', function () {
+      decide(v, { functional: true, personalization: true, measurement: true });
+    });
+    $('consent-none').addEventListener('click', function () {
+      decide(v, { functional: false, personalization: false, measurement: false });
+    });
+    $('consent-form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      var f = e.target;
+      decide(v, { functional: f.functional.checked, personalization: f.personalization.checked, measurement: f.measurement.checked });
+    });
+    $('privacy-settings').addEventListener('click', function () { showConsent(v, true); });
+    $('privacy-export').addEventListener('click', function () { download(v); });
+    $('privacy-forget').addEventListener('click', function () {
+      v.privacy.forget().then(function () {
+        $('cart-note').textContent = 'Everything stored on this device was erased.';
+        renderState(v);
+        showConsent(v, true);
+      });
+    });
+    $('cart-clear').addEventListener('click', function () { v.cart.clear(); });
+    document.addEventListener('keydown', function (e) {
+      if (e.key === 'Escape' && !$('consent').hidden && v.consent.get().decided) showConsent(v, false);
+    });
+  });
+})();
