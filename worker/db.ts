@@ -7,6 +7,17 @@ import {
   type CartRecord, type ExposureRecord, type MetaValues, type OutboxRecord, type SignalRecord, type Store, type StoreName,
 } from './store';
 
+/** Every Vitrine database is named `vitrine:<siteId>`, so two shops on one origin stay apart. */
+export const DB_NAME = 'vitrine';
+
+/**
+ * @param siteId the merchant's site id
+ * @returns the database name for that site
+ */
+export function databaseName(siteId: string): string {
+  return `${DB_NAME}:${siteId}`;
+}
+
 /** The schema version this code writes. Bump it with a new entry in {@link MIGRATIONS}. */
 export const DB_VERSION = 1;
 

@@ -4,7 +4,7 @@ import type { TrackEvent } from '../src/protocol/events';
 import { validateCartOp, type CartLine, type CartOp, type RevalidateResult } from '../src/protocol/cart';
 import type { EngineApi, EngineEvent, ExportedData, Reply } from '../src/protocol/engine';
 import { resolveOptions, type ResolvedOptions, type VitrineOptions } from '../src/protocol/options';
-import { createIdbStore } from './db';
+import { createIdbStore, databaseName } from './db';
 import { createMemoryStore } from './memory';
 import { updateProfile } from './profile';
 import { applyCartOp, emptyCart, isExpired, mergeLines, revalidateLines, toCart } from './cart';
@@ -13,7 +13,6 @@ import type { CartRecord, Store } from './store';
 
 /** The resolved options plus what the engine derives from them. */
 interface EngineConfig extends ResolvedOptions {
-  /** One database per site, so two shops on one origin stay apart. */
   dbName: string;
 }
 
@@ -220,7 +219,7 @@ export function createEngine(): EngineApi {
   return {
     init: answer(async (options: VitrineOptions, onEvent: (event: EngineEvent) => void) => {
       if (config) throw new VitrineError('engine-failed', 'init was called twice');
-      const cfg: EngineConfig = { ...resolveOptions(options), dbName: `vitrine:${options.siteId}` };
+      const cfg: EngineConfig = { ...resolveOptions(options), dbName: databaseName(options.siteId) };
       emit = onEvent;
       await openStore(cfg);
       config = cfg;
@@ -242,7 +241,7 @@ export function createEngine(): EngineApi {
         lastPrune = now;
         await guarded(() => store.prune(cfg.retention, now));
       }
-      sync = openTabSync(`vitrine:${cfg.dbName}`, (m) => void serial(() => onTabMessage(m)).catch(() => undefined));
+      sync = openTabSync(cfg.dbName, (m) => void serial(() => onTabMessage(m)).catch(() => undefined));
       // A tab opened mid-session asks the others for the session cart.
       if (!persistentCart()) sync.post({ t: 'hello' });
       return {

@@ -1,10 +1,13 @@
 import { VitrineError, type ErrorCode } from './errors';
 
-/** A plain object: not null, not an array, not a class instance with a custom prototype. */
+/**
+ * A plain object: not null, not an array, not a class instance. Objects from another realm
+ * (an iframe calling the SDK of its parent) count: their prototype is that realm's root.
+ */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
 /**

@@ -121,7 +121,45 @@ describe('consent and storage', () => {
   });
 });
 
+type ShopWindow = Window & { shopReady?: Vitrine };
+
+/** Loads the fixture shop page (script tag, built bundle, real Worker) in an iframe. */
+async function framePage(siteId: string, frame = document.createElement('iframe')): Promise<{ frame: HTMLIFrameElement; v: () => Vitrine }> {
+  frame.src = `/test/browser/fixtures/shop.html?site=${siteId}`;
+  if (!frame.isConnected) document.body.append(frame);
+  const w = () => frame.contentWindow as ShopWindow;
+  await vi.waitFor(() => expect(w().shopReady).toBeDefined(), { timeout: 10_000 });
+  return { frame, v: () => w().shopReady! };
+}
+
 describe('cart in real Chromium', () => {
+  it('survives a reload of the page (script tag)', async () => {
+    const id = site();
+    const { frame, v } = await framePage(id);
+    expect(v().state().engine).toBe('worker');
+    await v().consent.set({ functional: true });
+    await v().cart.add({ sku: 'A', qty: 2, price: 10 });
+    const reloaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+    frame.contentWindow!.location.reload();
+    await reloaded;
+    await vi.waitFor(() => expect((frame.contentWindow as ShopWindow).shopReady).toBeDefined(), { timeout: 10_000 });
+    expect(await v().cart.get()).toMatchObject({ restored: true, items: [{ sku: 'A', qty: 2, price: 10 }] });
+    frame.remove();
+  });
+
+  it('keeps two pages (script tag, each with its own Worker) in sync', async () => {
+    const id = site();
+    const a = await framePage(id);
+    await a.v().consent.set({ functional: true });
+    const b = await framePage(id);
+    await a.v().cart.add({ sku: 'A', qty: 1, price: 5 });
+    await vi.waitFor(async () => expect((await b.v().cart.get()).items).toEqual([{ sku: 'A', qty: 1, price: 5 }]));
+    await b.v().cart.remove('A');
+    await vi.waitFor(async () => expect((await a.v().cart.get()).items).toEqual([]));
+    a.frame.remove();
+    b.frame.remove();
+  });
+
   it('survives the page going away and comes back restored', async () => {
     const id = site();
     const first = await start(id);

@@ -100,3 +100,15 @@ describe('options', () => {
     expect(() => resolveOptions(input)).toThrow(message);
   });
 });
+
+describe('plain objects', () => {
+  it('accepts objects from another realm and refuses class instances', async () => {
+    const { isPlainObject } = await import('../../src/protocol/validate');
+    const { runInNewContext } = await import('node:vm');
+    expect(isPlainObject(runInNewContext('({ a: 1 })'))).toBe(true);
+    expect(isPlainObject(Object.create(null))).toBe(true);
+    expect(isPlainObject(new Date())).toBe(false);
+    expect(isPlainObject(new (class Item {})())).toBe(false);
+    expect(isPlainObject([])).toBe(false);
+  });
+});
