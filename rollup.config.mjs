@@ -1,7 +1,14 @@
 import esbuild from 'rollup-plugin-esbuild';
+import terser from '@rollup/plugin-terser';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 
-const browser = (minify) => [nodeResolve({ browser: true }), esbuild({ target: 'es2022', minify, legalComments: 'none' })];
+// esbuild strips types; terser minifies (a few percent smaller than esbuild's minifier,
+// and every byte here is paid by every shopper).
+const browser = (minify) => [
+  nodeResolve({ browser: true }),
+  esbuild({ target: 'es2022' }),
+  ...(minify ? [terser({ ecma: 2020, compress: { passes: 3, pure_getters: true }, format: { comments: false } })] : []),
+];
 
 export default [
   // Script tag: the whole main-thread SDK, comlink included.
@@ -21,6 +28,17 @@ export default [
   {
     input: 'worker/index.ts',
     output: { file: 'dist/vitrine-worker.js', format: 'iife' },
+    plugins: browser(true),
+  },
+  // Chunks loaded the first time a page needs them.
+  {
+    input: 'worker/decide-entry.ts',
+    output: { file: 'dist/vitrine-decide.js', format: 'iife' },
+    plugins: browser(true),
+  },
+  {
+    input: 'src/render-entry.ts',
+    output: { file: 'dist/vitrine-render.js', format: 'iife' },
     plugins: browser(true),
   },
   {

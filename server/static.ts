@@ -23,7 +23,8 @@ const TYPES: Record<string, string> = {
  * @returns the response
  */
 export async function serveFile(c: Context, root: string, relative: string, cacheControl: string): Promise<Response> {
-  const path = normalize(join(root, decodeURIComponent(relative)));
+  // `relative` comes decoded from the router; a stray % cannot reach here as an escape.
+  const path = normalize(join(root, relative));
   if (!path.startsWith(root + sep) || !TYPES[extname(path)]) return c.notFound();
   let body: Buffer;
   try {

@@ -60,7 +60,7 @@ function run(instance: Vitrine, [name, ...args]: Command): unknown {
   return method.apply(owner, args);
 }
 
-async function boot(queue: Command[]): Promise<void> {
+async function boot(queue: Command[], forward: (dispatch: Stub) => void): Promise<void> {
   const initAt = queue.findIndex(([name]) => name === 'init');
   const [, options] = queue.splice(initAt, 1)[0]!;
   const opts = { ...(options as object) } as Parameters<typeof createVitrine>[0];
@@ -70,6 +70,7 @@ async function boot(queue: Command[]): Promise<void> {
     attempt(() => (args[0] === 'init' ? report('vitrine is already initialised') : run(instance, args as Command)))) as Stub;
   Object.assign(dispatch, safe(instance), { loaded: true });
   w.vitrine = dispatch;
+  forward(dispatch);
   // Calls made before and while the instance was starting run now, in their order.
   for (const command of queue.splice(0)) attempt(() => run(instance, command));
 }
@@ -79,20 +80,24 @@ function install(): void {
   if (previous?.loaded) return;
   const queue: Command[] = Array.from(previous?.q ?? [], (args) => Array.from(args) as Command);
   let booting = false;
+  // Pages that kept a reference to the stub (or the snippet's function) still reach the SDK.
+  let ready: Stub | undefined;
   const begin = () => {
     if (booting) return;
     booting = true;
     void attempt(() =>
-      boot(queue).catch((error) => {
+      boot(queue, (dispatch) => (ready = dispatch)).catch((error) => {
         booting = false; // a later vitrine('init', …) may try again
         throw error;
       }),
     );
   };
   const pending = ((...args: unknown[]) => {
+    if (ready) return ready(...args);
     queue.push(args as Command);
     if (args[0] === 'init') begin();
   }) as Stub;
+  if (previous) previous.q = { push: (args: ArrayLike<unknown>) => pending(...Array.from(args)) } as never;
   pending.q = queue;
   pending.loaded = true;
   w.vitrine = pending;

@@ -5,12 +5,12 @@
  */
 ((w: Window & { vitrine?: unknown }, d: Document, src: string) => {
   if (w.vitrine) return;
-  const q: IArguments[] = [];
+  // Pushes to v.q (not a closure), so the SDK can take the queue over when it loads.
   const v = function () {
     // eslint-disable-next-line prefer-rest-params
-    q.push(arguments);
-  } as unknown as { q: IArguments[] };
-  v.q = q;
+    v.q.push(arguments);
+  } as unknown as { q: { push(args: IArguments): void } };
+  v.q = [];
   w.vitrine = v;
   const s = d.createElement('script');
   s.async = true;

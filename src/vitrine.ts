@@ -8,6 +8,9 @@ import { startEngine } from './engine';
 import { createBatcher } from './track';
 import { createCart, type CartApi } from './cart';
 import { createConsentCore, type ConsentApi } from './consent/core';
+import type { RenderHandle, RenderOptions } from './render';
+import { loadChunk } from './protocol/chunks';
+import type { DecideOptions, Decision, ExposureReport, Interest } from './protocol/decision';
 
 /** What is running, for the merchant to see (a contract: DESIGN.md §3). */
 export interface VitrineState {
@@ -25,6 +28,12 @@ export interface PrivacyApi {
   export(): Promise<ExportedData>;
   /** Erases everything on this device, the database included, in every open tab. */
   forget(): Promise<void>;
+  /** @returns the interests the profile holds (browsing, stated) and the muted categories */
+  interests(): Promise<Interest[]>;
+  /** Drops a category from the profile and its signals; it never shows in offers or reasons again. */
+  mute(category: string): Promise<void>;
+  /** States an interest; it counts like browsing and the reasons say so. Needs personalization. */
+  prefer(category: string): Promise<void>;
 }
 
 /** A running SDK instance. */
@@ -37,6 +46,18 @@ export interface Vitrine {
   track<T extends TrackType>(type: T, payload: TrackPayloads[T]): void;
   /** Resolves once every tracked event has reached the engine and storage. */
   flush(): Promise<void>;
+  /**
+   * Ranks the slot's offers on the device. Without personalization consent the ranking is
+   * contextual (page, cart, time).
+   * @example const [top] = await v.decide('home-hero', { limit: 1, context: { category: 'trail-running' } })
+   */
+  decide(slot: string, options?: DecideOptions): Promise<Decision[]>;
+  /**
+   * Renders the slot's offers into `element` as text, with "Why this offer?" and a dismiss
+   * control, and records impressions, clicks and dismissals.
+   * @example await v.render('home-hero', document.querySelector('#hero')!)
+   */
+  render(slot: string, element: Element, options?: RenderOptions): Promise<RenderHandle>;
   cart: CartApi;
   consent: ConsentApi;
   privacy: PrivacyApi;
@@ -72,7 +93,9 @@ function report(error: unknown): void {
  */
 export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
   const opts = pageOptions(options);
-  const engine = await startEngine(opts.engine, opts.workerUrl ?? defaultWorkerUrl(), opts.callTimeoutMs);
+  // Absolute, so the engine (maybe in a blob: Worker) finds the other SDK files beside it.
+  const workerUrl = new URL(opts.workerUrl ?? defaultWorkerUrl() ?? 'vitrine-worker.js', document.baseURI).href;
+  const engine = await startEngine(opts.engine, workerUrl, opts.callTimeoutMs);
   const notes: string[] = engine.fallbackReason ? [`engine: ${engine.fallbackReason}`] : [];
   let storage: StorageKind = 'memory';
   let storageNote: string | undefined;
@@ -85,23 +108,31 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
     await engine.call('setConsent', next);
   }, report);
 
+  let catalogVersion: string | null = null;
+  let catalogNote: string | undefined;
+  let decisions: Record<string, Decision[]> = {};
   const onEvent = (event: EngineEvent) => {
     if (event.type === 'cart') cart.changed(event.cart, event.cause);
     else if (event.type === 'consent') consent.adopt(event.consent);
-    else {
+    else if (event.type === 'catalog') {
+      catalogVersion = event.version;
+      catalogNote = event.error;
+    } else {
       storage = event.storage;
       storageNote = event.reason;
     }
   };
   let hello: EngineHello;
   try {
-    hello = await engine.call('init', options, onEvent);
+    hello = await engine.call('init', { ...options, workerUrl }, onEvent);
   } catch (error) {
     engine.terminate();
     throw error;
   }
   storage = hello.storage;
   storageNote = hello.storageReason;
+  catalogVersion = hello.catalogVersion;
+  decisions = hello.decisions;
   if (hello.consent) consent.adopt({ ...hello.consent, source: 'stored' });
   if (hello.cart.restored) cart.changed(hello.cart, 'restore');
 
@@ -112,9 +143,25 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
   document.addEventListener('visibilitychange', onHide);
   addEventListener('pagehide', onPageHide);
 
+  const decide = async (slot: string, options?: DecideOptions) => {
+    const ranked = await engine.call('decide', slot, options);
+    decisions = { ...decisions, [slot]: ranked };
+    return ranked;
+  };
+  const renderDeps = {
+    decide,
+    cached: (slot: string) => decisions[slot],
+    record: (r: ExposureReport) => engine.call('exposure', r).catch(report),
+  };
+
   return {
     track(type, payload) {
       batcher.push(validateTrack(type, payload, Date.now()));
+    },
+    decide,
+    async render(slot, element, options) {
+      const { renderSlot } = await loadChunk('render', workerUrl, opts.callTimeoutMs);
+      return renderSlot(renderDeps, slot, element, options);
     },
     flush: () => batcher.flush(),
     cart,
@@ -126,16 +173,26 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
         await engine.call('forget');
         storage = 'memory';
         storageNote = 'erased by privacy.forget(); IndexedDB reopens at the next consent decision';
+        decisions = {};
         consent.adopt(undecided());
         cart.changed(await engine.call('cart', null), 'local');
+      },
+      interests: () => engine.call('interests'),
+      async mute(category) {
+        await engine.call('mute', category);
+        decisions = {};
+      },
+      async prefer(category) {
+        await engine.call('prefer', category);
+        decisions = {};
       },
     },
     state: () => ({
       engine: engine.kind,
       storage,
       consent: consent.get(),
-      catalogVersion: null,
-      notes: storageNote ? [...notes, `storage: ${storageNote}`] : [...notes],
+      catalogVersion,
+      notes: [...notes, ...(storageNote ? [`storage: ${storageNote}`] : []), ...(catalogNote ? [`catalog: ${catalogNote}`] : [])],
     }),
     async destroy() {
       document.removeEventListener('visibilitychange', onHide);

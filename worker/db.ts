@@ -3,9 +3,10 @@ import { VitrineError } from '../src/protocol/errors';
 import { withTimeout } from '../src/protocol/timeout';
 import type { Profile } from './profile';
 import {
-  STORE_NAMES, signalCutoff,
-  type CartRecord, type ExposureRecord, type MetaValues, type OutboxRecord, type SignalRecord, type Store, type StoreName,
+  STORE_NAMES, consentRequired, signalCutoff,
+  type CartRecord, type ExposureRecord, type Guard, type MetaValues, type OutboxRecord, type SignalRecord, type Store, type StoreName,
 } from './store';
+import type { ConsentState } from '../src/protocol/consent';
 
 /** Every Vitrine database is named `vitrine:<siteId>`, so two shops on one origin stay apart. */
 export const DB_NAME = 'vitrine';
@@ -64,9 +65,31 @@ export function upgrade(db: Db, oldVersion: number, newVersion: number, tx: Upgr
   for (let v = oldVersion; v < newVersion; v++) MIGRATIONS[v]!(db, tx);
 }
 
+// Only a closed connection is worth a reopen; TransactionInactiveError is a bug to surface.
 function isConnectionLost(error: unknown): boolean {
-  const name = (error as { name?: string } | null)?.name;
-  return name === 'InvalidStateError' || name === 'TransactionInactiveError';
+  return (error as { name?: string } | null)?.name === 'InvalidStateError';
+}
+
+/**
+ * Whether the database exists, without creating it. Where the browser cannot tell
+ * (no `indexedDB.databases()`), assumes it does.
+ */
+export async function databaseExists(name: string, timeoutMs: number): Promise<boolean> {
+  if (typeof indexedDB === 'undefined') return false;
+  if (typeof indexedDB.databases !== 'function') return true;
+  try {
+    const all = await withTimeout(indexedDB.databases(), timeoutMs, 'storage-timeout', 'indexedDB.databases()');
+    return all.some((d) => d.name === name);
+  } catch {
+    return true;
+  }
+}
+
+/** Throws `consent-required` inside a transaction when the stored decision does not allow a write. */
+async function check(meta: { get(key: string): Promise<{ value: unknown } | undefined> }, guard: Guard | undefined, what: string): Promise<void> {
+  if (!guard) return;
+  const consent = (await meta.get('consent'))?.value as ConsentState | undefined;
+  if (!guard(consent)) throw consentRequired(what);
 }
 
 function storageError(error: unknown, what: string): VitrineError {
@@ -84,7 +107,7 @@ function storageError(error: unknown, what: string): VitrineError {
  * @param onLost called when the browser closes the connection or another tab needs a newer version
  * @returns the open database
  */
-export async function openDatabase(name: string, timeoutMs: number, onLost: () => void): Promise<Db> {
+export async function openDatabase(name: string, timeoutMs: number, onLost: (deleted: boolean) => void): Promise<Db> {
   if (typeof indexedDB === 'undefined') throw new VitrineError('storage-failed', 'IndexedDB is not available here');
   let gaveUp = false;
   let opened: Db | undefined;
@@ -94,12 +117,12 @@ export async function openDatabase(name: string, timeoutMs: number, onLost: () =
       upgrade: (db, oldVersion, newVersion, tx) => upgrade(db, oldVersion, newVersion ?? DB_VERSION, tx),
       // Another tab runs an older version and will not close: the timeout below gives up.
       blocked: () => undefined,
-      // A newer version of the SDK in another tab wants to upgrade: let it.
-      blocking: () => {
+      // Another tab deletes the database (privacy.forget) or a newer SDK upgrades it: let it.
+      blocking: (_current, next) => {
         opened?.close();
-        onLost();
+        onLost(next === null);
       },
-      terminated: onLost,
+      terminated: () => onLost(false),
     });
     opening.then((db) => {
       opened = db;
@@ -121,8 +144,11 @@ export async function openDatabase(name: string, timeoutMs: number, onLost: () =
  */
 export async function createIdbStore(name: string, timeoutMs: number): Promise<Store> {
   let db: Db | undefined;
-  const lost = () => {
+  // Once closed or deleted, the store never reopens: a late write must not recreate erased data.
+  let ended: string | undefined;
+  const lost = (deleted: boolean) => {
     db = undefined;
+    if (deleted) ended = 'the database was deleted (privacy.forget() in another tab)';
   };
   db = await openDatabase(name, timeoutMs, lost);
 
@@ -130,6 +156,7 @@ export async function createIdbStore(name: string, timeoutMs: number): Promise<S
   async function run<T>(what: string, fn: (db: Db) => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
+        if (ended) throw new VitrineError('storage-failed', `${what}: ${ended}`);
         if (!db) db = await openDatabase(name, timeoutMs, lost);
         return await withTimeout(fn(db), timeoutMs, 'storage-timeout', what);
       } catch (error) {
@@ -137,6 +164,7 @@ export async function createIdbStore(name: string, timeoutMs: number): Promise<S
           db = undefined;
           continue;
         }
+        if (error instanceof VitrineError && error.code === 'consent-required') throw error;
         throw storageError(error, what);
       }
     }
@@ -144,11 +172,12 @@ export async function createIdbStore(name: string, timeoutMs: number): Promise<S
 
   const store: Store = {
     kind: 'indexeddb',
-    appendSignals: (events, retention, _now, update) =>
+    appendSignals: (events, retention, _now, update, guard) =>
       run('appendSignals', async (db) => {
-        const tx = db.transaction(['signals', 'profile'], 'readwrite');
+        const tx = db.transaction(['signals', 'profile', 'meta'], 'readwrite');
         const signals = tx.objectStore('signals');
         const profiles = tx.objectStore('profile');
+        await check(tx.objectStore('meta'), guard, 'appendSignals');
         const next = update(await profiles.get('current'));
         void profiles.put(next, 'current');
         for (const e of events) void signals.add(e);
@@ -174,12 +203,14 @@ export async function createIdbStore(name: string, timeoutMs: number): Promise<S
       }),
     getProfile: () => run('getProfile', (db) => db.get('profile', 'current')),
     getCart: () => run('getCart', (db) => db.get('cart', 'current')),
-    updateCart: (change) =>
+    updateCart: (change, guard) =>
       run('updateCart', async (db) => {
-        const tx = db.transaction('cart', 'readwrite');
-        const next = change(await tx.store.get('current'));
-        if (next) void tx.store.put(next);
-        else void tx.store.delete('current');
+        const tx = db.transaction(['cart', 'meta'], 'readwrite');
+        const carts = tx.objectStore('cart');
+        await check(tx.objectStore('meta'), guard, 'updateCart');
+        const next = change(await carts.get('current'));
+        if (next) void carts.put(next);
+        else void carts.delete('current');
         await tx.done;
         return next;
       }),
@@ -189,9 +220,47 @@ export async function createIdbStore(name: string, timeoutMs: number): Promise<S
       run('setMeta', async (db) => {
         await db.put('meta', { key, value });
       }),
+    deleteMeta: (keys) =>
+      run('deleteMeta', async (db) => {
+        const tx = db.transaction('meta', 'readwrite');
+        for (const key of keys) void tx.store.delete(key);
+        await tx.done;
+      }),
+    putProfile: (profile) =>
+      run('putProfile', async (db) => {
+        await db.put('profile', profile, 'current');
+      }),
+    addExposure: (record, guard) =>
+      run('addExposure', async (db) => {
+        const tx = db.transaction(['exposures', 'meta'], 'readwrite');
+        await check(tx.objectStore('meta'), guard, 'addExposure');
+        void tx.objectStore('exposures').add(record);
+        await tx.done;
+      }),
+    deleteSignals: (matches) =>
+      run('deleteSignals', async (db) => {
+        const tx = db.transaction('signals', 'readwrite');
+        let cursor = await tx.store.openCursor();
+        while (cursor) {
+          if (matches(cursor.value)) void cursor.delete();
+          cursor = await cursor.continue();
+        }
+        await tx.done;
+      }),
+    exposuresSince: (since) => run('exposuresSince', (db) => db.getAllFromIndex('exposures', 'at', IDBKeyRange.lowerBound(since))),
+    pruneExposures: (before) =>
+      run('pruneExposures', async (db) => {
+        const tx = db.transaction('exposures', 'readwrite');
+        let cursor = await tx.store.index('at').openCursor(IDBKeyRange.upperBound(before, true));
+        while (cursor) {
+          void cursor.delete();
+          cursor = await cursor.continue();
+        }
+        await tx.done;
+      }),
     count: (storeName) => run('count', (db) => db.count(storeName)),
-    clear: (names) =>
-      run('clear', async (db) => {
+    clear: async (names) =>
+      !names.length ? undefined : run('clear', async (db) => {
         const tx = db.transaction([...names], 'readwrite');
         for (const n of names) void tx.objectStore(n).clear();
         await tx.done;
@@ -205,15 +274,19 @@ export async function createIdbStore(name: string, timeoutMs: number): Promise<S
         return out;
       }),
     async destroy() {
-      // Clear first, so the data is gone even if another tab blocks the deletion.
+      // Clear first, so the data is gone even while another tab still blocks the deletion.
       await store.clear(STORE_NAMES);
       db?.close();
       db = undefined;
+      ended = 'the database was deleted';
+      // The other tabs close their connections when they hear of it; until then the
+      // deletion waits, with the data already cleared.
       await withTimeout(deleteDB(name), timeoutMs, 'storage-timeout', 'deleteDatabase').catch(() => undefined);
     },
     close() {
       db?.close();
       db = undefined;
+      ended = 'the store was closed';
     },
   };
   return store;

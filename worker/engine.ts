@@ -4,12 +4,19 @@ import type { TrackEvent } from '../src/protocol/events';
 import { validateCartOp, type CartLine, type CartOp, type RevalidateResult } from '../src/protocol/cart';
 import type { EngineApi, EngineEvent, ExportedData, Reply } from '../src/protocol/engine';
 import { resolveOptions, type ResolvedOptions, type VitrineOptions } from '../src/protocol/options';
-import { createIdbStore, databaseName } from './db';
+import { validateExposure, type Decision, type Interest } from '../src/protocol/decision';
+import { createIdbStore, databaseExists, databaseName } from './db';
 import { createMemoryStore } from './memory';
-import { updateProfile } from './profile';
+import { emptyProfile, updateProfile } from './profile';
 import { applyCartOp, emptyCart, isExpired, mergeLines, revalidateLines, toCart } from './cart';
 import { openTabSync, type Envelope, type TabSync } from './sync';
-import type { CartRecord, Store } from './store';
+import { fetchCatalog } from './catalog-fetch';
+import type { CompiledCatalog } from './score';
+import type { Catalog } from '../src/protocol/catalog';
+import { loadChunk } from '../src/protocol/chunks';
+import { EXPOSURE_KEEP_MS, ExposureLog } from './exposures';
+import { newSeed } from './random';
+import type { CartRecord, ExposureRecord, Guard, MetaValues, Store, StoreName } from './store';
 
 /** The resolved options plus what the engine derives from them. */
 interface EngineConfig extends ResolvedOptions {
@@ -18,24 +25,41 @@ interface EngineConfig extends ResolvedOptions {
 
 /** Signals kept in memory while the shopper has not decided yet; the oldest go first. */
 const MAX_UNDECIDED_SIGNALS = 200;
-/** How often old signals are swept out while the page stays open. */
+/** How often old signals and exposures are swept out while the page stays open. */
 const PRUNE_EVERY_MS = 3_600_000;
+/** A catalog older than this is fetched again (with its ETag) at the next decision. */
+const CATALOG_MAX_AGE_MS = 5 * 60_000;
+/** The shape of the cached, validated catalog; another value means: fetch it again. */
+const CATALOG_CACHE_SCHEMA = 1;
+
+const NO_DECISION_YET = 'nothing is stored before the shopper decides';
+const ERASED = 'erased by privacy.forget() (in this or another tab); storage reopens at the next consent decision';
+
+// What each purpose covers on the device (DESIGN.md §5), in one place.
+const mayKeepCart: Guard = (c) => !!c?.purposes.functional;
+const mayKeepSignals: Guard = (c) => !!c?.purposes.personalization;
+const mayKeepExposures: Guard = (c) => !!c && (c.purposes.functional || c.purposes.measurement);
+const mayKeepSeed: Guard = (c) => !!c && (c.purposes.personalization || c.purposes.measurement);
 
 /**
  * The engine: owns storage and every decision. The same code runs in a Worker, a blob
  * Worker, or in the page (inline), behind the one {@link EngineApi}.
  *
- * Consent rules it enforces (DESIGN.md §5): before a decision nothing is written; signals
- * and the profile need `personalization`; keeping the cart across sessions needs
- * `functional` (without it the cart lives in memory for this session and is shared with the
- * other open tabs); a withdrawn purpose's data is erased before the call returns.
+ * Consent rules it enforces (DESIGN.md §5): before a decision nothing is written (the
+ * database is not even created); signals, the profile and cached decisions need
+ * `personalization`; keeping the cart across sessions needs `functional` (without it the cart
+ * lives in memory for this session, shared with the other open tabs); exposures need
+ * `functional` (caps) or `measurement` (reports). What a decision does not allow is erased
+ * before the call returns, and again at every start.
  * @returns a fresh engine, to be initialised with `init`
  */
 export function createEngine(): EngineApi {
   let config: EngineConfig | undefined;
   let emit: (event: EngineEvent) => void = () => undefined;
   let store: Store = createMemoryStore();
-  let storageReason: string | undefined = 'not opened yet';
+  let storageReason: string | undefined = NO_DECISION_YET;
+  // True while storage waits for a decision before IndexedDB is opened (or reopened).
+  let openOnDecision = false;
   let consent: ConsentState = undecided();
   let cart: CartRecord = emptyCart();
   let restored = false;
@@ -43,9 +67,23 @@ export function createEngine(): EngineApi {
   let lastPrune = 0;
   let sync: TabSync | undefined;
   let closed = false;
+
+  let catalog: Catalog | null = null;
+  // Compiled by the decide chunk when a page first asks for offers.
+  let compiled: CompiledCatalog | null = null;
+  let catalogEtag: string | null = null;
+  let catalogFetchedAt = 0;
+  let catalogError: string | undefined;
+  let catalogLoading: Promise<void> | undefined;
+  let seed = newSeed();
+  let seedStored = false;
+  let muted = new Set<string>();
+  let decisions: Record<string, Decision[]> = {};
+  let draws = 0;
+  const exposures = new ExposureLog();
+
   // Every call and every message from another tab runs one at a time, in arrival order.
   let queue: Promise<unknown> = Promise.resolve();
-
   function serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = queue.then(fn);
     queue = run.catch(() => undefined);
@@ -68,6 +106,7 @@ export function createEngine(): EngineApi {
   }
 
   // A storage failure switches to memory and says so; the call is then done in memory.
+  // Erasures never go through here: a failed erasure must fail loudly.
   async function guarded<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
@@ -80,6 +119,7 @@ export function createEngine(): EngineApi {
   }
 
   async function openStore(cfg: EngineConfig): Promise<void> {
+    openOnDecision = false;
     try {
       store = await createIdbStore(cfg.dbName, cfg.storageTimeoutMs);
       storageReason = undefined;
@@ -89,38 +129,67 @@ export function createEngine(): EngineApi {
     }
   }
 
-  async function append(events: TrackEvent[], cfg: EngineConfig): Promise<void> {
+  /** Erases everything `c` does not allow. Idempotent; errors propagate. */
+  async function enforce(c: ConsentState): Promise<void> {
+    const stores: StoreName[] = [];
+    const meta: (keyof MetaValues)[] = [];
+    if (!mayKeepSignals(c)) stores.push('signals', 'profile'), meta.push('decisions');
+    if (!mayKeepCart(c)) stores.push('cart');
+    if (!c.purposes.measurement) stores.push('outbox');
+    if (!mayKeepExposures(c)) stores.push('exposures');
+    if (!mayKeepSeed(c)) meta.push('seed'), (seedStored = false);
+    await store.clear(stores);
+    await store.deleteMeta(meta);
+    if (!mayKeepSignals(c)) decisions = {};
+  }
+
+  async function append(events: TrackEvent[], cfg: EngineConfig): Promise<number> {
     const now = Date.now();
-    await guarded(() => store.appendSignals(events, cfg.retention, now, (p) => updateProfile(p, events)));
+    try {
+      await guarded(() => store.appendSignals(events, cfg.retention, now, (p) => updateProfile(p, events, muted), mayKeepSignals));
+    } catch (error) {
+      // Another tab withdrew personalization a moment ago: its message is on the way.
+      if (error instanceof VitrineError && error.code === 'consent-required') return 0;
+      throw error;
+    }
     if (now - lastPrune > PRUNE_EVERY_MS) {
       lastPrune = now;
+      exposures.prune(now);
       await guarded(() => store.prune(cfg.retention, now));
+      await guarded(() => store.pruneExposures(now - EXPOSURE_KEEP_MS));
     }
+    return events.length;
+  }
+
+  async function saveExposure(record: ExposureRecord): Promise<void> {
+    exposures.add(record);
+    sync?.post({ t: 'exposure', record });
+    if (!mayKeepExposures(consent)) return;
+    await guarded(() => store.addExposure(record, mayKeepExposures)).catch((error) => {
+      if (!(error instanceof VitrineError && error.code === 'consent-required')) throw error;
+    });
   }
 
   async function applyConsent(next: ConsentState, fromOtherTab: boolean): Promise<void> {
     const cfg = ready();
     const prev = consent;
-    // After privacy.forget() storage is memory until the shopper decides again.
-    if (next.decided && !prev.decided && store.kind === 'memory' && storageReason?.startsWith('erased')) {
+    if (next.decided && openOnDecision) {
       await openStore(cfg);
       emit({ type: 'storage', storage: store.kind, ...(storageReason ? { reason: storageReason } : {}) });
     }
     consent = next;
+    // The record first: a tab still on the old decision checks it inside its own writes,
+    // and a start after a crash between the two steps erases what the record forbids.
     if (next.decided && !fromOtherTab) await guarded(() => store.setMeta('consent', next));
+    if (next.decided) await enforce(next);
 
     if (next.purposes.personalization) {
       if (undecidedSignals.length) await append(undecidedSignals, cfg);
       undecidedSignals = [];
-    } else if (next.decided || prev.purposes.personalization) {
+    } else if (next.decided) {
       undecidedSignals = [];
-      await guarded(() => store.clear(['signals', 'profile']));
     }
-
-    if (prev.purposes.functional && !next.purposes.functional) {
-      // The cart stays for this session (necessary), but no longer on the device.
-      await guarded(() => store.updateCart(() => undefined));
-    } else if (!prev.purposes.functional && persistentCart()) {
+    if (!prev.purposes.functional && persistentCart()) {
       const now = Date.now();
       const merged = await guarded(() =>
         store.updateCart((stored) => {
@@ -130,10 +199,12 @@ export function createEngine(): EngineApi {
       );
       cart = merged ?? emptyCart();
     }
-
-    if (prev.purposes.measurement && !next.purposes.measurement) {
-      await guarded(() => store.clear(['outbox']));
+    if (mayKeepSeed(next) && !seedStored && store.kind === 'indexeddb') {
+      await guarded(() => store.setMeta('seed', seed));
+      seedStored = true;
     }
+    if (next.decided && muted.size) await guarded(() => store.setMeta('muted', [...muted]));
+    if (catalog && next.decided && !fromOtherTab) await saveCatalog();
     if (!fromOtherTab) sync?.post({ t: 'consent', consent: next });
   }
 
@@ -145,19 +216,23 @@ export function createEngine(): EngineApi {
   async function changeCart(op: CartOp, cfg: EngineConfig, inspect?: (lines: CartLine[], now: number) => void): Promise<CartRecord> {
     const now = Date.now();
     if (persistentCart()) {
-      const next = await guarded(() =>
-        store.updateCart((stored) => {
-          const base = stored && !isExpired(stored, now, cfg.cartTtlDays) ? stored : emptyCart();
-          inspect?.(base.lines, now);
-          return { id: 'current', lines: applyCartOp(base.lines, op, now), updatedAt: now };
-        }),
-      );
-      if (persistentCart()) {
-        cart = next ?? emptyCart();
-        sync?.post({ t: 'cart-changed' });
-        return cart;
+      try {
+        const next = await guarded(() =>
+          store.updateCart((stored) => {
+            const base = stored && !isExpired(stored, now, cfg.cartTtlDays) ? stored : emptyCart();
+            inspect?.(base.lines, now);
+            return { id: 'current', lines: applyCartOp(base.lines, op, now), updatedAt: now };
+          }, mayKeepCart),
+        );
+        if (persistentCart()) {
+          cart = next ?? emptyCart();
+          sync?.post({ t: 'cart-changed' });
+          return cart;
+        }
+      } catch (error) {
+        if (!(error instanceof VitrineError && error.code === 'consent-required')) throw error;
       }
-      // Storage failed during the change and the engine fell back to memory: apply it there.
+      // Storage failed, or functional was withdrawn in another tab: apply the change in memory.
     }
     inspect?.(cart.lines, now);
     cart = { id: 'current', lines: applyCartOp(cart.lines, op, now), updatedAt: now };
@@ -169,10 +244,57 @@ export function createEngine(): EngineApi {
     store.close();
     store = createMemoryStore();
     storageReason = reason;
+    openOnDecision = true;
     consent = undecided();
     cart = emptyCart();
     restored = false;
     undecidedSignals = [];
+    muted = new Set();
+    decisions = {};
+    seed = newSeed();
+    seedStored = false;
+    exposures.clear();
+  }
+
+  async function saveCatalog(): Promise<void> {
+    if (!catalog || !consent.decided || store.kind !== 'indexeddb') return;
+    const record = { catalog, etag: catalogEtag, fetchedAt: catalogFetchedAt, schema: CATALOG_CACHE_SCHEMA };
+    await guarded(() => store.setMeta('catalog', record));
+  }
+
+  const decideChunk = (cfg: EngineConfig) => loadChunk('decide', cfg.workerUrl, cfg.callTimeoutMs);
+
+  /** Fetches the catalog (with the cached ETag); a refused one leaves the last good one serving. */
+  function refreshCatalog(cfg: EngineConfig): Promise<void> {
+    if (!cfg.catalogUrl) return Promise.resolve();
+    const url = cfg.catalogUrl;
+    const load = async () => {
+      try {
+        const result = await fetchCatalog(url, catalog ? catalogEtag : null);
+        const checked = result.status === 'ok' ? await (await decideChunk(cfg)).checkCatalog(result.body, cfg.siteId, cfg.catalogKey) : null;
+        await serial(async () => {
+          catalogFetchedAt = Date.now();
+          catalogError = undefined;
+          if (checked && result.status === 'ok') {
+            catalog = checked;
+            compiled = null;
+            catalogEtag = result.etag;
+            await saveCatalog();
+          }
+        });
+      } catch (error) {
+        catalogFetchedAt = Date.now();
+        catalogError = toErrorData(error, 'catalog-unavailable').message;
+      }
+      emit({ type: 'catalog', version: catalog?.version ?? null, ...(catalogError ? { error: catalogError } : {}) });
+    };
+    return (catalogLoading ??= load().finally(() => {
+      catalogLoading = undefined;
+    }));
+  }
+
+  async function profileNow() {
+    return (await guarded(() => store.getProfile())) ?? emptyProfile(Date.now());
   }
 
   async function onTabMessage(m: Envelope): Promise<void> {
@@ -200,10 +322,17 @@ export function createEngine(): EngineApi {
         emit({ type: 'consent', consent: m.consent });
         break;
       case 'forget':
-        resetAfterForget('erased by privacy.forget() in another tab; IndexedDB reopens at the next consent decision');
+        resetAfterForget(ERASED);
         emit({ type: 'consent', consent });
         emit({ type: 'storage', storage: 'memory', reason: storageReason! });
         break;
+      case 'exposure':
+        exposures.add(m.record);
+        return;
+      case 'muted':
+        muted = new Set(m.muted);
+        decisions = {};
+        return;
     }
     emit({ type: 'cart', cart: toCart(cart, restored), cause: 'remote' });
   }
@@ -221,10 +350,29 @@ export function createEngine(): EngineApi {
       if (config) throw new VitrineError('engine-failed', 'init was called twice');
       const cfg: EngineConfig = { ...resolveOptions(options), dbName: databaseName(options.siteId) };
       emit = onEvent;
-      await openStore(cfg);
+      // No database is created before a decision: open it only if an earlier visit made one.
+      if (typeof indexedDB === 'undefined') storageReason = 'IndexedDB is not available here';
+      else if (await databaseExists(cfg.dbName, cfg.storageTimeoutMs)) await openStore(cfg);
+      else openOnDecision = true;
       config = cfg;
+
       const stored = await guarded(() => store.getMeta('consent'));
-      if (stored) consent = stored;
+      if (stored) {
+        consent = stored;
+        await enforce(stored);
+        seed = (await guarded(() => store.getMeta('seed'))) ?? seed;
+        seedStored = mayKeepSeed(stored) && store.kind === 'indexeddb';
+        muted = new Set((await guarded(() => store.getMeta('muted'))) ?? []);
+        if (mayKeepSignals(stored)) decisions = (await guarded(() => store.getMeta('decisions'))) ?? {};
+        const cached = await guarded(() => store.getMeta('catalog'));
+        // Validated before it was stored; another SDK version's shape is fetched afresh.
+        if (cached?.schema === CATALOG_CACHE_SCHEMA && cached.catalog.siteId === cfg.siteId) {
+          catalog = cached.catalog;
+          catalogEtag = cached.etag;
+          catalogFetchedAt = cached.fetchedAt;
+        }
+        if (mayKeepExposures(stored)) for (const e of await guarded(() => store.exposuresSince(Date.now() - EXPOSURE_KEEP_MS))) exposures.add(e);
+      }
       const now = Date.now();
       if (persistentCart()) {
         const saved = await guarded(() => store.getCart());
@@ -235,33 +383,49 @@ export function createEngine(): EngineApi {
           restored = true;
         }
       }
-      if (consent.decided && !consent.purposes.personalization) {
-        await guarded(() => store.clear(['signals', 'profile']));
-      } else if (consent.purposes.personalization) {
+      if (consent.purposes.personalization) {
         lastPrune = now;
         await guarded(() => store.prune(cfg.retention, now));
       }
       sync = openTabSync(cfg.dbName, (m) => void serial(() => onTabMessage(m)).catch(() => undefined));
       // A tab opened mid-session asks the others for the session cart.
       if (!persistentCart()) sync.post({ t: 'hello' });
+      void refreshCatalog(cfg);
       return {
         storage: store.kind,
         ...(storageReason ? { storageReason } : {}),
         consent: stored ?? null,
         cart: toCart(cart, restored),
+        catalogVersion: catalog?.version ?? null,
+        decisions,
       };
     }),
 
     track: answer(async (events: TrackEvent[]) => {
       const cfg = ready();
+      for (const e of events) {
+        if (e.type === 'offer_click') {
+          const shown = Object.values(decisions).flat().find((d) => d.id === e.payload.offer);
+          const arm = shown?.arm ?? (consent.purposes.personalization ? 'personalized' : 'contextual');
+          await saveExposure({ offer: e.payload.offer, variant: e.payload.variant ?? shown?.variant ?? 'default', slot: e.payload.slot ?? shown?.slot ?? '', arm, kind: 'click', at: e.at });
+        } else if (e.type === 'purchase' && catalog) {
+          // A purchase soon after a click on an offer is credited to it, on the device.
+          const click = exposures.attribute(e.at, catalog.settings.attributionWindowHours);
+          if (click) {
+            const value = Math.round(e.payload.total * 100);
+            await saveExposure({ offer: click.offer, variant: click.variant, slot: click.slot, arm: click.arm, kind: 'conversion', at: e.at, value });
+          }
+        }
+      }
+      const signals = events.filter((e) => e.type !== 'offer_click');
+      if (!signals.length) return 0;
       if (!consent.decided) {
-        undecidedSignals.push(...events);
+        undecidedSignals.push(...signals);
         undecidedSignals.splice(0, Math.max(0, undecidedSignals.length - MAX_UNDECIDED_SIGNALS));
         return 0;
       }
       if (!consent.purposes.personalization) return 0;
-      await append(events, cfg);
-      return events.length;
+      return append(signals, cfg);
     }),
 
     cart: answer(async (op: CartOp | null) => {
@@ -287,6 +451,86 @@ export function createEngine(): EngineApi {
       return null;
     }),
 
+    async decide(rawSlot, rawOptions) {
+      // The first catalog and the decide chunk are awaited outside the queue, so the cart
+      // stays responsive meanwhile.
+      if (config && !catalog && catalogLoading) await catalogLoading;
+      const chunk = config ? await decideChunk(config).catch(() => undefined) : undefined;
+      return answer(async () => {
+        const cfg = ready();
+        const d = chunk ?? (await decideChunk(cfg));
+        const { slot, limit, context } = d.validateDecide(rawSlot, rawOptions);
+        if (!catalog) {
+          throw new VitrineError('catalog-unavailable', catalogError ?? (cfg.catalogUrl ? 'catalog: not loaded yet' : 'catalog: no catalogUrl option'));
+        }
+        compiled ??= d.compileCatalog(catalog);
+        const now = Date.now();
+        if (now - catalogFetchedAt > CATALOG_MAX_AGE_MS) void refreshCatalog(cfg);
+        const personal = consent.purposes.personalization ? d.personalView(await profileNow(), now, muted) : null;
+        const cartCategories = new Set(cart.lines.flatMap((l) => (l.category ? [l.category] : [])));
+        const cartValue = cart.lines.reduce((sum, l) => sum + l.qty * l.price, 0);
+        const input = { now, personal, cart: { categories: cartCategories, value: cartValue }, page: context, muted };
+        const ranked = d.rank(compiled, slot, limit, input, exposures, seed, draws++);
+        decisions = { ...decisions, [slot]: ranked };
+        if (mayKeepSignals(consent) && store.kind === 'indexeddb') await guarded(() => store.setMeta('decisions', decisions));
+        return ranked;
+      })();
+    },
+
+    exposure: answer(async (raw) => {
+      ready();
+      const report = validateExposure(raw);
+      await saveExposure({ ...report, at: Date.now() });
+      if (report.kind === 'dismiss') {
+        for (const slot of Object.keys(decisions)) decisions[slot] = decisions[slot]!.filter((d) => d.id !== report.offer);
+      }
+      return null;
+    }),
+
+    interests: answer(async (): Promise<Interest[]> => {
+      const cfg = ready();
+      const d = await decideChunk(cfg);
+      const profile = consent.purposes.personalization ? await profileNow() : null;
+      return d.interestsOf(profile, Date.now(), muted, catalog?.categoryLabels ?? {});
+    }),
+
+    mute: answer(async (category: string) => {
+      const d = await decideChunk(ready());
+      const c = checkCategory(category);
+      muted.add(c);
+      decisions = {};
+      if (consent.decided) await guarded(() => store.setMeta('muted', [...muted]));
+      // Out of the profile and the raw signals, not merely hidden.
+      if (consent.purposes.personalization) {
+        await guarded(async () => {
+          const p = await store.getProfile();
+          if (p) await store.putProfile(d.withoutCategory(p, c));
+          await store.deleteSignals((s) => {
+            const payload = s.payload as { category?: string; items?: { category: string }[] };
+            return payload.category === c || !!payload.items?.some((i) => i.category === c);
+          });
+          await store.deleteMeta(['decisions']);
+        });
+      }
+      sync?.post({ t: 'muted', muted: [...muted] });
+      return null;
+    }),
+
+    prefer: answer(async (category: string) => {
+      const d = await decideChunk(ready());
+      const c = checkCategory(category);
+      if (!consent.purposes.personalization) {
+        throw new VitrineError('consent-required', 'privacy.prefer: stated interests are part of the profile, which needs personalization consent');
+      }
+      if (muted.delete(c)) {
+        await guarded(() => store.setMeta('muted', [...muted]));
+        sync?.post({ t: 'muted', muted: [...muted] });
+      }
+      await guarded(async () => store.putProfile(d.withStated(await store.getProfile(), c, Date.now())));
+      decisions = {};
+      return null;
+    }),
+
     exportData: answer(async (): Promise<ExportedData> => {
       const cfg = ready();
       return {
@@ -301,8 +545,9 @@ export function createEngine(): EngineApi {
     forget: answer(async () => {
       ready();
       sync?.post({ t: 'forget' });
-      await guarded(() => store.destroy());
-      resetAfterForget('erased by privacy.forget(); IndexedDB reopens at the next consent decision');
+      // Not guarded: if the erasure fails, the shopper must hear so.
+      await store.destroy();
+      resetAfterForget(ERASED);
       return null;
     }),
 
@@ -313,4 +558,12 @@ export function createEngine(): EngineApi {
       return null;
     }),
   };
+
+}
+
+function checkCategory(category: unknown): string {
+  if (typeof category !== 'string' || category.length === 0 || category.length > 100) {
+    throw new VitrineError('invalid-payload', 'category: expected a non-empty string of at most 100 characters');
+  }
+  return category;
 }

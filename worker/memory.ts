@@ -1,8 +1,8 @@
 import type { TrackEvent } from '../src/protocol/events';
 import type { Profile } from './profile';
 import {
-  STORE_NAMES, signalCutoff,
-  type CartRecord, type MetaValues, type Retention, type SignalRecord, type Store, type StoreName,
+  STORE_NAMES, consentRequired, signalCutoff,
+  type CartRecord, type ExposureRecord, type Guard, type MetaValues, type Retention, type SignalRecord, type Store, type StoreName,
 } from './store';
 
 /**
@@ -16,14 +16,19 @@ export function createMemoryStore(): Store {
   let profile: Profile | undefined;
   let cart: CartRecord | undefined;
   let meta: Partial<MetaValues> = {};
-  // Exposures and outbox have no writers yet; they exist so export and erase cover them.
-  let exposures: unknown[] = [];
+  let exposures: ExposureRecord[] = [];
+  let nextExposure = 1;
+  // The outbox has no writer yet; it exists so export and erase cover it.
   let outbox: unknown[] = [];
 
   const pruneNow = (retention: Retention, now: number) => {
     const cutoff = signalCutoff(retention, now);
     signals = signals.filter((s) => s.at >= cutoff);
     if (signals.length > retention.maxSignals) signals = signals.slice(signals.length - retention.maxSignals);
+  };
+
+  const check = (guard: Guard | undefined, what: string) => {
+    if (guard && !guard(meta.consent)) throw consentRequired(what);
   };
 
   const all = (): Record<StoreName, unknown[]> => ({
@@ -37,7 +42,8 @@ export function createMemoryStore(): Store {
 
   const store: Store = {
     kind: 'memory',
-    async appendSignals(events: TrackEvent[], retention, now, update) {
+    async appendSignals(events: TrackEvent[], retention, now, update, guard) {
+      check(guard, 'appendSignals');
       const next = update(profile);
       for (const e of events) signals.push({ ...structuredClone(e), id: nextId++ });
       profile = next;
@@ -52,16 +58,36 @@ export function createMemoryStore(): Store {
     async getCart() {
       return cart && structuredClone(cart);
     },
-    async updateCart(change) {
+    async updateCart(change, guard) {
+      check(guard, 'updateCart');
       cart = change(cart && structuredClone(cart));
       return cart && structuredClone(cart);
     },
     async getMeta(key) {
       const value = meta[key];
-      return value && structuredClone(value);
+      return value === undefined ? undefined : structuredClone(value);
     },
     async setMeta(key, value) {
       meta[key] = structuredClone(value);
+    },
+    async deleteSignals(matches) {
+      signals = signals.filter((s) => !matches(s));
+    },
+    async deleteMeta(keys) {
+      for (const key of keys) delete meta[key];
+    },
+    async putProfile(next) {
+      profile = structuredClone(next);
+    },
+    async addExposure(record, guard) {
+      check(guard, 'addExposure');
+      exposures.push({ ...structuredClone(record), id: nextExposure++ });
+    },
+    async exposuresSince(since) {
+      return structuredClone(exposures.filter((e) => e.at >= since).sort((a, b) => a.at - b.at));
+    },
+    async pruneExposures(before) {
+      exposures = exposures.filter((e) => e.at >= before);
     },
     async count(name) {
       return all()[name].length;

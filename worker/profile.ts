@@ -19,6 +19,10 @@ export interface Profile {
   price: { weight: number; mean: number; variance: number; at: number } | null;
   /** Category → when something in it was last bought (for replenishment offers). */
   purchases: Record<string, number>;
+  /** SKU → when it was last bought, so offers stop promoting it. The latest {@link MAX_BOUGHT}. */
+  bought?: Record<string, number>;
+  /** Category → when the shopper said they like it (`privacy.prefer`). */
+  stated?: Record<string, number>;
   /** Visits: a new one starts after {@link VISIT_GAP_MS} of silence. */
   visits: number;
   events: number;
@@ -32,6 +36,8 @@ export const HALF_LIFE_MS = 14 * 86_400_000;
 export const VISIT_GAP_MS = 30 * 60_000;
 /** The most categories and brands a profile keeps; the weakest go first. */
 export const MAX_INTERESTS = 100;
+/** The most bought SKUs a profile remembers. */
+export const MAX_BOUGHT = 200;
 
 /** How much each kind of signal says about interest in its category and brand. */
 const WEIGHTS = {
@@ -43,6 +49,16 @@ const WEIGHTS = {
   purchase: 5,
 } as const;
 
+/** A stated interest counts like strong browsing. */
+export const STATED_STRENGTH = 0.9;
+
+/**
+ * How strong an interest is, from 0 to 1: one product view ≈ 0.4, a cart addition ≈ 0.8.
+ */
+export function interestStrength(a: Affinity | undefined, now: number): number {
+  return 1 - Math.exp(-decayed(a, now) / 2);
+}
+
 /**
  * The value of a decayed score at `now`.
  * @returns the score, 0 when absent
@@ -52,7 +68,7 @@ export function decayed(a: Affinity | undefined, now: number): number {
   return a.score * Math.pow(2, -Math.max(0, now - a.at) / HALF_LIFE_MS);
 }
 
-function bump(map: Record<string, Affinity>, key: string, weight: number, now: number): void {
+function bumpScore(map: Record<string, Affinity>, key: string, weight: number, now: number): void {
   map[key] = { score: Math.max(0, decayed(map[key], now) + weight), at: now };
 }
 
@@ -84,7 +100,7 @@ function addPrice(profile: Profile, price: number, weight: number, now: number):
  * @param now the time of the first signal
  */
 export function emptyProfile(now: number): Profile {
-  return { v: 1, categories: {}, brands: {}, price: null, purchases: {}, visits: 0, events: 0, firstSeen: now, lastSeen: 0 };
+  return { v: 1, categories: {}, brands: {}, price: null, purchases: {}, bought: {}, stated: {}, visits: 0, events: 0, firstSeen: now, lastSeen: 0 };
 }
 
 /**
@@ -93,9 +109,14 @@ export function emptyProfile(now: number): Profile {
  * @param events the new signals, oldest first
  * @returns the updated profile
  */
-export function updateProfile(previous: Profile | undefined, events: readonly TrackEvent[]): Profile {
+export function updateProfile(previous: Profile | undefined, events: readonly TrackEvent[], muted: ReadonlySet<string> = new Set()): Profile {
   const first = events[0]?.at ?? 0;
   const p: Profile = previous ? structuredClone(previous) : emptyProfile(first);
+  p.bought ??= {};
+  p.stated ??= {};
+  const bump = (map: Record<string, Affinity>, key: string, weight: number, now: number) => {
+    if (!muted.has(key)) bumpScore(map, key, weight, now);
+  };
   for (const e of events) {
     const now = e.at;
     if (now - p.lastSeen > VISIT_GAP_MS) p.visits += 1;
@@ -119,7 +140,8 @@ export function updateProfile(previous: Profile | undefined, events: readonly Tr
       case 'purchase':
         for (const item of e.payload.items) {
           bump(p.categories, item.category, weight, now);
-          p.purchases[item.category] = now;
+          if (!muted.has(item.category)) p.purchases[item.category] = now;
+          p.bought[item.sku] = now;
           addPrice(p, item.price, weight, now);
         }
         break;
@@ -130,6 +152,8 @@ export function updateProfile(previous: Profile | undefined, events: readonly Tr
   }
   p.categories = bound(p.categories, p.lastSeen);
   p.brands = bound(p.brands, p.lastSeen);
+  const bought = Object.entries(p.bought);
+  if (bought.length > MAX_BOUGHT) p.bought = Object.fromEntries(bought.sort((a, b) => b[1] - a[1]).slice(0, MAX_BOUGHT));
   return p;
 }
 
@@ -153,4 +177,26 @@ export function topCategories(profile: Profile, now: number, limit = 10): { cate
     .filter((x) => x.score > 0)
     .sort((a, b) => b.score - a.score)
     .slice(0, limit);
+}
+
+/**
+ * Takes a category out of the profile: affinity, purchases, stated interest.
+ * @returns a new profile
+ */
+export function withoutCategory(profile: Profile, category: string): Profile {
+  const p = structuredClone(profile);
+  delete p.categories[category];
+  delete p.purchases[category];
+  if (p.stated) delete p.stated[category];
+  return p;
+}
+
+/**
+ * Records an interest the shopper states; it counts like strong browsing.
+ * @returns a new profile
+ */
+export function withStated(profile: Profile | undefined, category: string, now: number): Profile {
+  const p = profile ? structuredClone(profile) : emptyProfile(now);
+  p.stated = { ...p.stated, [category]: now };
+  return p;
 }

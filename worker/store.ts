@@ -1,7 +1,10 @@
+import { VitrineError } from '../src/protocol/errors';
 import type { TrackEvent } from '../src/protocol/events';
 import type { CartLine } from '../src/protocol/cart';
 import type { ConsentState } from '../src/protocol/consent';
 import type { StorageKind } from '../src/protocol/engine';
+import type { Arm, Decision, ExposureKind } from '../src/protocol/decision';
+import type { Catalog } from '../src/protocol/catalog';
 import type { Profile } from './profile';
 
 /** A raw signal as kept in the bounded `signals` ring. */
@@ -14,14 +17,21 @@ export interface CartRecord {
   updatedAt: number;
 }
 
-/** One impression, click or dismissal of an offer (frequency caps and attribution). */
+/** One impression, click, dismissal or credited purchase of an offer (caps, attribution, reports). */
 export interface ExposureRecord {
   id?: number;
   offer: string;
   variant: string;
-  kind: 'impression' | 'click' | 'dismiss';
+  /** The ranking the shopper got: an arm of the holdout, or `contextual` without personalization. */
+  arm: Arm;
+  slot: string;
+  kind: ExposureKind;
   at: number;
+  /** For a conversion: the purchase total in minor units. */
+  value?: number;
 }
+
+
 
 /** A report waiting for the collector's acknowledgement. */
 export interface OutboxRecord {
@@ -34,11 +44,25 @@ export interface OutboxRecord {
 /** Values kept in `meta`, by key. */
 export interface MetaValues {
   consent: ConsentState;
+  /** The last good catalog, as validated, and its ETag: usable offline, never re-validated. */
+  catalog: { catalog: Catalog; etag: string | null; fetchedAt: number; schema: number };
+  /** Device-local random seed for experiment buckets, variants and exploration. Never sent. */
+  seed: number;
+  /** Categories the shopper muted: never used, never shown. */
+  muted: string[];
+  /** The last decision per slot, so a page can paint before the engine is warm. */
+  decisions: Record<string, Decision[]>;
 }
 
 /** The object stores of DESIGN.md §4. */
 export const STORE_NAMES = ['signals', 'profile', 'cart', 'exposures', 'outbox', 'meta'] as const;
 export type StoreName = (typeof STORE_NAMES)[number];
+
+/**
+ * Checks the consent decision stored on the device inside the write's own transaction, so a
+ * tab still running under an older decision cannot write what another tab just withdrew.
+ */
+export type Guard = (stored: ConsentState | undefined) => boolean;
 
 /** Bounds on the raw signal ring. */
 export interface Retention {
@@ -56,7 +80,7 @@ export interface Store {
    * Appends signals, updates the profile from them and enforces retention, atomically.
    * @param update derives the new profile from the stored one (pure and synchronous)
    */
-  appendSignals(events: TrackEvent[], retention: Retention, now: number, update: (p: Profile | undefined) => Profile): Promise<void>;
+  appendSignals(events: TrackEvent[], retention: Retention, now: number, update: (p: Profile | undefined) => Profile, guard?: Guard): Promise<void>;
   /** Drops signals older than the retention age. */
   prune(retention: Retention, now: number): Promise<void>;
   getProfile(): Promise<Profile | undefined>;
@@ -65,9 +89,19 @@ export interface Store {
    * Reads, changes and writes the cart in one transaction, so edits from two tabs both land.
    * @param change returns the new record, or undefined to delete it (pure and synchronous)
    */
-  updateCart(change: (current: CartRecord | undefined) => CartRecord | undefined): Promise<CartRecord | undefined>;
+  updateCart(change: (current: CartRecord | undefined) => CartRecord | undefined, guard?: Guard): Promise<CartRecord | undefined>;
   getMeta<K extends keyof MetaValues>(key: K): Promise<MetaValues[K] | undefined>;
   setMeta<K extends keyof MetaValues>(key: K, value: MetaValues[K]): Promise<void>;
+  deleteMeta(keys: (keyof MetaValues)[]): Promise<void>;
+  /** Puts the profile, replacing it (mute and prefer edit it directly). */
+  putProfile(profile: Profile): Promise<void>;
+  addExposure(record: ExposureRecord, guard?: Guard): Promise<void>;
+  /** Deletes the raw signals `matches` picks (a muted category's). */
+  deleteSignals(matches: (signal: SignalRecord) => boolean): Promise<void>;
+  /** Exposures at or after `since`, oldest first. */
+  exposuresSince(since: number): Promise<ExposureRecord[]>;
+  /** Drops exposures before `before`. */
+  pruneExposures(before: number): Promise<void>;
   count(name: StoreName): Promise<number>;
   clear(names: readonly StoreName[]): Promise<void>;
   dump(): Promise<Record<StoreName, unknown[]>>;
@@ -79,4 +113,9 @@ export interface Store {
 /** The cutoff time below which signals are too old to keep. */
 export function signalCutoff(retention: Retention, now: number): number {
   return now - retention.maxAgeDays * 86_400_000;
+}
+
+/** The error a guarded write throws when the stored decision forbids it. */
+export function consentRequired(what: string): VitrineError {
+  return new VitrineError('consent-required', `${what}: the stored consent decision no longer allows it`);
 }

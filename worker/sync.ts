@@ -1,5 +1,6 @@
 import type { CartLine, CartOp } from '../src/protocol/cart';
 import type { ConsentState } from '../src/protocol/consent';
+import type { ExposureRecord } from './store';
 
 /** What engines in other tabs of the same origin tell each other. */
 export type SyncMessage =
@@ -8,7 +9,9 @@ export type SyncMessage =
   | { t: 'hello' }
   | { t: 'cart-state'; to: string; lines: CartLine[] }
   | { t: 'consent'; consent: ConsentState }
-  | { t: 'forget' };
+  | { t: 'forget' }
+  | { t: 'exposure'; record: ExposureRecord }
+  | { t: 'muted'; muted: string[] };
 
 /** A message as it travels, stamped with the sending engine's id. */
 export type Envelope = SyncMessage & { from: string };

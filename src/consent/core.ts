@@ -52,20 +52,27 @@ function copy(state: ConsentState): ConsentState {
 export function createConsentCore(apply: (state: ConsentState) => Promise<void>, sink: ErrorSink): ConsentCore {
   let state = undecided();
   const events = createEmitter<{ change: ConsentState }>(sink);
+  // Decisions apply one after another, each on top of the one before it.
+  let applying: Promise<unknown> = Promise.resolve();
   return {
     get: () => copy(state),
+    // async, so a bad choice rejects; the chaining below still happens at call time, in order.
     async set(choice) {
       const picked = validateChoice(choice);
-      const next: ConsentState = {
-        decided: true,
-        purposes: { ...state.purposes, ...picked, necessary: true },
-        source: 'manual',
-        updatedAt: Date.now(),
-      };
-      await apply(next);
-      state = next;
-      events.emit('change', copy(state));
-      return copy(state);
+      const run = applying.then(async () => {
+        const next: ConsentState = {
+          decided: true,
+          purposes: { ...state.purposes, ...picked, necessary: true },
+          source: 'manual',
+          updatedAt: Date.now(),
+        };
+        await apply(next);
+        state = next;
+        events.emit('change', copy(state));
+        return copy(state);
+      });
+      applying = run.catch(() => undefined);
+      return run;
     },
     on: (event, fn) => events.on(event, fn),
     adopt(next) {

@@ -2,6 +2,7 @@ import type { ErrorData } from './errors';
 import type { TrackEvent } from './events';
 import type { Cart, CartOp, RevalidateResult } from './cart';
 import type { VitrineOptions } from './options';
+import type { Decision, DecideOptions, ExposureReport, Interest } from './decision';
 import type { ConsentState } from './consent';
 
 /** Where the engine keeps data. */
@@ -19,13 +20,18 @@ export interface EngineHello {
   /** The consent decision stored on this device, if any. */
   consent: ConsentState | null;
   cart: Cart;
+  /** The version of the catalog in use (cached from an earlier visit), if any. */
+  catalogVersion: string | null;
+  /** The last decision per slot, so offers can be painted before the engine answers. */
+  decisions: Record<string, Decision[]>;
 }
 
 /** What the engine tells the page without being asked. */
 export type EngineEvent =
   | { type: 'cart'; cart: Cart; cause: 'restore' | 'remote' }
   | { type: 'consent'; consent: ConsentState }
-  | { type: 'storage'; storage: StorageKind; reason?: string };
+  | { type: 'storage'; storage: StorageKind; reason?: string }
+  | { type: 'catalog'; version: string | null; error?: string };
 
 /** Everything stored on this device, as `privacy.export()` returns it. */
 export interface ExportedData {
@@ -53,6 +59,13 @@ export interface EngineApi {
   cart(op: CartOp | null): Promise<Reply<Cart>>;
   revalidate(op: CartOp & { kind: 'revalidate' }): Promise<Reply<RevalidateResult>>;
   setConsent(consent: ConsentState): Promise<Reply<null>>;
+  /** Ranks the slot's offers (validated here). Waits for the first catalog if none is cached. */
+  decide(slot: string, options: DecideOptions | undefined): Promise<Reply<Decision[]>>;
+  /** Records an impression, click or dismissal reported by the page. */
+  exposure(report: ExposureReport): Promise<Reply<null>>;
+  interests(): Promise<Reply<Interest[]>>;
+  mute(category: string): Promise<Reply<null>>;
+  prefer(category: string): Promise<Reply<null>>;
   exportData(): Promise<Reply<ExportedData>>;
   forget(): Promise<Reply<null>>;
   close(): Promise<Reply<null>>;

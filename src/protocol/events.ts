@@ -28,6 +28,8 @@ export interface TrackPayloads {
   add_to_cart: ProductPayload;
   remove_from_cart: ProductPayload;
   purchase: { orderId?: string; items: PurchaseItem[]; total: number; currency: string };
+  /** A click on an offer the page rendered itself (`render` records its own clicks). */
+  offer_click: { offer: string; variant?: string; slot?: string };
 }
 
 /** The event types `track()` accepts. */
@@ -111,6 +113,16 @@ const readers: { [K in TrackType]: (value: unknown, path: string) => TrackPayloa
     const orderId = r.optString('orderId');
     r.done();
     if (orderId !== undefined) out.orderId = orderId;
+    return out;
+  },
+  offer_click(value, path) {
+    const r = Reader.of(value, path, 'invalid-payload');
+    const out: TrackPayloads['offer_click'] = { offer: r.string('offer', 100) };
+    const variant = r.optString('variant', 100);
+    const slot = r.optString('slot', 100);
+    r.done();
+    if (variant !== undefined) out.variant = variant;
+    if (slot !== undefined) out.slot = slot;
     return out;
   },
 };

@@ -1,5 +1,5 @@
 import { VitrineError } from './errors';
-import { isPlainObject } from './validate';
+import { Reader, isPlainObject } from './validate';
 
 /** How the engine may run. `auto` tries a Worker, then a blob Worker, then in-thread. */
 export type EngineMode = 'auto' | 'worker' | 'inline';
@@ -56,27 +56,7 @@ export interface ResolvedOptions {
   storageTimeoutMs: number;
 }
 
-const KNOWN = new Set([
-  'siteId', 'workerUrl', 'catalogUrl', 'catalogKey', 'collectorUrl', 'consent', 'reportWindow',
-  'retention', 'cartTtlDays', 'engine', 'trackBatchSize', 'callTimeoutMs', 'storageTimeoutMs',
-]);
-
-function fail(field: string, expected: string): never {
-  throw new VitrineError('invalid-options', `options.${field}: expected ${expected}`);
-}
-
-function optString(o: Record<string, unknown>, field: string): string | undefined {
-  const v = o[field];
-  if (v !== undefined && (typeof v !== 'string' || v.length === 0)) fail(field, 'a non-empty string');
-  return v as string | undefined;
-}
-
-function optInt(o: Record<string, unknown>, field: string, min: number, max: number, fallback: number, prefix = ''): number {
-  const v = o[field];
-  if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) fail(prefix + field, `a whole number from ${min} to ${max}`);
-  return v;
-}
+const SITE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * Validates the options and fills in defaults. The engine does this at its ready handshake,
@@ -86,49 +66,39 @@ function optInt(o: Record<string, unknown>, field: string, min: number, max: num
  * @throws VitrineError `invalid-options`, naming the option at fault
  */
 export function resolveOptions(input: unknown): ResolvedOptions {
-  if (!isPlainObject(input)) throw new VitrineError('invalid-options', 'options: expected an object such as { siteId: "my-shop" }');
-  for (const key of Object.keys(input)) {
-    if (!KNOWN.has(key)) fail(key, `no such option; known options are ${[...KNOWN].join(', ')}`);
-  }
-  const siteId = input.siteId;
-  if (typeof siteId !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(siteId)) {
-    fail('siteId', 'a string of 1 to 64 letters, digits, ".", "_" or "-"');
-  }
-  const catalogKey = input.catalogKey;
+  const r = Reader.of(input, 'options', 'invalid-options');
+  const siteId = r.raw('siteId') as string;
+  if (typeof siteId !== 'string' || !SITE_ID.test(siteId)) r.fail('siteId', 'a string of 1 to 64 letters, digits, ".", "_" or "-"');
+  const catalogKey = r.raw('catalogKey') as string | JsonWebKey | undefined;
   if (catalogKey !== undefined && typeof catalogKey !== 'string' && !isPlainObject(catalogKey)) {
-    fail('catalogKey', 'a JWK object or a base64 SPKI string');
+    r.fail('catalogKey', 'a JWK object or a base64 SPKI string');
   }
-  const engine = input.engine ?? 'auto';
-  if (engine !== 'auto' && engine !== 'worker' && engine !== 'inline') fail('engine', '"auto", "worker" or "inline"');
-
-  const consentIn = input.consent ?? {};
-  if (!isPlainObject(consentIn)) fail('consent', 'an object such as { source: "manual" }');
-  const source = consentIn.source ?? 'manual';
-  if (source !== 'manual') fail('consent.source', '"manual" (CMP adapters are not in this version)');
-  for (const key of Object.keys(consentIn)) if (key !== 'source') fail(`consent.${key}`, 'no such option');
-
-  const retentionIn = input.retention ?? {};
-  if (!isPlainObject(retentionIn)) fail('retention', 'an object such as { maxSignals: 1000, maxAgeDays: 30 }');
-  for (const key of Object.keys(retentionIn)) {
-    if (key !== 'maxSignals' && key !== 'maxAgeDays') fail(`retention.${key}`, 'no such option');
-  }
-
-  return {
+  const engine = (r.raw('engine') ?? 'auto') as EngineMode;
+  if (!['auto', 'worker', 'inline'].includes(engine)) r.fail('engine', '"auto", "worker" or "inline"');
+  const consent = r.optObject('consent', (c) => {
+    const source = (c.raw('source') ?? 'manual') as 'manual';
+    if (source !== 'manual') c.fail('source', '"manual" (CMP adapters are not in this version)');
+    return { source };
+  }) ?? { source: 'manual' };
+  const retention = r.optObject('retention', (t) => ({
+    maxSignals: t.optInteger('maxSignals', 1, 100_000) ?? 1000,
+    maxAgeDays: t.optInteger('maxAgeDays', 1, 3650) ?? 30,
+  })) ?? { maxSignals: 1000, maxAgeDays: 30 };
+  const out: ResolvedOptions = {
     siteId,
-    workerUrl: optString(input, 'workerUrl'),
-    catalogUrl: optString(input, 'catalogUrl'),
-    catalogKey: catalogKey as string | JsonWebKey | undefined,
-    collectorUrl: optString(input, 'collectorUrl'),
-    consent: { source },
-    reportWindow: optInt(input, 'reportWindow', 60_000, 31 * 86_400_000, 86_400_000),
-    retention: {
-      maxSignals: optInt(retentionIn, 'maxSignals', 1, 100_000, 1000, 'retention.'),
-      maxAgeDays: optInt(retentionIn, 'maxAgeDays', 1, 3650, 30, 'retention.'),
-    },
-    cartTtlDays: optInt(input, 'cartTtlDays', 1, 365, 30),
+    workerUrl: r.optString('workerUrl', 2000),
+    catalogUrl: r.optString('catalogUrl', 2000),
+    catalogKey,
+    collectorUrl: r.optString('collectorUrl', 2000),
+    consent,
+    reportWindow: r.optInteger('reportWindow', 60_000, 31 * 86_400_000) ?? 86_400_000,
+    retention,
+    cartTtlDays: r.optInteger('cartTtlDays', 1, 365) ?? 30,
     engine,
-    trackBatchSize: optInt(input, 'trackBatchSize', 1, 1000, 64),
-    callTimeoutMs: optInt(input, 'callTimeoutMs', 100, 120_000, 10_000),
-    storageTimeoutMs: optInt(input, 'storageTimeoutMs', 50, 60_000, 3_000),
+    trackBatchSize: r.optInteger('trackBatchSize', 1, 1000) ?? 64,
+    callTimeoutMs: r.optInteger('callTimeoutMs', 100, 120_000) ?? 10_000,
+    storageTimeoutMs: r.optInteger('storageTimeoutMs', 50, 60_000) ?? 3_000,
   };
+  r.done();
+  return out;
 }

@@ -36,13 +36,18 @@ export class Reader {
    * @returns a reader over it
    */
   static of(value: unknown, path: string, code: ErrorCode): Reader {
-    if (!isPlainObject(value)) throw new VitrineError(code, `${path}: expected an object`);
+    if (!isPlainObject(value)) throw new VitrineError(code, `${path || 'document'}: expected an object`);
     return new Reader(value, path, code);
+  }
+
+  /** The path of a field below this object (`offers[3].caps`, or `version` at the root). */
+  at(field: string): string {
+    return this.path ? `${this.path}.${field}` : field;
   }
 
   /** Throws with the field's path. */
   fail(field: string, expected: string): never {
-    throw new VitrineError(this.code, `${this.path}.${field}: expected ${expected}`);
+    throw new VitrineError(this.code, `${this.at(field)}: expected ${expected}`);
   }
 
   private take(field: string): unknown {
@@ -80,9 +85,31 @@ export class Reader {
 
   /** A required whole number within [min, max]. */
   integer(field: string, min: number, max: number): number {
-    const v = this.number(field, min, max);
-    if (!Number.isInteger(v)) this.fail(field, `a whole number from ${min} to ${max}`);
+    const v = this.take(field);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+      this.fail(field, min === 1 && max >= 1e6 ? 'a positive integer' : `a whole number from ${min} to ${max}`);
+    }
     return v;
+  }
+
+  /** An optional whole number within [min, max]. */
+  optInteger(field: string, min: number, max: number): number | undefined {
+    return this.value[field] === undefined ? (this.take(field), undefined) : this.integer(field, min, max);
+  }
+
+  /** An optional array of at most `max` entries; each is read by `item`. */
+  optArray<T>(field: string, max: number, item: (value: unknown, path: string) => T): T[] | undefined {
+    return this.value[field] === undefined ? (this.take(field), undefined) : this.array(field, max, item);
+  }
+
+  /** An optional nested object, read by `read` with its own reader. */
+  optObject<T>(field: string, read: (r: Reader) => T): T | undefined {
+    const v = this.take(field);
+    if (v === undefined) return undefined;
+    const r = Reader.of(v, this.at(field), this.code);
+    const out = read(r);
+    r.done();
+    return out;
   }
 
   /** An optional boolean. */
@@ -96,7 +123,12 @@ export class Reader {
   array<T>(field: string, max: number, item: (value: unknown, path: string) => T): T[] {
     const v = this.take(field);
     if (!Array.isArray(v) || v.length > max) this.fail(field, `an array of at most ${max} entries`);
-    return v.map((entry, i) => item(entry, `${this.path}.${field}[${i}]`));
+    return v.map((entry, i) => item(entry, `${this.at(field)}[${i}]`));
+  }
+
+  /** The object's own keys, for maps keyed by the merchant's ids. */
+  keys(): string[] {
+    return Object.keys(this.value);
   }
 
   /** The raw value of a field, for validators with their own rules. */
@@ -108,7 +140,7 @@ export class Reader {
   done(): void {
     for (const key of Object.keys(this.value)) {
       if (!this.seen.has(key)) {
-        throw new VitrineError(this.code, `${this.path}.${key}: unknown field`);
+        throw new VitrineError(this.code, `${this.at(key)}: unknown field`);
       }
     }
   }

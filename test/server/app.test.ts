@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createApp } from '../../server/app';
 import { startServer } from '../e2e/server';
 
@@ -9,7 +11,7 @@ describe('server', () => {
     const res = await app.request('/');
     expect(res.status).toBe(200);
     const html = await res.text();
-    expect(html).toContain('window,document,"/vitrine/vitrine.js"');
+    expect(html).toContain(readFileSync(join(process.cwd(), 'dist/snippet.min.js'), 'utf8').trim());
     expect(html).not.toContain('<!-- vitrine:snippet -->');
   });
 
@@ -23,7 +25,7 @@ describe('server', () => {
     expect(again.status).toBe(304);
   });
 
-  it.each(['/vitrine/..%2Fpackage.json', '/demo/..%2F..%2Fetc%2Fpasswd', '/vitrine/types', '/demo/nope.js'])('answers 404 to %s', async (path) => {
+  it.each(['/vitrine/..%2Fpackage.json', '/demo/..%2F..%2Fetc%2Fpasswd', '/demo/../../package.json', '/demo/%E0%A4%A', '/vitrine/types', '/demo/nope.js'])('answers 404 to %s', async (path) => {
     expect((await app.request(path)).status).toBe(404);
   });
 

@@ -59,16 +59,21 @@ afterEach(async () => {
 });
 
 describe('before any consent decision', () => {
-  it('stores no signal and no cart, and says it has no stored decision', async () => {
+  it('does not even create the database, and says it has no stored decision', async () => {
     const { engine, hello } = await tab();
     expect(hello.consent).toBeNull();
-    expect(hello.storage).toBe('indexeddb');
+    expect(hello).toMatchObject({ storage: 'memory', storageReason: 'nothing is stored before the shopper decides' });
     expect(ok(await engine.track([view('a'), view('b')]))).toBe(0);
     ok(await engine.cart({ kind: 'add', item: item('A') }));
+    expect((await indexedDB.databases()).map((d) => d.name)).not.toContain(DB);
+  });
+
+  it('creates the database at the first decision', async () => {
+    const { engine, events } = await tab();
+    ok(await engine.setConsent(NONE));
+    expect(events).toContainEqual({ type: 'storage', storage: 'indexeddb' });
+    expect(await rawCount('meta')).toBe(1);
     expect(await rawCount('signals')).toBe(0);
-    expect(await rawCount('profile')).toBe(0);
-    expect(await rawCount('cart')).toBe(0);
-    expect(await rawCount('meta')).toBe(0);
   });
 
   it('keeps the cart in memory for the session', async () => {
@@ -248,7 +253,8 @@ describe('privacy', () => {
     expect(data.stores.signals).toHaveLength(1);
     expect(data.stores.profile).toHaveLength(1);
     expect(data.stores.cart).toHaveLength(1);
-    expect(data.stores.meta).toEqual([{ key: 'consent', value: ALL }]);
+    expect(data.stores.meta).toContainEqual({ key: 'consent', value: ALL });
+    expect(data.stores.meta).toContainEqual({ key: 'seed', value: expect.any(Number) });
     expect(JSON.parse(JSON.stringify(data))).toEqual(data);
   });
 
@@ -274,10 +280,9 @@ describe('memory mode', () => {
     env.factory.open = () => {
       throw new DOMException('no storage in this mode', 'SecurityError');
     };
-    const { engine, hello } = await tab();
-    expect(hello.storage).toBe('memory');
-    expect(hello.storageReason).toMatch(/SecurityError/);
+    const { engine, events } = await tab();
     ok(await engine.setConsent(ALL));
+    expect(events).toContainEqual({ type: 'storage', storage: 'memory', reason: expect.stringMatching(/SecurityError/) });
     expect(ok(await engine.track([view('a')]))).toBe(1);
     expect(ok(await engine.exportData()).stores.signals).toHaveLength(1);
   });
@@ -289,9 +294,9 @@ describe('memory mode', () => {
       request.addEventListener = () => undefined;
       return request;
     };
-    const { hello } = await tab({ storageTimeoutMs: 50 });
-    expect(hello.storage).toBe('memory');
-    expect(hello.storageReason).toMatch(/did not answer within 50 ms/);
+    const { engine, events } = await tab({ storageTimeoutMs: 50 });
+    ok(await engine.setConsent(ALL));
+    expect(events).toContainEqual({ type: 'storage', storage: 'memory', reason: expect.stringMatching(/did not answer within 50 ms/) });
   });
 
   it('falls back to memory mid-session, keeps the cart, and says so', async () => {

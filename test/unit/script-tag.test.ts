@@ -34,6 +34,16 @@ describe('script tag', () => {
     expect(Array.from(win().vitrine!.q![0] as ArrayLike<unknown>)).toEqual(['init', { siteId: 's' }]);
   });
 
+  it('a reference to the snippet stub kept by the page still reaches the SDK after it loads', async () => {
+    runSnippet();
+    const kept = win().vitrine!;
+    kept('init', { siteId: 'iife-kept', engine: 'inline' });
+    (0, eval)(dist('vitrine.js'));
+    await vi.waitFor(() => expect(typeof win().vitrine!.cart).toBe('object'));
+    kept('cart.add', { sku: 'K', qty: 1, price: 1 });
+    await vi.waitFor(async () => expect((await win().vitrine!.cart!.get()).items).toEqual([{ sku: 'K', qty: 1, price: 1 }]));
+  });
+
   it('the bundle drains the queue in order and then exposes the instance API', async () => {
     runSnippet();
     const v = () => win().vitrine!;

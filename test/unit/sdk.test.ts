@@ -23,7 +23,8 @@ describe('createVitrine', () => {
   it('reports what runs through state()', async () => {
     const v = await start();
     const state: VitrineState = v.state();
-    expect(state).toMatchObject({ engine: 'inline', storage: 'indexeddb', catalogVersion: null });
+    expect(state).toMatchObject({ engine: 'inline', storage: 'memory', catalogVersion: null });
+    expect(state.notes).toEqual(['storage: nothing is stored before the shopper decides']);
     expect(state.consent).toMatchObject({ decided: false, source: 'default', purposes: { necessary: true, functional: false } });
   });
 
@@ -142,7 +143,7 @@ describe('privacy', () => {
 describe('public types', () => {
   it('types track payloads by event type', () => {
     expectTypeOf<Vitrine['track']>().parameter(0).toEqualTypeOf<
-      'page_view' | 'product_view' | 'category_view' | 'search' | 'add_to_cart' | 'remove_from_cart' | 'purchase'
+      'page_view' | 'product_view' | 'category_view' | 'search' | 'add_to_cart' | 'remove_from_cart' | 'purchase' | 'offer_click'
     >();
     const typed = (v: Vitrine) => {
       // @ts-expect-error a search has a query, not a sku
@@ -151,7 +152,6 @@ describe('public types', () => {
       void v.cart.add({ sku: 'A', qty: 1 });
       v.track('search', { query: 'ok' });
     };
-    expect(typeof typed).toBe('function');
     expectTypeOf<VitrineState['engine']>().toEqualTypeOf<'worker' | 'blob-worker' | 'inline'>();
     expectTypeOf<VitrineState['storage']>().toEqualTypeOf<'indexeddb' | 'memory'>();
   });

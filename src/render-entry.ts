@@ -1,0 +1,5 @@
+// Entry of dist/vitrine-render.js: registers the render chunk, loaded at the first v.render().
+import { registerChunk } from './protocol/chunks';
+import { renderSlot } from './render';
+
+registerChunk('render', { renderSlot });

@@ -1,0 +1,153 @@
+import { isSafeUrl } from './protocol/catalog';
+import type { Decision, DecideContext, ExposureReport } from './protocol/decision';
+
+/** Options of `v.render()`. */
+export interface RenderOptions {
+  /** How many offers. Default 3. */
+  limit?: number;
+  context?: DecideContext;
+  /** The level of each offer's heading, to fit the page's outline. Default 3. */
+  headingLevel?: 2 | 3 | 4 | 5 | 6;
+  /** The accessible name of the offers region. Default "Offers for you". */
+  label?: string;
+  /** How long half an offer must stay visible to count as seen. Default 1000 ms (the IAB/MRC standard). */
+  impressionDelayMs?: number;
+}
+
+/** A rendered slot. */
+export interface RenderHandle {
+  /** The offers shown now. */
+  readonly offers: readonly Decision[];
+  /** Asks the engine again and repaints if the offers changed. */
+  refresh(): Promise<void>;
+  /** Stops observing and empties the element. */
+  destroy(): void;
+}
+
+/** What the renderer needs from the SDK. */
+export interface RenderDeps {
+  decide(slot: string, options: { limit?: number; context?: DecideContext }): Promise<Decision[]>;
+  cached(slot: string): Decision[] | undefined;
+  record(report: ExposureReport): Promise<unknown>;
+}
+
+let ids = 0;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+const same = (a: readonly Decision[], b: readonly Decision[]) =>
+  a.length === b.length && a.every((d, i) => d.id === b[i]!.id && d.variant === b[i]!.variant && d.reasons.join() === b[i]!.reasons.join());
+
+/**
+ * Renders a slot's offers into `element` with text and attributes only: catalog strings never
+ * become markup, links and images only take http(s) or relative URLs. Paints the cached
+ * decision at once, then the engine's answer. Records impressions (half visible for
+ * `impressionDelayMs`), clicks and dismissals.
+ * @returns a handle to refresh or remove the offers
+ */
+export async function renderSlot(deps: RenderDeps, slot: string, element: Element, options: RenderOptions = {}): Promise<RenderHandle> {
+  const { limit, context, headingLevel = 3, label = 'Offers for you', impressionDelayMs = 1000 } = options;
+  let offers: Decision[] = [];
+  const seen = new Set<string>();
+  const timers = new Map<Element, ReturnType<typeof setTimeout>>();
+  const observer = typeof IntersectionObserver === 'function'
+    ? new IntersectionObserver((entries) => {
+        for (const entry of entries) {
+          const article = entry.target as HTMLElement;
+          clearTimeout(timers.get(article));
+          if (entry.isIntersecting) timers.set(article, setTimeout(() => seenOffer(article), impressionDelayMs));
+        }
+      }, { threshold: 0.5 })
+    : undefined;
+
+  const report = (d: Decision, kind: ExposureReport['kind']) =>
+    deps.record({ offer: d.id, variant: d.variant, arm: d.arm, slot, kind });
+
+  function seenOffer(article: HTMLElement): void {
+    const d = offers.find((o) => o.id === article.dataset.vitrineOffer);
+    if (!d || seen.has(`${d.id}|${d.variant}`)) return;
+    seen.add(`${d.id}|${d.variant}`);
+    observer?.unobserve(article);
+    void report(d, 'impression');
+  }
+
+  function offerNode(d: Decision): HTMLElement {
+    const id = `vitrine-${++ids}`;
+    const article = el('article', { class: 'vitrine-offer', 'aria-labelledby': id, 'data-vitrine-offer': d.id, 'data-vitrine-variant': d.variant });
+    const { title, body, image, imageAlt, cta } = d.content;
+    if (image && isSafeUrl(image)) article.append(el('img', { class: 'vitrine-image', src: image, alt: imageAlt ?? '', loading: 'lazy' }));
+    article.append(el(`h${headingLevel}` as 'h3', { id, class: 'vitrine-title' }, title));
+    if (body) article.append(el('p', { class: 'vitrine-body' }, body));
+    if (cta && isSafeUrl(cta.href)) {
+      const link = el('a', { class: 'vitrine-cta', href: cta.href }, cta.label);
+      link.addEventListener('click', (event) => {
+        const plain = event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey;
+        const recorded = report(d, 'click');
+        if (!plain) return;
+        // Hold the navigation a moment so the click is stored before the page goes away.
+        event.preventDefault();
+        const go = () => location.assign(link.href);
+        void Promise.race([recorded, new Promise((r) => setTimeout(r, 300))]).then(go, go);
+      });
+      article.append(link);
+    }
+    const why = el('details', { class: 'vitrine-why' });
+    why.append(el('summary', {}, 'Why this offer?'));
+    const list = el('ul');
+    for (const reason of d.reasons) list.append(el('li', {}, reason));
+    why.append(list);
+    const dismiss = el('button', { type: 'button', class: 'vitrine-dismiss', 'aria-label': `Dismiss offer: ${title}` }, 'Dismiss');
+    dismiss.addEventListener('click', () => {
+      void report(d, 'dismiss');
+      offers = offers.filter((o) => o !== d);
+      const next = (article.nextElementSibling ?? article.previousElementSibling) as HTMLElement | null;
+      observer?.unobserve(article);
+      article.remove();
+      // Keep keyboard focus in the slot: on the next offer, or the region itself.
+      const target = (next?.querySelector('.vitrine-cta, .vitrine-dismiss') as HTMLElement | null) ?? region;
+      target.focus();
+    });
+    article.append(why, dismiss);
+    return article;
+  }
+
+  const region = el('section', { class: 'vitrine-slot', 'aria-label': label, 'data-vitrine-slot': slot, tabindex: '-1' });
+
+  function paint(next: Decision[]): void {
+    if (same(offers, next) && region.isConnected) return;
+    offers = next;
+    observer?.disconnect();
+    timers.forEach(clearTimeout);
+    timers.clear();
+    region.replaceChildren(...next.map(offerNode));
+    if (!region.isConnected) element.replaceChildren(region);
+    for (const article of region.children) observer?.observe(article);
+  }
+
+  const refresh = async () => paint(await deps.decide(slot, { ...(limit ? { limit } : {}), ...(context ? { context } : {}) }));
+
+  const cached = deps.cached(slot);
+  if (cached?.length) paint(cached.slice(0, limit ?? 3));
+  await refresh();
+  return {
+    get offers() {
+      return offers;
+    },
+    refresh,
+    destroy() {
+      observer?.disconnect();
+      timers.forEach(clearTimeout);
+      region.remove();
+    },
+  };
+}
+
+/** What the render chunk (dist/vitrine-render.js) gives the SDK. */
+export interface RenderModule {
+  renderSlot: typeof renderSlot;
+}

@@ -1,0 +1,5 @@
+// Entry of dist/vitrine-decide.js: registers the decide chunk for the engine to find.
+import { registerChunk } from '../src/protocol/chunks';
+import { decideModule } from './decide';
+
+registerChunk('decide', decideModule);
