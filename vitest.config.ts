@@ -26,6 +26,7 @@ export default defineConfig({
           // Browser tests run the built bundle, as a merchant gets it; types come from src/.
           alias: { vitrine: fileURLToPath(new URL('./dist/vitrine.mjs', import.meta.url)) },
           include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/browser/global-setup.ts'],
           testTimeout: 30_000,
           browser: {
             enabled: true,

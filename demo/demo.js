@@ -34,23 +34,72 @@
         el('p', { class: 'meta', text: p.brand + ' · ' + p.category.replace('-', ' ') }),
         el('p', { class: 'price', text: money.format(p.price) }),
         el('button', {
+          type: 'button', class: 'secondary', 'aria-label': 'Look at ' + p.name, text: 'Look closer',
+          onclick: function () { lookAt(p); }
+        }),
+        el('button', {
           type: 'button', 'data-sku': p.sku, 'aria-label': 'Add ' + p.name + ' to cart', text: 'Add to cart',
           onclick: function () { addToCart(p); }
         })
       ]));
     });
-    // Product cards come into view: a product_view signal each (kept only with consent).
-    var seen = {};
-    var observer = new IntersectionObserver(function (entries) {
-      entries.forEach(function (e) {
-        var sku = e.target.querySelector('button').getAttribute('data-sku');
-        if (!e.isIntersecting || seen[sku]) return;
-        seen[sku] = true;
-        var p = PRODUCTS.filter(function (x) { return x.sku === sku; })[0];
-        vitrine('track', 'product_view', { sku: p.sku, category: p.category, name: p.name, brand: p.brand, price: p.price, currency: 'EUR' });
+  }
+
+  // Looking at a product: a signal for the profile (with consent) and context for the offers.
+  function lookAt(p) {
+    vitrine('track', 'product_view', { sku: p.sku, category: p.category, name: p.name, brand: p.brand, price: p.price, currency: 'EUR' });
+    $('cart-note').textContent = '';
+    pageContext = { category: p.category, sku: p.sku };
+    refreshOffers();
+  }
+
+  var pageContext = {};
+  var heroOffers;
+  var cartOffers;
+  function refreshOffers() {
+    vitrine('ready', function (v) {
+      v.flush().then(function () {
+        renderInterests(v);
+        if (heroOffers) heroOffers.destroy();
+        return v.render('home-hero', $('offers-hero'), { limit: 2, context: pageContext, headingLevel: 3 });
+      }).then(function (h) { heroOffers = h; });
+    });
+  }
+  function refreshCartOffers() {
+    vitrine('ready', function (v) {
+      if (cartOffers) cartOffers.refresh();
+      else v.render('cart', $('offers-cart'), { limit: 1, label: 'Offers for your cart', headingLevel: 3 }).then(function (h) { cartOffers = h; });
+    });
+  }
+
+  function renderInterests(v) {
+    var list = $('interests');
+    v.privacy.interests().then(function (interests) {
+      list.replaceChildren();
+      if (!interests) return;
+      if (!interests.length) {
+        list.appendChild(el('li', { text: v.consent.get().purposes.personalization ? 'Nothing yet: browse a little.' : 'Nothing: personalization is off.' }));
+      }
+      interests.forEach(function (i) {
+        var text = i.label + (i.source === 'stated' ? ' (you told us)' : i.source === 'muted' ? ' (muted)' : ' (' + Math.round(i.strength * 100) + '%)');
+        var button = i.source === 'muted'
+          ? el('button', { type: 'button', class: 'secondary', text: 'Unmute', 'aria-label': 'Unmute ' + i.label, onclick: function () { change(v, 'prefer', i); } })
+          : el('button', { type: 'button', class: 'secondary', text: 'Mute', 'aria-label': 'Mute ' + i.label, onclick: function () { change(v, 'mute', i); } });
+        list.appendChild(el('li', { 'data-category': i.category }, [el('span', { text: text }), button]));
       });
-    }, { threshold: 0.6 });
-    Array.prototype.forEach.call(list.children, function (li) { observer.observe(li); });
+    });
+  }
+
+  function change(v, what, interest) {
+    v.privacy[what](interest.category).then(function () {
+      $('interests-note').textContent = what === 'mute'
+        ? interest.label + ' is muted: it is gone from your profile and will not be used.'
+        : 'Noted: you like ' + interest.label + '.';
+      renderInterests(v);
+      refreshOffers();
+      var again = $('interests').querySelector('[data-category="' + interest.category + '"] button');
+      if (again) again.focus();
+    });
   }
 
   function addToCart(p) {
@@ -87,6 +136,7 @@
     $('cart-total').textContent = money.format(total);
     $('cart-count').textContent = String(count);
     $('cart-clear').disabled = !cart.items.length;
+    refreshCartOffers();
   }
 
   function renderState(v) {
@@ -138,7 +188,18 @@
       var n = cart.items.length;
       $('cart-note').textContent = 'Welcome back: we kept the ' + n + (n === 1 ? ' item' : ' items') + ' in your cart.';
     });
-    v.consent.on('change', function () { renderState(v); });
+    v.consent.on('change', function () { renderState(v); renderInterests(v); refreshOffers(); });
+    renderInterests(v);
+    refreshOffers();
+    $('prefer-form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      var select = $('prefer-category');
+      if (!v.consent.get().purposes.personalization) {
+        $('interests-note').textContent = 'Turn on personalization in your privacy settings first.';
+        return;
+      }
+      change(v, 'prefer', { category: select.value, label: select.options[select.selectedIndex].text });
+    });
     renderState(v);
     showConsent(v, !v.consent.get().decided);
 

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serveFile } from './static';
+import { catalogHandler } from './catalog';
 
 /** Where the server finds what it serves. */
 export interface AppOptions {
@@ -9,6 +10,8 @@ export interface AppOptions {
   root: string;
   /** Logs one line per request: method, path, status, duration. Never IPs, user agents or referrers. */
   log?: (line: string) => void;
+  /** The catalog file served at /v1/catalog. Default: the demo shop's, demo/catalog.json. */
+  catalogFile?: string;
 }
 
 /**
@@ -35,6 +38,8 @@ export function createApp(options: AppOptions): Hono {
   }
 
   app.get('/healthz', (c) => c.json({ ok: true }));
+  const catalog = catalogHandler(options.catalogFile ?? join(demo, 'catalog.json'), options.log);
+  app.on(['GET', 'OPTIONS'], '/v1/catalog', catalog);
   // The SDK files, as a merchant would host them. Short cache: the names carry no hash.
   app.get('/vitrine/:file', (c) => serveFile(c, dist, c.req.param('file'), 'public, max-age=300'));
   // The storefront page, with the built loader snippet pasted inline as a merchant would.

@@ -5,7 +5,8 @@ import { createApp } from './app';
 
 /**
  * `npm start`: serves the demo storefront and the SDK on http://localhost:$PORT (default 8080).
- * Configuration: PORT, HOST (default 127.0.0.1), VITRINE_ROOT (default: the package root).
+ * Configuration: PORT, HOST (default 127.0.0.1), VITRINE_ROOT (default: the package root),
+ * VITRINE_CATALOG (the catalog file served at /v1/catalog; default: the demo shop's).
  */
 function main(): void {
   const port = Number(process.env.PORT ?? 8080);
@@ -15,11 +16,12 @@ function main(): void {
   }
   const hostname = process.env.HOST ?? '127.0.0.1';
   const root = process.env.VITRINE_ROOT ?? resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-  const app = createApp({ root, log: (line) => console.log(line) });
+  const app = createApp({ root, log: (line) => console.log(line), ...(process.env.VITRINE_CATALOG ? { catalogFile: process.env.VITRINE_CATALOG } : {}) });
   const server = serve({ fetch: app.fetch, port, hostname }, (info) => {
     const base = `http://localhost:${info.port}`;
     console.log(`Vitrine demo storefront: ${base}/`);
     console.log(`SDK files:               ${base}/vitrine/vitrine.js, ${base}/vitrine/vitrine-worker.js`);
+    console.log(`Offer catalog:           ${base}/v1/catalog`);
     console.log('Press Ctrl+C to stop.');
   });
   const stop = () => server.close(() => process.exit(0));

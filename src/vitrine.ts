@@ -144,6 +144,8 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
   addEventListener('pagehide', onPageHide);
 
   const decide = async (slot: string, options?: DecideOptions) => {
+    // What the page just tracked counts for this decision.
+    batcher.send();
     const ranked = await engine.call('decide', slot, options);
     decisions = { ...decisions, [slot]: ranked };
     return ranked;

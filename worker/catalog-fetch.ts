@@ -13,7 +13,9 @@ export type FetchResult = { status: 'not-modified' } | { status: 'ok'; body: unk
 export async function fetchCatalog(url: string, etag: string | null): Promise<FetchResult> {
   let response: Response;
   try {
-    response = await fetch(url, { headers: etag ? { 'If-None-Match': etag } : {}, credentials: 'omit', cache: 'no-cache' });
+    // Our own cache (IndexedDB) holds the catalog and its ETag, so the HTTP cache stays out
+    // of it and our 304 comes back to us as is.
+    response = await fetch(url, { headers: etag ? { 'If-None-Match': etag } : {}, credentials: 'omit', cache: 'no-store' });
   } catch (error) {
     throw new VitrineError('catalog-unavailable', `catalog: ${url} could not be fetched (${(error as Error).message})`);
   }

@@ -17,13 +17,12 @@ export interface OfferLog {
 export class ExposureLog {
   private readonly byOffer = new Map<string, OfferLog>();
   private clicks: ExposureRecord[] = [];
-  private readonly seen = new Map<string, number>();
 
-  /** Adds an exposure; the same one heard twice (storage and another tab) counts once. */
+  /**
+   * Adds an exposure: this tab's, another tab's (heard once, as it happens), or one loaded
+   * from storage at start (before the other tabs are listened to, so nothing counts twice).
+   */
   add(e: ExposureRecord): void {
-    const key = `${e.kind}|${e.offer}|${e.variant}|${e.at}`;
-    if (this.seen.has(key)) return;
-    this.seen.set(key, e.at);
     if (e.kind === 'click') this.clicks.push(e);
     if (e.kind !== 'impression' && e.kind !== 'dismiss') return;
     let log = this.byOffer.get(e.offer);
@@ -56,12 +55,10 @@ export class ExposureLog {
       if (!log.impressions.length && now - log.dismissedAt >= EXPOSURE_KEEP_MS) this.byOffer.delete(offer);
     }
     this.clicks = this.clicks.filter((c) => now - c.at < EXPOSURE_KEEP_MS);
-    for (const [key, at] of this.seen) if (now - at >= EXPOSURE_KEEP_MS) this.seen.delete(key);
   }
 
   clear(): void {
     this.byOffer.clear();
     this.clicks = [];
-    this.seen.clear();
   }
 }

@@ -44,8 +44,10 @@ afterEach(async () => {
 });
 
 describe('engine in real Chromium', () => {
-  it('runs in a Worker with IndexedDB', async () => {
+  it('runs in a Worker, and opens IndexedDB at the first consent decision', async () => {
     const v = await start(site());
+    expect(v.state()).toMatchObject({ engine: 'worker', storage: 'memory', notes: ['storage: nothing is stored before the shopper decides'] });
+    await v.consent.set({ functional: false });
     expect(v.state()).toMatchObject({ engine: 'worker', storage: 'indexeddb', notes: [] });
   });
 
@@ -98,9 +100,10 @@ describe('consent and storage', () => {
     const id = site();
     const v = await start(id);
     for (let i = 0; i < 20; i++) v.track('product_view', { sku: `S${i}`, category: 'running' });
+    await v.cart.add({ sku: 'A', qty: 1, price: 1 });
     await v.flush();
-    expect(await count(id, 'signals')).toBe(0);
-    expect(await count(id, 'profile')).toBe(0);
+    // Not even an empty database exists before the shopper decides.
+    expect((await indexedDB.databases()).map((d) => d.name)).not.toContain(`vitrine:${id}`);
     await v.consent.set({ personalization: true });
     v.track('product_view', { sku: 'X', category: 'running' });
     await v.flush();

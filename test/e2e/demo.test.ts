@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -10,7 +10,14 @@ let server: Awaited<ReturnType<typeof startServer>>;
 const profiles: string[] = [];
 
 beforeAll(async () => {
-  server = await startServer();
+  // The demo's catalog without its random parts (exploration, the 10% holdout), so what a
+  // shopper sees is certain.
+  const dir = mkdtempSync(join(tmpdir(), 'vitrine-e2e-catalog-'));
+  profiles.push(dir);
+  const catalog = JSON.parse(readFileSync(join(process.cwd(), 'demo/catalog.json'), 'utf8'));
+  const file = join(dir, 'catalog.json');
+  writeFileSync(file, JSON.stringify({ ...catalog, settings: { ...catalog.settings, exploration: 0 }, experiments: [] }));
+  server = await startServer([], file);
 });
 afterAll(async () => {
   await server.stop();
@@ -74,6 +81,25 @@ describe('demo storefront in Chromium', () => {
     context = await launch(profile);
     page = await openShop(context);
     await expect.poll(() => page.textContent('#cart-lines')).toContain('Your cart is empty.');
+    await context.close();
+  });
+
+  it('shows offers, personalizes them after browsing, explains why, and lets the shopper mute an interest', async () => {
+    const context = await launch(newProfile());
+    const page = await openShop(context);
+    await page.getByRole('button', { name: 'Accept all' }).click();
+    await page.waitForSelector('#offers-hero article');
+    for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Look at Trail runner' }).click();
+    await expect.poll(() => page.textContent('#offers-hero')).toContain('trail');
+    const why = page.locator('#offers-hero article', { hasText: 'trail' }).first().locator('summary');
+    await why.click();
+    const reasons = await page.locator('#offers-hero article', { hasText: 'trail' }).first().locator('li').allTextContents();
+    expect(reasons).toEqual(['Because you looked at trail running this week', 'Because you are looking at trail running']);
+
+    await expect.poll(() => page.textContent('#interests')).toContain('trail running');
+    await page.getByRole('button', { name: 'Mute trail running' }).click();
+    await expect.poll(() => page.textContent('#interests-note')).toContain('trail running is muted');
+    await expect.poll(() => page.locator('#offers-hero').textContent()).not.toMatch(/trail/i);
     await context.close();
   });
 

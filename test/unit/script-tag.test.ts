@@ -76,11 +76,23 @@ describe('script tag', () => {
   });
 });
 
+describe('chunks', () => {
+  it('keeps ranking and rendering out of the bundles every page loads', () => {
+    expect(dist('vitrine-worker.js')).not.toContain('Featured by the shop');
+    expect(dist('vitrine-decide.js')).toContain('Featured by the shop');
+    expect(dist('vitrine.js')).not.toContain('Why this offer?');
+    expect(dist('vitrine-render.js')).toContain('Why this offer?');
+  });
+});
+
 describe('size budgets (gzip, bytes)', () => {
   it.each([
     ['snippet.min.js', 600],
     ['vitrine.js', 8 * 1024],
     ['vitrine-worker.js', 12 * 1024],
+    // Loaded only by pages that show offers.
+    ['vitrine-decide.js', 8 * 1024],
+    ['vitrine-render.js', 3 * 1024],
   ])('%s stays within %i bytes', (file, budget) => {
     const size = gzipSync(dist(file), { level: 9 }).length;
     expect(size).toBeGreaterThan(100);

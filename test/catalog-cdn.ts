@@ -1,0 +1,63 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import { createHash } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A stand-in for the CDN a merchant publishes the catalog on: a real HTTP server on loopback
+ * with ETags, 304s and CORS. Tests put documents on it (from Node, or from the browser with
+ * PUT) and read how often each was asked for.
+ */
+export interface Cdn {
+  base: string;
+  set(name: string, doc: unknown): void;
+  hits(name: string): { ok: number; notModified: number };
+  stop(): Promise<void>;
+}
+
+const CORS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'GET, PUT, OPTIONS',
+  'Access-Control-Allow-Headers': 'If-None-Match, Content-Type',
+  'Access-Control-Expose-Headers': 'ETag',
+};
+
+async function body(req: IncomingMessage): Promise<string> {
+  let text = '';
+  for await (const chunk of req) text += chunk;
+  return text;
+}
+
+export async function startCdn(): Promise<Cdn> {
+  const docs = new Map<string, { text: string; delayMs: number }>();
+  const counts = new Map<string, { ok: number; notModified: number }>();
+  const server = createServer(async (req, res) => {
+    const [, kind, name = ''] = (req.url ?? '').split('?')[0]!.split('/');
+    if (req.method === 'OPTIONS') return res.writeHead(204, CORS).end();
+    if (kind === 'c' && req.method === 'PUT') {
+      const delayMs = Number(new URL(req.url!, 'http://x').searchParams.get('delay') ?? 0);
+      docs.set(name, { text: await body(req), delayMs });
+      return res.writeHead(204, CORS).end();
+    }
+    if (kind === 'hits') return res.writeHead(200, { ...CORS, 'Content-Type': 'application/json' }).end(JSON.stringify(counts.get(name) ?? { ok: 0, notModified: 0 }));
+    const doc = kind === 'c' ? docs.get(name) : undefined;
+    if (!doc) return res.writeHead(404, CORS).end();
+    if (doc.delayMs) await new Promise((r) => setTimeout(r, doc.delayMs));
+    const count = counts.get(name) ?? { ok: 0, notModified: 0 };
+    counts.set(name, count);
+    const etag = `"${createHash('sha256').update(doc.text).digest('hex').slice(0, 16)}"`;
+    if (req.headers['if-none-match'] === etag) {
+      count.notModified++;
+      return res.writeHead(304, { ...CORS, ETag: etag }).end();
+    }
+    count.ok++;
+    res.writeHead(200, { ...CORS, ETag: etag, 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' }).end(doc.text);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    base: `http://127.0.0.1:${port}`,
+    set: (name, doc) => docs.set(name, { text: typeof doc === 'string' ? doc : JSON.stringify(doc), delayMs: 0 }),
+    hits: (name) => ({ ...(counts.get(name) ?? { ok: 0, notModified: 0 }) }),
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
