@@ -7,7 +7,7 @@ import { isPlainObject } from '../src/protocol/validate';
 /** The catalog as served: its bytes, their ETag, and the problem if it does not validate. */
 interface Loaded {
   mtimeMs: number;
-  body: Uint8Array;
+  body: Uint8Array<ArrayBuffer>;
   etag: string;
   error: string | undefined;
 }
@@ -46,7 +46,7 @@ export function catalogHandler(file: string, log: (line: string) => void = () =>
     const error = check(body.toString('utf8'));
     if (error) log(`catalog ${file} refused: ${error}`);
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
-    loaded = { mtimeMs, body: new Uint8Array(body), etag, error };
+    loaded = { mtimeMs, body: new Uint8Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength)), etag, error };
     return loaded;
   }
 
