@@ -31,6 +31,11 @@ export class ExposureLog {
     else log.dismissedAt = Math.max(log.dismissedAt, e.at);
   }
 
+  /** The offers with recent impressions or a dismissal: the only ones caps can stop. */
+  offers(): IterableIterator<string> {
+    return this.byOffer.keys();
+  }
+
   /** Recent impression times and the last dismissal of an offer, for its caps. */
   entry(offer: string): OfferLog | undefined {
     return this.byOffer.get(offer);

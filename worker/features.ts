@@ -23,7 +23,7 @@ export const PERSONAL: readonly boolean[] = [true, true, false, false, true];
 export const PRIORITY_SCALE = 0.01;
 
 const DAY = 86_400_000;
-const RECENCY_SCALE_MS = 3 * DAY;
+export const RECENCY_SCALE_MS = 3 * DAY;
 
 /** One interest as ranking sees it. */
 export interface InterestView {

@@ -1,6 +1,6 @@
 import type { Caps, Catalog, Offer, OfferContent } from '../src/protocol/catalog';
 import type { Arm, Decision } from '../src/protocol/decision';
-import { FEATURES, PERSONAL, PRIORITY_SCALE, computeFeatures, type FeatureSource, type RankInput } from './features';
+import { FEATURES, PERSONAL, PRIORITY_SCALE, RECENCY_SCALE_MS, computeFeatures, type FeatureSource, type RankInput } from './features';
 import { bucket, generator, hash32, pickWeighted } from './random';
 import type { ExposureLog, OfferLog } from './exposures';
 
@@ -11,17 +11,36 @@ const BOUGHT_QUIET_MS = 180 * DAY;
 const REASON_THRESHOLD = 0.05;
 const MAX_REASONS = 2;
 
-/** A catalog prepared for ranking: offers by slot, weights as arrays. */
+/**
+ * A catalog prepared for ranking, once per catalog version: per slot, the offers' weights,
+ * categories (as small integers), priorities and prices in flat typed arrays, so a decision
+ * over thousands of offers is a tight loop with no string work and no allocation per offer.
+ */
 export interface CompiledCatalog {
   catalog: Catalog;
-  bySlot: Map<string, CompiledOffer[]>;
+  /** Category id by name, over the whole catalog. */
+  categoryIds: Map<string, number>;
+  bySlot: Map<string, CompiledSlot>;
 }
 
-interface CompiledOffer {
-  offer: Offer;
+interface CompiledSlot {
+  offers: Offer[];
+  /** Catalog position of each offer, for stable ties. */
+  index: Int32Array;
+  /** `FEATURES.length` weights per offer. */
   weights: Float64Array;
-  /** Position in the catalog, for stable ties. */
-  index: number;
+  /** The offer's categories: ids in `cats`, from `catStart[i]` to `catStart[i + 1]`. */
+  catStart: Int32Array;
+  cats: Int32Array;
+  prior: Float64Array;
+  /** log10 of the offer's price, NaN without one. */
+  priceLog: Float64Array;
+  /** Offers that need the full eligibility check (any rule beyond the defaults). */
+  ruled: Uint8Array;
+  sensitive: Uint8Array;
+  /** Offer position by id, and by SKU the offers that promote it. */
+  byId: Map<string, number>;
+  bySku: Map<string, number[]>;
 }
 
 /**
@@ -29,14 +48,42 @@ interface CompiledOffer {
  * never re-reads the document.
  */
 export function compileCatalog(catalog: Catalog): CompiledCatalog {
-  const bySlot = new Map<string, CompiledOffer[]>();
+  const categoryIds = new Map<string, number>();
+  const idOf = (c: string) => categoryIds.get(c) ?? (categoryIds.set(c, categoryIds.size), categoryIds.size - 1);
+  const grouped = new Map<string, { offer: Offer; index: number }[]>();
   catalog.offers.forEach((offer, index) => {
-    const weights = Float64Array.from(FEATURES, (f) => offer.weights[f]);
-    const list = bySlot.get(offer.slot) ?? [];
-    list.push({ offer, weights, index });
-    bySlot.set(offer.slot, list);
+    const list = grouped.get(offer.slot) ?? [];
+    list.push({ offer, index });
+    grouped.set(offer.slot, list);
   });
-  return { catalog, bySlot };
+  const bySlot = new Map<string, CompiledSlot>();
+  for (const [slot, list] of grouped) {
+    const n = list.length;
+    const catStart = new Int32Array(n + 1);
+    const cats: number[] = [];
+    const c: CompiledSlot = {
+      offers: list.map((x) => x.offer), index: Int32Array.from(list, (x) => x.index),
+      weights: new Float64Array(n * FEATURES.length), catStart, cats: new Int32Array(0),
+      prior: new Float64Array(n), priceLog: new Float64Array(n), ruled: new Uint8Array(n), sensitive: new Uint8Array(n),
+      byId: new Map(), bySku: new Map(),
+    };
+    list.forEach(({ offer }, i) => {
+      FEATURES.forEach((f, k) => (c.weights[i * FEATURES.length + k] = offer.weights[f]));
+      catStart[i] = cats.length;
+      for (const cat of offer.categories) cats.push(idOf(cat));
+      c.prior[i] = offer.priority * PRIORITY_SCALE;
+      c.priceLog[i] = offer.price ? Math.log10(offer.price) : Number.NaN;
+      const e = offer.eligibility;
+      c.ruled[i] = +(e.visitor !== 'any' || e.cartMinValue > 0 || e.cartCategories.length > 0 || !!e.boughtBefore || e.from !== null || e.until !== null || offer.skus.length > 0);
+      c.sensitive[i] = +offer.sensitive;
+      c.byId.set(offer.id, i);
+      for (const sku of offer.skus) c.bySku.set(sku, [...(c.bySku.get(sku) ?? []), i]);
+    });
+    catStart[n] = cats.length;
+    c.cats = Int32Array.from(cats);
+    bySlot.set(slot, c);
+  }
+  return { catalog, categoryIds, bySlot };
 }
 
 /** The arm of the personalization holdout this device is in (sticky: from the local seed). */
@@ -49,9 +96,8 @@ export function assignArm(catalog: Catalog, seed: number, personalization: boole
 }
 
 function eligible(offer: Offer, input: RankInput, log: ExposureLog): boolean {
-  const { now, personal, cart, muted } = input;
+  const { now, personal, cart } = input;
   const e = offer.eligibility;
-  if (offer.categories.some((c) => muted.has(c))) return false;
   if (e.from !== null && now < e.from) return false;
   if (e.until !== null && now >= e.until) return false;
   // Without a profile every shopper is new to the SDK.
@@ -131,7 +177,8 @@ function variantOf(offer: Offer, seed: number): { id: string; content: OfferCont
 }
 
 interface Scored {
-  c: CompiledOffer;
+  i: number;
+  offer: Offer;
   score: number;
   contributions: Float64Array;
   source: FeatureSource;
@@ -139,6 +186,8 @@ interface Scored {
 
 /**
  * Ranks a slot's offers: eligibility → caps → score → exploration → diversity → top `limit`.
+ * One pass over the slot scores every eligible offer from typed arrays and keeps a small
+ * pool of the best; only the pool (and explored picks) get their reasons worked out.
  * @param compiled the prepared catalog
  * @param slot the slot to fill
  * @param limit how many offers
@@ -149,54 +198,126 @@ interface Scored {
  * @returns the decisions, best first
  */
 export function rank(compiled: CompiledCatalog, slot: string, limit: number, input: RankInput, log: ExposureLog, seed: number, draw: number): Decision[] {
-  const { catalog } = compiled;
+  const { catalog, categoryIds } = compiled;
+  const c = compiled.bySlot.get(slot);
+  if (!c) return [];
   const arm = assignArm(catalog, seed, input.personal !== null);
   const personalized = arm === 'personalized';
-  const features = new Float64Array(FEATURES.length);
-  const scored: Scored[] = [];
-  for (const c of compiled.bySlot.get(slot) ?? []) {
-    if (!eligible(c.offer, input, log)) continue;
-    const source = computeFeatures(c.offer, input, personalized && !c.offer.sensitive, features);
-    const contributions = new Float64Array(FEATURES.length);
-    let score = c.offer.priority * PRIORITY_SCALE;
-    for (let i = 0; i < FEATURES.length; i++) {
-      if (PERSONAL[i] && !personalized) continue;
-      contributions[i] = c.weights[i]! * features[i]!;
-      score += contributions[i]!;
-    }
-    scored.push({ c, score, contributions, source });
-  }
-  scored.sort((a, b) => b.score - a.score || b.c.offer.priority - a.c.offer.priority || a.c.index - b.c.index);
+  const n = c.offers.length;
+  const F = FEATURES.length;
 
-  // The pool diversity chooses from; exploration draws from below it.
-  const poolSize = Math.min(scored.length, Math.max(limit * 3, 10));
-  const pool = scored.slice(0, poolSize);
-  const rest = scored.slice(poolSize).length ? scored.slice(poolSize) : scored.slice(limit);
+  // Per category, what this decision knows: interest strength and recency, cart, page, muted.
+  const nc = categoryIds.size;
+  const strength = new Float64Array(nc);
+  const recency = new Float64Array(nc);
+  const inCart = new Uint8Array(nc);
+  const onPage = new Uint8Array(nc);
+  const muted = new Uint8Array(nc);
+  if (personalized && input.personal) {
+    for (const [cat, interest] of input.personal.interests) {
+      const id = categoryIds.get(cat);
+      if (id === undefined) continue;
+      strength[id] = interest.strength;
+      recency[id] = Math.exp(-Math.max(0, input.now - interest.lastAt) / RECENCY_SCALE_MS);
+    }
+  }
+  for (const cat of input.cart.categories) if (categoryIds.has(cat)) inCart[categoryIds.get(cat)!] = 1;
+  if (input.page.category !== undefined && categoryIds.has(input.page.category)) onPage[categoryIds.get(input.page.category)!] = 1;
+  for (const cat of input.muted) if (categoryIds.has(cat)) muted[categoryIds.get(cat)!] = 1;
+  const pageSku = new Uint8Array(n);
+  for (const i of (input.page.sku !== undefined && c.bySku.get(input.page.sku)) || []) pageSku[i] = 1;
+  const capped = new Uint8Array(n);
+  for (const id of log.offers()) if (c.byId.has(id)) capped[c.byId.get(id)!] = 1;
+  const band = personalized ? input.personal?.band : null;
+  const low = band ? Math.log10(band.low) : 0;
+  const high = band ? Math.log10(band.high) : 0;
+
+  const poolSize = Math.min(n, Math.max(limit * 3, 10));
+  const pool: number[] = [];
+  const scores = new Float64Array(n);
+  const eligibleList = new Int32Array(n);
+  let eligibleCount = 0;
+  const better = (a: number, b: number) =>
+    scores[a]! - scores[b]! || c.offers[a]!.priority - c.offers[b]!.priority || c.index[b]! - c.index[a]!;
+
+  for (let i = 0; i < n; i++) {
+    let affinity = 0;
+    let best = -1;
+    let cart = 0;
+    let page = pageSku[i]!;
+    let blocked = false;
+    for (let k = c.catStart[i]!; k < c.catStart[i + 1]!; k++) {
+      const id = c.cats[k]!;
+      if (muted[id]) blocked = true;
+      if (inCart[id]) cart = 1;
+      if (onPage[id]) page = 1;
+      if (strength[id]! > affinity) (affinity = strength[id]!), (best = id);
+    }
+    if (blocked) continue;
+    if ((c.ruled[i] || capped[i]) && !eligible(c.offers[i]!, input, log)) continue;
+    const o = i * F;
+    let score = c.prior[i]! + c.weights[o + 2]! * cart + c.weights[o + 3]! * page;
+    if (personalized && !c.sensitive[i]) {
+      score += c.weights[o]! * affinity + (best >= 0 ? c.weights[o + 1]! * recency[best]! : 0);
+      const p = c.priceLog[i]!;
+      if (band && p === p) score += c.weights[o + 4]! * Math.exp(-3 * (p < low ? low - p : p > high ? p - high : 0));
+    }
+    scores[i] = score;
+    eligibleList[eligibleCount++] = i;
+    // Keep the pool sorted best first; most offers fall out at the first comparison.
+    if (pool.length === poolSize && better(i, pool[poolSize - 1]!) <= 0) continue;
+    let at = pool.length === poolSize ? poolSize - 1 : pool.length;
+    while (at > 0 && better(i, pool[at - 1]!) > 0) {
+      pool[at] = pool[at - 1]!;
+      at--;
+    }
+    pool[at] = i;
+  }
+
+  const scored = (i: number): Scored => {
+    const features = new Float64Array(F);
+    const source = computeFeatures(c.offers[i]!, input, personalized && !c.sensitive[i], features);
+    const contributions = new Float64Array(F);
+    for (let k = 0; k < F; k++) if (!PERSONAL[k] || personalized) contributions[k] = c.weights[i * F + k]! * features[k]!;
+    return { i, offer: c.offers[i]!, score: scores[i]!, contributions, source };
+  };
+
+  // Exploration: each position, with probability `exploration`, goes to an eligible offer
+  // from below the pool (or, in a small slot, from below the top `limit`).
+  const inPool = new Set(pool);
   const explored = new Map<number, Scored>();
   const { exploration, diversity } = catalog.settings;
-  if (personalized && exploration > 0 && rest.length) {
+  const below = eligibleCount - pool.length;
+  if (personalized && exploration > 0 && eligibleCount > 0) {
     const random = generator(hash32(`explore:${slot}:${draw}`, seed));
-    for (let position = 0; position < limit && position < scored.length; position++) {
+    const taken = new Set<number>();
+    for (let position = 0; position < limit && position < eligibleCount; position++) {
       if (random() >= exploration) continue;
-      const pick = rest[Math.floor(random() * rest.length)]!;
-      if ([...explored.values()].includes(pick)) continue;
-      explored.set(position, pick);
+      let pick: number | undefined;
+      // Rejection sampling over the eligible list: no array of the rest is ever built.
+      for (let tries = 0; tries < 32 && (pick === undefined || inPool.has(pick) || taken.has(pick)); tries++) {
+        pick = below > 0 ? eligibleList[Math.floor(random() * eligibleCount)] : pool.length > limit ? pool[limit + Math.floor(random() * (pool.length - limit))] : undefined;
+        if (below <= 0 && pick !== undefined && !taken.has(pick)) break;
+      }
+      if (pick === undefined || taken.has(pick) || (below > 0 && inPool.has(pick))) continue;
+      taken.add(pick);
+      explored.set(position, scored(pick));
     }
   }
 
   // Diversity: maximal marginal relevance over the pool, with scores scaled to [0, 1].
-  const top = pool[0]?.score ?? 0;
-  const low = pool[pool.length - 1]?.score ?? 0;
-  const norm = (s: number) => (top > low ? (s - low) / (top - low) : 1);
+  const candidates = pool.filter((i) => ![...explored.values()].some((e) => e.i === i)).map(scored);
+  const top = scores[pool[0]!] ?? 0;
+  const bottom = scores[pool[pool.length - 1]!] ?? 0;
+  const norm = (x: number) => (top > bottom ? (x - bottom) / (top - bottom) : 1);
   const picked: Scored[] = [];
-  const candidates = pool.filter((s) => ![...explored.values()].includes(s));
   while (picked.length < limit - explored.size && candidates.length) {
     let best = 0;
     let bestValue = -Infinity;
-    candidates.forEach((s, i) => {
-      const sim = picked.reduce((m, p) => Math.max(m, similarity(s.c.offer, p.c.offer)), 0);
+    candidates.forEach((s, k) => {
+      const sim = picked.reduce((m, p) => Math.max(m, similarity(s.offer, p.offer)), 0);
       const value = norm(s.score) - diversity * sim;
-      if (value > bestValue) [best, bestValue] = [i, value];
+      if (value > bestValue) [best, bestValue] = [k, value];
     });
     picked.push(candidates.splice(best, 1)[0]!);
   }
@@ -205,16 +326,16 @@ export function rank(compiled: CompiledCatalog, slot: string, limit: number, inp
   for (const [position, s] of [...explored].sort((a, b) => a[0] - b[0])) slate.splice(Math.min(position, slate.length), 0, { s, explored: true });
 
   return slate.slice(0, limit).map(({ s, explored: wasExplored }) => {
-    const v = variantOf(s.c.offer, seed);
+    const v = variantOf(s.offer, seed);
     return {
-      id: s.c.offer.id,
+      id: s.offer.id,
       slot,
       variant: v.id,
       content: v.content,
       score: Math.round(s.score * 1000) / 1000,
       reasons: wasExplored
         ? ['Something different, to help you discover more of the shop']
-        : reasonsFor(catalog, s.c.offer, s.contributions, s.source, input),
+        : reasonsFor(catalog, s.offer, s.contributions, s.source, input),
       arm,
       explored: wasExplored,
     };

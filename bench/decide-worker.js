@@ -1,0 +1,68 @@
+// Runs inside a Chromium Worker: the real decide chunk (dist/vitrine-decide.js) ranking
+// synthetic catalogs, against a plain typed-array dot product over the same sizes.
+importScripts('/dist/vitrine-decide.js');
+const decide = self.__vitrineChunks.decide;
+
+const FEATURES = 5;
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+
+function catalogOf(size) {
+  const offers = [];
+  for (let i = 0; i < size; i++) {
+    offers.push({
+      id: `o${i}`, slot: 'hero', categories: [`c${i % 200}`, `c${(i * 7) % 200}`], price: 10 + (i % 300),
+      content: { title: `Offer ${i}`, cta: { label: 'Go', href: `/o/${i}` } },
+      weights: { affinity: 1 + (i % 3), recency: 0.5, cartMatch: 1, pageMatch: 1, priceFit: 0.5 },
+      caps: { perDay: 5 },
+      priority: i % 50,
+    });
+  }
+  return { version: `bench-${size}`, siteId: 'bench', settings: { exploration: 0.1, diversity: 0.3 }, offers };
+}
+
+function profileOf(now) {
+  const categories = {};
+  for (let c = 0; c < 100; c++) categories[`c${c * 2}`] = { score: (c % 10) + 1, at: now - c * 3_600_000 };
+  return { v: 1, categories, brands: {}, price: { weight: 10, mean: 1.8, variance: 0.04, at: now }, purchases: {}, bought: {}, stated: {}, visits: 5, events: 200, firstSeen: now - 1e9, lastSeen: now };
+}
+
+const noExposures = { entry: () => undefined, offers: () => [][Symbol.iterator]() };
+
+async function run({ sizes, iterations }) {
+  const now = Date.now();
+  const out = [];
+  for (const size of sizes) {
+    const compiled = decide.compileCatalog(await decide.checkCatalog(catalogOf(size), 'bench', undefined));
+    const input = {
+      now, personal: decide.personalView(profileOf(now), now, new Set()),
+      cart: { categories: new Set(['c4']), value: 50 }, page: { category: 'c10' }, muted: new Set(),
+    };
+    const times = [];
+    for (let i = 0; i < iterations + 20; i++) {
+      const t0 = performance.now();
+      decide.rank(compiled, 'hero', 3, input, noExposures, 42, i);
+      if (i >= 20) times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+
+    // The baseline: scores as a dot product of weights and precomputed features.
+    const w = new Float64Array(size * FEATURES).map((_, i) => (i % 7) / 7);
+    const f = new Float64Array(size * FEATURES).map((_, i) => (i % 5) / 5);
+    const scores = new Float64Array(size);
+    const dots = [];
+    for (let i = 0; i < iterations + 20; i++) {
+      const t0 = performance.now();
+      for (let o = 0; o < size; o++) {
+        let s = 0;
+        for (let k = 0; k < FEATURES; k++) s += w[o * FEATURES + k] * f[o * FEATURES + k];
+        scores[o] = s;
+      }
+      if (i >= 20) dots.push(performance.now() - t0);
+    }
+    dots.sort((a, b) => a - b);
+    out.push({ size, p50: quantile(times, 0.5), p95: quantile(times, 0.95), dotP50: quantile(dots, 0.5), dotP95: quantile(dots, 0.95), check: scores[size - 1] });
+  }
+  return out;
+}
+
+self.onmessage = async (e) => self.postMessage(await run(e.data));
