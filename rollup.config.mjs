@@ -46,10 +46,10 @@ export default [
     output: { file: 'dist/snippet.min.js', format: 'iife' },
     plugins: browser(true),
   },
-  // The server, for `npm start`: Node ESM, dependencies left to node_modules.
+  // The server (`npm start`) and the catalog tool: Node ESM, dependencies left to node_modules.
   {
-    input: 'server/main.ts',
-    output: { file: 'dist/server/main.mjs', format: 'es' },
+    input: { main: 'server/main.ts', cli: 'server/cli.ts' },
+    output: { dir: 'dist/server', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: '[name]-[hash].mjs' },
     external: (id) => id.startsWith('node:') || /^(hono|@hono)\b/.test(id),
     plugins: [esbuild({ target: 'node20', platform: 'node' })],
   },

@@ -1,0 +1,70 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { webcrypto } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { validateCatalog } from '../src/protocol/catalog';
+
+const USAGE = `Usage:
+  vitrine-catalog check <catalog.json>                      validate a catalog (Catalog v1)
+  vitrine-catalog keygen <private-key.jwk>                  make a P-256 key pair; prints the public key for the catalogKey option
+  vitrine-catalog sign <catalog.json> --key <private-key.jwk> [--out <signed.json>]
+                                                            validate and sign a catalog`;
+
+async function readCatalog(file: string): Promise<string> {
+  const text = await readFile(file, 'utf8');
+  validateCatalog(JSON.parse(text));
+  return text;
+}
+
+/**
+ * The merchant's catalog tool: check, keygen, sign. Exit code 0 on success, 1 on a bad
+ * catalog or key, 2 on bad usage.
+ * @param args the command line after the script name
+ * @param out where results go
+ */
+export async function cli(args: string[], out: (line: string) => void = console.log): Promise<number> {
+  const [command, file, ...rest] = args;
+  const flag = (name: string) => {
+    const i = rest.indexOf(name);
+    return i === -1 ? undefined : rest[i + 1];
+  };
+  if (!file || !['check', 'keygen', 'sign'].includes(command ?? '')) {
+    out(USAGE);
+    return 2;
+  }
+  try {
+    if (command === 'check') {
+      const c = validateCatalog(JSON.parse(await readFile(file, 'utf8')));
+      out(`ok: catalog ${c.version} for ${c.siteId}, ${c.offers.length} offers`);
+      return 0;
+    }
+    const ecdsa = { name: 'ECDSA', namedCurve: 'P-256' };
+    if (command === 'keygen') {
+      const pair = await webcrypto.subtle.generateKey(ecdsa, true, ['sign', 'verify']);
+      await writeFile(file, JSON.stringify(await webcrypto.subtle.exportKey('jwk', pair.privateKey)), { mode: 0o600, flag: 'wx' });
+      out(JSON.stringify(await webcrypto.subtle.exportKey('jwk', pair.publicKey)));
+      return 0;
+    }
+    const keyFile = flag('--key');
+    if (!keyFile) {
+      out(USAGE);
+      return 2;
+    }
+    const signed = await readCatalog(file);
+    const key = await webcrypto.subtle.importKey('jwk', JSON.parse(await readFile(keyFile, 'utf8')), ecdsa, false, ['sign']);
+    const signature = Buffer.from(await webcrypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key, new TextEncoder().encode(signed))).toString('base64');
+    const envelope = JSON.stringify({ signed, signature });
+    const target = flag('--out');
+    if (target) await writeFile(target, envelope);
+    else out(envelope);
+    return 0;
+  } catch (error) {
+    out(`error: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+// Run when executed (also through the npm bin link), not when imported.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  cli(process.argv.slice(2)).then((code) => process.exit(code));
+}
