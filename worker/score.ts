@@ -240,32 +240,36 @@ export function rank(compiled: CompiledCatalog, slot: string, limit: number, inp
   const better = (a: number, b: number) =>
     scores[a]! - scores[b]! || c.offers[a]!.priority - c.offers[b]!.priority || c.index[b]! - c.index[a]!;
 
+  const { weights, prior, priceLog, catStart, cats, ruled, sensitive } = c;
   for (let i = 0; i < n; i++) {
     let affinity = 0;
     let best = -1;
     let cart = 0;
     let page = pageSku[i]!;
     let blocked = false;
-    for (let k = c.catStart[i]!; k < c.catStart[i + 1]!; k++) {
-      const id = c.cats[k]!;
+    for (let k = catStart[i]!, end = catStart[i + 1]!; k < end; k++) {
+      const id = cats[k]!;
       if (muted[id]) blocked = true;
       if (inCart[id]) cart = 1;
       if (onPage[id]) page = 1;
       if (strength[id]! > affinity) (affinity = strength[id]!), (best = id);
     }
     if (blocked) continue;
-    if ((c.ruled[i] || capped[i]) && !eligible(c.offers[i]!, input, log)) continue;
+    if ((ruled[i] || capped[i]) && !eligible(c.offers[i]!, input, log)) continue;
     const o = i * F;
-    let score = c.prior[i]! + c.weights[o + 2]! * cart + c.weights[o + 3]! * page;
-    if (personalized && !c.sensitive[i]) {
-      score += c.weights[o]! * affinity + (best >= 0 ? c.weights[o + 1]! * recency[best]! : 0);
-      const p = c.priceLog[i]!;
-      if (band && p === p) score += c.weights[o + 4]! * Math.exp(-3 * (p < low ? low - p : p > high ? p - high : 0));
+    let score = prior[i]! + weights[o + 2]! * cart + weights[o + 3]! * page;
+    if (personalized && !sensitive[i]) {
+      score += weights[o]! * affinity + (best >= 0 ? weights[o + 1]! * recency[best]! : 0);
+      const p = priceLog[i]!;
+      if (band && p === p) score += weights[o + 4]! * (p < low ? Math.exp(-3 * (low - p)) : p > high ? Math.exp(-3 * (p - high)) : 1);
     }
     scores[i] = score;
     eligibleList[eligibleCount++] = i;
     // Keep the pool sorted best first; most offers fall out at the first comparison.
-    if (pool.length === poolSize && better(i, pool[poolSize - 1]!) <= 0) continue;
+    if (pool.length === poolSize) {
+      const worst = scores[pool[poolSize - 1]!]!;
+      if (score < worst || (score === worst && better(i, pool[poolSize - 1]!) <= 0)) continue;
+    }
     let at = pool.length === poolSize ? poolSize - 1 : pool.length;
     while (at > 0 && better(i, pool[at - 1]!) > 0) {
       pool[at] = pool[at - 1]!;
