@@ -1,6 +1,7 @@
 import esbuild from 'rollup-plugin-esbuild';
 import terser from '@rollup/plugin-terser';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
+import { fileURLToPath } from 'node:url';
 
 // esbuild strips types; terser minifies (a few percent smaller than esbuild's minifier,
 // and every byte here is paid by every shopper).
@@ -10,7 +11,28 @@ const browser = (minify) => [
   ...(minify ? [terser({ ecma: 2020, compress: { passes: 3, pure_getters: true }, format: { comments: false } })] : []),
 ];
 
+// One chunk per CMP adapter (dist/vitrine-consent-<name>.js), so a shop pays only for its own CMP.
+const ADAPTERS = ['tcf', 'gpp', 'consent-mode', 'onetrust', 'cookiebot', 'didomi', 'usercentrics', 'klaro', 'cookieconsent', 'shopify'];
+const source = (path) => fileURLToPath(new URL(path, import.meta.url));
+const adapterEntry = {
+  name: 'vitrine-adapter-entry',
+  resolveId: (id) => (id.startsWith('\0adapter:') ? id : null),
+  load(id) {
+    if (!id.startsWith('\0adapter:')) return null;
+    const name = id.slice('\0adapter:'.length);
+    const exported = name.replace(/-(\w)/g, (_, c) => c.toUpperCase());
+    return `import { registerChunk } from ${JSON.stringify(source('./src/protocol/chunks.ts'))};
+import { ${exported} } from ${JSON.stringify(source(`./src/consent/adapters/${name}.ts`))};
+registerChunk('consent-${name}', ${exported});`;
+  },
+};
+
 export default [
+  ...ADAPTERS.map((name) => ({
+    input: `\0adapter:${name}`,
+    output: { file: `dist/vitrine-consent-${name}.js`, format: 'iife' },
+    plugins: [adapterEntry, ...browser(true)],
+  })),
   // Script tag: the whole main-thread SDK, comlink included.
   {
     input: 'src/iife.ts',

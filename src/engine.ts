@@ -85,7 +85,8 @@ function workerClient(worker: Worker, kind: EngineKind, timeoutMs: number, fallb
   };
 }
 
-function loadScript(url: string): Promise<void> {
+/** Runs a classic script in the page (the in-thread engine, chunks). */
+export function loadScript(url: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const script = document.createElement('script');
     script.src = url;

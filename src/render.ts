@@ -40,8 +40,9 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   return node;
 }
 
-const same = (a: readonly Decision[], b: readonly Decision[]) =>
-  a.length === b.length && a.every((d, i) => d.id === b[i]!.id && d.variant === b[i]!.variant && d.reasons.join() === b[i]!.reasons.join());
+// What the shopper sees of an offer; a decision that only re-scores it repaints nothing.
+const view = (d: Decision) => JSON.stringify([d.id, d.variant, d.content, d.reasons]);
+const same = (a: readonly Decision[], b: readonly Decision[]) => a.length === b.length && a.every((d, i) => view(d) === view(b[i]!));
 
 /**
  * Renders a slot's offers into `element` with text and attributes only: catalog strings never
@@ -60,7 +61,7 @@ export async function renderSlot(deps: RenderDeps, slot: string, element: Elemen
         for (const entry of entries) {
           const article = entry.target as HTMLElement;
           clearTimeout(timers.get(article));
-          if (entry.isIntersecting) timers.set(article, setTimeout(() => seenOffer(article), impressionDelayMs));
+          if (entry.isIntersecting && entry.intersectionRatio >= 0.5) timers.set(article, setTimeout(() => seenOffer(article), impressionDelayMs));
         }
       }, { threshold: 0.5 })
     : undefined;
@@ -119,8 +120,10 @@ export async function renderSlot(deps: RenderDeps, slot: string, element: Elemen
   const region = el('section', { class: 'vitrine-slot', 'aria-label': label, 'data-vitrine-slot': slot, tabindex: '-1' });
 
   function paint(next: Decision[]): void {
-    if (same(offers, next) && region.isConnected) return;
+    const unchanged = same(offers, next) && region.isConnected;
+    // The newest decision always stands (its arm is what impressions record).
     offers = next;
+    if (unchanged) return;
     observer?.disconnect();
     timers.forEach(clearTimeout);
     timers.clear();
@@ -132,8 +135,13 @@ export async function renderSlot(deps: RenderDeps, slot: string, element: Elemen
   const refresh = async () => paint(await deps.decide(slot, { ...(limit ? { limit } : {}), ...(context ? { context } : {}) }));
 
   const cached = deps.cached(slot);
-  if (cached?.length) paint(cached.slice(0, limit ?? 3));
-  await refresh();
+  if (cached?.length) {
+    paint(cached.slice(0, limit ?? 3));
+    // The cached offers stay if the engine cannot answer now; the error still reaches the caller of refresh().
+    await refresh().catch(() => undefined);
+  } else {
+    await refresh();
+  }
   return {
     get offers() {
       return offers;

@@ -4,10 +4,11 @@ import { undecided, type ConsentState } from './protocol/consent';
 import type { EngineEvent, EngineHello, EngineKind, ExportedData, StorageKind } from './protocol/engine';
 import { pageOptions } from './options';
 import type { VitrineOptions } from './protocol/options';
-import { startEngine } from './engine';
+import { loadScript, startEngine } from './engine';
 import { createBatcher } from './track';
 import { createCart, type CartApi } from './cart';
 import { createConsentCore, type ConsentApi } from './consent/core';
+import { detectCmp } from './consent/detect';
 import type { RenderHandle, RenderOptions } from './render';
 import { loadChunk } from './protocol/chunks';
 import type { DecideOptions, Decision, ExposureReport, Interest } from './protocol/decision';
@@ -102,11 +103,13 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
 
   const batcher = createBatcher(engine, opts.trackBatchSize, report);
   const cart = createCart(engine, report);
+  const gpc = (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
   const consent = createConsentCore(async (next) => {
     // Events tracked under the old decision reach the engine before the new one.
     batcher.send();
     await engine.call('setConsent', next);
-  }, report);
+  }, report, gpc);
+
 
   let catalogVersion: string | null = null;
   let catalogNote: string | undefined;
@@ -133,7 +136,20 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
   storageNote = hello.storageReason;
   catalogVersion = hello.catalogVersion;
   decisions = hello.decisions;
-  if (hello.consent) consent.adopt({ ...hello.consent, source: 'stored' });
+  if (hello.consent) await consent.restore(hello.consent);
+  // Offers decided under another consent decision are not painted again.
+  consent.on('change', () => (decisions = {}));
+  // The CMP on the page, read by its adapter (a chunk loaded on demand); closed until it speaks.
+  let stopAdapter: (() => void) | undefined;
+  const cmp = hello.consentOptions;
+  if (cmp.source !== 'manual') {
+    void (async () => {
+      const source = cmp.source === 'auto' ? await detectCmp(window, cmp.waitMs) : cmp.source;
+      if (source === 'manual') return;
+      const adapter = await loadChunk(`consent-${source}`, workerUrl, opts.callTimeoutMs, loadScript);
+      stopAdapter = adapter({ window, options: cmp, report: (signal) => void consent.external(signal, source).catch(report) });
+    })().catch(report);
+  }
   if (hello.cart.restored) cart.changed(hello.cart, 'restore');
 
   const onHide = () => {
@@ -162,7 +178,7 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
     },
     decide,
     async render(slot, element, options) {
-      const { renderSlot } = await loadChunk('render', workerUrl, opts.callTimeoutMs);
+      const { renderSlot } = await loadChunk('render', workerUrl, opts.callTimeoutMs, loadScript);
       return renderSlot(renderDeps, slot, element, options);
     },
     flush: () => batcher.flush(),
@@ -197,6 +213,7 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
       notes: [...notes, ...(storageNote ? [`storage: ${storageNote}`] : []), ...(catalogNote ? [`catalog: ${catalogNote}`] : [])],
     }),
     async destroy() {
+      stopAdapter?.();
       document.removeEventListener('visibilitychange', onHide);
       removeEventListener('pagehide', onPageHide);
       await batcher.flush().catch(() => undefined);

@@ -148,7 +148,7 @@ export async function createIdbStore(name: string, timeoutMs: number): Promise<S
   let ended: string | undefined;
   const lost = (deleted: boolean) => {
     db = undefined;
-    if (deleted) ended = 'the database was deleted (privacy.forget() in another tab)';
+    if (deleted) ended = 'the database was deleted';
   };
   db = await openDatabase(name, timeoutMs, lost);
 

@@ -4,6 +4,18 @@
  * offers or interests, so pages without offers never download it.
  */
 import { checkCatalog } from './catalog';
+import { fetchCatalog, type FetchResult } from './catalog-fetch';
+import type { Catalog } from '../src/protocol/catalog';
+
+/**
+ * Fetches the catalog (with the cached copy's ETag) and checks it.
+ * @returns `not-modified`, or the checked catalog and its ETag
+ */
+async function loadCatalog(url: string, etag: string | null, siteId: string, key: string | JsonWebKey | undefined): Promise<{ status: 'not-modified' } | { status: 'ok'; catalog: Catalog; etag: string | null }> {
+  const result: FetchResult = await fetchCatalog(url, etag);
+  if (result.status === 'not-modified') return result;
+  return { status: 'ok', catalog: await checkCatalog(result.body, siteId, key), etag: result.etag };
+}
 import { assignArm, compileCatalog, rank } from './score';
 import { personalView } from './features';
 import { interestsOf } from './interests';
@@ -12,6 +24,7 @@ import { validateDecide } from '../src/protocol/decision';
 
 /** What the decide chunk gives the engine. */
 export interface DecideModule {
+  loadCatalog: typeof loadCatalog;
   checkCatalog: typeof checkCatalog;
   compileCatalog: typeof compileCatalog;
   rank: typeof rank;
@@ -24,5 +37,5 @@ export interface DecideModule {
 }
 
 export const decideModule: DecideModule = {
-  checkCatalog, compileCatalog, rank, personalView, assignArm, validateDecide, interestsOf, withStated, withoutCategory,
+  loadCatalog, checkCatalog, compileCatalog, rank, personalView, assignArm, validateDecide, interestsOf, withStated, withoutCategory,
 };

@@ -10,12 +10,12 @@ import { createMemoryStore } from './memory';
 import { emptyProfile, updateProfile } from './profile';
 import { applyCartOp, emptyCart, isExpired, mergeLines, revalidateLines, toCart } from './cart';
 import { openTabSync, type Envelope, type TabSync } from './sync';
-import { fetchCatalog } from './catalog-fetch';
 import type { CompiledCatalog } from './score';
 import type { Catalog } from '../src/protocol/catalog';
 import { loadChunk } from '../src/protocol/chunks';
 import { EXPOSURE_KEEP_MS, ExposureLog } from './exposures';
 import { newSeed } from './random';
+import { assignArm } from './arm';
 import type { CartRecord, ExposureRecord, Guard, MetaValues, Store, StoreName } from './store';
 
 /** The resolved options plus what the engine derives from them. */
@@ -33,7 +33,7 @@ const CATALOG_MAX_AGE_MS = 5 * 60_000;
 const CATALOG_CACHE_SCHEMA = 1;
 
 const NO_DECISION_YET = 'nothing is stored before the shopper decides';
-const ERASED = 'erased by privacy.forget() (in this or another tab); storage reopens at the next consent decision';
+const ERASED = 'erased by privacy.forget(); reopens at the next decision';
 
 // What each purpose covers on the device (DESIGN.md §5), in one place.
 const mayKeepCart: Guard = (c) => !!c?.purposes.functional;
@@ -79,7 +79,8 @@ export function createEngine(): EngineApi {
   let seedStored = false;
   let muted = new Set<string>();
   let decisions: Record<string, Decision[]> = {};
-  let draws = 0;
+  // Varies exploration between decisions and page loads (the seed alone would freeze it).
+  let draws = newSeed();
   const exposures = new ExposureLog();
 
   // Every call and every message from another tab runs one at a time, in arrival order.
@@ -258,11 +259,13 @@ export function createEngine(): EngineApi {
 
   async function saveCatalog(): Promise<void> {
     if (!catalog || !consent.decided || store.kind !== 'indexeddb') return;
-    const record = { catalog, etag: catalogEtag, fetchedAt: catalogFetchedAt, schema: CATALOG_CACHE_SCHEMA };
+    // An ETag chosen by the server could single a device out: it is kept only with functional consent.
+    const etag = consent.purposes.functional ? catalogEtag : null;
+    const record = { catalog, etag, fetchedAt: catalogFetchedAt, schema: CATALOG_CACHE_SCHEMA, key: keyOf(config?.catalogKey) };
     await guarded(() => store.setMeta('catalog', record));
   }
 
-  const decideChunk = (cfg: EngineConfig) => loadChunk('decide', cfg.workerUrl, cfg.callTimeoutMs);
+  const decideChunk = (cfg: EngineConfig) => loadChunk('decide', cfg.workerUrl, cfg.callTimeoutMs, runScript);
 
   /** Fetches the catalog (with the cached ETag); a refused one leaves the last good one serving. */
   function refreshCatalog(cfg: EngineConfig): Promise<void> {
@@ -270,13 +273,12 @@ export function createEngine(): EngineApi {
     const url = cfg.catalogUrl;
     const load = async () => {
       try {
-        const result = await fetchCatalog(url, catalog ? catalogEtag : null);
-        const checked = result.status === 'ok' ? await (await decideChunk(cfg)).checkCatalog(result.body, cfg.siteId, cfg.catalogKey) : null;
+        const result = await (await decideChunk(cfg)).loadCatalog(url, catalog ? catalogEtag : null, cfg.siteId, cfg.catalogKey);
         await serial(async () => {
           catalogFetchedAt = Date.now();
           catalogError = undefined;
-          if (checked && result.status === 'ok') {
-            catalog = checked;
+          if (result.status === 'ok') {
+            catalog = result.catalog;
             compiled = null;
             catalogEtag = result.etag;
             await saveCatalog();
@@ -366,7 +368,7 @@ export function createEngine(): EngineApi {
         if (mayKeepSignals(stored)) decisions = (await guarded(() => store.getMeta('decisions'))) ?? {};
         const cached = await guarded(() => store.getMeta('catalog'));
         // Validated before it was stored; another SDK version's shape is fetched afresh.
-        if (cached?.schema === CATALOG_CACHE_SCHEMA && cached.catalog.siteId === cfg.siteId) {
+        if (cached?.schema === CATALOG_CACHE_SCHEMA && cached.catalog.siteId === cfg.siteId && cached.key === keyOf(cfg.catalogKey)) {
           catalog = cached.catalog;
           catalogEtag = cached.etag;
           catalogFetchedAt = cached.fetchedAt;
@@ -398,6 +400,7 @@ export function createEngine(): EngineApi {
         cart: toCart(cart, restored),
         catalogVersion: catalog?.version ?? null,
         decisions,
+        consentOptions: cfg.consent,
       };
     }),
 
@@ -406,13 +409,13 @@ export function createEngine(): EngineApi {
       for (const e of events) {
         if (e.type === 'offer_click') {
           const shown = Object.values(decisions).flat().find((d) => d.id === e.payload.offer);
-          const arm = shown?.arm ?? (consent.purposes.personalization ? 'personalized' : 'contextual');
+          const arm = catalog ? assignArm(catalog, seed, consent.purposes.personalization) : shown?.arm ?? 'contextual';
           await saveExposure({ offer: e.payload.offer, variant: e.payload.variant ?? shown?.variant ?? 'default', slot: e.payload.slot ?? shown?.slot ?? '', arm, kind: 'click', at: e.at });
         } else if (e.type === 'purchase' && catalog) {
           // A purchase soon after a click on an offer is credited to it, on the device.
           const click = exposures.attribute(e.at, catalog.settings.attributionWindowHours);
           if (click) {
-            const value = Math.round(e.payload.total * 100);
+            const value = minorUnits(e.payload.total, e.payload.currency);
             await saveExposure({ offer: click.offer, variant: click.variant, slot: click.slot, arm: click.arm, kind: 'conversion', at: e.at, value });
           }
         }
@@ -454,7 +457,8 @@ export function createEngine(): EngineApi {
     async decide(rawSlot, rawOptions) {
       // The first catalog and the decide chunk are awaited outside the queue, so the cart
       // stays responsive meanwhile.
-      if (config && !catalog && catalogLoading) await catalogLoading;
+      // Without a catalog (none cached, or the last fetch failed), fetch it now.
+      if (config && !catalog) await refreshCatalog(config);
       const chunk = config ? await decideChunk(config).catch(() => undefined) : undefined;
       return answer(async () => {
         const cfg = ready();
@@ -483,6 +487,7 @@ export function createEngine(): EngineApi {
       await saveExposure({ ...report, at: Date.now() });
       if (report.kind === 'dismiss') {
         for (const slot of Object.keys(decisions)) decisions[slot] = decisions[slot]!.filter((d) => d.id !== report.offer);
+        if (mayKeepSignals(consent) && store.kind === 'indexeddb') await guarded(() => store.setMeta('decisions', decisions));
       }
       return null;
     }),
@@ -520,7 +525,7 @@ export function createEngine(): EngineApi {
       const d = await decideChunk(ready());
       const c = checkCategory(category);
       if (!consent.purposes.personalization) {
-        throw new VitrineError('consent-required', 'privacy.prefer: stated interests are part of the profile, which needs personalization consent');
+        throw new VitrineError('consent-required', 'privacy.prefer: needs personalization consent');
       }
       if (muted.delete(c)) {
         await guarded(() => store.setMeta('muted', [...muted]));
@@ -566,4 +571,38 @@ function checkCategory(category: unknown): string {
     throw new VitrineError('invalid-payload', 'category: expected a non-empty string of at most 100 characters');
   }
   return category;
+}
+
+/** An amount in the currency's minor units (cents; yen have none, dinars have three). */
+function minorUnits(amount: number, currency: string): number {
+  let digits = 2;
+  try {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    // An unknown currency code: assume cents.
+  }
+  return Math.round(amount * 10 ** digits);
+}
+
+/** Which catalogKey a cached catalog was checked with, so another key (or none) refetches it. */
+function keyOf(key: string | JsonWebKey | undefined): string | null {
+  return key === undefined ? null : typeof key === 'string' ? key : JSON.stringify([key.crv, key.x, key.y]);
+}
+
+/** Runs a chunk's script: `importScripts` in a Worker; in the page (inline engine) a script element. */
+function runScript(url: string): Promise<void> {
+  const scope = globalThis as unknown as { importScripts?: (url: string) => void };
+  if (typeof scope.importScripts === 'function') {
+    return new Promise((resolve) => {
+      scope.importScripts!(url);
+      resolve();
+    });
+  }
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = url;
+    script.onload = () => resolve();
+    script.onerror = () => reject(new VitrineError('engine-failed', `could not load ${url}`));
+    document.head.appendChild(script);
+  });
 }

@@ -119,6 +119,9 @@ export function updateProfile(previous: Profile | undefined, events: readonly Tr
   };
   for (const e of events) {
     const now = e.at;
+    // Nothing of a muted category is learned: not its affinity, not its prices.
+    const category = (e.payload as { category?: string }).category;
+    if (category !== undefined && muted.has(category) && e.type !== 'page_view') continue;
     if (now - p.lastSeen > VISIT_GAP_MS) p.visits += 1;
     p.lastSeen = Math.max(p.lastSeen, now);
     p.events += 1;
@@ -139,6 +142,7 @@ export function updateProfile(previous: Profile | undefined, events: readonly Tr
         break;
       case 'purchase':
         for (const item of e.payload.items) {
+          if (muted.has(item.category)) continue;
           bump(p.categories, item.category, weight, now);
           if (!muted.has(item.category)) p.purchases[item.category] = now;
           p.bought[item.sku] = now;
@@ -185,6 +189,8 @@ export function topCategories(profile: Profile, now: number, limit = 10): { cate
  */
 export function withoutCategory(profile: Profile, category: string): Profile {
   const p = structuredClone(profile);
+  // The price band mixes every category and cannot be taken apart: it starts again.
+  p.price = null;
   delete p.categories[category];
   delete p.purchases[category];
   if (p.stated) delete p.stated[category];

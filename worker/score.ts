@@ -2,6 +2,7 @@ import type { Caps, Catalog, Offer, OfferContent } from '../src/protocol/catalog
 import type { Arm, Decision } from '../src/protocol/decision';
 import { FEATURES, PERSONAL, PRIORITY_SCALE, RECENCY_SCALE_MS, computeFeatures, type FeatureSource, type RankInput } from './features';
 import { bucket, generator, hash32, pickWeighted } from './random';
+import { assignArm } from './arm';
 import type { ExposureLog, OfferLog } from './exposures';
 
 const DAY = 86_400_000;
@@ -86,17 +87,13 @@ export function compileCatalog(catalog: Catalog): CompiledCatalog {
   return { catalog, categoryIds, bySlot };
 }
 
-/** The arm of the personalization holdout this device is in (sticky: from the local seed). */
-export function assignArm(catalog: Catalog, seed: number, personalization: boolean): Arm {
-  if (!personalization) return 'contextual';
-  const holdout = catalog.experiments.find((e) => e.kind === 'personalization-holdout');
-  if (!holdout) return 'personalized';
-  const i = pickWeighted(holdout.arms.map((a) => a.weight), bucket(seed, `experiment:${holdout.id}`));
-  return holdout.arms[i]!.id;
-}
+export { assignArm };
+
 
 function eligible(offer: Offer, input: RankInput, log: ExposureLog): boolean {
-  const { now, personal, cart } = input;
+  const { now, cart } = input;
+  // A sensitive offer is never targeted by the profile, nor hidden by it.
+  const personal = offer.sensitive ? null : input.personal;
   const e = offer.eligibility;
   if (e.from !== null && now < e.from) return false;
   if (e.until !== null && now >= e.until) return false;

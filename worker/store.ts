@@ -45,7 +45,7 @@ export interface OutboxRecord {
 export interface MetaValues {
   consent: ConsentState;
   /** The last good catalog, as validated, and its ETag: usable offline, never re-validated. */
-  catalog: { catalog: Catalog; etag: string | null; fetchedAt: number; schema: number };
+  catalog: { catalog: Catalog; etag: string | null; fetchedAt: number; schema: number; key: string | null };
   /** Device-local random seed for experiment buckets, variants and exploration. Never sent. */
   seed: number;
   /** Categories the shopper muted: never used, never shown. */

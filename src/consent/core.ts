@@ -2,6 +2,7 @@ import { VitrineError } from '../protocol/errors';
 import { isPlainObject } from '../protocol/validate';
 import { PURPOSE_NAMES, undecided, type ConsentState, type PurposeName } from '../protocol/consent';
 import { createEmitter, type ErrorSink } from '../emitter';
+import type { ConsentSignal } from './signal';
 
 /** What the shopper (or the banner) may change in one call. */
 export type ConsentChoice = Partial<Record<PurposeName, boolean>>;
@@ -22,8 +23,12 @@ export interface ConsentApi {
 
 /** The consent core, plus what the SDK needs to feed it decisions from elsewhere. */
 export interface ConsentCore extends ConsentApi {
-  /** Takes a state decided elsewhere (another tab, storage) without applying it again. */
+  /** Takes a state decided elsewhere (another tab) without applying it again. */
   adopt(state: ConsentState): void;
+  /** Takes the decision stored on this device; Global Privacy Control caps it unless it was explicit. */
+  restore(state: ConsentState): Promise<void>;
+  /** Applies what a CMP reported. */
+  external(signal: ConsentSignal, source: string): Promise<ConsentState>;
 }
 
 function validateChoice(choice: unknown): ConsentChoice {
@@ -49,35 +54,58 @@ function copy(state: ConsentState): ConsentState {
  * @param apply carries a decision out in the engine
  * @param sink where listener errors go
  */
-export function createConsentCore(apply: (state: ConsentState) => Promise<void>, sink: ErrorSink): ConsentCore {
-  let state = undecided();
+export function createConsentCore(apply: (state: ConsentState) => Promise<void>, sink: ErrorSink, gpc: boolean): ConsentCore {
+  let state: ConsentState = { ...undecided(), ...(gpc ? { gpc } : {}) };
   const events = createEmitter<{ change: ConsentState }>(sink);
   // Decisions apply one after another, each on top of the one before it.
   let applying: Promise<unknown> = Promise.resolve();
+
+  /** Global Privacy Control turns personalization and measurement off unless the shopper granted them by acting. */
+  const capped = (next: ConsentState): ConsentState =>
+    gpc && !next.explicit ? { ...next, gpc, purposes: { ...next.purposes, personalization: false, measurement: false } } : gpc ? { ...next, gpc } : next;
+
+  const decide = (build: () => ConsentState): Promise<ConsentState> => {
+    const run = applying.then(async () => {
+      const next = capped(build());
+      await apply(next);
+      state = next;
+      events.emit('change', copy(state));
+      return copy(state);
+    });
+    applying = run.catch(() => undefined);
+    return run;
+  };
+
   return {
     get: () => copy(state),
     // async, so a bad choice rejects; the chaining below still happens at call time, in order.
     async set(choice) {
       const picked = validateChoice(choice);
-      const run = applying.then(async () => {
-        const next: ConsentState = {
-          decided: true,
-          purposes: { ...state.purposes, ...picked, necessary: true },
-          source: 'manual',
-          updatedAt: Date.now(),
-        };
-        await apply(next);
-        state = next;
-        events.emit('change', copy(state));
-        return copy(state);
-      });
-      applying = run.catch(() => undefined);
-      return run;
+      return decide(() => ({
+        decided: true,
+        purposes: { ...state.purposes, ...picked, necessary: true },
+        source: 'manual',
+        updatedAt: Date.now(),
+        explicit: true,
+      }));
     },
     on: (event, fn) => events.on(event, fn),
     adopt(next) {
       state = copy(next);
       events.emit('change', copy(state));
+    },
+    async restore(stored) {
+      const next = capped({ ...stored, source: 'stored' });
+      if (next.purposes.personalization === stored.purposes.personalization && next.purposes.measurement === stored.purposes.measurement) {
+        state = next;
+        events.emit('change', copy(state));
+        return;
+      }
+      await decide(() => next);
+    },
+    external(signal, source) {
+      const { explicit, ...purposes } = signal;
+      return decide(() => ({ decided: true, purposes: { ...purposes, necessary: true }, source, updatedAt: Date.now(), explicit }));
     },
   };
 }

@@ -69,14 +69,11 @@ export function validateCartItem(value: unknown, path = 'cart.add(item)'): CartI
   };
   const name = r.optString('name');
   const category = r.optString('category');
-  const currency = r.raw('currency');
-  if (currency !== undefined && (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency))) {
-    r.fail('currency', 'a three-letter ISO 4217 code such as "EUR"');
-  }
+  const currency = r.currency('currency');
   r.done();
   if (name !== undefined) item.name = name;
   if (category !== undefined) item.category = category;
-  if (currency !== undefined) item.currency = currency as string;
+  if (currency !== undefined) item.currency = currency;
   return item;
 }
 
@@ -85,13 +82,8 @@ export function validateCartItem(value: unknown, path = 'cart.add(item)'): CartI
  * @returns the quantity (0 removes the line)
  */
 export function validateQty(sku: unknown, qty: unknown): { sku: string; qty: number } {
-  if (typeof sku !== 'string' || sku.length === 0 || sku.length > 200) {
-    throw new VitrineError('invalid-cart-item', 'cart.update(sku): expected a non-empty string');
-  }
-  if (typeof qty !== 'number' || !Number.isInteger(qty) || qty < 0 || qty > CART_LIMITS.qty) {
-    throw new VitrineError('invalid-cart-item', `cart.update(qty): expected a whole number from 0 to ${CART_LIMITS.qty}`);
-  }
-  return { sku, qty };
+  const r = new Reader({ sku, qty }, 'cart.update', 'invalid-cart-item');
+  return { sku: r.string('sku'), qty: r.integer('qty', 0, CART_LIMITS.qty) };
 }
 
 /**
@@ -101,12 +93,10 @@ export function validateQty(sku: unknown, qty: unknown): { sku: string; qty: num
  */
 export function validateCurrent(value: unknown): Record<string, CurrentOffer> {
   const out: Record<string, CurrentOffer> = Object.create(null);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new VitrineError('invalid-cart-item', 'cart.revalidate: fetchCurrent must resolve to an object keyed by SKU');
-  }
-  for (const [sku, entry] of Object.entries(value)) {
+  Reader.of(value, 'fetchCurrent()', 'invalid-cart-item');
+  for (const [sku, entry] of Object.entries(value as object)) {
     if (entry === null || entry === undefined) continue;
-    const r = Reader.of(entry, `cart.revalidate: fetchCurrent()[${JSON.stringify(sku)}]`, 'invalid-cart-item');
+    const r = Reader.of(entry, `fetchCurrent()[${JSON.stringify(sku)}]`, 'invalid-cart-item');
     const available = r.optBoolean('available') ?? r.fail('available', 'true or false');
     const price = r.optNumber('price', 0, CART_LIMITS.price);
     r.done();

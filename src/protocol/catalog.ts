@@ -1,4 +1,4 @@
-import { Reader } from './validate';
+import { Reader, readArray } from './validate';
 import { VitrineError } from './errors';
 
 /** What an offer shows. Strings are rendered as text, never as HTML. */
@@ -129,12 +129,12 @@ function url(r: Reader, field: string): string | undefined {
 }
 
 function strings(r: Reader, field: string): string[] {
-  return r.optArray(field, CATALOG_LIMITS.categories, (v, path) => {
+  return readArray(r, field, CATALOG_LIMITS.categories, (v, path) => {
     if (typeof v !== 'string' || v.length === 0 || v.length > 100) {
       throw new VitrineError('catalog-invalid', `${path}: expected a non-empty string of at most 100 characters`);
     }
     return v;
-  }) ?? [];
+  }, true) ?? [];
 }
 
 function date(r: Reader, field: string): number | null {
@@ -171,19 +171,18 @@ function readOffer(value: unknown, path: string): Offer {
   const skus = strings(r, 'skus');
   const price = r.optNumber('price', 0, 1e9) ?? null;
   const base = r.optObject('content', (c) => content(c, false) as OfferContent) ?? r.fail('content', 'an object with at least a title');
-  const extra = r.optArray('variants', CATALOG_LIMITS.variants, (v, p) => {
+  const extra = readArray(r, 'variants', CATALOG_LIMITS.variants, (v, p) => {
     const vr = Reader.of(v, p, 'catalog-invalid');
     const variant = { id: id(vr, 'id'), weight: vr.number('weight', 0, 100), content: vr.optObject('content', (c) => content(c, true)) ?? {} };
     vr.done();
     if (variant.id === 'default') vr.fail('id', 'an id other than "default" (the base content)');
     return variant;
-  }) ?? [];
+  }, true) ?? [];
   const extraWeight = extra.reduce((sum, v) => sum + v.weight, 0);
   if (extraWeight > 100) r.fail('variants', 'weights that add up to at most 100 (the rest goes to the base content)');
   if (new Set(extra.map((v) => v.id)).size !== extra.length) r.fail('variants', 'distinct variant ids');
   const eligibility: Eligibility = r.optObject('eligibility', (e) => {
-    const visitor = (e.raw('visitor') ?? 'any') as Eligibility['visitor'];
-    if (!['any', 'new', 'returning'].includes(visitor)) e.fail('visitor', '"any", "new" or "returning"');
+    const visitor = e.oneOf('visitor', ['any', 'new', 'returning'] as const, 'any');
     const boughtBefore = e.optObject('boughtBefore', (b) => ({ categories: strings(b, 'categories'), minDaysAgo: b.optNumber('minDaysAgo', 0, 3650) ?? 0 }));
     const out: Eligibility = {
       visitor,
@@ -221,15 +220,14 @@ function readOffer(value: unknown, path: string): Offer {
 function readExperiment(value: unknown, path: string): Experiment {
   const r = Reader.of(value, path, 'catalog-invalid');
   const experimentId = id(r, 'id');
-  if (r.raw('kind') !== 'personalization-holdout') r.fail('kind', '"personalization-holdout"');
-  const arms = r.array('arms', 2, (v, p) => {
+  r.oneOf('kind', ['personalization-holdout']);
+  const arms = readArray(r, 'arms', 2, (v, p) => {
     const a = Reader.of(v, p, 'catalog-invalid');
-    const armId = a.raw('id') as Experiment['arms'][number]['id'];
-    if (armId !== 'personalized' && armId !== 'baseline') a.fail('id', '"personalized" or "baseline"');
+    const armId = a.oneOf('id', ['personalized', 'baseline'] as const);
     const arm = { id: armId, weight: a.number('weight', 0, 1e6) };
     a.done();
     return arm;
-  });
+  })!;
   if (arms.length !== 2 || arms[0]!.id === arms[1]!.id) r.fail('arms', 'the two arms "personalized" and "baseline"');
   if (arms[0]!.weight + arms[1]!.weight <= 0) r.fail('arms', 'weights that add up to more than 0');
   r.done();
@@ -252,13 +250,14 @@ export function validateCatalog(value: unknown): Catalog {
     diversity: s.optNumber('diversity', 0, 1) ?? CATALOG_DEFAULTS.settings.diversity,
     attributionWindowHours: s.optNumber('attributionWindowHours', 0, 24 * 90) ?? CATALOG_DEFAULTS.settings.attributionWindowHours,
   })) ?? { ...CATALOG_DEFAULTS.settings };
-  const experiments = r.optArray('experiments', 1, readExperiment) ?? [];
+  const experiments = readArray(r, 'experiments', 1, readExperiment, true) ?? [];
+  const categoryLabelsIn = (value as Record<string, unknown>).categoryLabels as object;
   const categoryLabels = r.optObject('categoryLabels', (l) => {
     const out: Record<string, string> = Object.create(null);
-    for (const key of l.keys()) out[key] = l.string(key, 100);
+    for (const key of Object.keys(categoryLabelsIn)) out[key] = l.string(key, 100);
     return out;
   }) ?? Object.create(null);
-  const offers = r.array('offers', CATALOG_LIMITS.offers, readOffer);
+  const offers = readArray(r, 'offers', CATALOG_LIMITS.offers, readOffer)!;
   r.done();
   const seen = new Set<string>();
   offers.forEach((o, i) => {

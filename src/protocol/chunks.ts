@@ -10,6 +10,8 @@ import { withTimeout } from './timeout';
 export interface Chunks {
   decide: import('../../worker/decide').DecideModule;
   render: import('../render').RenderModule;
+  /** One per CMP adapter: `consent-tcf`, `consent-onetrust`, … */
+  [adapter: `consent-${string}`]: import('../consent/signal').ConsentAdapter;
 }
 
 type Registry = { [name: string]: unknown };
@@ -30,32 +32,17 @@ export function registerChunk<K extends keyof Chunks>(name: K, module: Chunks[K]
 
 const loading = new Map<string, Promise<void>>();
 
-function runScript(url: string): Promise<void> {
-  // In a Worker (and a blob Worker) importScripts; in a page a script element.
-  const scope = globalThis as unknown as { importScripts?: (url: string) => void };
-  if (typeof scope.importScripts === 'function') {
-    return new Promise((resolve) => {
-      scope.importScripts!(url);
-      resolve();
-    });
-  }
-  return new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = url;
-    script.async = true;
-    script.onload = () => resolve();
-    script.onerror = () => reject(new VitrineError('engine-failed', `could not load ${url}`));
-    document.head.appendChild(script);
-  });
-}
+/** Runs a classic script by URL: `importScripts` in a Worker, a script element in a page. */
+export type ScriptRunner = (url: string) => Promise<void>;
 
 /**
  * Returns a chunk's module, loading `vitrine-<name>.js` beside `baseUrl` the first time.
  * @param name the chunk
  * @param baseUrl a URL in the folder the SDK files are served from
  * @param timeoutMs how long loading may take
+ * @param runScript how this context runs a script
  */
-export async function loadChunk<K extends keyof Chunks>(name: K, baseUrl: string | undefined, timeoutMs: number): Promise<Chunks[K]> {
+export async function loadChunk<K extends keyof Chunks>(name: K, baseUrl: string | undefined, timeoutMs: number, runScript: ScriptRunner): Promise<Chunks[K]> {
   const ready = registry()[name];
   if (ready) return ready as Chunks[K];
   if (!baseUrl) throw new VitrineError('engine-failed', `no URL to load vitrine-${name}.js from`);

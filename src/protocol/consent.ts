@@ -18,6 +18,13 @@ export interface ConsentState {
   source: string;
   /** When it was decided (ms since the epoch), or null before any decision. */
   updatedAt: number | null;
+  /**
+   * True when the shopper made this decision by acting (a click in the banner, `consent.set`),
+   * not a default or a stored state loaded by a CMP. Global Privacy Control yields only to these.
+   */
+  explicit?: boolean;
+  /** True when the browser sent Global Privacy Control (`navigator.globalPrivacyControl`). */
+  gpc?: boolean;
 }
 
 /** The names of the purposes a shopper can change, in display order. */

@@ -75,10 +75,8 @@ export function validateDecide(slot: unknown, options: unknown): { slot: string;
  */
 export function validateExposure(value: unknown): ExposureReport {
   const r = Reader.of(value, 'exposure', 'invalid-payload');
-  const kind = r.raw('kind') as ExposureReport['kind'];
-  if (kind !== 'impression' && kind !== 'click' && kind !== 'dismiss') r.fail('kind', '"impression", "click" or "dismiss"');
-  const arm = r.raw('arm') as Arm;
-  if (arm !== 'personalized' && arm !== 'baseline' && arm !== 'contextual') r.fail('arm', '"personalized", "baseline" or "contextual"');
+  const kind = r.oneOf('kind', ['impression', 'click', 'dismiss'] as const);
+  const arm = r.oneOf<Arm>('arm', ['personalized', 'baseline', 'contextual']);
   const out = { offer: r.string('offer', 100), variant: r.string('variant', 100), slot: r.string('slot', 100), arm, kind };
   r.done();
   return out;

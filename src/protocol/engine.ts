@@ -1,7 +1,7 @@
 import type { ErrorData } from './errors';
 import type { TrackEvent } from './events';
 import type { Cart, CartOp, RevalidateResult } from './cart';
-import type { VitrineOptions } from './options';
+import type { ResolvedConsentOptions, VitrineOptions } from './options';
 import type { Decision, DecideOptions, ExposureReport, Interest } from './decision';
 import type { ConsentState } from './consent';
 
@@ -24,6 +24,8 @@ export interface EngineHello {
   catalogVersion: string | null;
   /** The last decision per slot, so offers can be painted before the engine answers. */
   decisions: Record<string, Decision[]>;
+  /** The consent options, validated: the page starts the CMP adapter they name. */
+  consentOptions: ResolvedConsentOptions;
 }
 
 /** What the engine tells the page without being asked. */

@@ -1,4 +1,4 @@
-import { Reader, isPlainObject } from './validate';
+import { Reader, isPlainObject, readArray } from './validate';
 import { VitrineError } from './errors';
 
 /** Product fields shared by `product_view`, `add_to_cart` and `remove_from_cart`. */
@@ -43,20 +43,13 @@ export type TrackEvent = {
 const MAX_PRICE = 1e9;
 const MAX_QTY = 10_000;
 
-function readCurrency(r: Reader, required: boolean): string | undefined {
-  const v = r.raw('currency');
-  if (v === undefined && !required) return undefined;
-  if (typeof v !== 'string' || !/^[A-Z]{3}$/.test(v)) r.fail('currency', 'a three-letter ISO 4217 code such as "EUR"');
-  return v;
-}
-
 function readProduct(value: unknown, path: string): ProductPayload {
   const r = Reader.of(value, path, 'invalid-payload');
   const product: ProductPayload = { sku: r.string('sku'), category: r.string('category') };
   const name = r.optString('name');
   const brand = r.optString('brand');
   const price = r.optNumber('price', 0, MAX_PRICE);
-  const currency = readCurrency(r, false);
+  const currency = r.currency('currency');
   r.done();
   if (name !== undefined) product.name = name;
   if (brand !== undefined) product.brand = brand;
@@ -106,9 +99,9 @@ const readers: { [K in TrackType]: (value: unknown, path: string) => TrackPayloa
   purchase(value, path) {
     const r = Reader.of(value, path, 'invalid-payload');
     const out: TrackPayloads['purchase'] = {
-      items: r.array('items', 500, readPurchaseItem),
+      items: readArray(r, 'items', 500, readPurchaseItem)!,
       total: r.number('total', 0, MAX_PRICE * MAX_QTY),
-      currency: readCurrency(r, true)!,
+      currency: r.currency('currency', true)!,
     };
     const orderId = r.optString('orderId');
     r.done();

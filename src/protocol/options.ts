@@ -4,10 +4,33 @@ import { Reader, isPlainObject } from './validate';
 /** How the engine may run. `auto` tries a Worker, then a blob Worker, then in-thread. */
 export type EngineMode = 'auto' | 'worker' | 'inline';
 
-/** Consent configuration; adapters for CMPs add their own fields. */
+/** Where consent decisions come from: the page itself, or the CMP already on the page. */
+export const CONSENT_SOURCES = [
+  'manual', 'auto', 'tcf', 'gpp', 'consent-mode', 'onetrust', 'cookiebot', 'didomi', 'usercentrics', 'klaro', 'cookieconsent', 'shopify',
+] as const;
+export type ConsentSource = (typeof CONSENT_SOURCES)[number];
+
+/** The CMP's own names for a purpose: all of them must be granted. */
+export type CategoryNames = string | string[];
+
+/** Consent configuration (README: "Consent banners"). */
 export interface ConsentOptions {
-  /** Where decisions come from. `manual`: the page calls `v.consent.set()`. */
-  source?: 'manual';
+  /** Where decisions come from. Default `manual`: the page calls `v.consent.set()`. */
+  source?: ConsentSource;
+  /** The CMP's category, group, purpose or service names for each purpose; defaults per CMP. */
+  categories?: { functional?: CategoryNames; personalization?: CategoryNames; measurement?: CategoryNames };
+  /** TCF: also require consent for this vendor id (the merchant's, when Vitrine runs under it). */
+  vendorId?: number;
+  /** How long to wait for the CMP to load (ms); the SDK stays closed meanwhile. Default 10,000. */
+  waitMs?: number;
+}
+
+/** Consent options with defaults filled in. */
+export interface ResolvedConsentOptions {
+  source: ConsentSource;
+  categories: { functional?: string[]; personalization?: string[]; measurement?: string[] };
+  vendorId: number | undefined;
+  waitMs: number;
 }
 
 /** Options of `createVitrine` and `vitrine('init', …)` (names are a contract: DESIGN.md §3). */
@@ -46,7 +69,7 @@ export interface ResolvedOptions {
   catalogUrl: string | undefined;
   catalogKey: string | JsonWebKey | undefined;
   collectorUrl: string | undefined;
-  consent: Required<ConsentOptions>;
+  consent: ResolvedConsentOptions;
   reportWindow: number;
   retention: { maxSignals: number; maxAgeDays: number };
   cartTtlDays: number;
@@ -73,13 +96,22 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   if (catalogKey !== undefined && typeof catalogKey !== 'string' && !isPlainObject(catalogKey)) {
     r.fail('catalogKey', 'a JWK object or a base64 SPKI string');
   }
-  const engine = (r.raw('engine') ?? 'auto') as EngineMode;
-  if (!['auto', 'worker', 'inline'].includes(engine)) r.fail('engine', '"auto", "worker" or "inline"');
-  const consent = r.optObject('consent', (c) => {
-    const source = (c.raw('source') ?? 'manual') as 'manual';
-    if (source !== 'manual') c.fail('source', '"manual" (CMP adapters are not in this version)');
-    return { source };
-  }) ?? { source: 'manual' };
+  const engine = r.oneOf<EngineMode>('engine', ['auto', 'worker', 'inline'], 'auto');
+  const consent: ResolvedConsentOptions = r.optObject('consent', (c) => {
+    const source = c.oneOf('source', CONSENT_SOURCES, 'manual');
+    const categories = c.optObject('categories', (k) => {
+      const out: ResolvedConsentOptions['categories'] = {};
+      for (const purpose of ['functional', 'personalization', 'measurement'] as const) {
+        const v = k.raw(purpose);
+        if (v === undefined) continue;
+        const names = typeof v === 'string' ? [v] : v;
+        if (!Array.isArray(names) || !names.length || names.some((n) => typeof n !== 'string' || !n)) k.fail(purpose, 'a name or a list of names');
+        out[purpose] = names as string[];
+      }
+      return out;
+    }) ?? {};
+    return { source, categories, vendorId: c.optInteger('vendorId', 1, 1e6), waitMs: c.optInteger('waitMs', 0, 120_000) ?? 10_000 };
+  }) ?? { source: 'manual', categories: {}, vendorId: undefined, waitMs: 10_000 };
   const retention = r.optObject('retention', (t) => ({
     maxSignals: t.optInteger('maxSignals', 1, 100_000) ?? 1000,
     maxAgeDays: t.optInteger('maxAgeDays', 1, 3650) ?? 30,

@@ -50,7 +50,8 @@ export class Reader {
     throw new VitrineError(this.code, `${this.at(field)}: expected ${expected}`);
   }
 
-  private take(field: string): unknown {
+  /** Reads a field and marks it known. */
+  take(field: string): unknown {
     this.seen.add(field);
     return this.value[field];
   }
@@ -97,10 +98,6 @@ export class Reader {
     return this.value[field] === undefined ? (this.take(field), undefined) : this.integer(field, min, max);
   }
 
-  /** An optional array of at most `max` entries; each is read by `item`. */
-  optArray<T>(field: string, max: number, item: (value: unknown, path: string) => T): T[] | undefined {
-    return this.value[field] === undefined ? (this.take(field), undefined) : this.array(field, max, item);
-  }
 
   /** An optional nested object, read by `read` with its own reader. */
   optObject<T>(field: string, read: (r: Reader) => T): T | undefined {
@@ -119,16 +116,23 @@ export class Reader {
     return v as boolean | undefined;
   }
 
-  /** A required array of at most `max` entries; each is read by `item`. */
-  array<T>(field: string, max: number, item: (value: unknown, path: string) => T): T[] {
+
+  /** An ISO 4217 currency code; optional unless `required`. */
+  currency(field: string, required = false): string | undefined {
     const v = this.take(field);
-    if (!Array.isArray(v) || v.length > max) this.fail(field, `an array of at most ${max} entries`);
-    return v.map((entry, i) => item(entry, `${this.at(field)}[${i}]`));
+    if ((v !== undefined || required) && (typeof v !== 'string' || !/^[A-Z]{3}$/.test(v))) this.fail(field, 'a three-letter ISO 4217 code such as "EUR"');
+    return v as string | undefined;
   }
 
-  /** The object's own keys, for maps keyed by the merchant's ids. */
-  keys(): string[] {
-    return Object.keys(this.value);
+
+  /**
+   * One of a few allowed values.
+   * @param fallback the value when the field is absent; without one the field is required
+   */
+  oneOf<T extends string>(field: string, values: readonly T[], fallback?: T): T {
+    const v = this.take(field) ?? fallback;
+    if (!values.includes(v as T)) this.fail(field, values.map((x) => `"${x}"`).join(', '));
+    return v as T;
   }
 
   /** The raw value of a field, for validators with their own rules. */
@@ -144,4 +148,16 @@ export class Reader {
       }
     }
   }
+}
+
+/**
+ * An array field of at most `max` entries, each read by `item` (a function, not a method, so
+ * bundles that read no arrays leave it out).
+ * @param optional when true, an absent field gives undefined
+ */
+export function readArray<T>(r: Reader, field: string, max: number, item: (value: unknown, path: string) => T, optional = false): T[] | undefined {
+  const v = r.take(field);
+  if (v === undefined && optional) return undefined;
+  if (!Array.isArray(v) || v.length > max) r.fail(field, `an array of at most ${max} entries`);
+  return v.map((entry, i) => item(entry, `${r.at(field)}[${i}]`));
 }

@@ -151,8 +151,11 @@ describe('exploration and diversity', () => {
       expect(Number(x.id.slice(1))).toBeGreaterThanOrEqual(9);
       expect(x.reasons).toEqual(['Something different, to help you discover more of the shop']);
     }
-    // The same seed and draw give the same slate.
+    // The same seed and draw give the same slate; other draws give other slates.
     expect(decide(many, 's', input(browsedTrail()), new ExposureLog(), 3)).toEqual(d);
+    const compiled = compileCatalog(validateCatalog(many));
+    const slates = new Set(Array.from({ length: 10 }, (_, draw) => JSON.stringify(rank(compiled, 's', 3, input(browsedTrail()), new ExposureLog(), SEED, draw).map((x) => x.id))));
+    expect(slates.size).toBeGreaterThan(3);
   });
 
   it('does not fill a slate with near-duplicates when diversity is on', () => {
@@ -192,6 +195,8 @@ describe('experiments and variants', () => {
     for (let seed = 1; seed < 200; seed++) {
       const d = decide(testCatalog(), 'home-hero', input(browsedTrail()), new ExposureLog(), 4, seed).find((x) => x.id === 'trail-10')!;
       variants.add(d.variant);
+      const again = decide(testCatalog(), 'home-hero', input(browsedTrail()), new ExposureLog(), 4, seed).find((x) => x.id === 'trail-10')!;
+      expect(again.variant).toBe(d.variant);
       expect(d.content.title).toBe(d.variant === 'b' ? 'Trail season is here' : '10% off trail shoes');
       expect(d.content.cta).toEqual({ label: 'Shop trail', href: '/c/trail-running' });
     }

@@ -69,10 +69,10 @@ describe('cart validation', () => {
   it.each([
     [{ kind: 'add', item: { sku: 'A', qty: 1.5, price: 1 } }, 'cart.add(item).qty: expected a whole number'],
     [{ kind: 'add', item: { sku: 'A', qty: 1 } }, 'cart.add(item).price'],
-    [{ kind: 'update', sku: 'A', qty: -1 }, 'cart.update(qty)'],
-    [{ kind: 'update', sku: '', qty: 1 }, 'cart.update(sku)'],
+    [{ kind: 'update', sku: 'A', qty: -1 }, 'cart.update.qty: expected a whole number from 0 to 10000'],
+    [{ kind: 'update', sku: '', qty: 1 }, 'cart.update.sku: expected a non-empty string'],
     [{ kind: 'revalidate', current: { A: { price: 3 } } }, 'fetchCurrent()["A"].available'],
-    [{ kind: 'revalidate', current: [] }, 'fetchCurrent must resolve to an object'],
+    [{ kind: 'revalidate', current: [] }, 'fetchCurrent(): expected an object'],
     [{ kind: 'explode' }, 'cart: unknown change'],
   ])('rejects %j', (op, message) => {
     expect(() => validateCartOp(op)).toThrow(message);
@@ -86,7 +86,7 @@ describe('options', () => {
     expect(o.cartTtlDays).toBe(30);
     expect(o.reportWindow).toBe(86_400_000);
     expect(o.engine).toBe('auto');
-    expect(o.consent).toEqual({ source: 'manual' });
+    expect(o.consent).toEqual({ source: 'manual', categories: {}, vendorId: undefined, waitMs: 10_000 });
   });
 
   it.each([
@@ -96,7 +96,9 @@ describe('options', () => {
     [{ siteId: 'a', retention: { maxSignals: 0 } }, 'options.retention.maxSignals: expected a whole number from 1'],
     [{ siteId: 'a', retention: { maxRows: 10 } }, 'options.retention.maxRows'],
     [{ siteId: 'a', engine: 'turbo' }, 'options.engine'],
-    [{ siteId: 'a', consent: { source: 'carrier-pigeon' } }, 'options.consent.source'],
+    [{ siteId: 'a', consent: { source: 'carrier-pigeon' } }, 'options.consent.source: expected "manual", "auto", "tcf"'],
+    [{ siteId: 'a', consent: { source: 'onetrust', categories: { personalization: [] } } }, 'options.consent.categories.personalization: expected a name or a list of names'],
+    [{ siteId: 'a', consent: { source: 'tcf', vendorId: 0 } }, 'options.consent.vendorId: expected a positive integer'],
   ])('rejects %j naming the option', (input, message) => {
     expect(() => resolveOptions(input)).toThrow(message);
   });

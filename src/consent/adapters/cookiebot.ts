@@ -1,0 +1,23 @@
+import { namesFor, signalOf, whenAvailable, type ConsentAdapter } from '../signal';
+
+const DEFAULTS = { functional: ['preferences'], personalization: ['marketing'], measurement: ['statistics'] };
+const EVENTS = ['CookiebotOnConsentReady', 'CookiebotOnAccept', 'CookiebotOnDecline'];
+
+/**
+ * Cookiebot: `Cookiebot.consent` (`preferences`, `statistics`, `marketing`), once the
+ * shopper has answered (`hasResponse`), on load and at each consent event.
+ */
+export const cookiebot: ConsentAdapter = ({ window: w, options, report }) => {
+  const names = namesFor(options, DEFAULTS);
+  const read = () => {
+    const cb = w.Cookiebot;
+    if (!cb?.consent || !(cb.hasResponse || cb.consented || cb.declined)) return;
+    report(signalOf((name) => cb.consent[name] === true, names, cb.consent.method === 'explicit'));
+  };
+  for (const e of EVENTS) w.addEventListener(e, read);
+  const cancel = whenAvailable(() => w.Cookiebot?.consent && w.Cookiebot.hasResponse, read, options.waitMs);
+  return () => {
+    cancel();
+    for (const e of EVENTS) w.removeEventListener(e, read);
+  };
+};

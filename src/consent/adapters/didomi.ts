@@ -1,0 +1,30 @@
+import { namesFor, signalOf, type ConsentAdapter } from '../signal';
+
+const DEFAULTS = {
+  functional: ['cookies'],
+  personalization: ['create_content_profile', 'select_personalized_content'],
+  measurement: ['measure_content_performance'],
+};
+
+/**
+ * Didomi: through its own queues (`didomiOnReady`, `didomiEventListeners`), reads
+ * `getCurrentUserStatus()` once the shopper's status is collected, and again at each
+ * `consent.changed`. Purpose ids are configurable.
+ */
+export const didomi: ConsentAdapter = ({ window: w, options, report }) => {
+  const names = namesFor(options, DEFAULTS);
+  let stopped = false;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const read = (D: any, explicit: boolean) => {
+    if (stopped || !D) return;
+    if (D.shouldUserStatusBeCollected?.() === true) return;
+    const status = D.getCurrentUserStatus?.();
+    const purposes = status?.purposes ?? {};
+    report(signalOf((id) => purposes[id]?.enabled === true, names, explicit));
+  };
+  (w.didomiOnReady ??= []).push((D: unknown) => read(D, false));
+  (w.didomiEventListeners ??= []).push({ event: 'consent.changed', listener: () => read(w.Didomi, true) });
+  return () => {
+    stopped = true;
+  };
+};

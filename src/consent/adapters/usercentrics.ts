@@ -1,0 +1,45 @@
+import { namesFor, signalOf, whenAvailable, type ConsentAdapter } from '../signal';
+
+const DEFAULTS = { functional: ['functional'], personalization: ['marketing'], measurement: ['analytics'] };
+
+/**
+ * Usercentrics. V3: `__ucCmp.getConsentDetails()` and the `UC_CONSENT` event, a category
+ * granted when its state is `ALL_ACCEPTED`. V2: `UC_UI.getServicesBaseInfo()`, read at
+ * `UC_UI_INITIALIZED` and each `UC_UI_CMP_EVENT`, a category granted when every service in
+ * it is. Category slugs are configurable.
+ */
+export const usercentrics: ConsentAdapter = ({ window: w, options, report }) => {
+  const names = namesFor(options, DEFAULTS);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const fromDetails = (details: any) => {
+    const categories = details?.categories;
+    if (!categories || typeof categories !== 'object') return;
+    report(signalOf((slug) => categories[slug]?.state === 'ALL_ACCEPTED', names, details?.consent?.type === 'EXPLICIT'));
+  };
+  const fromV2 = (explicit: boolean) => {
+    const ui = w.UC_UI;
+    if (!ui?.isInitialized?.() || ui.isConsentRequired?.() === true) return;
+    const services = (ui.getServicesBaseInfo?.() ?? []) as { categorySlug?: string; consent?: { status?: boolean } }[];
+    report(signalOf((slug) => {
+      const inCategory = services.filter((s) => s.categorySlug === slug);
+      return inCategory.length > 0 && inCategory.every((s) => s.consent?.status === true);
+    }, names, explicit));
+  };
+  const onV3 = (e: Event) => fromDetails((e as CustomEvent).detail);
+  const onV2Ready = () => fromV2(false);
+  const onV2Change = () => fromV2(true);
+  w.addEventListener('UC_CONSENT', onV3);
+  w.addEventListener('UC_UI_INITIALIZED', onV2Ready);
+  w.addEventListener('UC_UI_CMP_EVENT', onV2Change);
+  const cancel = whenAvailable(
+    () => w.__ucCmp?.getConsentDetails || w.UC_UI?.isInitialized?.(),
+    () => (w.__ucCmp?.getConsentDetails ? Promise.resolve(w.__ucCmp.getConsentDetails()).then(fromDetails, () => undefined) : fromV2(false)),
+    options.waitMs,
+  );
+  return () => {
+    cancel();
+    w.removeEventListener('UC_CONSENT', onV3);
+    w.removeEventListener('UC_UI_INITIALIZED', onV2Ready);
+    w.removeEventListener('UC_UI_CMP_EVENT', onV2Change);
+  };
+};

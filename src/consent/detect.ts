@@ -1,0 +1,36 @@
+import type { ConsentSource } from '../protocol/options';
+import { findTcfLocator, type PageWindow } from './signal';
+
+/**
+ * The order `consent.source: 'auto'` looks for a CMP in: the IAB frameworks first (a CMP
+ * that speaks TCF or GPP is read through them), then the CMPs' own APIs, then Consent Mode.
+ */
+export const DETECTION_ORDER: readonly [ConsentSource, (w: PageWindow) => boolean][] = [
+  ['tcf', (w) => typeof w.__tcfapi === 'function' || !!findTcfLocator(w)],
+  ['gpp', (w) => typeof w.__gpp === 'function'],
+  ['onetrust', (w) => !!w.OneTrust || typeof w.OnetrustActiveGroups === 'string'],
+  ['cookiebot', (w) => !!w.Cookiebot],
+  ['didomi', (w) => !!w.Didomi || Array.isArray(w.didomiOnReady)],
+  ['usercentrics', (w) => !!w.UC_UI || !!w.__ucCmp],
+  ['klaro', (w) => !!w.klaro],
+  ['cookieconsent', (w) => !!w.CookieConsent || /(?:^|; )cc_cookie=/.test(w.document.cookie)],
+  ['shopify', (w) => !!w.Shopify?.customerPrivacy],
+  ['consent-mode', (w) => Array.isArray(w.dataLayer) && w.dataLayer.some((e: ArrayLike<unknown> | null) => e?.[0] === 'consent')],
+];
+
+/**
+ * Finds the CMP on the page, waiting up to `waitMs` for one to load.
+ * @returns its source name, or `manual` when none showed up
+ */
+export function detectCmp(w: PageWindow, waitMs: number): Promise<ConsentSource> {
+  const find = () => DETECTION_ORDER.find(([, present]) => present(w))?.[0];
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const look = () => {
+      const found = find();
+      if (found || Date.now() - started >= waitMs) resolve(found ?? 'manual');
+      else setTimeout(look, 100);
+    };
+    look();
+  });
+}

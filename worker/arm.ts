@@ -1,0 +1,12 @@
+import type { Catalog } from '../src/protocol/catalog';
+import type { Arm } from '../src/protocol/decision';
+import { bucket, pickWeighted } from './random';
+
+/** The arm of the personalization holdout this device is in (sticky: from the local seed). */
+export function assignArm(catalog: Catalog, seed: number, personalization: boolean): Arm {
+  if (!personalization) return 'contextual';
+  const holdout = catalog.experiments.find((e) => e.kind === 'personalization-holdout');
+  if (!holdout) return 'personalized';
+  const i = pickWeighted(holdout.arms.map((a) => a.weight), bucket(seed, `experiment:${holdout.id}`));
+  return holdout.arms[i]!.id;
+}
