@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'v
 import '../../worker/index';
 import { createVitrine, VitrineError, type Vitrine, type Cart, type VitrineState } from '../../src/index';
 import { freshIndexedDB } from './idb';
+import { createEngine } from '../../worker/engine';
 
 let instances: Vitrine[] = [];
 async function start(extra: Record<string, unknown> = {}) {
@@ -154,5 +155,37 @@ describe('public types', () => {
     };
     expectTypeOf<VitrineState['engine']>().toEqualTypeOf<'worker' | 'blob-worker' | 'inline'>();
     expectTypeOf<VitrineState['storage']>().toEqualTypeOf<'indexeddb' | 'memory'>();
+  });
+});
+
+describe('Global Privacy Control', () => {
+  afterEach(() => {
+    delete (navigator as unknown as Record<string, unknown>).globalPrivacyControl;
+  });
+  const gpcOn = () => Object.defineProperty(navigator, 'globalPrivacyControl', { value: true, configurable: true });
+
+  it('yields to what the shopper grants explicitly, now and on the next visit', async () => {
+    gpcOn();
+    const v = await start();
+    expect(v.consent.get()).toMatchObject({ decided: false, gpc: true });
+    await v.consent.set({ functional: true, personalization: true, measurement: true });
+    expect(v.consent.get()).toMatchObject({ explicit: true, gpc: true, purposes: { personalization: true, measurement: true } });
+    await v.destroy();
+    const again = await start();
+    expect(again.consent.get()).toMatchObject({ source: 'stored', purposes: { personalization: true, measurement: true } });
+  });
+
+  it('caps a stored decision that was not the shopper\'s own act, and erases what it no longer allows', async () => {
+    // A CMP's loaded state, stored by an earlier visit without GPC.
+    const engine = createEngine();
+    await engine.init({ siteId: 'sdk-test' }, () => undefined);
+    await engine.setConsent({ decided: true, purposes: { necessary: true, functional: true, personalization: true, measurement: true }, source: 'tcf', updatedAt: Date.now(), explicit: false });
+    await engine.track([{ type: 'category_view', at: Date.now(), payload: { category: 'yoga' } }]);
+    await engine.close();
+
+    gpcOn();
+    const v = await start();
+    expect(v.consent.get()).toMatchObject({ decided: true, gpc: true, purposes: { functional: true, personalization: false, measurement: false } });
+    expect((await v.privacy.export()).stores.signals).toEqual([]);
   });
 });

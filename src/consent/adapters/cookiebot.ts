@@ -14,10 +14,14 @@ export const cookiebot: ConsentAdapter = ({ window: w, options, report }) => {
     if (!cb?.consent || !(cb.hasResponse || cb.consented || cb.declined)) return;
     report(signalOf((name) => cb.consent[name] === true, names, cb.consent.method === 'explicit'));
   };
-  for (const e of EVENTS) w.addEventListener(e, read);
+  const onEvent = () => {
+    cancel();
+    read();
+  };
+  for (const e of EVENTS) w.addEventListener(e, onEvent);
   const cancel = whenAvailable(() => w.Cookiebot?.consent && w.Cookiebot.hasResponse, read, options.waitMs);
   return () => {
     cancel();
-    for (const e of EVENTS) w.removeEventListener(e, read);
+    for (const e of EVENTS) w.removeEventListener(e, onEvent);
   };
 };

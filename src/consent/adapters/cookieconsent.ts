@@ -27,7 +27,11 @@ export const cookieconsent: ConsentAdapter = ({ window: w, options, report }) =>
     const accepted = categories ?? fromCookie(w, 'cc_cookie');
     if (accepted) report(signalOf((c) => accepted.includes(c), names, explicit));
   };
-  const onEvent = (e: Event) => read(true, (e as CustomEvent).detail?.cookie?.categories);
+  // Once the banner speaks, the initial look-up has nothing more to say.
+  const onEvent = (e: Event) => {
+    cancel();
+    read(true, (e as CustomEvent).detail?.cookie?.categories);
+  };
   w.addEventListener('cc:onConsent', onEvent);
   w.addEventListener('cc:onChange', onEvent);
   const cancel = whenAvailable(() => w.CookieConsent?.validConsent?.() || fromCookie(w, 'cc_cookie'), () => read(false), options.waitMs);

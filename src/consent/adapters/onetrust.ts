@@ -14,7 +14,10 @@ export const onetrust: ConsentAdapter = ({ window: w, options, report }) => {
     const active = new Set(groups.split(',').filter(Boolean));
     report(signalOf((name) => active.has(name), names, explicit));
   };
-  const onUpdate = () => read(w.OneTrust?.IsAlertBoxClosed?.() === true);
+  const onUpdate = () => {
+    cancel();
+    read(w.OneTrust?.IsAlertBoxClosed?.() === true);
+  };
   w.addEventListener('OneTrustGroupsUpdated', onUpdate);
   const cancel = whenAvailable(() => typeof w.OnetrustActiveGroups === 'string', () => read(false), options.waitMs);
   return () => {

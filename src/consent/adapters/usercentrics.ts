@@ -25,9 +25,15 @@ export const usercentrics: ConsentAdapter = ({ window: w, options, report }) => 
       return inCategory.length > 0 && inCategory.every((s) => s.consent?.status === true);
     }, names, explicit));
   };
-  const onV3 = (e: Event) => fromDetails((e as CustomEvent).detail);
+  const onV3 = (e: Event) => {
+    cancel();
+    fromDetails((e as CustomEvent).detail);
+  };
   const onV2Ready = () => fromV2(false);
-  const onV2Change = () => fromV2(true);
+  const onV2Change = () => {
+    cancel();
+    fromV2(true);
+  };
   w.addEventListener('UC_CONSENT', onV3);
   w.addEventListener('UC_UI_INITIALIZED', onV2Ready);
   w.addEventListener('UC_UI_CMP_EVENT', onV2Change);
