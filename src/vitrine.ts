@@ -141,13 +141,19 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
   consent.on('change', () => (decisions = {}));
   // The CMP on the page, read by its adapter (a chunk loaded on demand); closed until it speaks.
   let stopAdapter: (() => void) | undefined;
+  let destroyed = false;
   const cmp = hello.consentOptions;
   if (cmp.source !== 'manual') {
     void (async () => {
       const source = cmp.source === 'auto' ? await detectCmp(window, cmp.waitMs) : cmp.source;
-      if (source === 'manual') return;
+      if (source === 'manual' || destroyed) return;
       const adapter = await loadChunk(`consent-${source}`, workerUrl, opts.callTimeoutMs, loadScript);
-      stopAdapter = adapter({ window, options: cmp, report: (signal) => void consent.external(signal, source).catch(report) });
+      if (destroyed) return;
+      stopAdapter = adapter({
+        window,
+        options: cmp,
+        report: (signal) => void consent.external(signal, source).catch(report),
+      });
     })().catch(report);
   }
   if (hello.cart.restored) cart.changed(hello.cart, 'restore');
@@ -213,6 +219,7 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
       notes: [...notes, ...(storageNote ? [`storage: ${storageNote}`] : []), ...(catalogNote ? [`catalog: ${catalogNote}`] : [])],
     }),
     async destroy() {
+      destroyed = true;
       stopAdapter?.();
       document.removeEventListener('visibilitychange', onHide);
       removeEventListener('pagehide', onPageHide);

@@ -105,7 +105,11 @@ export function createConsentCore(apply: (state: ConsentState) => Promise<void>,
     },
     external(signal, source) {
       const { explicit, ...purposes } = signal;
-      return decide(() => ({ decided: true, purposes: { ...purposes, necessary: true }, source, updatedAt: Date.now(), explicit }));
+      return decide(() => {
+        // The CMP replaying a choice the shopper made by acting (on an earlier page) is still that act.
+        const same = state.explicit && (['functional', 'personalization', 'measurement'] as const).every((p) => state.purposes[p] === purposes[p]);
+        return { decided: true, purposes: { ...purposes, necessary: true }, source, updatedAt: Date.now(), explicit: explicit || !!same };
+      });
     },
   };
 }

@@ -24,13 +24,21 @@ export const DETECTION_ORDER: readonly [ConsentSource, (w: PageWindow) => boolea
  */
 export function detectCmp(w: PageWindow, waitMs: number): Promise<ConsentSource> {
   const find = () => DETECTION_ORDER.find(([, present]) => present(w))?.[0];
+  // Consent Mode commands and a cookieconsent cookie can be there before the CMP that owns
+  // them has loaded: they win only if nothing ranked above them shows up meanwhile.
+  const weak = (s: ConsentSource | undefined) => s === 'consent-mode' || (s === 'cookieconsent' && !w.CookieConsent);
+  const settle = Math.min(waitMs, WEAK_SETTLE_MS);
   return new Promise((resolve) => {
     const started = Date.now();
     const look = () => {
       const found = find();
-      if (found || Date.now() - started >= waitMs) resolve(found ?? 'manual');
+      const waited = Date.now() - started;
+      if ((found && (!weak(found) || waited >= settle)) || waited >= waitMs) resolve(found ?? 'manual');
       else setTimeout(look, 100);
     };
     look();
   });
 }
+
+/** How long a weak match waits for a stronger CMP. */
+const WEAK_SETTLE_MS = 2000;

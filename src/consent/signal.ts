@@ -49,20 +49,33 @@ export function signalOf(granted: (name: string) => boolean, names: Record<Purpo
  * @returns a function that stops waiting
  */
 export function whenAvailable<T>(check: () => T | undefined | null | false, found: (value: T) => void, waitMs: number): () => void {
-  const now = check();
-  if (now) {
-    found(now);
+  let now;
+  try {
+    now = check();
+    if (now) {
+      found(now);
+      return () => undefined;
+    }
+  } catch (error) {
+    console.error('[vitrine]', error);
     return () => undefined;
   }
   const started = Date.now();
   const timer = setInterval(() => {
-    const value = check();
-    if (value) {
+    let value;
+    try {
+      value = check();
+      if (value) {
+        clearInterval(timer);
+        found(value);
+      }
+    } catch (error) {
+      // A CMP that throws leaves the SDK closed; the error must not reach the host page.
       clearInterval(timer);
-      found(value);
-    } else if (Date.now() - started > waitMs) {
-      clearInterval(timer);
+      console.error('[vitrine]', error);
+      return;
     }
+    if (!value && Date.now() - started > waitMs) clearInterval(timer);
   }, 100);
   return () => clearInterval(timer);
 }

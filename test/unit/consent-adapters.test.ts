@@ -26,18 +26,28 @@ const ALL = { functional: true, personalization: true, measurement: true };
 const NONE = { functional: false, personalization: false, measurement: false };
 
 describe('OneTrust', () => {
-  it('reads the active groups on load and at OneTrustGroupsUpdated', async () => {
-    w.OnetrustActiveGroups = ',C0001,C0002,';
-    w.OneTrust = { IsAlertBoxClosed: () => true };
+  it('decides once the banner is closed; closed on this page, it is the shopper\'s act', () => {
+    let closed = false;
+    w.OnetrustActiveGroups = ',C0001,';
+    w.OneTrust = { IsAlertBoxClosed: () => closed };
     const reports = run('onetrust');
-    expect(last(reports)).toEqual({ functional: false, personalization: false, measurement: true, explicit: false });
+    expect(reports).toEqual([]);
+    closed = true;
     w.OnetrustActiveGroups = ',C0001,C0002,C0003,C0004,';
     window.dispatchEvent(new Event('OneTrustGroupsUpdated'));
     expect(last(reports)).toEqual({ ...ALL, explicit: true });
   });
 
+  it('reads a returning visitor\'s groups on load, as a stored state', () => {
+    w.OnetrustActiveGroups = ',C0001,C0002,';
+    w.OneTrust = { IsAlertBoxClosed: () => true };
+    const reports = run('onetrust');
+    expect(last(reports)).toEqual({ functional: false, personalization: false, measurement: true, explicit: false });
+  });
+
   it('takes the merchant\'s own group ids', () => {
     w.OnetrustActiveGroups = ',C0001,C0009,';
+    w.OneTrust = { IsAlertBoxClosed: () => true };
     const reports = run('onetrust', { categories: { personalization: ['C0009'] } });
     expect(last(reports)).toMatchObject({ personalization: true, functional: false });
   });
@@ -48,7 +58,7 @@ describe('Cookiebot', () => {
     w.Cookiebot = { consent: { necessary: true, preferences: false, statistics: false, marketing: false }, hasResponse: false };
     const reports = run('cookiebot');
     expect(reports).toEqual([]);
-    Object.assign(w.Cookiebot, { hasResponse: true, consent: { necessary: true, preferences: true, statistics: true, marketing: false, method: 'explicit' } });
+    Object.assign(w.Cookiebot, { hasResponse: true, changed: true, consent: { necessary: true, preferences: true, statistics: true, marketing: false, method: 'explicit' } });
     window.dispatchEvent(new Event('CookiebotOnAccept'));
     expect(last(reports)).toEqual({ functional: true, personalization: false, measurement: true, explicit: true });
     w.Cookiebot.consent = { necessary: true, preferences: false, statistics: false, marketing: false, method: 'explicit' };
@@ -82,13 +92,20 @@ describe('Didomi', () => {
 });
 
 describe('Usercentrics', () => {
-  it('V3: reads categories from getConsentDetails and UC_CONSENT', async () => {
-    w.__ucCmp = { getConsentDetails: async () => ({ consent: { type: 'IMPLICIT' }, categories: { essential: { state: 'ALL_ACCEPTED' }, functional: { state: 'ALL_ACCEPTED' }, marketing: { state: 'ALL_DENIED' }, analytics: { state: 'ALL_DENIED' } } }) };
+  it('V3: reads categories from getConsentDetails and UC_CONSENT, never an implicit state', async () => {
+    w.__ucCmp = { getConsentDetails: async () => ({ consent: { type: 'IMPLICIT' }, categories: { functional: { state: 'ALL_ACCEPTED' }, marketing: { state: 'ALL_ACCEPTED' }, analytics: { state: 'ALL_ACCEPTED' } } }) };
     const reports = run('usercentrics');
-    await vi.waitFor(() => expect(last(reports)).toEqual({ functional: true, personalization: false, measurement: false, explicit: false }));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(reports).toEqual([]);
     const detail = { consent: { type: 'EXPLICIT' }, categories: { functional: { state: 'ALL_ACCEPTED' }, marketing: { state: 'ALL_ACCEPTED' }, analytics: { state: 'SOME_ACCEPTED' } } };
     window.dispatchEvent(new CustomEvent('UC_CONSENT', { detail }));
     expect(last(reports)).toEqual({ functional: true, personalization: true, measurement: false, explicit: true });
+  });
+
+  it('V3: reads a returning visitor\'s explicit choice as a stored state', async () => {
+    w.__ucCmp = { getConsentDetails: async () => ({ consent: { type: 'EXPLICIT' }, categories: { functional: { state: 'ALL_ACCEPTED' }, marketing: { state: 'ALL_DENIED' }, analytics: { state: 'ALL_DENIED' } } }) };
+    const reports = run('usercentrics');
+    await vi.waitFor(() => expect(last(reports)).toEqual({ functional: true, personalization: false, measurement: false, explicit: false }));
   });
 
   it('V2: a category counts when every service in it has consent', () => {
@@ -102,7 +119,9 @@ describe('Usercentrics', () => {
     const reports = run('usercentrics');
     expect(last(reports)).toEqual({ functional: true, personalization: false, measurement: true, explicit: false });
     services[2]!.consent.status = true;
-    window.dispatchEvent(new Event('UC_UI_CMP_EVENT'));
+    window.dispatchEvent(new CustomEvent('UC_UI_CMP_EVENT', { detail: { type: 'CMP_SHOWN' } }));
+    expect(reports).toHaveLength(1);
+    window.dispatchEvent(new CustomEvent('UC_UI_CMP_EVENT', { detail: { type: 'SAVE' } }));
     expect(last(reports)).toEqual({ ...ALL, explicit: true });
   });
 });
@@ -139,7 +158,7 @@ describe('Shopify Customer Privacy', () => {
 });
 
 describe('Google Consent Mode v2', () => {
-  it('reads default and update commands from dataLayer, the last one winning', async () => {
+  it('decides at the banner\'s update, the last value of each type winning; defaults alone decide nothing', async () => {
     vi.useFakeTimers();
     w.dataLayer = [];
     // What gtag() pushes: its arguments object.
@@ -148,15 +167,17 @@ describe('Google Consent Mode v2', () => {
       (w.dataLayer as unknown[]).push(arguments);
     }
     gtag('consent', 'default', { analytics_storage: 'denied', personalization_storage: 'denied', functionality_storage: 'granted' });
+    gtag('consent', 'default', { analytics_storage: 'granted', personalization_storage: 'granted', region: ['US'] });
     gtag('event', 'page_view');
     const reports = run('consent-mode');
-    expect(last(reports)).toEqual({ functional: true, personalization: false, measurement: false, explicit: false });
-    gtag('consent', 'update', { analytics_storage: 'granted', personalization_storage: 'granted' });
+    expect(reports).toEqual([]);
+    gtag('consent', 'update', { analytics_storage: 'granted' });
     vi.advanceTimersByTime(600);
-    expect(last(reports)).toEqual({ ...ALL, explicit: true });
-    gtag('consent', 'update', { personalization_storage: 'denied' });
+    // The US-only default did not leak in: personalization is still the global default's.
+    expect(last(reports)).toEqual({ functional: true, personalization: false, measurement: true, explicit: false });
+    gtag('consent', 'update', { personalization_storage: 'granted', analytics_storage: 'denied' });
     vi.advanceTimersByTime(600);
-    expect(last(reports)).toEqual({ functional: true, personalization: false, measurement: true, explicit: true });
+    expect(last(reports)).toEqual({ functional: true, personalization: true, measurement: false, explicit: false });
   });
 });
 

@@ -180,7 +180,7 @@ describe('Global Privacy Control', () => {
     const engine = createEngine();
     await engine.init({ siteId: 'sdk-test' }, () => undefined);
     await engine.setConsent({ decided: true, purposes: { necessary: true, functional: true, personalization: true, measurement: true }, source: 'tcf', updatedAt: Date.now(), explicit: false });
-    await engine.track([{ type: 'category_view', at: Date.now(), payload: { category: 'yoga' } }]);
+    expect(await engine.track([{ type: 'category_view', at: Date.now(), payload: { category: 'yoga' } }])).toEqual({ ok: true, value: 1 });
     await engine.close();
 
     gpcOn();

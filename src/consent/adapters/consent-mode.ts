@@ -9,26 +9,29 @@ const isConsent = (e: unknown): e is Command =>
 
 /**
  * Google Consent Mode v2: reads the `consent` `default` and `update` commands gtag() puts on
- * `dataLayer`, the last value of each type winning, and watches for new ones. `update`
- * commands come from the banner, so they count as the shopper's own decision.
+ * `dataLayer`, the last value of each type winning, and watches for new ones. Only once the
+ * banner has sent an `update` is there a decision; region-scoped defaults are ignored.
  */
 export const consentMode: ConsentAdapter = ({ window: w, options, report }) => {
   const names = namesFor(options, DEFAULTS);
   const state: Record<string, unknown> = {};
   let seen = 0;
+  let updated = false;
   const read = () => {
     const layer = w.dataLayer as unknown[] | undefined;
     if (!Array.isArray(layer) || layer.length === seen) return;
-    let explicit = false;
-    let found = false;
     for (const e of layer.slice(seen)) {
       if (!isConsent(e)) continue;
-      Object.assign(state, e[2]);
-      explicit = e[1] === 'update';
-      found = true;
+      const values = e[2] as Record<string, unknown>;
+      // A default scoped to some regions says nothing certain about this shopper.
+      if (e[1] === 'default' && values.region !== undefined) continue;
+      Object.assign(state, values);
+      if (e[1] === 'update') updated = true;
     }
     seen = layer.length;
-    if (found) report(signalOf((name) => state[name] === 'granted', names, explicit));
+    // Defaults are the site's, not the shopper's: only the banner's update is a decision. Updates
+    // replayed from the CMP's storage look the same as fresh ones, so none counts as explicit.
+    if (updated) report(signalOf((name) => state[name] === 'granted', names, false));
   };
   read();
   // gtag.js and tag managers replace dataLayer.push, so new commands are polled for rather

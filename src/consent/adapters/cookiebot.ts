@@ -12,7 +12,8 @@ export const cookiebot: ConsentAdapter = ({ window: w, options, report }) => {
   const read = () => {
     const cb = w.Cookiebot;
     if (!cb?.consent || !(cb.hasResponse || cb.consented || cb.declined)) return;
-    report(signalOf((name) => cb.consent[name] === true, names, cb.consent.method === 'explicit'));
+    // `changed` is true only when the shopper changed their consent on this page view.
+    report(signalOf((name) => cb.consent[name] === true, names, cb.changed === true && cb.consent.method === 'explicit'));
   };
   const onEvent = () => {
     cancel();

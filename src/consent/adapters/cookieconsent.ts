@@ -23,14 +23,17 @@ export const cookieconsent: ConsentAdapter = ({ window: w, options, report }) =>
   const names = namesFor(options, DEFAULTS);
   const read = (explicit: boolean, categories?: string[]) => {
     const cc = w.CookieConsent;
-    if (cc?.validConsent?.()) return report(signalOf((c) => cc.acceptedCategory(c) === true, names, explicit));
+    // With the global, only a valid consent counts (an expired or outdated cookie does not).
+    if (cc) return cc.validConsent?.() && report(signalOf((c) => cc.acceptedCategory(c) === true, names, explicit));
     const accepted = categories ?? fromCookie(w, 'cc_cookie');
     if (accepted) report(signalOf((c) => accepted.includes(c), names, explicit));
   };
-  // Once the banner speaks, the initial look-up has nothing more to say.
+  // cc:onConsent also fires on every load while consent is valid: it is the shopper's act
+  // only when there was no consent when the page started; cc:onChange always is.
+  const hadConsent = !!(w.CookieConsent?.validConsent?.() || fromCookie(w, 'cc_cookie'));
   const onEvent = (e: Event) => {
     cancel();
-    read(true, (e as CustomEvent).detail?.cookie?.categories);
+    read(e.type === 'cc:onChange' || !hadConsent, (e as CustomEvent).detail?.cookie?.categories);
   };
   w.addEventListener('cc:onConsent', onEvent);
   w.addEventListener('cc:onChange', onEvent);

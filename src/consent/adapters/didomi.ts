@@ -2,8 +2,9 @@ import { namesFor, signalOf, type ConsentAdapter } from '../signal';
 
 const DEFAULTS = {
   functional: ['cookies'],
-  personalization: ['create_content_profile', 'select_personalized_content'],
-  measurement: ['measure_content_performance'],
+  // Storing anything needs purpose 1 (`cookies`) too.
+  personalization: ['cookies', 'create_content_profile', 'select_personalized_content'],
+  measurement: ['cookies', 'measure_content_performance'],
 };
 
 /**

@@ -12,8 +12,8 @@ const US_NAT = 7;
 function fromPing(ping: PingData, vendorId: number | undefined): ConsentSignal | undefined {
   const applicable = ping.applicableSections ?? [];
   const sections = ping.parsedSections ?? {};
-  // No applicable section (-1 or 0): no privacy law the CMP knows of applies here.
-  if (!applicable.length || applicable.every((id) => id <= 0)) {
+  // [-1]: the CMP says no privacy law it knows of applies here. An empty list is not an answer.
+  if (applicable.length === 1 && applicable[0] === -1) {
     return { functional: true, personalization: true, measurement: true, explicit: false };
   }
   const tcfEu = sections.tcfeuv2 as { PurposeConsents?: boolean[]; PurposeLegitimateInterests?: boolean[]; VendorConsents?: number[] } | undefined;
@@ -21,10 +21,9 @@ function fromPing(ping: PingData, vendorId: number | undefined): ConsentSignal |
     const vendor = vendorId === undefined || !!tcfEu.VendorConsents?.includes(vendorId);
     return tcfSignal((n) => tcfEu.PurposeConsents?.[n - 1] === true, (n) => tcfEu.PurposeLegitimateInterests?.[n - 1] === true, vendor, false);
   }
-  // US sections (national, or a state's) carry the same opt-out fields: 1 means opted out.
-  const us = (sections.usnat ?? Object.entries(sections).find(([name]) => name.startsWith('us'))?.[1]) as Record<string, unknown> | undefined;
-  if (applicable.includes(US_NAT) || us) {
-    if (!us) return undefined;
+  // US sections (national, or a state's: ids 7 and up) carry the same opt-out fields: 1 means opted out.
+  const us = (applicable.includes(US_NAT) ? sections.usnat : applicable.some((id) => id > US_NAT) ? Object.entries(sections).find(([name]) => name.startsWith('us') && name !== 'usnat')?.[1] : undefined) as Record<string, unknown> | undefined;
+  if (us) {
     const out = (field: string) => us[field] === 1;
     const gpc = us.Gpc === true;
     const noSale = !out('SaleOptOut') && !out('SharingOptOut') && !gpc;

@@ -13,10 +13,12 @@ export const shopify: ConsentAdapter = ({ window: w, options, report }) => {
     const given = p.currentVisitorConsent?.() ?? {};
     const answered = Object.values(given).some((v) => v === 'yes' || v === 'no');
     if (!answered && p.shouldShowBanner?.() !== false) return;
+    // An opt-out of the sale of data turns personalization and measurement off, as GPP's does.
+    const sale = p.saleOfDataAllowed?.() !== false;
     report({
       functional: p.preferencesProcessingAllowed?.() === true,
-      personalization: p.marketingAllowed?.() === true,
-      measurement: p.analyticsProcessingAllowed?.() === true,
+      personalization: p.marketingAllowed?.() === true && sale,
+      measurement: p.analyticsProcessingAllowed?.() === true && sale,
       explicit,
     });
   };

@@ -11,11 +11,13 @@ const DEFAULTS = { functional: ['functional'], personalization: ['marketing'], m
 export const usercentrics: ConsentAdapter = ({ window: w, options, report }) => {
   const names = namesFor(options, DEFAULTS);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const fromDetails = (details: any) => {
+  const fromDetails = (details: any, explicit: boolean) => {
     const categories = details?.categories;
-    if (!categories || typeof categories !== 'object') return;
-    report(signalOf((slug) => categories[slug]?.state === 'ALL_ACCEPTED', names, details?.consent?.type === 'EXPLICIT'));
+    // IMPLICIT is Usercentrics' state before the shopper decided: not a decision.
+    if (!categories || typeof categories !== 'object' || details?.consent?.type !== 'EXPLICIT') return;
+    report(signalOf((slug) => categories[slug]?.state === 'ALL_ACCEPTED', names, explicit));
   };
+  let heard = false;
   const fromV2 = (explicit: boolean) => {
     const ui = w.UC_UI;
     if (!ui?.isInitialized?.() || ui.isConsentRequired?.() === true) return;
@@ -27,10 +29,13 @@ export const usercentrics: ConsentAdapter = ({ window: w, options, report }) => 
   };
   const onV3 = (e: Event) => {
     cancel();
-    fromDetails((e as CustomEvent).detail);
+    heard = true;
+    fromDetails((e as CustomEvent).detail, true);
   };
   const onV2Ready = () => fromV2(false);
-  const onV2Change = () => {
+  // Only the shopper's decisions, not the banner being shown.
+  const onV2Change = (e: Event) => {
+    if (!['ACCEPT_ALL', 'DENY_ALL', 'SAVE'].includes((e as CustomEvent).detail?.type)) return;
     cancel();
     fromV2(true);
   };
@@ -39,7 +44,10 @@ export const usercentrics: ConsentAdapter = ({ window: w, options, report }) => 
   w.addEventListener('UC_UI_CMP_EVENT', onV2Change);
   const cancel = whenAvailable(
     () => w.__ucCmp?.getConsentDetails || w.UC_UI?.isInitialized?.(),
-    () => (w.__ucCmp?.getConsentDetails ? Promise.resolve(w.__ucCmp.getConsentDetails()).then(fromDetails, () => undefined) : fromV2(false)),
+    () =>
+      w.__ucCmp?.getConsentDetails
+        ? Promise.resolve(w.__ucCmp.getConsentDetails()).then((d) => heard || fromDetails(d, false), () => undefined)
+        : fromV2(false),
     options.waitMs,
   );
   return () => {
