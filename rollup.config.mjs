@@ -72,7 +72,7 @@ export default [
   {
     input: { main: 'server/main.ts', cli: 'server/cli.ts' },
     output: { dir: 'dist/server', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: '[name]-[hash].mjs' },
-    external: (id) => id.startsWith('node:') || /^(hono|@hono)\b/.test(id),
+    external: (id) => id.startsWith('node:') || /^(hono|@hono|better-sqlite3)\b/.test(id),
     plugins: [esbuild({ target: 'node20', platform: 'node' })],
   },
 ];

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serveFile } from './static';
 import { catalogHandler } from './catalog';
+import { mountCollector, type CollectorOptions } from './collector';
 
 /** Where the server finds what it serves. */
 export interface AppOptions {
@@ -12,6 +13,8 @@ export interface AppOptions {
   log?: (line: string) => void;
   /** The catalog file served at /v1/catalog. Default: the demo shop's, demo/catalog.json. */
   catalogFile?: string;
+  /** The collector of aggregate reports (POST /v1/reports, GET /v1/stats); off without a store. */
+  collector?: CollectorOptions;
 }
 
 /**
@@ -40,6 +43,7 @@ export function createApp(options: AppOptions): Hono {
   app.get('/healthz', (c) => c.json({ ok: true }));
   const catalog = catalogHandler(options.catalogFile ?? join(demo, 'catalog.json'), options.log);
   app.on(['GET', 'OPTIONS'], '/v1/catalog', catalog);
+  if (options.collector) mountCollector(app, options.collector);
   // The SDK files, as a merchant would host them. Short cache: the names carry no hash.
   app.get('/vitrine/:file', (c) => serveFile(c, dist, c.req.param('file'), 'public, max-age=300'));
   // The storefront page, with the built loader snippet pasted inline as a merchant would.

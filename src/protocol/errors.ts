@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'catalog-invalid'
   | 'catalog-signature'
   | 'catalog-unavailable'
+  | 'report-invalid'
   | 'not-ready'
   | 'engine-failed'
   | 'engine-timeout'

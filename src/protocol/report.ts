@@ -1,0 +1,110 @@
+import { Reader, readArray } from './validate';
+import { VitrineError } from './errors';
+import type { Arm } from './decision';
+
+/** The counters of a cell, in the order reports and the collector use them. */
+export const METRICS = ['impressions', 'clicks', 'dismissals', 'conversions', 'revenue'] as const;
+export type Metric = (typeof METRICS)[number];
+
+/**
+ * The most one device may add to one cell in one report. Counts above are clamped before a
+ * report is built, so no single shopper can dominate (or be singled out in) a total, and the
+ * noise of a private report is calibrated to these bounds. `revenue` is in minor units.
+ */
+export const CONTRIBUTION_BOUNDS: Record<Metric, number> = {
+  impressions: 50,
+  clicks: 10,
+  dismissals: 10,
+  conversions: 3,
+  revenue: 50_000,
+};
+
+/** Sizes a report may not exceed (a report over 64 KiB is split into parts). */
+export const REPORT_LIMITS = { bytes: 64 * 1024, cells: 400, parts: 100 } as const;
+
+/** One (offer, variant) of the catalog, for the arm the device is in. */
+export type ReportCell = { offer: string; variant: string; arm: Arm } & Record<Metric, number>;
+
+/** How a report was made deniable: not at all, or with two-sided geometric noise of parameter ε. */
+export type ReportNoise = { mechanism: 'none' } | { mechanism: 'geometric'; epsilon: number };
+
+/** Report v1 (a contract: DESIGN.md §7), the request body of `POST {collectorUrl}/v1/reports`. */
+export interface Report {
+  v: 1;
+  /** 16 random bytes, hex: the only identity a report has, for deduplication. */
+  id: string;
+  site: string;
+  /** The start of the closed window it covers, ISO 8601, a multiple of `windowMs` since the epoch. */
+  windowStart: string;
+  windowMs: number;
+  catalog: string;
+  noise: ReportNoise;
+  /** One cell per (offer, variant) of the catalog, in catalog order, zeros included. */
+  cells: ReportCell[];
+  /** When a window's cells are split over several reports to stay under 64 KiB. */
+  part?: { index: number; count: number };
+}
+
+const ID = /^[A-Za-z0-9._:-]{1,100}$/;
+const HEX32 = /^[0-9a-f]{32}$/;
+const ARMS: readonly Arm[] = ['personalized', 'baseline', 'contextual'];
+
+function cell(noisy: boolean) {
+  return (value: unknown, path: string): ReportCell => {
+    const r = Reader.of(value, path, 'report-invalid');
+    const ids = ['offer', 'variant'].map((f) => {
+      const v = r.raw(f);
+      if (typeof v !== 'string' || !ID.test(v)) r.fail(f, 'an id of 1 to 100 letters, digits, ".", "_", ":" or "-"');
+      return v;
+    });
+    const out = { offer: ids[0]!, variant: ids[1]!, arm: r.oneOf('arm', ARMS) } as ReportCell;
+    // Noise moves counts by a few units either way; without it they are within their bounds.
+    for (const m of METRICS) {
+      const bound = CONTRIBUTION_BOUNDS[m];
+      const slack = noisy ? Math.max(100, bound) : 0;
+      out[m] = r.integer(m, -slack, bound + slack);
+    }
+    r.done();
+    return out;
+  };
+}
+
+/**
+ * Validates a report where it enters the collector. Strict: unknown fields (`__proto__`
+ * included), wrong types and oversize arrays are refused with the path of the problem.
+ * @param value the parsed body
+ * @returns the report
+ * @throws VitrineError `report-invalid`
+ */
+export function validateReport(value: unknown): Report {
+  const r = Reader.of(value, 'report', 'report-invalid');
+  if (r.raw('v') !== 1) r.fail('v', '1 (the protocol version)');
+  const id = r.raw('id');
+  if (typeof id !== 'string' || !HEX32.test(id)) r.fail('id', '32 lowercase hex digits (16 random bytes)');
+  const site = r.raw('site');
+  if (typeof site !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(site)) r.fail('site', 'a site id');
+  const windowMs = r.integer('windowMs', 60_000, 31 * 86_400_000);
+  const windowStart = r.raw('windowStart');
+  const start = typeof windowStart === 'string' ? Date.parse(windowStart) : Number.NaN;
+  if (typeof windowStart !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z$/.test(windowStart) || !Number.isFinite(start) || start % windowMs !== 0) {
+    r.fail('windowStart', 'an ISO 8601 UTC time at the start of a window (a multiple of windowMs)');
+  }
+  const catalog = r.string('catalog', 100);
+  const noise = r.optObject('noise', (n): ReportNoise => {
+    const mechanism = n.oneOf('mechanism', ['none', 'geometric'] as const);
+    return mechanism === 'none' ? { mechanism } : { mechanism, epsilon: n.number('epsilon', 0.01, 20) };
+  }) ?? r.fail('noise', 'an object such as { "mechanism": "none" }');
+  const cells = readArray(r, 'cells', REPORT_LIMITS.cells, cell(noise.mechanism !== 'none'))!;
+  const part = r.optObject('part', (p) => {
+    const count = p.integer('count', 1, REPORT_LIMITS.parts);
+    return { index: p.integer('index', 0, count - 1), count };
+  });
+  r.done();
+  const seen = new Set<string>();
+  cells.forEach((c, i) => {
+    const key = `${c.offer}\u0000${c.variant}\u0000${c.arm}`;
+    if (seen.has(key)) throw new VitrineError('report-invalid', `report.cells[${i}]: expected each (offer, variant, arm) once`);
+    seen.add(key);
+  });
+  return { v: 1, id: id as string, site: site as string, windowStart: windowStart as string, windowMs, catalog, noise, cells, ...(part ? { part } : {}) };
+}
