@@ -3,6 +3,7 @@ import { VitrineError } from './protocol/errors';
 import { withTimeout } from './protocol/timeout';
 import { INLINE_GLOBAL, READY_MESSAGE, type EngineApi, type EngineKind, type Reply } from './protocol/engine';
 import type { EngineMode } from './protocol/options';
+import { loadScript } from './script';
 
 type Value<R> = R extends Promise<Reply<infer T>> ? T : never;
 
@@ -85,17 +86,6 @@ function workerClient(worker: Worker, kind: EngineKind, timeoutMs: number, fallb
   };
 }
 
-/** Runs a classic script in the page (the in-thread engine, chunks). */
-export function loadScript(url: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = url;
-    script.async = true;
-    script.onload = () => resolve();
-    script.onerror = () => reject(new VitrineError('engine-failed', `could not load ${url}`));
-    document.head.appendChild(script);
-  });
-}
 
 async function inlineClient(url: string | undefined, timeoutMs: number, fallbackReason: string | undefined): Promise<EngineClient> {
   const g = globalThis as Record<string, unknown>;

@@ -4,7 +4,9 @@ import { undecided, type ConsentState } from './protocol/consent';
 import type { EngineEvent, EngineHello, EngineKind, ExportedData, StorageKind } from './protocol/engine';
 import { pageOptions } from './options';
 import type { VitrineOptions } from './protocol/options';
-import { loadScript, startEngine } from './engine';
+import type { Cart } from './protocol/cart';
+import { startEngine } from './engine';
+import { loadScript } from './script';
 import { createBatcher } from './track';
 import { createCart, type CartApi } from './cart';
 import { createConsentCore, type ConsentApi } from './consent/core';
@@ -199,7 +201,7 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
         storageNote = 'erased by privacy.forget(); IndexedDB reopens at the next consent decision';
         decisions = {};
         consent.adopt(undecided());
-        cart.changed(await engine.call('cart', null), 'local');
+        cart.changed((await engine.call('cart', null)) as Cart, 'local');
       },
       interests: () => engine.call('interests'),
       async mute(category) {

@@ -18,8 +18,7 @@ async function loadCatalog(url: string, etag: string | null, siteId: string, key
 }
 import { assignArm, compileCatalog, rank } from './score';
 import { personalView } from './features';
-import { interestsOf } from './interests';
-import { withStated, withoutCategory } from './profile';
+import { forgetCategory, interestsOf, stateInterest } from './interests';
 import { validateDecide } from '../src/protocol/decision';
 
 /** What the decide chunk gives the engine. */
@@ -32,10 +31,10 @@ export interface DecideModule {
   assignArm: typeof assignArm;
   validateDecide: typeof validateDecide;
   interestsOf: typeof interestsOf;
-  withStated: typeof withStated;
-  withoutCategory: typeof withoutCategory;
+  forgetCategory: typeof forgetCategory;
+  stateInterest: typeof stateInterest;
 }
 
 export const decideModule: DecideModule = {
-  loadCatalog, checkCatalog, compileCatalog, rank, personalView, assignArm, validateDecide, interestsOf, withStated, withoutCategory,
+  loadCatalog, checkCatalog, compileCatalog, rank, personalView, assignArm, validateDecide, interestsOf, forgetCategory, stateInterest,
 };

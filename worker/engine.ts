@@ -1,7 +1,7 @@
 import { VitrineError, toErrorData } from '../src/protocol/errors';
 import { undecided, type ConsentState } from '../src/protocol/consent';
 import type { TrackEvent } from '../src/protocol/events';
-import { validateCartOp, type CartLine, type CartOp, type RevalidateResult } from '../src/protocol/cart';
+import { validateCartOp, type Cart, type CartLine, type CartOp, type RevalidateResult } from '../src/protocol/cart';
 import type { EngineApi, EngineEvent, ExportedData, Reply } from '../src/protocol/engine';
 import { resolveOptions, type ResolvedOptions, type VitrineOptions } from '../src/protocol/options';
 import { validateExposure, type Decision, type Interest } from '../src/protocol/decision';
@@ -13,6 +13,7 @@ import { openTabSync, type Envelope, type TabSync } from './sync';
 import type { CompiledCatalog } from './score';
 import type { Catalog } from '../src/protocol/catalog';
 import { loadChunk } from '../src/protocol/chunks';
+import { loadScript } from '../src/script';
 import { EXPOSURE_KEEP_MS, ExposureLog } from './exposures';
 import { newSeed } from './random';
 import { assignArm } from './arm';
@@ -126,7 +127,7 @@ export function createEngine(): EngineApi {
       storageReason = undefined;
     } catch (error) {
       store = createMemoryStore();
-      storageReason = `IndexedDB unavailable, running in memory: ${(error as Error).message}`;
+      storageReason = `IndexedDB failed, running in memory: ${(error as Error).message}`;
     }
   }
 
@@ -431,22 +432,14 @@ export function createEngine(): EngineApi {
       return append(signals, cfg);
     }),
 
-    cart: answer(async (op: CartOp | null) => {
+    cart: answer(async (raw: CartOp | null): Promise<Cart | RevalidateResult> => {
       const cfg = ready();
-      if (op) await changeCart(validateCartOp(op), cfg);
-      return toCart(cart, restored);
-    }),
-
-    revalidate: answer(async (raw: CartOp & { kind: 'revalidate' }): Promise<RevalidateResult> => {
-      const cfg = ready();
-      const op = validateCartOp(raw) as typeof raw;
-      // What changed is computed against the lines as they are when the change is applied.
+      if (!raw) return toCart(cart, restored);
+      const op = validateCartOp(raw);
+      // A revalidation also says what it changed, against the lines as they are when applied.
       let diff: ReturnType<typeof revalidateLines> | undefined;
-      const after = await changeCart(op, cfg, (lines, now) => {
-        diff = revalidateLines(lines, op.current, now);
-      });
-      const { repriced, removed, unchecked } = diff!;
-      return { cart: toCart(after, restored), repriced, removed, unchecked };
+      const after = toCart(await changeCart(op, cfg, op.kind === 'revalidate' ? (lines, now) => (diff = revalidateLines(lines, op.current, now)) : undefined), restored);
+      return diff ? { cart: after, repriced: diff.repriced, removed: diff.removed, unchecked: diff.unchecked } : after;
     }),
 
     setConsent: answer(async (next: ConsentState) => {
@@ -506,17 +499,7 @@ export function createEngine(): EngineApi {
       decisions = {};
       if (consent.decided) await guarded(() => store.setMeta('muted', [...muted]));
       // Out of the profile and the raw signals, not merely hidden.
-      if (consent.purposes.personalization) {
-        await guarded(async () => {
-          const p = await store.getProfile();
-          if (p) await store.putProfile(d.withoutCategory(p, c));
-          await store.deleteSignals((s) => {
-            const payload = s.payload as { category?: string; items?: { category: string }[] };
-            return payload.category === c || !!payload.items?.some((i) => i.category === c);
-          });
-          await store.deleteMeta(['decisions']);
-        });
-      }
+      if (consent.purposes.personalization) await guarded(() => d.forgetCategory(store, c));
       sync?.post({ t: 'muted', muted: [...muted] });
       return null;
     }),
@@ -531,7 +514,7 @@ export function createEngine(): EngineApi {
         await guarded(() => store.setMeta('muted', [...muted]));
         sync?.post({ t: 'muted', muted: [...muted] });
       }
-      await guarded(async () => store.putProfile(d.withStated(await store.getProfile(), c, Date.now())));
+      await guarded(() => d.stateInterest(store, c, Date.now()));
       decisions = {};
       return null;
     }),
@@ -592,17 +575,9 @@ function keyOf(key: string | JsonWebKey | undefined): string | null {
 /** Runs a chunk's script: `importScripts` in a Worker; in the page (inline engine) a script element. */
 function runScript(url: string): Promise<void> {
   const scope = globalThis as unknown as { importScripts?: (url: string) => void };
-  if (typeof scope.importScripts === 'function') {
-    return new Promise((resolve) => {
-      scope.importScripts!(url);
-      resolve();
-    });
-  }
-  return new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = url;
-    script.onload = () => resolve();
-    script.onerror = () => reject(new VitrineError('engine-failed', `could not load ${url}`));
-    document.head.appendChild(script);
+  if (typeof scope.importScripts !== 'function') return loadScript(url);
+  return new Promise((resolve) => {
+    scope.importScripts!(url);
+    resolve();
   });
 }

@@ -1,5 +1,6 @@
 import type { Interest } from '../src/protocol/decision';
-import { interestStrength, STATED_STRENGTH, topCategories, type Profile } from './profile';
+import { interestStrength, STATED_STRENGTH, topCategories, withStated, withoutCategory, type Profile } from './profile';
+import type { Store } from './store';
 
 /**
  * The interests the shopper sees and edits (`privacy.interests()`): what browsing built,
@@ -22,4 +23,23 @@ export function interestsOf(profile: Profile | null, now: number, muted: Readonl
   }
   for (const category of muted) out.push({ category, label: label(category), strength: 0, source: 'muted' });
   return out;
+}
+
+/**
+ * Takes a muted category out of the profile, the raw signals and the cached decisions.
+ * @param store where they are kept
+ */
+export async function forgetCategory(store: Store, category: string): Promise<void> {
+  const profile = await store.getProfile();
+  if (profile) await store.putProfile(withoutCategory(profile, category));
+  await store.deleteSignals((s) => {
+    const payload = s.payload as { category?: string; items?: { category: string }[] };
+    return payload.category === category || !!payload.items?.some((i) => i.category === category);
+  });
+  await store.deleteMeta(['decisions']);
+}
+
+/** Records an interest the shopper states (`privacy.prefer`) in the stored profile. */
+export async function stateInterest(store: Store, category: string, now: number): Promise<void> {
+  await store.putProfile(withStated(await store.getProfile(), category, now));
 }

@@ -57,9 +57,11 @@ export interface EngineApi {
   /** Validates the options (rejecting with `invalid-options`), opens storage, reads stored consent. */
   init(options: VitrineOptions, onEvent: (event: EngineEvent) => void): Promise<Reply<EngineHello>>;
   track(events: TrackEvent[]): Promise<Reply<number>>;
-  /** Applies a change (validated here: it comes from the page as is), or reads the cart for null. */
-  cart(op: CartOp | null): Promise<Reply<Cart>>;
-  revalidate(op: CartOp & { kind: 'revalidate' }): Promise<Reply<RevalidateResult>>;
+  /**
+   * Applies a change (validated here: it comes from the page as is), or reads the cart for
+   * null. A `revalidate` change answers with what it changed as well.
+   */
+  cart(op: CartOp | null): Promise<Reply<Cart | RevalidateResult>>;
   setConsent(consent: ConsentState): Promise<Reply<null>>;
   /** Ranks the slot's offers (validated here). Waits for the first catalog if none is cached. */
   decide(slot: string, options: DecideOptions | undefined): Promise<Reply<Decision[]>>;

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createEngine } from '../../worker/engine';
 import { undecided, type ConsentState } from '../../src/protocol/consent';
 import type { EngineApi, EngineEvent, Reply } from '../../src/protocol/engine';
+import type { Cart, RevalidateResult } from '../../src/protocol/cart';
 import type { TrackEvent } from '../../src/protocol/events';
 import { forceClose, freshIndexedDB } from './idb';
 
@@ -13,6 +14,11 @@ function decided(p: Partial<ConsentState['purposes']>): ConsentState {
 }
 const ALL = decided({ functional: true, personalization: true, measurement: true });
 const NONE = decided({});
+
+/** The cart from a reply of engine.cart (which answers revalidations with more). */
+function cartOf(reply: Reply<unknown>): Cart {
+  return ok(reply) as Cart;
+}
 
 function ok<T>(reply: Reply<T>): T {
   if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
@@ -64,7 +70,7 @@ describe('before any consent decision', () => {
     expect(hello.consent).toBeNull();
     expect(hello).toMatchObject({ storage: 'memory', storageReason: 'nothing is stored before the shopper decides' });
     expect(ok(await engine.track([view('a'), view('b')]))).toBe(0);
-    ok(await engine.cart({ kind: 'add', item: item('A') }));
+    cartOf(await engine.cart({ kind: 'add', item: item('A') }));
     expect((await indexedDB.databases()).map((d) => d.name)).not.toContain(DB);
   });
 
@@ -78,7 +84,7 @@ describe('before any consent decision', () => {
 
   it('keeps the cart in memory for the session', async () => {
     const { engine } = await tab();
-    const cart = ok(await engine.cart({ kind: 'add', item: item('A', 2) }));
+    const cart = cartOf(await engine.cart({ kind: 'add', item: item('A', 2) }));
     expect(cart.items).toEqual([item('A', 2)]);
   });
 
@@ -137,8 +143,8 @@ describe('the cart across sessions', () => {
   it('is restored in a new session with functional consent', async () => {
     const first = await tab();
     ok(await first.engine.setConsent(decided({ functional: true })));
-    ok(await first.engine.cart({ kind: 'add', item: item('A', 2) }));
-    ok(await first.engine.cart({ kind: 'add', item: item('B') }));
+    cartOf(await first.engine.cart({ kind: 'add', item: item('A', 2) }));
+    cartOf(await first.engine.cart({ kind: 'add', item: item('B') }));
     ok(await first.engine.close());
 
     const second = await tab();
@@ -150,7 +156,7 @@ describe('the cart across sessions', () => {
   it('is not kept on the device without functional consent', async () => {
     const first = await tab();
     ok(await first.engine.setConsent(decided({ personalization: true })));
-    ok(await first.engine.cart({ kind: 'add', item: item('A') }));
+    cartOf(await first.engine.cart({ kind: 'add', item: item('A') }));
     ok(await first.engine.close());
     const second = await tab();
     expect(second.hello.cart.items).toEqual([]);
@@ -159,7 +165,7 @@ describe('the cart across sessions', () => {
 
   it('keeps the cart added before the decision once functional is granted', async () => {
     const first = await tab();
-    ok(await first.engine.cart({ kind: 'add', item: item('A') }));
+    cartOf(await first.engine.cart({ kind: 'add', item: item('A') }));
     ok(await first.engine.setConsent(decided({ functional: true })));
     ok(await first.engine.close());
     expect((await tab()).hello.cart.items).toEqual([item('A')]);
@@ -168,16 +174,16 @@ describe('the cart across sessions', () => {
   it('withdrawing functional deletes the stored cart but keeps it for this session', async () => {
     const { engine } = await tab();
     ok(await engine.setConsent(decided({ functional: true })));
-    ok(await engine.cart({ kind: 'add', item: item('A') }));
+    cartOf(await engine.cart({ kind: 'add', item: item('A') }));
     ok(await engine.setConsent(decided({})));
     expect(await rawCount('cart')).toBe(0);
-    expect(ok(await engine.cart(null)).items).toEqual([item('A')]);
+    expect(cartOf(await engine.cart(null)).items).toEqual([item('A')]);
   });
 
   it('expires after cartTtlDays', async () => {
     const first = await tab({ cartTtlDays: 2 });
     ok(await first.engine.setConsent(decided({ functional: true })));
-    ok(await first.engine.cart({ kind: 'add', item: item('A') }));
+    cartOf(await first.engine.cart({ kind: 'add', item: item('A') }));
     ok(await first.engine.close());
     const now = Date.now();
     vi.spyOn(Date, 'now').mockReturnValue(now + 2 * 86_400_000 + 60_000);
@@ -189,18 +195,18 @@ describe('the cart across sessions', () => {
   it('refuses an invalid item and keeps the cart as it was', async () => {
     const { engine } = await tab();
     ok(await engine.setConsent(decided({ functional: true })));
-    ok(await engine.cart({ kind: 'add', item: item('A') }));
+    cartOf(await engine.cart({ kind: 'add', item: item('A') }));
     const reply = await engine.cart({ kind: 'add', item: { sku: 'B', qty: 0, price: 1 } });
     expect(reply).toMatchObject({ ok: false, error: { code: 'invalid-cart-item', message: expect.stringContaining('qty') } });
-    expect(ok(await engine.cart(null)).items).toEqual([item('A')]);
+    expect(cartOf(await engine.cart(null)).items).toEqual([item('A')]);
   });
 
   it('revalidates against the merchant and reports each change', async () => {
     const { engine } = await tab();
     ok(await engine.setConsent(decided({ functional: true })));
-    ok(await engine.cart({ kind: 'add', item: item('A') }));
-    ok(await engine.cart({ kind: 'add', item: item('B') }));
-    const r = ok(await engine.revalidate({ kind: 'revalidate', current: { A: { available: true, price: 12 }, B: { available: false } } }));
+    cartOf(await engine.cart({ kind: 'add', item: item('A') }));
+    cartOf(await engine.cart({ kind: 'add', item: item('B') }));
+    const r = ok(await engine.cart({ kind: 'revalidate', current: { A: { available: true, price: 12 }, B: { available: false } } })) as RevalidateResult;
     expect(r.repriced).toEqual([{ sku: 'A', from: 10, to: 12 }]);
     expect(r.removed).toEqual([item('B')]);
     expect(r.cart.items).toEqual([{ sku: 'A', qty: 1, price: 12 }]);
@@ -215,18 +221,18 @@ describe('two tabs', () => {
     await vi.waitFor(() => expect(b.events.some((e) => e.type === 'consent')).toBe(true));
     const adds = Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).engine.cart({ kind: 'add', item: item(`S${i}`) }));
     (await Promise.all(adds)).forEach(ok);
-    const skus = ok(await a.engine.cart(null)).items.map((i) => i.sku).sort();
+    const skus = cartOf(await a.engine.cart(null)).items.map((i) => i.sku).sort();
     expect(skus).toEqual(Array.from({ length: 10 }, (_, i) => `S${i}`).sort());
-    await vi.waitFor(async () => expect(ok(await b.engine.cart(null)).items).toHaveLength(10));
+    await vi.waitFor(async () => expect(cartOf(await b.engine.cart(null)).items).toHaveLength(10));
   });
 
   it('share the session cart without functional consent, also with a tab opened later', async () => {
     const a = await tab();
-    ok(await a.engine.cart({ kind: 'add', item: item('A') }));
+    cartOf(await a.engine.cart({ kind: 'add', item: item('A') }));
     const b = await tab();
-    await vi.waitFor(async () => expect(ok(await b.engine.cart(null)).items).toEqual([item('A')]));
-    ok(await b.engine.cart({ kind: 'add', item: item('B') }));
-    await vi.waitFor(async () => expect(ok(await a.engine.cart(null)).items).toEqual([item('A'), item('B')]));
+    await vi.waitFor(async () => expect(cartOf(await b.engine.cart(null)).items).toEqual([item('A')]));
+    cartOf(await b.engine.cart({ kind: 'add', item: item('B') }));
+    await vi.waitFor(async () => expect(cartOf(await a.engine.cart(null)).items).toEqual([item('A'), item('B')]));
     expect(a.events.some((e) => e.type === 'cart' && e.cause === 'remote')).toBe(true);
   });
 
@@ -247,7 +253,7 @@ describe('privacy', () => {
     const { engine } = await tab();
     ok(await engine.setConsent(ALL));
     ok(await engine.track([view('a')]));
-    ok(await engine.cart({ kind: 'add', item: item('A') }));
+    cartOf(await engine.cart({ kind: 'add', item: item('A') }));
     const data = ok(await engine.exportData());
     expect(data.siteId).toBe(SITE);
     expect(data.stores.signals).toHaveLength(1);
@@ -262,7 +268,7 @@ describe('privacy', () => {
     const { engine } = await tab();
     ok(await engine.setConsent(ALL));
     ok(await engine.track([view('a')]));
-    ok(await engine.cart({ kind: 'add', item: item('A') }));
+    cartOf(await engine.cart({ kind: 'add', item: item('A') }));
     ok(await engine.forget());
     expect((await indexedDB.databases()).map((d) => d.name)).not.toContain(DB);
     const data = ok(await engine.exportData());
@@ -302,12 +308,12 @@ describe('memory mode', () => {
   it('falls back to memory mid-session, keeps the cart, and says so', async () => {
     const { engine, events } = await tab();
     ok(await engine.setConsent(decided({ functional: true })));
-    ok(await engine.cart({ kind: 'add', item: item('A') }));
+    cartOf(await engine.cart({ kind: 'add', item: item('A') }));
     env.factory.open = () => {
       throw new DOMException('gone', 'UnknownError');
     };
     for (const c of env.connections) forceClose(c);
-    const cart = ok(await engine.cart({ kind: 'add', item: item('B') }));
+    const cart = cartOf(await engine.cart({ kind: 'add', item: item('B') }));
     expect(cart.items).toEqual([item('A'), item('B')]);
     expect(events).toContainEqual(expect.objectContaining({ type: 'storage', storage: 'memory' }));
   });
