@@ -66,3 +66,21 @@ export function catalogHandler(file: string, log: (line: string) => void = () =>
     return c.body(catalog.body, 200, headers);
   };
 }
+
+/**
+ * The personalized arm's share of the holdout weights in the published catalog, for the
+ * sample-ratio check; null without a holdout.
+ * @param file the catalog file
+ */
+export async function holdoutShare(file: string): Promise<number | null> {
+  try {
+    const doc = JSON.parse(await readFile(file, 'utf8')) as unknown;
+    const inner = isPlainObject(doc) && typeof doc.signed === 'string' ? JSON.parse(doc.signed) : doc;
+    const holdout = validateCatalog(inner).experiments.find((e) => e.kind === 'personalization-holdout');
+    if (!holdout) return null;
+    const total = holdout.arms.reduce((s, a) => s + a.weight, 0);
+    return (holdout.arms.find((a) => a.id === 'personalized')?.weight ?? 0) / total;
+  } catch {
+    return null;
+  }
+}

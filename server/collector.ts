@@ -1,6 +1,9 @@
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { html } from 'hono/html';
+import { getCookie, setCookie } from 'hono/cookie';
+import { holdoutStats, offerStats, type HoldoutStats, type OfferStats } from './stats';
 import { REPORT_LIMITS, validateReport } from '../src/protocol/report';
 import type { CounterStore, StatRow } from './store';
 
@@ -21,6 +24,8 @@ export interface CollectorOptions {
   dedupMs?: number;
   /** The client's address, for rate limiting only (hashed with a salt that lives in memory). */
   clientAddress?: (c: Context) => string | undefined;
+  /** The personalized arm's configured share of the holdout, for the sample-ratio check. */
+  holdoutShare?: () => Promise<number | null>;
 }
 
 /**
@@ -119,15 +124,104 @@ export function mountCollector(app: Hono, options: CollectorOptions): void {
     },
   );
 
-  app.get('/v1/stats', (c) => {
-    if (!token) return c.notFound();
-    if (c.req.header('Authorization') !== `Bearer ${token}`) return c.json({ error: 'a valid bearer token is required' }, 401);
-    const site = c.req.query('site');
-    if (!site) return c.json({ error: 'site: expected a site id' }, 400);
-    const from = Date.parse(c.req.query('from') ?? '1970-01-01T00:00:00Z');
-    const to = Date.parse(c.req.query('to') ?? '9999-12-31T00:00:00Z');
-    if (!Number.isFinite(from) || !Number.isFinite(to)) return c.json({ error: 'from, to: expected ISO 8601 times' }, 400);
+  const authorized = (c: Context) => {
+    if (!token) return false;
+    const given = c.req.header('Authorization')?.replace(/^Bearer /, '') ?? getCookie(c, 'vitrine_token') ?? '';
+    const a = createHash('sha256').update(given).digest();
+    const b = createHash('sha256').update(token).digest();
+    return timingSafeEqual(a, b);
+  };
+
+  const report = async (c: Context) => {
+    const site = c.req.query('site') ?? sites?.[0];
+    const from = Date.parse(c.req.query('from') || '1970-01-01T00:00:00Z');
+    const to = Date.parse(c.req.query('to') || '9999-12-31T00:00:00Z');
+    if (!site || !Number.isFinite(from) || !Number.isFinite(to)) return undefined;
     const { shown, withheld: hidden } = withheld(store.stats(site, from, to), k);
-    return c.json({ site, from: new Date(from).toISOString(), to: new Date(to).toISOString(), k, withheld: hidden, cells: shown });
+    const share = (await options.holdoutShare?.()) ?? null;
+    return {
+      site, from: new Date(from).toISOString(), to: new Date(to).toISOString(), k, withheld: hidden,
+      cells: shown, offers: offerStats(shown), holdout: holdoutStats(shown, share),
+    };
+  };
+
+  app.get('/v1/stats', async (c) => {
+    if (!token) return c.notFound();
+    if (!authorized(c)) return c.json({ error: 'a valid bearer token is required' }, 401);
+    const body = await report(c);
+    if (!body) return c.json({ error: 'site, from, to: expected a site id and ISO 8601 times' }, 400);
+    return c.json(body);
   });
+
+  app.post('/dashboard/login', async (c) => {
+    if (!token) return c.notFound();
+    const form = await c.req.parseBody();
+    const given = typeof form.token === 'string' ? form.token : '';
+    const ok = createHash('sha256').update(given).digest().equals(createHash('sha256').update(token).digest());
+    if (ok) {
+      setCookie(c, 'vitrine_token', given, { httpOnly: true, sameSite: 'Strict', path: '/', secure: new URL(c.req.url).protocol === 'https:' });
+    }
+    return c.redirect(ok ? '/dashboard' : '/dashboard?failed=1', 303);
+  });
+
+  app.get('/dashboard', async (c) => {
+    if (!token) return c.notFound();
+    c.header('Cache-Control', 'no-store');
+    c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'");
+    if (!authorized(c)) return c.html(loginPage(c.req.query('failed') === '1'), 401);
+    const body = await report(c);
+    if (!body) return c.html(html`<!doctype html><title>Vitrine</title><p>Name a site: /dashboard?site=…</p>`, 400);
+    return c.html(dashboardPage(body));
+  });
+}
+
+function loginPage(failed: boolean) {
+  return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Vitrine dashboard: sign in</title>${STYLE}</head>
+<body><main><h1>Vitrine dashboard</h1>
+<form method="post" action="/dashboard/login">
+${failed ? html`<p role="alert">That token is not right.</p>` : ''}
+<label for="token">Access token</label> <input id="token" name="token" type="password" autocomplete="current-password" required>
+<button type="submit">Sign in</button></form></main></body></html>`;
+}
+
+const STYLE = html`<style>
+body { font-family: system-ui, sans-serif; margin: 2rem; color: #1d1d1f; }
+table { border-collapse: collapse; margin: 1rem 0; } th, td { padding: .3rem .7rem; border-bottom: 1px solid #ddd; text-align: right; }
+th:first-child, td:first-child, th:nth-child(2), td:nth-child(2) { text-align: left; }
+.bar { fill: #14365d; } .warn { background: #fff3cd; padding: .5rem 1rem; border-left: 4px solid #d39e00; }
+</style>`;
+
+const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+
+function ctrChart(offers: OfferStats[]) {
+  const max = Math.max(0.0001, ...offers.map((o) => o.ctr));
+  const rows = offers.slice(0, 30);
+  const height = rows.length * 22 + 4;
+  const summary = rows.map((o) => `${o.offer} ${o.variant}: ${pct(o.ctr)}`).join('; ');
+  return html`<svg role="img" aria-label="${`Click-through rate per offer: ${summary}`}" width="520" height="${height}" viewBox="0 0 520 ${height}">
+${rows.map((o, i) => html`<text x="0" y="${i * 22 + 15}" font-size="12">${o.offer} · ${o.variant}</text>
+<rect class="bar" x="200" y="${i * 22 + 4}" height="14" width="${Math.max(1, (o.ctr / max) * 260)}"></rect>
+<text x="${205 + (o.ctr / max) * 260}" y="${i * 22 + 15}" font-size="12">${pct(o.ctr)}</text>`)}
+</svg>`;
+}
+
+function holdoutSection(h: HoldoutStats | null) {
+  if (!h) return html`<p>No personalization holdout in the data.</p>`;
+  return html`<table><caption>Personalization holdout</caption>
+<thead><tr><th scope="col">Arm</th><th scope="col">Devices' reports</th><th scope="col">Impressions</th><th scope="col">Clicks</th><th scope="col">CTR</th></tr></thead>
+<tbody>${(['personalized', 'baseline'] as const).map((a) => html`<tr><th scope="row">${a}</th><td>${h[a].reports}</td><td>${h[a].impressions}</td><td>${h[a].clicks}</td><td>${pct(h[a].ctr)}</td></tr>`)}</tbody></table>
+<p>CTR uplift of personalized over baseline: ${h.uplift === null ? 'not enough data' : html`<strong>${pct(h.uplift)}</strong> (95% confidence interval ${pct(h.ci95![0])} to ${pct(h.ci95![1])})`}.</p>
+${h.srm?.warning ? html`<p class="warn" role="alert">Sample-ratio mismatch: ${pct(h.srm.observedShare)} of reports come from the personalized arm, where ${pct(h.srm.expectedShare)} was configured (p = ${h.srm.pValue.toExponential(1)}). The comparison may be biased.</p>` : ''}`;
+}
+
+function dashboardPage(r: { site: string; from: string; to: string; k: number; withheld: number; offers: OfferStats[]; holdout: HoldoutStats | null }) {
+  return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Vitrine dashboard: ${r.site}</title>${STYLE}</head>
+<body><main><h1>Offers on ${r.site}</h1>
+<p>Aggregates only, from consented reports. A row needs at least ${r.k} reports; ${r.withheld} withheld.</p>
+<table><caption>Offers</caption>
+<thead><tr><th scope="col">Offer</th><th scope="col">Variant</th><th scope="col">Impressions</th><th scope="col">Clicks</th><th scope="col">CTR</th><th scope="col">Conversions</th><th scope="col">Conversion rate</th><th scope="col">Revenue</th></tr></thead>
+<tbody>${r.offers.map((o) => html`<tr><td>${o.offer}</td><td>${o.variant}</td><td>${o.impressions}</td><td>${o.clicks}</td><td>${pct(o.ctr)}</td><td>${o.conversions}</td><td>${pct(o.conversionRate)}</td><td>${(o.revenue / 100).toFixed(2)}</td></tr>`)}</tbody></table>
+<h2>Click-through rate</h2>${ctrChart(r.offers)}
+<h2>Experiment</h2>${holdoutSection(r.holdout)}
+</main></body></html>`;
 }

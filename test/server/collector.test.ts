@@ -199,3 +199,69 @@ describe('on a real loopback server', () => {
     expect(c.log.join('\n')).not.toMatch(/127\.0\.0\.1|SecretAgent|ref\.example/);
   });
 });
+
+describe('experiment statistics', () => {
+  const row = (arm: 'personalized' | 'baseline', reports: number, impressions: number, clicks: number) =>
+    ({ catalog: 'c', offer: 'o', variant: 'default', arm, reports, impressions, clicks, dismissals: 0, conversions: 0, revenue: 0 });
+
+  it('gives the CTR uplift with a 95% interval that excludes 0 only for a clear effect', async () => {
+    const { holdoutStats } = await import('../../server/stats');
+    const clear = holdoutStats([row('personalized', 900, 90_000, 4_500), row('baseline', 100, 10_000, 300)], 0.9)!;
+    expect(clear.personalized.ctr).toBeCloseTo(0.05);
+    expect(clear.uplift).toBeCloseTo(2 / 3, 5);
+    expect(clear.ci95![0]).toBeGreaterThan(0);
+    expect(clear.ci95![0]).toBeLessThan(clear.uplift!);
+    expect(clear.ci95![1]).toBeGreaterThan(clear.uplift!);
+    const noisy = holdoutStats([row('personalized', 90, 900, 31), row('baseline', 10, 100, 3)], 0.9)!;
+    expect(noisy.ci95![0]).toBeLessThan(0);
+    expect(noisy.ci95![1]).toBeGreaterThan(0);
+  });
+
+  it('warns of a sample-ratio mismatch, and not when the split matches the weights', async () => {
+    const { holdoutStats } = await import('../../server/stats');
+    expect(holdoutStats([row('personalized', 900, 1, 0), row('baseline', 100, 1, 0)], 0.9)!.srm).toMatchObject({ warning: false });
+    const skewed = holdoutStats([row('personalized', 800, 1, 0), row('baseline', 200, 1, 0)], 0.9)!.srm!;
+    expect(skewed.warning).toBe(true);
+    expect(skewed.pValue).toBeLessThan(1e-6);
+    expect(skewed.observedShare).toBeCloseTo(0.8);
+  });
+});
+
+describe('GET /dashboard', () => {
+  it('asks for the token, then shows offers, the experiment and a chart, as text', async () => {
+    const c = collector();
+    expect((await c.app.request('/dashboard?site=demo-shop')).status).toBe(401);
+    for (let i = 0; i < 3; i++) await c.post(report());
+    await c.post(report({ cells: [{ offer: 'other', variant: 'default', arm: 'baseline', impressions: 1, clicks: 0, dismissals: 0, conversions: 0, revenue: 0 }] }));
+    const res = await c.app.request('/dashboard?site=demo-shop', { headers: { Authorization: 'Bearer secret' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const page = await res.text();
+    expect(page).toContain('<caption>Offers</caption>');
+    expect(page).toContain('<td>trail-10</td><td>default</td><td>9</td><td>3</td><td>33.33%</td>');
+    expect(page).toContain('role="img" aria-label="Click-through rate per offer: trail-10 b: 0.00%; trail-10 default: 33.33%"');
+    // One report is under k: its offer is not shown.
+    expect(page).not.toContain('>other<');
+    expect(page).toContain('1 withheld');
+  });
+
+  it('signs in with a form that sets an HttpOnly cookie', async () => {
+    const c = collector();
+    const wrong = await c.app.request('/dashboard/login', { method: 'POST', body: new URLSearchParams({ token: 'nope' }) });
+    expect(wrong.headers.get('location')).toBe('/dashboard?failed=1');
+    const right = await c.app.request('/dashboard/login', { method: 'POST', body: new URLSearchParams({ token: 'secret' }) });
+    expect(right.status).toBe(303);
+    const cookie = right.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/vitrine_token=secret; .*HttpOnly/);
+    expect(cookie).toContain('SameSite=Strict');
+    const page = await c.app.request('/dashboard?site=demo-shop', { headers: { Cookie: cookie.split(';')[0]! } });
+    expect(page.status).toBe(200);
+  });
+
+  it('escapes what reaches the page from reports', async () => {
+    const c = collector({ k: 1 });
+    await c.post(report({ catalog: '<script>alert(1)</script>' }));
+    const page = await (await c.app.request('/dashboard?site=demo-shop', { headers: { Authorization: 'Bearer secret' } })).text();
+    expect(page).not.toContain('<script>alert(1)</script>');
+  });
+});
