@@ -10,8 +10,9 @@ import { createSqliteStore } from './sqlite';
  * VITRINE_CATALOG (the catalog file served at /v1/catalog; default: the demo shop's),
  * VITRINE_DATA (the collector's data folder; default .data), VITRINE_TOKEN (bearer token of
  * /v1/stats; without one the stats are off), VITRINE_K (default 20), VITRINE_SITES and
- * VITRINE_ORIGINS (comma-separated allow-lists; default any), VITRINE_TRUST_PROXY=1 (take
- * the client address for rate limiting from X-Forwarded-For).
+ * VITRINE_ORIGINS (comma-separated allow-lists; default any), VITRINE_RATE_PER_MINUTE
+ * (reports per client per minute, default 120), VITRINE_TRUST_PROXY=1 (take the client
+ * address for rate limiting from X-Forwarded-For).
  */
 function main(): void {
   const port = Number(process.env.PORT ?? 8080);
@@ -32,6 +33,7 @@ function main(): void {
       store,
       ...(env.VITRINE_TOKEN ? { token: env.VITRINE_TOKEN } : {}),
       k: Number(env.VITRINE_K ?? 20),
+      perMinute: Number(env.VITRINE_RATE_PER_MINUTE ?? 120),
       ...(list(env.VITRINE_SITES) ? { sites: list(env.VITRINE_SITES)! } : {}),
       ...(list(env.VITRINE_ORIGINS) ? { origins: list(env.VITRINE_ORIGINS)! } : {}),
       // The address is used for rate limiting only, hashed with a salt that never leaves memory.

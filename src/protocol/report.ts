@@ -49,7 +49,7 @@ const ID = /^[A-Za-z0-9._:-]{1,100}$/;
 const HEX32 = /^[0-9a-f]{32}$/;
 const ARMS: readonly Arm[] = ['personalized', 'baseline', 'contextual'];
 
-function cell(noisy: boolean) {
+function cell(epsilon: number | null) {
   return (value: unknown, path: string): ReportCell => {
     const r = Reader.of(value, path, 'report-invalid');
     const ids = ['offer', 'variant'].map((f) => {
@@ -58,10 +58,12 @@ function cell(noisy: boolean) {
       return v;
     });
     const out = { offer: ids[0]!, variant: ids[1]!, arm: r.oneOf('arm', ARMS) } as ReportCell;
-    // Noise moves counts by a few units either way; without it they are within their bounds.
+    // Without noise counts are within their bounds; noise (geometric, standard deviation
+    // sqrt(2α)/(1−α)) may move them by up to ten standard deviations either way.
     for (const m of METRICS) {
       const bound = CONTRIBUTION_BOUNDS[m];
-      const slack = noisy ? Math.max(100, bound) : 0;
+      const a = epsilon === null ? 0 : Math.exp(-epsilon / bound);
+      const slack = epsilon === null ? 0 : Math.ceil((10 * Math.sqrt(2 * a)) / (1 - a));
       out[m] = r.integer(m, -slack, bound + slack);
     }
     r.done();
@@ -94,7 +96,7 @@ export function validateReport(value: unknown): Report {
     const mechanism = n.oneOf('mechanism', ['none', 'geometric'] as const);
     return mechanism === 'none' ? { mechanism } : { mechanism, epsilon: n.number('epsilon', 0.01, 20) };
   }) ?? r.fail('noise', 'an object such as { "mechanism": "none" }');
-  const cells = readArray(r, 'cells', REPORT_LIMITS.cells, cell(noise.mechanism !== 'none'))!;
+  const cells = readArray(r, 'cells', REPORT_LIMITS.cells, cell(noise.mechanism === 'none' ? null : noise.epsilon))!;
   const part = r.optObject('part', (p) => {
     const count = p.integer('count', 1, REPORT_LIMITS.parts);
     return { index: p.integer('index', 0, count - 1), count };
