@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
 import { createApp } from './app';
 import { createSqliteStore } from './sqlite';
 
@@ -9,7 +10,7 @@ import { createSqliteStore } from './sqlite';
  * Configuration: PORT, HOST (default 127.0.0.1), VITRINE_ROOT (default: the package root),
  * VITRINE_CATALOG (the catalog file served at /v1/catalog; default: the demo shop's),
  * VITRINE_DATA (the collector's data folder; default .data), VITRINE_TOKEN (bearer token of
- * /v1/stats; without one the stats are off), VITRINE_K (default 20), VITRINE_SITES and
+ * /v1/stats and /dashboard; without one a token is made for the run and printed), VITRINE_K (default 20), VITRINE_SITES and
  * VITRINE_ORIGINS (comma-separated allow-lists; default any), VITRINE_RATE_PER_MINUTE
  * (reports per client per minute, default 120), VITRINE_TRUST_PROXY=1 (take the client
  * address for rate limiting from X-Forwarded-For).
@@ -25,13 +26,15 @@ function main(): void {
   const env = process.env;
   const list = (v: string | undefined) => (v ? v.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
   const store = createSqliteStore(env.VITRINE_DATA ?? resolve(root, '.data'));
+  // Without a configured token, one is made for this run and printed, so the demo's dashboard opens.
+  const token = env.VITRINE_TOKEN ?? randomBytes(12).toString('base64url');
   const app = createApp({
     root,
     log: (line) => console.log(line),
     ...(env.VITRINE_CATALOG ? { catalogFile: env.VITRINE_CATALOG } : {}),
     collector: {
       store,
-      ...(env.VITRINE_TOKEN ? { token: env.VITRINE_TOKEN } : {}),
+      token,
       k: Number(env.VITRINE_K ?? 20),
       perMinute: Number(env.VITRINE_RATE_PER_MINUTE ?? 120),
       ...(list(env.VITRINE_SITES) ? { sites: list(env.VITRINE_SITES)! } : {}),
@@ -47,7 +50,8 @@ function main(): void {
     console.log(`Vitrine demo storefront: ${base}/`);
     console.log(`SDK files:               ${base}/vitrine/vitrine.js, ${base}/vitrine/vitrine-worker.js`);
     console.log(`Offer catalog:           ${base}/v1/catalog`);
-    console.log(`Collector:               POST ${base}/v1/reports, GET ${base}/v1/stats${env.VITRINE_TOKEN ? '' : ' (set VITRINE_TOKEN to turn stats on)'}`);
+    console.log(`Collector:               POST ${base}/v1/reports, GET ${base}/v1/stats (Authorization: Bearer <token>)`);
+    console.log(`Dashboard:               ${base}/dashboard?site=demo-shop${env.VITRINE_TOKEN ? '' : `  (token for this run: ${token})`}`);
     console.log('Press Ctrl+C to stop.');
   });
   // Stop accepting, let requests in flight finish (an accepted report is already committed),
