@@ -5,19 +5,9 @@
  */
 import { addNoise, noiseVariance } from '../src/protocol/noise';
 import { CONTRIBUTION_BOUNDS, type Report } from '../src/protocol/report';
+import { generator } from '../worker/random';
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
-const random = mulberry32(20261123);
+const random = generator(20261123);
 const base: Report = {
   v: 1, id: '0'.repeat(32), site: 'sim', windowStart: '2026-11-22T00:00:00.000Z', windowMs: 86_400_000, catalog: 'sim',
   noise: { mechanism: 'none' },
