@@ -112,7 +112,6 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
     await engine.call('setConsent', next);
   }, report, gpc);
 
-
   let catalogVersion: string | null = null;
   let catalogNote: string | undefined;
   let decisions: Record<string, Decision[]> = {};

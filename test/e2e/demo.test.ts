@@ -103,6 +103,36 @@ describe('demo storefront in Chromium', () => {
     await context.close();
   });
 
+  it('sends nothing but aggregate reports: every request the page and its worker make is for SDK files, the catalog, or a valid report', async () => {
+    const context = await launch(newProfile());
+    const requests: { method: string; url: URL; body: string | null }[] = [];
+    context.on('request', (r) => requests.push({ method: r.method(), url: new URL(r.url()), body: r.postData() }));
+    const page = await openShop(context);
+    await page.getByRole('button', { name: 'Accept all' }).click();
+    for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Look at Trail runner' }).click();
+    await page.getByRole('button', { name: 'Add Trail runner to cart' }).click();
+    await page.getByRole('button', { name: 'Look at Yoga mat' }).click();
+    await expect.poll(() => page.textContent('#offers-hero')).toContain('yoga');
+    await page.evaluate(() => (window as unknown as { vitrine: { flush(): Promise<void> } }).vitrine.flush());
+    // The worker's own requests (chunks, catalog) are seen here too.
+    expect(requests.some((r) => r.url.pathname === '/v1/catalog')).toBe(true);
+    expect(requests.some((r) => r.url.pathname === '/vitrine/vitrine-decide.js')).toBe(true);
+    const { validateReport } = await import('../../src/protocol/report');
+    for (const r of requests) {
+      expect(r.url.origin).toBe(new URL(server.base).origin);
+      if (r.method === 'POST') {
+        expect(r.url.pathname).toBe('/v1/reports');
+        expect(() => validateReport(JSON.parse(r.body ?? ''))).not.toThrow();
+      } else {
+        expect(r.method).toBe('GET');
+        expect(r.url.pathname).toMatch(/^(\/|\/demo\/[\w./-]+|\/vitrine\/vitrine(-[\w-]+)?\.js|\/v1\/catalog)$/);
+        // No query string carries anything out.
+        expect(r.url.search).toBe('');
+      }
+    }
+    await context.close();
+  });
+
   it('keeps two tabs in sync', async () => {
     const context = await launch(newProfile());
     const a = await openShop(context);
