@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serveFile } from './static';
-import { catalogHandler, holdoutShare } from './catalog';
+import { catalogSource } from './catalog';
 import { mountCollector, type CollectorOptions } from './collector';
 
 /** Where the server finds what it serves. */
@@ -41,12 +41,9 @@ export function createApp(options: AppOptions): Hono {
   }
 
   app.get('/healthz', (c) => c.json({ ok: true }));
-  const catalog = catalogHandler(options.catalogFile ?? join(demo, 'catalog.json'), options.log);
-  app.on(['GET', 'OPTIONS'], '/v1/catalog', catalog);
-  if (options.collector) {
-    const file = options.catalogFile ?? join(demo, 'catalog.json');
-    mountCollector(app, { holdoutShare: () => holdoutShare(file), ...options.collector });
-  }
+  const catalog = catalogSource(options.catalogFile ?? join(demo, 'catalog.json'), options.log);
+  app.on(['GET', 'OPTIONS'], '/v1/catalog', catalog.handle);
+  if (options.collector) mountCollector(app, { holdoutShare: catalog.holdoutShare, ...options.collector });
   // The SDK files, as a merchant would host them. Short cache: the names carry no hash.
   app.get('/vitrine/:file', (c) => serveFile(c, dist, c.req.param('file'), 'public, max-age=300'));
   // The storefront page, with the built loader snippet pasted inline as a merchant would.

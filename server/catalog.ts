@@ -10,6 +10,8 @@ interface Loaded {
   body: Uint8Array<ArrayBuffer>;
   etag: string;
   error: string | undefined;
+  /** The personalized arm's share of the holdout weights, for the sample-ratio check. */
+  holdoutShare: number | null;
 }
 
 const CORS = {
@@ -17,15 +19,17 @@ const CORS = {
   'Access-Control-Expose-Headers': 'ETag',
 };
 
-function check(text: string): string | undefined {
+function check(text: string): Pick<Loaded, 'error' | 'holdoutShare'> {
   try {
     const doc = JSON.parse(text) as unknown;
     // A signed catalog is checked inside; its signature is the SDK's to verify.
     const inner = isPlainObject(doc) && typeof doc.signed === 'string' ? JSON.parse(doc.signed) : doc;
-    validateCatalog(inner);
-    return undefined;
+    const holdout = validateCatalog(inner).experiments.find((e) => e.kind === 'personalization-holdout');
+    const total = holdout ? holdout.arms.reduce((s, a) => s + a.weight, 0) : 0;
+    const personalized = holdout?.arms.find((a) => a.id === 'personalized')?.weight ?? 0;
+    return { error: undefined, holdoutShare: holdout ? personalized / total : null };
   } catch (error) {
-    return (error as Error).message;
+    return { error: (error as Error).message, holdoutShare: null };
   }
 }
 
@@ -36,21 +40,22 @@ function check(text: string): string | undefined {
  * a broken edit never reaches shoppers.
  * @param file the catalog file's path
  * @param log where a refused catalog is reported
+ * @returns the route's handler, and the holdout share read from the same (cached) file
  */
-export function catalogHandler(file: string, log: (line: string) => void = () => undefined) {
+export function catalogSource(file: string, log: (line: string) => void = () => undefined) {
   let loaded: Loaded | undefined;
   async function current(): Promise<Loaded> {
     const { mtimeMs } = await stat(file);
     if (loaded?.mtimeMs === mtimeMs) return loaded;
     const body = await readFile(file);
-    const error = check(body.toString('utf8'));
-    if (error) log(`catalog ${file} refused: ${error}`);
+    const checked = check(body.toString('utf8'));
+    if (checked.error) log(`catalog ${file} refused: ${checked.error}`);
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
-    loaded = { mtimeMs, body: new Uint8Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength)), etag, error };
+    loaded = { mtimeMs, body: new Uint8Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength)), etag, ...checked };
     return loaded;
   }
 
-  return async (c: Context): Promise<Response> => {
+  const handle = async (c: Context): Promise<Response> => {
     if (c.req.method === 'OPTIONS') {
       return c.body(null, 204, { ...CORS, 'Access-Control-Allow-Methods': 'GET', 'Access-Control-Allow-Headers': 'If-None-Match', 'Access-Control-Max-Age': '86400' });
     }
@@ -65,22 +70,6 @@ export function catalogHandler(file: string, log: (line: string) => void = () =>
     if (c.req.header('If-None-Match') === catalog.etag) return c.body(null, 304, headers);
     return c.body(catalog.body, 200, headers);
   };
-}
-
-/**
- * The personalized arm's share of the holdout weights in the published catalog, for the
- * sample-ratio check; null without a holdout.
- * @param file the catalog file
- */
-export async function holdoutShare(file: string): Promise<number | null> {
-  try {
-    const doc = JSON.parse(await readFile(file, 'utf8')) as unknown;
-    const inner = isPlainObject(doc) && typeof doc.signed === 'string' ? JSON.parse(doc.signed) : doc;
-    const holdout = validateCatalog(inner).experiments.find((e) => e.kind === 'personalization-holdout');
-    if (!holdout) return null;
-    const total = holdout.arms.reduce((s, a) => s + a.weight, 0);
-    return (holdout.arms.find((a) => a.id === 'personalized')?.weight ?? 0) / total;
-  } catch {
-    return null;
-  }
+  const holdoutShare = () => current().then((c) => (c.error ? null : c.holdoutShare), () => null);
+  return { handle, holdoutShare };
 }

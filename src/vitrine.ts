@@ -195,9 +195,8 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
       export: () => engine.call('exportData'),
       async forget() {
         await batcher.flush().catch(() => undefined);
-        await engine.call('forget');
+        storageNote = await engine.call('forget');
         storage = 'memory';
-        storageNote = 'erased by privacy.forget(); IndexedDB reopens at the next consent decision';
         decisions = {};
         consent.adopt(undecided());
         cart.changed((await engine.call('cart', null)) as Cart, 'local');

@@ -536,7 +536,7 @@ export function createEngine(): EngineApi {
       // Not guarded: if the erasure fails, the shopper must hear so.
       await store.destroy();
       resetAfterForget(ERASED);
-      return null;
+      return ERASED;
     }),
 
     close: answer(async () => {

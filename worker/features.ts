@@ -18,7 +18,6 @@ import { interestStrength, priceBand, STATED_STRENGTH, type Profile } from './pr
  * and for `sensitive` offers.
  */
 export const FEATURES = ['affinity', 'recency', 'cartMatch', 'pageMatch', 'priceFit'] as const;
-export type Feature = (typeof FEATURES)[number];
 export const PERSONAL: readonly boolean[] = [true, true, false, false, true];
 export const PRIORITY_SCALE = 0.01;
 

@@ -1,5 +1,5 @@
 import type { Caps, Catalog, Offer, OfferContent } from '../src/protocol/catalog';
-import type { Arm, Decision } from '../src/protocol/decision';
+import type { Decision } from '../src/protocol/decision';
 import { FEATURES, PERSONAL, PRIORITY_SCALE, RECENCY_SCALE_MS, computeFeatures, type FeatureSource, type RankInput } from './features';
 import { bucket, generator, hash32, pickWeighted } from './random';
 import { assignArm } from './arm';

@@ -71,7 +71,8 @@ export interface EngineApi {
   mute(category: string): Promise<Reply<null>>;
   prefer(category: string): Promise<Reply<null>>;
   exportData(): Promise<Reply<ExportedData>>;
-  forget(): Promise<Reply<null>>;
+  /** Erases everything; answers why storage is now in memory. */
+  forget(): Promise<Reply<string>>;
   close(): Promise<Reply<null>>;
 }
 

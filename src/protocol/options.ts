@@ -1,4 +1,3 @@
-import { VitrineError } from './errors';
 import { Reader, isPlainObject } from './validate';
 
 /** How the engine may run. `auto` tries a Worker, then a blob Worker, then in-thread. */
