@@ -46,7 +46,8 @@ function rateLimiter(perMinute: number) {
     }
     const key = createHash('sha256').update(salt).update(address ?? 'unknown').digest('base64url');
     const b = buckets.get(key) ?? { tokens: perMinute, at: now };
-    b.tokens = Math.min(perMinute, b.tokens + ((now - b.at) / 60_000) * perMinute);
+    // A clock set back (NTP, a VM restored) must not drain the bucket.
+    b.tokens = Math.min(perMinute, b.tokens + (Math.max(0, now - b.at) / 60_000) * perMinute);
     b.at = now;
     buckets.set(key, b);
     if (buckets.size > 100_000) buckets.clear();

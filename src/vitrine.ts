@@ -1,7 +1,7 @@
 import { VitrineError } from './protocol/errors';
 import { validateTrack, type TrackPayloads, type TrackType } from './protocol/events';
 import { undecided, type ConsentState } from './protocol/consent';
-import type { EngineEvent, EngineHello, EngineKind, ExportedData, StorageKind } from './protocol/engine';
+import type { EngineEvent, EngineHello, EngineKind, ExportedData, ReadyReport, ReportStatus, StorageKind } from './protocol/engine';
 import { pageOptions } from './options';
 import type { VitrineOptions } from './protocol/options';
 import type { Cart } from './protocol/cart';
@@ -21,7 +21,9 @@ export interface VitrineState {
   storage: StorageKind;
   consent: ConsentState;
   catalogVersion: string | null;
-  /** Why storage is in memory or the engine is not in a Worker, when that is so. */
+  /** Aggregate reports: waiting in the outbox, acknowledged and dropped since the page started. */
+  reports: ReportStatus;
+  /** Why storage is in memory or the engine is not in a Worker, when that is so; why a report was dropped. */
   notes: string[];
 }
 
@@ -115,12 +117,17 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
   let catalogVersion: string | null = null;
   let catalogNote: string | undefined;
   let decisions: Record<string, Decision[]> = {};
+  let reports: ReportStatus = { pending: 0, sent: 0, dropped: 0 };
+  let reportUrl = '';
+  let ready: ReadyReport[] = [];
   const onEvent = (event: EngineEvent) => {
     if (event.type === 'cart') cart.changed(event.cart, event.cause);
     else if (event.type === 'consent') consent.adopt(event.consent);
     else if (event.type === 'catalog') {
       catalogVersion = event.version;
       catalogNote = event.error;
+    } else if (event.type === 'reports') {
+      ({ status: reports, url: reportUrl, ready } = event);
     } else {
       storage = event.storage;
       storageNote = event.reason;
@@ -138,8 +145,11 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
   catalogVersion = hello.catalogVersion;
   decisions = hello.decisions;
   if (hello.consent) await consent.restore(hello.consent);
-  // Offers decided under another consent decision are not painted again.
-  consent.on('change', () => (decisions = {}));
+  // Offers decided under another consent decision are not painted again, nor reports sent.
+  consent.on('change', () => {
+    decisions = {};
+    ready = [];
+  });
   // The CMP on the page, read by its adapter (a chunk loaded on demand); closed until it speaks.
   let stopAdapter: (() => void) | undefined;
   let destroyed = false;
@@ -159,10 +169,22 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
   }
   if (hello.cart.restored) cart.changed(hello.cart, 'restore');
 
-  const onHide = () => {
-    if (document.visibilityState === 'hidden') batcher.send();
+  // The page may be gone before the engine's own sends finish: what is due goes as a beacon
+  // too, and stays in the outbox until a send is acknowledged (the collector counts an id once).
+  const beacon = () => {
+    if (!consent.get().purposes.measurement) return;
+    for (const r of ready) if (r.nextAt <= Date.now() && !navigator.sendBeacon?.(reportUrl, r.body)) break;
+    ready = [];
   };
-  const onPageHide = () => batcher.send();
+  const onHide = () => {
+    if (document.visibilityState !== 'hidden') return;
+    batcher.send();
+    beacon();
+  };
+  const onPageHide = () => {
+    batcher.send();
+    beacon();
+  };
   document.addEventListener('visibilitychange', onHide);
   addEventListener('pagehide', onPageHide);
 
@@ -198,6 +220,7 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
         storageNote = await engine.call('forget');
         storage = 'memory';
         decisions = {};
+        ready = [];
         consent.adopt(undecided());
         cart.changed((await engine.call('cart', null)) as Cart, 'local');
       },
@@ -216,7 +239,13 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
       storage,
       consent: consent.get(),
       catalogVersion,
-      notes: [...notes, ...(storageNote ? [`storage: ${storageNote}`] : []), ...(catalogNote ? [`catalog: ${catalogNote}`] : [])],
+      reports: { ...reports },
+      notes: [
+        ...notes,
+        ...(storageNote ? [`storage: ${storageNote}`] : []),
+        ...(catalogNote ? [`catalog: ${catalogNote}`] : []),
+        ...(reports.error ? [`reports: ${reports.error}`] : []),
+      ],
     }),
     async destroy() {
       destroyed = true;

@@ -202,15 +202,15 @@ export async function createIdbStore(name: string, timeoutMs: number): Promise<S
         await tx.done;
       }),
     getProfile: () => run('getProfile', (db) => db.get('profile', 'current')),
-    getCart: () => run('getCart', (db) => db.get('cart', 'current')),
-    updateCart: (change, guard) =>
-      run('updateCart', async (db) => {
-        const tx = db.transaction(['cart', 'meta'], 'readwrite');
-        const carts = tx.objectStore('cart');
-        await check(tx.objectStore('meta'), guard, 'updateCart');
-        const next = change(await carts.get('current'));
-        if (next) void carts.put(next);
-        else void carts.delete('current');
+    get: (name) => run('get', (db) => db.get(name, 'current') as never),
+    update: (name, change, guard) =>
+      run(`update ${name}`, async (db) => {
+        const tx = db.transaction([name, 'meta'], 'readwrite');
+        const records = tx.objectStore(name);
+        await check(tx.objectStore('meta'), guard, `update ${name}`);
+        const next = change((await records.get('current')) as never);
+        if (next) void records.put(next);
+        else void records.delete('current');
         await tx.done;
         return next;
       }),

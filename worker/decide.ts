@@ -1,11 +1,18 @@
 /**
- * The decide chunk (dist/vitrine-decide.js): catalog checks, ranking and its features, and
- * the shopper's view of their interests. The engine loads it the first time a page asks for
- * offers or interests, so pages without offers never download it.
+ * The decide chunk (dist/vitrine-decide.js): loading and checking the catalog, ranking and its
+ * features, and the shopper's view of their interests. The engine loads it when it first
+ * fetches the catalog or is asked for offers or interests, so a site without a catalog never
+ * downloads it.
  */
 import { checkCatalog } from './catalog';
 import { fetchCatalog, type FetchResult } from './catalog-fetch';
 import type { Catalog } from '../src/protocol/catalog';
+import { toErrorData } from '../src/protocol/errors';
+import type { EngineContext } from './context';
+import { assignArm, compileCatalog, rank } from './score';
+import { personalView } from './features';
+import { forgetCategory, interestsOf, stateInterest } from './interests';
+import { validateDecide } from '../src/protocol/decision';
 
 /**
  * Fetches the catalog (with the cached copy's ETag) and checks it.
@@ -16,13 +23,37 @@ async function loadCatalog(url: string, etag: string | null, siteId: string, key
   if (result.status === 'not-modified') return result;
   return { status: 'ok', catalog: await checkCatalog(result.body, siteId, key), etag: result.etag };
 }
-import { assignArm, compileCatalog, rank } from './score';
-import { personalView } from './features';
-import { forgetCategory, interestsOf, stateInterest } from './interests';
-import { validateDecide } from '../src/protocol/decision';
+/**
+ * Fetches the catalog into the engine's `cat` (with the cached copy's ETag) and keeps it for
+ * offline use. A refused catalog leaves the last good one serving, with the reason in `cat.error`.
+ * Never throws: the outcome is told as a `catalog` event.
+ * @param url the catalog URL
+ */
+async function refreshCatalog(ctx: EngineContext, url: string): Promise<void> {
+  const { cat, cfg } = ctx;
+  try {
+    const result = await loadCatalog(url, cat.catalog ? cat.etag : null, cfg.siteId, cfg.catalogKey);
+    await ctx.serial(async () => {
+      cat.fetchedAt = Date.now();
+      cat.error = undefined;
+      if (result.status === 'ok') {
+        cat.catalog = result.catalog;
+        cat.compiled = null;
+        cat.etag = result.etag;
+        await ctx.saveCatalog();
+      }
+    });
+  } catch (error) {
+    cat.fetchedAt = Date.now();
+    cat.error = toErrorData(error, 'catalog-unavailable').message;
+  }
+  ctx.emit({ type: 'catalog', version: cat.catalog?.version ?? null, ...(cat.error ? { error: cat.error } : {}) });
+}
+
 
 /** What the decide chunk gives the engine. */
 export interface DecideModule {
+  refreshCatalog: typeof refreshCatalog;
   loadCatalog: typeof loadCatalog;
   checkCatalog: typeof checkCatalog;
   compileCatalog: typeof compileCatalog;
@@ -36,5 +67,5 @@ export interface DecideModule {
 }
 
 export const decideModule: DecideModule = {
-  loadCatalog, checkCatalog, compileCatalog, rank, personalView, assignArm, validateDecide, interestsOf, forgetCategory, stateInterest,
+  refreshCatalog, loadCatalog, checkCatalog, compileCatalog, rank, personalView, assignArm, validateDecide, interestsOf, forgetCategory, stateInterest,
 };

@@ -3,26 +3,20 @@ import { undecided, type ConsentState } from '../src/protocol/consent';
 import type { TrackEvent } from '../src/protocol/events';
 import { validateCartOp, type Cart, type CartLine, type CartOp, type RevalidateResult } from '../src/protocol/cart';
 import type { EngineApi, EngineEvent, ExportedData, Reply } from '../src/protocol/engine';
-import { resolveOptions, type ResolvedOptions, type VitrineOptions } from '../src/protocol/options';
+import { resolveOptions, type VitrineOptions } from '../src/protocol/options';
+import type { CatalogState, EngineConfig, EngineContext } from './context';
 import { validateExposure, type Decision, type Interest } from '../src/protocol/decision';
 import { createIdbStore, databaseExists, databaseName } from './db';
 import { createMemoryStore } from './memory';
 import { emptyProfile, updateProfile } from './profile';
 import { applyCartOp, emptyCart, isExpired, mergeLines, revalidateLines, toCart } from './cart';
 import { openTabSync, type Envelope, type TabSync } from './sync';
-import type { CompiledCatalog } from './score';
-import type { Catalog } from '../src/protocol/catalog';
 import { loadChunk } from '../src/protocol/chunks';
 import { loadScript } from '../src/script';
 import { EXPOSURE_KEEP_MS, ExposureLog } from './exposures';
 import { newSeed } from './random';
 import { assignArm } from './arm';
 import type { CartRecord, ExposureRecord, Guard, MetaValues, Store, StoreName } from './store';
-
-/** The resolved options plus what the engine derives from them. */
-interface EngineConfig extends ResolvedOptions {
-  dbName: string;
-}
 
 /** Signals kept in memory while the shopper has not decided yet; the oldest go first. */
 const MAX_UNDECIDED_SIGNALS = 200;
@@ -31,7 +25,7 @@ const PRUNE_EVERY_MS = 3_600_000;
 /** A catalog older than this is fetched again (with its ETag) at the next decision. */
 const CATALOG_MAX_AGE_MS = 5 * 60_000;
 /** The shape of the cached, validated catalog; another value means: fetch it again. */
-const CATALOG_CACHE_SCHEMA = 1;
+const CATALOG_CACHE_SCHEMA = 2;
 
 const NO_DECISION_YET = 'nothing is stored before the shopper decides';
 const ERASED = 'erased by privacy.forget(); reopens at the next decision';
@@ -69,13 +63,7 @@ export function createEngine(): EngineApi {
   let sync: TabSync | undefined;
   let closed = false;
 
-  let catalog: Catalog | null = null;
-  // Compiled by the decide chunk when a page first asks for offers.
-  let compiled: CompiledCatalog | null = null;
-  let catalogEtag: string | null = null;
-  let catalogFetchedAt = 0;
-  let catalogError: string | undefined;
-  let catalogLoading: Promise<void> | undefined;
+  const cat: CatalogState = { catalog: null, compiled: null, etag: null, fetchedAt: 0 };
   let seed = newSeed();
   let seedStored = false;
   let muted = new Set<string>();
@@ -194,7 +182,7 @@ export function createEngine(): EngineApi {
     if (!prev.purposes.functional && persistentCart()) {
       const now = Date.now();
       const merged = await guarded(() =>
-        store.updateCart((stored) => {
+        store.update('cart', (stored) => {
           const kept = stored && !isExpired(stored, now, cfg.cartTtlDays) ? stored : emptyCart();
           return { id: 'current', lines: mergeLines(kept.lines, cart.lines), updatedAt: Math.max(kept.updatedAt, cart.updatedAt) };
         }),
@@ -206,8 +194,9 @@ export function createEngine(): EngineApi {
       seedStored = true;
     }
     if (next.decided && muted.size) await guarded(() => store.setMeta('muted', [...muted]));
-    if (catalog && next.decided && !fromOtherTab) await saveCatalog();
+    if (next.decided && !fromOtherTab) await saveCatalog();
     if (!fromOtherTab) sync?.post({ t: 'consent', consent: next });
+    report(cfg);
   }
 
   /**
@@ -220,7 +209,7 @@ export function createEngine(): EngineApi {
     if (persistentCart()) {
       try {
         const next = await guarded(() =>
-          store.updateCart((stored) => {
+          store.update('cart', (stored) => {
             const base = stored && !isExpired(stored, now, cfg.cartTtlDays) ? stored : emptyCart();
             inspect?.(base.lines, now);
             return { id: 'current', lines: applyCartOp(base.lines, op, now), updatedAt: now };
@@ -259,41 +248,46 @@ export function createEngine(): EngineApi {
   }
 
   async function saveCatalog(): Promise<void> {
-    if (!catalog || !consent.decided || store.kind !== 'indexeddb') return;
+    if (!cat.catalog || !consent.decided || store.kind !== 'indexeddb') return;
     // An ETag chosen by the server could single a device out: it is kept only with functional consent.
-    const etag = consent.purposes.functional ? catalogEtag : null;
-    const record = { catalog, etag, fetchedAt: catalogFetchedAt, schema: CATALOG_CACHE_SCHEMA, key: keyOf(config?.catalogKey) };
+    const etag = consent.purposes.functional ? cat.etag : null;
+    const record = { catalog: cat.catalog, etag, fetchedAt: cat.fetchedAt, schema: CATALOG_CACHE_SCHEMA, key: keyOf(config!.catalogKey) };
     await guarded(() => store.setMeta('catalog', record));
+  }
+
+  const ctx: EngineContext = {
+    get cfg() {
+      return ready();
+    },
+    cat,
+    store: () => store,
+    consent: () => consent,
+    seed: () => seed,
+    closed: () => closed,
+    emit: (event) => emit(event),
+    serial,
+    guarded,
+    saveCatalog,
+  };
+
+  /** With measurement consent and a collector, the report chunk builds and sends what is due. */
+  function report(cfg: EngineConfig): void {
+    if (cfg.collectorUrl && consent.purposes.measurement) {
+      void loadChunk('report', cfg.workerUrl, cfg.callTimeoutMs, runScript).then((m) => m.startReports(ctx), () => undefined);
+    }
   }
 
   const decideChunk = (cfg: EngineConfig) => loadChunk('decide', cfg.workerUrl, cfg.callTimeoutMs, runScript);
 
   /** Fetches the catalog (with the cached ETag); a refused one leaves the last good one serving. */
-  function refreshCatalog(cfg: EngineConfig): Promise<void> {
-    if (!cfg.catalogUrl) return Promise.resolve();
-    const url = cfg.catalogUrl;
-    const load = async () => {
-      try {
-        const result = await (await decideChunk(cfg)).loadCatalog(url, catalog ? catalogEtag : null, cfg.siteId, cfg.catalogKey);
-        await serial(async () => {
-          catalogFetchedAt = Date.now();
-          catalogError = undefined;
-          if (result.status === 'ok') {
-            catalog = result.catalog;
-            compiled = null;
-            catalogEtag = result.etag;
-            await saveCatalog();
-          }
-        });
-      } catch (error) {
-        catalogFetchedAt = Date.now();
-        catalogError = toErrorData(error, 'catalog-unavailable').message;
-      }
-      emit({ type: 'catalog', version: catalog?.version ?? null, ...(catalogError ? { error: catalogError } : {}) });
-    };
-    return (catalogLoading ??= load().finally(() => {
-      catalogLoading = undefined;
-    }));
+  function refreshCatalog(cfg: EngineConfig): Promise<void> | undefined {
+    if (!cfg.catalogUrl) return;
+    return (cat.loading ??= decideChunk(cfg)
+      .then((d) => d.refreshCatalog(ctx, cfg.catalogUrl!), (error) => {
+        cat.error = toErrorData(error, 'catalog-unavailable').message;
+        emit({ type: 'catalog', version: cat.catalog?.version ?? null, error: cat.error });
+      })
+      .finally(() => (cat.loading = undefined)));
   }
 
   async function profileNow() {
@@ -305,7 +299,7 @@ export function createEngine(): EngineApi {
     switch (m.t) {
       case 'cart-changed':
         if (!persistentCart()) return;
-        cart = (await guarded(() => store.getCart())) ?? emptyCart();
+        cart = (await guarded(() => store.get('cart'))) ?? emptyCart();
         break;
       case 'cart-op':
         if (persistentCart()) return;
@@ -370,17 +364,17 @@ export function createEngine(): EngineApi {
         const cached = await guarded(() => store.getMeta('catalog'));
         // Validated before it was stored; another SDK version's shape is fetched afresh.
         if (cached?.schema === CATALOG_CACHE_SCHEMA && cached.catalog.siteId === cfg.siteId && cached.key === keyOf(cfg.catalogKey)) {
-          catalog = cached.catalog;
-          catalogEtag = cached.etag;
-          catalogFetchedAt = cached.fetchedAt;
+          cat.catalog = cached.catalog;
+          cat.etag = cached.etag;
+          cat.fetchedAt = cached.fetchedAt;
         }
         if (mayKeepExposures(stored)) for (const e of await guarded(() => store.exposuresSince(Date.now() - EXPOSURE_KEEP_MS))) exposures.add(e);
       }
       const now = Date.now();
       if (persistentCart()) {
-        const saved = await guarded(() => store.getCart());
+        const saved = await guarded(() => store.get('cart'));
         if (saved && isExpired(saved, now, cfg.cartTtlDays)) {
-          await guarded(() => store.updateCart(() => undefined));
+          await guarded(() => store.update('cart', () => undefined));
         } else if (saved && saved.lines.length) {
           cart = saved;
           restored = true;
@@ -394,12 +388,13 @@ export function createEngine(): EngineApi {
       // A tab opened mid-session asks the others for the session cart.
       if (!persistentCart()) sync.post({ t: 'hello' });
       void refreshCatalog(cfg);
+      report(cfg);
       return {
         storage: store.kind,
         ...(storageReason ? { storageReason } : {}),
         consent: stored ?? null,
         cart: toCart(cart, restored),
-        catalogVersion: catalog?.version ?? null,
+        catalogVersion: cat.catalog?.version ?? null,
         decisions,
         consentOptions: cfg.consent,
       };
@@ -410,11 +405,11 @@ export function createEngine(): EngineApi {
       for (const e of events) {
         if (e.type === 'offer_click') {
           const shown = Object.values(decisions).flat().find((d) => d.id === e.payload.offer);
-          const arm = catalog ? assignArm(catalog, seed, consent.purposes.personalization) : shown?.arm ?? 'contextual';
+          const arm = cat.catalog ? assignArm(cat.catalog, seed, consent.purposes.personalization) : shown?.arm ?? 'contextual';
           await saveExposure({ offer: e.payload.offer, variant: e.payload.variant ?? shown?.variant ?? 'default', slot: e.payload.slot ?? shown?.slot ?? '', arm, kind: 'click', at: e.at });
-        } else if (e.type === 'purchase' && catalog) {
+        } else if (e.type === 'purchase' && cat.catalog) {
           // A purchase soon after a click on an offer is credited to it, on the device.
-          const click = exposures.attribute(e.at, catalog.settings.attributionWindowHours);
+          const click = exposures.attribute(e.at, cat.catalog.settings.attributionWindowHours);
           if (click) {
             const value = minorUnits(e.payload.total, e.payload.currency);
             await saveExposure({ offer: click.offer, variant: click.variant, slot: click.slot, arm: click.arm, kind: 'conversion', at: e.at, value });
@@ -451,18 +446,18 @@ export function createEngine(): EngineApi {
       // The first catalog and the decide chunk are awaited outside the queue, so the cart
       // stays responsive meanwhile.
       // Without a catalog (none cached, or the last fetch failed), fetch it now.
-      if (config && !catalog) await refreshCatalog(config);
+      if (config && !cat.catalog) await refreshCatalog(config);
       const chunk = config ? await decideChunk(config).catch(() => undefined) : undefined;
       return answer(async () => {
         const cfg = ready();
         const d = chunk ?? (await decideChunk(cfg));
         const { slot, limit, context } = d.validateDecide(rawSlot, rawOptions);
-        if (!catalog) {
-          throw new VitrineError('catalog-unavailable', catalogError ?? (cfg.catalogUrl ? 'catalog: not loaded yet' : 'catalog: no catalogUrl option'));
+        if (!cat.catalog) {
+          throw new VitrineError('catalog-unavailable', cat.error ?? (cfg.catalogUrl ? 'catalog: not loaded yet' : 'catalog: no catalogUrl option'));
         }
-        compiled ??= d.compileCatalog(catalog);
+        const compiled = (cat.compiled ??= d.compileCatalog(cat.catalog));
         const now = Date.now();
-        if (now - catalogFetchedAt > CATALOG_MAX_AGE_MS) void refreshCatalog(cfg);
+        if (now - cat.fetchedAt > CATALOG_MAX_AGE_MS) void refreshCatalog(cfg);
         const personal = consent.purposes.personalization ? d.personalView(await profileNow(), now, muted) : null;
         const cartCategories = new Set(cart.lines.flatMap((l) => (l.category ? [l.category] : [])));
         const cartValue = cart.lines.reduce((sum, l) => sum + l.qty * l.price, 0);
@@ -489,7 +484,7 @@ export function createEngine(): EngineApi {
       const cfg = ready();
       const d = await decideChunk(cfg);
       const profile = consent.purposes.personalization ? await profileNow() : null;
-      return d.interestsOf(profile, Date.now(), muted, catalog?.categoryLabels ?? {});
+      return d.interestsOf(profile, Date.now(), muted, cat.catalog?.categoryLabels ?? {});
     }),
 
     mute: answer(async (category: string) => {
@@ -569,7 +564,7 @@ function minorUnits(amount: number, currency: string): number {
 
 /** Which catalogKey a cached catalog was checked with, so another key (or none) refetches it. */
 function keyOf(key: string | JsonWebKey | undefined): string | null {
-  return key === undefined ? null : typeof key === 'string' ? key : JSON.stringify([key.crv, key.x, key.y]);
+  return JSON.stringify(key) ?? null;
 }
 
 /** Runs a chunk's script: `importScripts` in a Worker; in the page (inline engine) a script element. */

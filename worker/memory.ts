@@ -2,7 +2,7 @@ import type { TrackEvent } from '../src/protocol/events';
 import type { Profile } from './profile';
 import {
   STORE_NAMES, consentRequired, signalCutoff,
-  type CartRecord, type ExposureRecord, type Guard, type MetaValues, type Retention, type SignalRecord, type Store, type StoreName,
+  type Documents, type ExposureRecord, type Guard, type MetaValues, type Retention, type SignalRecord, type Store, type StoreName,
 } from './store';
 
 /**
@@ -14,12 +14,10 @@ export function createMemoryStore(): Store {
   let signals: SignalRecord[] = [];
   let nextId = 1;
   let profile: Profile | undefined;
-  let cart: CartRecord | undefined;
+  let documents: Partial<Documents> = {};
   let meta: Partial<MetaValues> = {};
   let exposures: ExposureRecord[] = [];
   let nextExposure = 1;
-  // The outbox has no writer yet; it exists so export and erase cover it.
-  let outbox: unknown[] = [];
 
   const pruneNow = (retention: Retention, now: number) => {
     const cutoff = signalCutoff(retention, now);
@@ -34,9 +32,9 @@ export function createMemoryStore(): Store {
   const all = (): Record<StoreName, unknown[]> => ({
     signals: signals.map((s) => structuredClone(s)),
     profile: profile ? [structuredClone(profile)] : [],
-    cart: cart ? [structuredClone(cart)] : [],
+    cart: documents.cart ? [structuredClone(documents.cart)] : [],
     exposures: structuredClone(exposures),
-    outbox: structuredClone(outbox),
+    outbox: documents.outbox ? [structuredClone(documents.outbox)] : [],
     meta: Object.entries(meta).map(([key, value]) => ({ key, value: structuredClone(value) })),
   });
 
@@ -55,13 +53,14 @@ export function createMemoryStore(): Store {
     async getProfile() {
       return profile && structuredClone(profile);
     },
-    async getCart() {
-      return cart && structuredClone(cart);
+    async get(name) {
+      return structuredClone(documents[name]);
     },
-    async updateCart(change, guard) {
-      check(guard, 'updateCart');
-      cart = change(cart && structuredClone(cart));
-      return cart && structuredClone(cart);
+    async update(name, change, guard) {
+      check(guard, `update ${name}`);
+      const next = change(structuredClone(documents[name]));
+      documents[name] = next;
+      return structuredClone(next);
     },
     async getMeta(key) {
       const value = meta[key];
@@ -96,10 +95,9 @@ export function createMemoryStore(): Store {
       for (const name of names) {
         if (name === 'signals') signals = [];
         if (name === 'profile') profile = undefined;
-        if (name === 'cart') cart = undefined;
+        if (name === 'cart' || name === 'outbox') delete documents[name];
         if (name === 'meta') meta = {};
         if (name === 'exposures') exposures = [];
-        if (name === 'outbox') outbox = [];
       }
     },
     async dump() {

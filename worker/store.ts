@@ -31,14 +31,33 @@ export interface ExposureRecord {
   value?: number;
 }
 
-
-
-/** A report waiting for the collector's acknowledgement. */
-export interface OutboxRecord {
+/** A report, serialised as sent, waiting for the collector's acknowledgement. */
+export interface PendingReport {
+  /** The report id (of this part, when a window is split). */
   id: string;
   body: string;
   createdAt: number;
+  /** Sends that failed with a retryable answer so far. */
   attempts: number;
+  /** Not sent again before this time (backoff, `Retry-After`). */
+  nextAt: number;
+}
+
+/**
+ * The outbox: reports waiting to be sent and how far exposures have been reported, in one
+ * record, so a built report and the end of what it covers are written together.
+ */
+export interface OutboxRecord {
+  id: 'current';
+  /** Exposures before this time are in a report already, or predate measurement consent. */
+  reportedUntil: number;
+  reports: PendingReport[];
+}
+
+/** The stores that hold one record (key `current`), read, changed and written atomically. */
+export interface Documents {
+  cart: CartRecord;
+  outbox: OutboxRecord;
 }
 
 /** Values kept in `meta`, by key. */
@@ -84,12 +103,13 @@ export interface Store {
   /** Drops signals older than the retention age. */
   prune(retention: Retention, now: number): Promise<void>;
   getProfile(): Promise<Profile | undefined>;
-  getCart(): Promise<CartRecord | undefined>;
+  get<K extends keyof Documents>(name: K): Promise<Documents[K] | undefined>;
   /**
-   * Reads, changes and writes the cart in one transaction, so edits from two tabs both land.
+   * Reads, changes and writes the cart or the outbox in one transaction, so changes from two
+   * tabs both land.
    * @param change returns the new record, or undefined to delete it (pure and synchronous)
    */
-  updateCart(change: (current: CartRecord | undefined) => CartRecord | undefined, guard?: Guard): Promise<CartRecord | undefined>;
+  update<K extends keyof Documents>(name: K, change: (current: Documents[K] | undefined) => Documents[K] | undefined, guard?: Guard): Promise<Documents[K] | undefined>;
   getMeta<K extends keyof MetaValues>(key: K): Promise<MetaValues[K] | undefined>;
   setMeta<K extends keyof MetaValues>(key: K, value: MetaValues[K]): Promise<void>;
   deleteMeta(keys: (keyof MetaValues)[]): Promise<void>;

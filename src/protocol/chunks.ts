@@ -9,6 +9,7 @@ import { withTimeout } from './timeout';
  */
 export interface Chunks {
   decide: import('../../worker/decide').DecideModule;
+  report: import('../../worker/report').ReportModule;
   render: import('../render').RenderModule;
   /** One per CMP adapter: `consent-tcf`, `consent-onetrust`, … */
   [adapter: `consent-${string}`]: import('../consent/signal').ConsentAdapter;

@@ -28,12 +28,32 @@ export interface EngineHello {
   consentOptions: ResolvedConsentOptions;
 }
 
+/** Aggregate reports on this device (DESIGN.md §7). */
+export interface ReportStatus {
+  /** Reports in the outbox, built and not yet acknowledged by the collector. */
+  pending: number;
+  /** Reports the collector acknowledged since this page started. */
+  sent: number;
+  /** Reports given up since this page started: refused by the collector (4xx) or too old to send. */
+  dropped: number;
+  /** Why the last report was dropped or could not be built, when one was. */
+  error?: string;
+}
+
+/** A built report the page may send with `sendBeacon` when it is hidden (it stays in the outbox). */
+export interface ReadyReport {
+  body: string;
+  /** Not before this time (backoff). */
+  nextAt: number;
+}
+
 /** What the engine tells the page without being asked. */
 export type EngineEvent =
   | { type: 'cart'; cart: Cart; cause: 'restore' | 'remote' }
   | { type: 'consent'; consent: ConsentState }
   | { type: 'storage'; storage: StorageKind; reason?: string }
-  | { type: 'catalog'; version: string | null; error?: string };
+  | { type: 'catalog'; version: string | null; error?: string }
+  | { type: 'reports'; status: ReportStatus; url: string; ready: ReadyReport[] };
 
 /** Everything stored on this device, as `privacy.export()` returns it. */
 export interface ExportedData {

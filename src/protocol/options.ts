@@ -45,8 +45,13 @@ export interface VitrineOptions {
   /** Base URL of the collector, e.g. `https://shop.example/vitrine`. */
   collectorUrl?: string;
   consent?: ConsentOptions;
-  /** Report window in ms. Default: one day. */
+  /** Report window in ms, at least one minute. Default: one day. */
   reportWindow?: number;
+  /**
+   * Local noise on every counter of a report (two-sided geometric, ε per counter), for
+   * deployments that want each report deniable. Default: none.
+   */
+  reportNoise?: { epsilon: number };
   /** Bounds of the raw signal ring. Default: 1,000 signals, 30 days. */
   retention?: { maxSignals?: number; maxAgeDays?: number };
   /** Days an untouched cart is kept. Default: 30. */
@@ -70,6 +75,7 @@ export interface ResolvedOptions {
   collectorUrl: string | undefined;
   consent: ResolvedConsentOptions;
   reportWindow: number;
+  reportNoise: { epsilon: number } | undefined;
   retention: { maxSignals: number; maxAgeDays: number };
   cartTtlDays: number;
   engine: EngineMode;
@@ -123,6 +129,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     collectorUrl: r.optString('collectorUrl', 2000),
     consent,
     reportWindow: r.optInteger('reportWindow', 60_000, 31 * 86_400_000) ?? 86_400_000,
+    reportNoise: r.optObject('reportNoise', (n) => ({ epsilon: n.number('epsilon', 0.01, 20) })),
     retention,
     cartTtlDays: r.optInteger('cartTtlDays', 1, 365) ?? 30,
     engine,

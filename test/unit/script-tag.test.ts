@@ -96,6 +96,8 @@ describe('size budgets (gzip, bytes)', () => {
     // Loaded only by pages that show offers.
     ['vitrine-decide.js', 8 * 1024],
     ['vitrine-render.js', 3 * 1024],
+    // Loaded only with measurement consent and a collectorUrl.
+    ['vitrine-report.js', 4 * 1024],
     ...['tcf', 'gpp', 'consent-mode', 'onetrust', 'cookiebot', 'didomi', 'usercentrics', 'klaro', 'cookieconsent', 'shopify'].map(
       (name) => [`vitrine-consent-${name}.js`, 1536] as [string, number],
     ),

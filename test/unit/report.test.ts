@@ -1,0 +1,339 @@
+// @vitest-environment node
+// The engine needs no DOM: Node gives it fetch, BroadcastChannel and WebCrypto as a Worker
+// would. Node 20 has no Web Locks, so these tests also cover the sender's fallback (leases).
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import '../../worker/decide-entry';
+import '../../worker/report-entry';
+import { createEngine } from '../../worker/engine';
+import { BACKOFF_MS, KEEP_MS, backoff, buildReports, reportsUrl, retryAfter, windowOf } from '../../worker/report';
+import { validateCatalog } from '../../src/protocol/catalog';
+import { CONTRIBUTION_BOUNDS, REPORT_LIMITS, validateReport, type Report } from '../../src/protocol/report';
+import { undecided, type ConsentState } from '../../src/protocol/consent';
+import type { EngineApi, EngineEvent, ReportStatus, Reply } from '../../src/protocol/engine';
+import type { ExposureRecord, OutboxRecord } from '../../worker/store';
+import { freshIndexedDB } from './idb';
+import { startCdn, type Cdn } from '../catalog-cdn';
+import { startCollectorGate, type CollectorGate } from '../collector-gate';
+import { testCatalog } from '../fixtures/catalog';
+
+const MIN = 60_000;
+const catalog = validateCatalog(testCatalog());
+// (offer, variant) pairs of the test catalog, in catalog order: trail-10 has a variant `b`.
+const DOMAIN = [
+  ['trail-10', 'default'], ['trail-10', 'b'], ['yoga-mat', 'default'], ['vitamins', 'default'],
+  ['gift-card', 'default'], ['coffee-again', 'default'], ['big-basket', 'default'],
+];
+
+const exposure = (offer: string, kind: ExposureRecord['kind'], at: number, extra: Partial<ExposureRecord> = {}): ExposureRecord => ({
+  offer, variant: 'default', arm: 'personalized', slot: 'home-hero', kind, at, ...extra,
+});
+
+describe('building reports', () => {
+  const t0 = Date.UTC(2026, 10, 22, 10, 0, 0);
+  const base = { catalog, siteId: 'test-shop', windowMs: MIN, from: t0, room: 100 };
+
+  it('gives every (offer, variant) of the catalog a cell, in catalog order, zeros included', () => {
+    const { reports, until } = buildReports({ ...base, now: t0 + 90_000, exposures: [exposure('yoga-mat', 'impression', t0 + 5_000)] });
+    expect(reports).toHaveLength(1);
+    const r = reports[0]!;
+    expect(validateReport(JSON.parse(JSON.stringify(r)))).toEqual(r);
+    expect(r).toMatchObject({ v: 1, site: 'test-shop', windowStart: new Date(t0).toISOString(), windowMs: MIN, catalog: '2026-11-22.1', noise: { mechanism: 'none' } });
+    expect(r.id).toMatch(/^[0-9a-f]{32}$/);
+    expect(r.cells.map((c) => [c.offer, c.variant])).toEqual(DOMAIN);
+    expect(r.cells[2]).toEqual({ offer: 'yoga-mat', variant: 'default', arm: 'personalized', impressions: 1, clicks: 0, dismissals: 0, conversions: 0, revenue: 0 });
+    expect(r.cells.filter((c) => c.impressions === 0)).toHaveLength(DOMAIN.length - 1);
+    expect(until).toBe(t0 + MIN);
+    // Nothing else: no slot, no time finer than the window, no device identity.
+    expect(Object.keys(r).sort()).toEqual(['catalog', 'cells', 'id', 'noise', 'site', 'v', 'windowMs', 'windowStart']);
+  });
+
+  it('reports closed windows only, from the given time on, one report per window and arm', () => {
+    const exposures = [
+      exposure('yoga-mat', 'impression', t0 - 1), // before `from`: already reported
+      exposure('yoga-mat', 'impression', t0 + 1_000),
+      exposure('yoga-mat', 'click', t0 + 2_000),
+      exposure('gift-card', 'impression', t0 + 3_000, { arm: 'contextual' }),
+      exposure('gift-card', 'impression', t0 + MIN + 1_000),
+      exposure('gift-card', 'impression', t0 + 2 * MIN + 1_000), // the window still open
+    ];
+    const { reports, until } = buildReports({ ...base, now: t0 + 2 * MIN + 5_000, exposures });
+    expect(reports.map((r) => [r.windowStart, r.cells[0]!.arm])).toEqual([
+      [new Date(t0).toISOString(), 'personalized'],
+      [new Date(t0).toISOString(), 'contextual'],
+      [new Date(t0 + MIN).toISOString(), 'personalized'],
+    ]);
+    const yoga = (r: Report) => r.cells.find((c) => c.offer === 'yoga-mat')!;
+    expect(yoga(reports[0]!)).toMatchObject({ impressions: 1, clicks: 1 });
+    expect(reports[1]!.cells.find((c) => c.offer === 'gift-card')).toMatchObject({ impressions: 1, arm: 'contextual' });
+    expect(until).toBe(t0 + 2 * MIN);
+    expect(new Set(reports.map((r) => r.id)).size).toBe(3);
+  });
+
+  it('clamps each counter to its contribution bound, with revenue in minor units', () => {
+    const many = Array.from({ length: 80 }, (_, i) => exposure('trail-10', 'impression', t0 + i));
+    const buys = Array.from({ length: 5 }, (_, i) => exposure('trail-10', 'conversion', t0 + 100 + i, { value: 40_000 }));
+    const [r] = buildReports({ ...base, now: t0 + MIN, exposures: [...many, ...buys] }).reports;
+    expect(r!.cells[0]).toMatchObject({ impressions: CONTRIBUTION_BOUNDS.impressions, conversions: CONTRIBUTION_BOUNDS.conversions, revenue: CONTRIBUTION_BOUNDS.revenue });
+  });
+
+  it('leaves out exposures of offers the catalog no longer has', () => {
+    const { reports } = buildReports({ ...base, now: t0 + MIN, exposures: [exposure('gone', 'impression', t0)] });
+    expect(reports).toEqual([]);
+  });
+
+  it('splits a large catalog into parts under 64 KiB and 400 cells, each with its own id', () => {
+    const offers = Array.from({ length: 1500 }, (_, i) => ({ id: `offer-with-a-longish-identifier-${i}`, slot: 's', content: { title: 't' }, variants: [{ id: 'variant-b', weight: 10, content: {} }] }));
+    const big = validateCatalog({ version: 'v-big', siteId: 'test-shop', offers });
+    const { reports } = buildReports({ ...base, catalog: big, now: t0 + MIN, exposures: [exposure('offer-with-a-longish-identifier-7', 'click', t0)] });
+    expect(reports.length).toBeGreaterThan(7);
+    reports.forEach((r, i) => {
+      const body = JSON.stringify(r);
+      expect(new TextEncoder().encode(body).length).toBeLessThan(REPORT_LIMITS.bytes);
+      expect(validateReport(JSON.parse(body)).part).toEqual({ index: i, count: reports.length });
+    });
+    expect(reports.flatMap((r) => r.cells)).toHaveLength(3000);
+    expect(new Set(reports.map((r) => r.id)).size).toBe(reports.length);
+  });
+
+  it('builds a window whole or not at all when the outbox has little room', () => {
+    const exposures = [exposure('yoga-mat', 'impression', t0), exposure('yoga-mat', 'impression', t0 + MIN)];
+    const { reports, until } = buildReports({ ...base, now: t0 + 3 * MIN, exposures, room: 1 });
+    expect(reports).toHaveLength(1);
+    expect(until).toBe(t0 + MIN);
+  });
+
+  it('adds local noise when asked, and says so in the report', () => {
+    let i = 0;
+    const random = () => ((i = (i * 7919 + 13) % 1000) + 0.5) / 1000;
+    const { reports } = buildReports({ ...base, now: t0 + MIN, exposures: [exposure('yoga-mat', 'impression', t0)], noise: { epsilon: 1 }, random });
+    const r = validateReport(JSON.parse(JSON.stringify(reports[0])));
+    expect(r.noise).toEqual({ mechanism: 'geometric', epsilon: 1 });
+    expect(r.cells.some((c) => c.revenue !== 0)).toBe(true);
+  });
+
+  it('refuses a catalog with more cells than a report can carry', () => {
+    const offers = Array.from({ length: 4001 }, (_, i) => ({ id: `o${i}`, slot: 's', content: { title: 't' }, variants: Array.from({ length: 9 }, (_, j) => ({ id: `v${j}`, weight: 1, content: {} })) }));
+    const huge = validateCatalog({ version: 'v-huge', siteId: 'test-shop', offers });
+    expect(() => buildReports({ ...base, catalog: huge, now: t0 + MIN, exposures: [] })).toThrow(/40010 \(offer, variant\) pairs, more than the 40000/);
+  });
+
+  it('aligns windows on multiples of their length', () => {
+    expect(windowOf(t0 + 59_999, MIN)).toBe(t0);
+    expect(windowOf(t0 + 60_000, MIN)).toBe(t0 + MIN);
+  });
+});
+
+describe('retries', () => {
+  it('backs off exponentially with jitter, up to an hour', () => {
+    expect(backoff(1, undefined, () => 0)).toBe(BACKOFF_MS / 2);
+    expect(backoff(1, undefined, () => 0.999_999)).toBeCloseTo(BACKOFF_MS, -1);
+    expect(backoff(3, undefined, () => 0)).toBe(2 * BACKOFF_MS);
+    expect(backoff(30, undefined, () => 1)).toBe(3_600_000);
+  });
+
+  it('honours Retry-After in seconds or as a date, when longer than the backoff', () => {
+    const now = Date.UTC(2026, 10, 22);
+    expect(retryAfter('120', now)).toBe(120_000);
+    expect(retryAfter(new Date(now + 30_000).toUTCString(), now)).toBe(30_000);
+    expect(retryAfter('soon', now)).toBeUndefined();
+    expect(retryAfter(null, now)).toBeUndefined();
+    expect(backoff(1, 120_000, () => 0.5)).toBe(120_000);
+  });
+
+  it('resolves the collector URL as DESIGN.md §7 says: {collectorUrl}/v1/reports', () => {
+    expect(reportsUrl('https://shop.example/vitrine', undefined)).toBe('https://shop.example/vitrine/v1/reports');
+    expect(reportsUrl('https://shop.example/vitrine/', undefined)).toBe('https://shop.example/vitrine/v1/reports');
+    expect(reportsUrl('/', 'https://shop.example/vitrine/vitrine-worker.js')).toBe('https://shop.example/v1/reports');
+  });
+});
+
+describe('reports from the engine to a real collector on loopback', () => {
+  let cdn: Cdn;
+  let gate: CollectorGate;
+  let engines: EngineApi[] = [];
+  let n = 0;
+  let site: string;
+  // A window boundary plus 10 s, so a test's exposures all fall in one window.
+  const T0 = Date.UTC(2026, 10, 22, 9, 0, 10);
+
+  beforeAll(async () => {
+    [cdn, gate] = await Promise.all([startCdn(), startCollectorGate()]);
+  });
+  afterAll(async () => {
+    await Promise.all([cdn.stop(), gate.stop()]);
+  });
+  beforeEach(() => {
+    freshIndexedDB();
+    engines = [];
+    site = `shop-${n++}`;
+    cdn.set(site, testCatalog({ siteId: site }));
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(T0);
+  });
+  afterEach(async () => {
+    for (const e of engines) await e.close();
+    vi.useRealTimers();
+  });
+
+  function ok<T>(reply: Reply<T>): T {
+    if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
+    return reply.value;
+  }
+  function decided(p: Partial<ConsentState['purposes']>): ConsentState {
+    return { decided: true, purposes: { ...undecided().purposes, ...p, necessary: true }, source: 'manual', updatedAt: Date.now() };
+  }
+  const ALL = decided({ functional: true, personalization: true, measurement: true });
+
+  /** An engine standing in for a tab, with the last report status it told its page. */
+  async function tab() {
+    const engine = createEngine();
+    const events: EngineEvent[] = [];
+    ok(await engine.init({ siteId: site, catalogUrl: `${cdn.base}/c/${site}`, collectorUrl: gate.base, reportWindow: MIN }, (e) => events.push(e)));
+    engines.push(engine);
+    const status = () => events.flatMap((e) => (e.type === 'reports' ? [e.status] : [])).at(-1);
+    return { engine, events, status };
+  }
+  const outbox = async (engine: EngineApi) => ok(await engine.exportData()).stores.outbox[0] as OutboxRecord | undefined;
+  const show = (engine: EngineApi, offer: string, kind: 'impression' | 'click' | 'dismiss' = 'impression') =>
+    engine.exposure({ offer, variant: 'default', slot: 'home-hero', arm: 'personalized', kind }).then(ok);
+
+  /** Opens a tab with what the first saw waiting in a closed window. */
+  async function closedWindowWithExposures() {
+    const first = await tab();
+    const granted = Date.now();
+    ok(await first.engine.setConsent(ALL));
+    // Measuring starts when it is granted (vi.waitFor moves the fake clock a little as it polls).
+    await vi.waitFor(async () => expect((await outbox(first.engine))?.reportedUntil).toBeGreaterThanOrEqual(granted));
+    expect((await outbox(first.engine))!.reportedUntil).toBeLessThan(T0 + 50_000);
+    await show(first.engine, 'yoga-mat');
+    await show(first.engine, 'yoga-mat');
+    await show(first.engine, 'yoga-mat', 'click');
+    await show(first.engine, 'gift-card');
+    ok(await first.engine.close());
+    vi.setSystemTime(T0 + 2 * MIN);
+  }
+
+  it('sends nothing and keeps no outbox without measurement consent', async () => {
+    const first = await tab();
+    ok(await first.engine.setConsent(decided({ functional: true, personalization: true })));
+    await show(first.engine, 'yoga-mat');
+    vi.setSystemTime(T0 + 2 * MIN);
+    const second = await tab();
+    ok(await second.engine.setConsent(decided({ functional: true, personalization: true })));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(ok(await second.engine.exportData()).stores.exposures).toHaveLength(1);
+    expect(await outbox(second.engine)).toBeUndefined();
+    expect(gate.posts(site)).toEqual([]);
+  });
+
+  it('reports a closed window once measured: the collector counts it, and only what came after consent', async () => {
+    const first = await tab();
+    ok(await first.engine.setConsent(decided({ functional: true })));
+    await show(first.engine, 'yoga-mat'); // kept for caps, never reported
+    vi.setSystemTime(T0 + 1_000);
+    ok(await first.engine.close());
+    await closedWindowWithExposures();
+    const next = await tab();
+    await vi.waitFor(() => expect(gate.posts(site)).toHaveLength(1));
+    const [post] = gate.posts(site);
+    expect(post!.status).toBe(202);
+    expect(validateReport(JSON.parse(post!.body)).cells).toHaveLength(DOMAIN.length);
+    const yoga = gate.stats(site).find((r) => r.offer === 'yoga-mat')!;
+    expect(yoga).toMatchObject({ reports: 1, impressions: 2, clicks: 1, arm: 'personalized' });
+    expect(gate.stats(site).find((r) => r.offer === 'gift-card')).toMatchObject({ impressions: 1 });
+    await vi.waitFor(async () => expect((await outbox(next.engine))?.reports).toEqual([]));
+    await vi.waitFor(() => expect(next.status()).toMatchObject({ pending: 0, sent: 1, dropped: 0 }));
+  });
+
+  it('keeps a report in the outbox across a restart until the collector acknowledges it', async () => {
+    await closedWindowWithExposures();
+    gate.fail(site, { status: 503 });
+    const second = await tab();
+    await vi.waitFor(() => expect(gate.posts(site)).toHaveLength(1));
+    await vi.waitFor(async () => expect((await outbox(second.engine))?.reports[0]?.attempts).toBe(1));
+    const kept = (await outbox(second.engine))!.reports[0]!;
+    expect(kept.nextAt).toBeGreaterThanOrEqual(Date.now() + BACKOFF_MS / 2);
+    ok(await second.engine.close());
+
+    vi.setSystemTime(T0 + 10 * MIN);
+    await tab();
+    await vi.waitFor(() => expect(gate.posts(site)).toHaveLength(2));
+    expect(gate.posts(site).map((p) => [p.id, p.status])).toEqual([[kept.id, 503], [kept.id, 202]]);
+    expect(gate.stats(site).find((r) => r.offer === 'yoga-mat')).toMatchObject({ reports: 1, impressions: 2 });
+  });
+
+  it('retries after a 500 and the collector counts the report exactly once', async () => {
+    await closedWindowWithExposures();
+    gate.fail(site, { status: 500 });
+    const { engine } = await tab();
+    await vi.waitFor(async () => expect((await outbox(engine))?.reports[0]?.attempts).toBe(1));
+    vi.setSystemTime(T0 + 3 * MIN);
+    ok(await engine.setConsent(ALL)); // wakes the sender, as its timer would
+    await vi.waitFor(() => expect(gate.posts(site).map((p) => p.status)).toEqual([500, 202]));
+    expect(gate.stats(site).every((r) => r.reports === 1)).toBe(true);
+    await vi.waitFor(async () => expect((await outbox(engine))?.reports).toEqual([]));
+  });
+
+  it('waits as long as Retry-After says', async () => {
+    await closedWindowWithExposures();
+    gate.fail(site, { status: 429, retryAfter: '600' });
+    const { engine } = await tab();
+    await vi.waitFor(async () => expect((await outbox(engine))?.reports[0]?.attempts).toBe(1));
+    expect((await outbox(engine))!.reports[0]!.nextAt).toBeGreaterThanOrEqual(T0 + 2 * MIN + 600_000);
+    ok(await engine.setConsent(ALL));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(gate.posts(site)).toHaveLength(1);
+  });
+
+  it('drops a report the collector refuses with a 4xx, and says why in the status', async () => {
+    await closedWindowWithExposures();
+    gate.fail(site, { status: 400 });
+    const { engine, status } = await tab();
+    await vi.waitFor(() => expect(status()).toMatchObject({ pending: 0, sent: 0, dropped: 1 }));
+    expect((status() as ReportStatus).error).toMatch(/the collector refused a report: 400/);
+    expect((await outbox(engine))?.reports).toEqual([]);
+    expect(gate.stats(site)).toEqual([]);
+  });
+
+  it('drops a report it could not deliver within a week', async () => {
+    await closedWindowWithExposures();
+    gate.fail(site, { status: 503 });
+    const second = await tab();
+    await vi.waitFor(async () => expect((await outbox(second.engine))?.reports[0]?.attempts).toBe(1));
+    ok(await second.engine.close());
+    vi.setSystemTime(T0 + KEEP_MS + 10 * MIN);
+    const late = await tab();
+    await vi.waitFor(() => expect(late.status()).toMatchObject({ dropped: 1, pending: 0 }));
+    expect(late.status()!.error).toMatch(/within 7 days/);
+    expect(gate.posts(site)).toHaveLength(1);
+  });
+
+  it('two tabs starting at once send a waiting report once', async () => {
+    await closedWindowWithExposures();
+    gate.fail(site, { status: 503 });
+    const builder = await tab();
+    await vi.waitFor(async () => expect((await outbox(builder.engine))?.reports[0]?.attempts).toBe(1));
+    ok(await builder.engine.close());
+    vi.setSystemTime(T0 + 10 * MIN);
+    const [a, b] = await Promise.all([tab(), tab()]);
+    await vi.waitFor(() => expect(gate.posts(site)).toHaveLength(2));
+    await vi.waitFor(async () => expect((await outbox(a.engine))?.reports).toEqual([]));
+    ok(await b.engine.setConsent(ALL));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(gate.posts(site).map((p) => p.status)).toEqual([503, 202]);
+  });
+
+  it('erases the outbox and stops sending when measurement is withdrawn', async () => {
+    await closedWindowWithExposures();
+    gate.fail(site, { status: 503 });
+    const { engine } = await tab();
+    await vi.waitFor(async () => expect((await outbox(engine))?.reports).toHaveLength(1));
+    ok(await engine.setConsent(decided({ functional: true, personalization: true })));
+    expect(await outbox(engine)).toBeUndefined();
+    vi.setSystemTime(T0 + 30 * MIN);
+    ok(await engine.setConsent(decided({ functional: true, personalization: true })));
+    await tab();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(gate.posts(site)).toHaveLength(1);
+  });
+});

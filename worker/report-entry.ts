@@ -1,0 +1,5 @@
+// Entry of dist/vitrine-report.js: registers the report chunk for the engine to find.
+import { registerChunk } from '../src/protocol/chunks';
+import { reportModule } from './report';
+
+registerChunk('report', reportModule);

@@ -1,0 +1,362 @@
+/**
+ * The report chunk (dist/vitrine-report.js): builds one aggregate report per closed window
+ * from the exposures kept on the device, writes it to the outbox, and delivers it to the
+ * collector (DESIGN.md §7). The engine loads it only with `measurement` consent and a
+ * `collectorUrl`.
+ */
+import { CONTRIBUTION_BOUNDS, METRICS, REPORT_LIMITS, type Metric, type Report, type ReportCell } from '../src/protocol/report';
+import { addNoise } from '../src/protocol/noise';
+import { VitrineError, toErrorData } from '../src/protocol/errors';
+import type { Catalog } from '../src/protocol/catalog';
+import type { Arm } from '../src/protocol/decision';
+import type { ReportStatus } from '../src/protocol/engine';
+import type { EngineContext } from './context';
+import type { ExposureRecord, Guard, OutboxRecord, PendingReport } from './store';
+
+const MINUTE = 60_000;
+/** Reports waiting in the outbox at most; older windows are built once there is room. */
+export const MAX_PENDING = 200;
+/**
+ * A report not acknowledged within a week is dropped: the collector forgets report ids after
+ * eight days, so a later resend could be counted twice.
+ */
+export const KEEP_MS = 7 * 24 * 60 * MINUTE;
+/** The first retry waits up to this long; each failure doubles it, up to an hour. */
+export const BACKOFF_MS = 5_000;
+const MAX_BACKOFF_MS = 60 * MINUTE;
+/** A send claims its report for this long, so another tab without Web Locks leaves it alone. */
+const LEASE_MS = MINUTE;
+/** Bytes a report part may take, under the collector's 64 KiB with room for the envelope. */
+const PART_BYTES = REPORT_LIMITS.bytes - 4096;
+
+const KIND_METRIC: Record<ExposureRecord['kind'], Metric> = {
+  impression: 'impressions',
+  click: 'clicks',
+  dismiss: 'dismissals',
+  conversion: 'conversions',
+};
+
+/** Uniform numbers in [0, 1) from the platform's CSPRNG: report ids and noise must not be guessable. */
+function secureRandom(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0]! / 2 ** 32;
+}
+
+function reportId(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The start of the window `at` falls in: windows are aligned on multiples of their length since the epoch. */
+export function windowOf(at: number, windowMs: number): number {
+  return at - (((at % windowMs) + windowMs) % windowMs);
+}
+
+/** What to report and how. */
+export interface BuildInput {
+  catalog: Catalog;
+  siteId: string;
+  windowMs: number;
+  /** Exposures at or after this time, and before the current window, are reported. */
+  from: number;
+  now: number;
+  exposures: readonly ExposureRecord[];
+  noise?: { epsilon: number } | undefined;
+  /** At most this many reports (parts included); later windows wait. */
+  room: number;
+  random?: () => number;
+}
+
+/** The reports built, and the time up to which exposures are now reported. */
+export interface BuildOutput {
+  reports: Report[];
+  until: number;
+}
+
+/**
+ * Builds the reports of every closed window since `from`: for each window with exposures and
+ * each arm they were ranked in, one report (split in parts under 64 KiB) with one cell per
+ * (offer, variant) of the catalog, in catalog order, zeros included, each counter clamped to
+ * its contribution bound. Exposures of offers no longer in the catalog are left out.
+ * @returns the reports, oldest window first, and the end of the last window built
+ * @throws VitrineError `report-invalid` when the catalog has more cells than a report may carry
+ */
+export function buildReports(input: BuildInput): BuildOutput {
+  const { catalog, windowMs, now } = input;
+  const open = windowOf(now, windowMs);
+  const domain = catalog.offers.flatMap((o) => o.variants.map((v) => `${o.id}\u0000${v.id}`));
+  const maxCells = REPORT_LIMITS.cells * REPORT_LIMITS.parts;
+  if (domain.length > maxCells) {
+    throw new VitrineError('report-invalid', `reports: the catalog has ${domain.length} (offer, variant) pairs, more than the ${maxCells} a report can carry`);
+  }
+  const index = new Map(domain.map((key, i) => [key, i]));
+
+  // window start → arm → counters per cell
+  const windows = new Map<number, Map<Arm, number[][]>>();
+  for (const e of input.exposures) {
+    if (e.at < input.from || e.at >= open) continue;
+    const i = index.get(`${e.offer}\u0000${e.variant}`);
+    if (i === undefined) continue;
+    const start = windowOf(e.at, windowMs);
+    let arms = windows.get(start);
+    if (!arms) windows.set(start, (arms = new Map()));
+    let counts = arms.get(e.arm);
+    if (!counts) arms.set(e.arm, (counts = domain.map(() => METRICS.map(() => 0))));
+    const cell = counts[i]!;
+    cell[METRICS.indexOf(KIND_METRIC[e.kind])]! += 1;
+    if (e.kind === 'conversion') cell[METRICS.indexOf('revenue')]! += e.value ?? 0;
+  }
+
+  const reports: Report[] = [];
+  let until = Math.max(input.from, open);
+  for (const start of [...windows.keys()].sort((a, b) => a - b)) {
+    const built: Report[] = [];
+    for (const [arm, counts] of windows.get(start)!) {
+      const cells = domain.map((key, i): ReportCell => {
+        const [offer, variant] = key.split('\u0000') as [string, string];
+        const cell = { offer, variant, arm } as ReportCell;
+        METRICS.forEach((m, j) => (cell[m] = Math.min(Math.max(Math.round(counts[i]![j]!), 0), CONTRIBUTION_BOUNDS[m])));
+        return cell;
+      });
+      let report: Report = {
+        v: 1, id: '', site: input.siteId, windowStart: new Date(start).toISOString(), windowMs,
+        catalog: catalog.version, noise: { mechanism: 'none' }, cells,
+      };
+      if (input.noise) report = addNoise(report, input.noise.epsilon, input.random ?? secureRandom);
+      built.push(...split(report));
+    }
+    // A window is reported whole or not at all: the next build starts where this one ends.
+    if (reports.length + built.length > input.room) {
+      until = start;
+      break;
+    }
+    reports.push(...built);
+  }
+  return { reports, until };
+}
+
+/** Splits a report into parts of at most 400 cells and under 64 KiB, each with its own id. */
+function split(report: Report): Report[] {
+  const envelope = bytes({ ...report, cells: [], part: { index: 99, count: 100 } });
+  const groups: ReportCell[][] = [[]];
+  let size = envelope;
+  for (const cell of report.cells) {
+    const cellBytes = bytes(cell) + 1;
+    let group = groups[groups.length - 1]!;
+    if (group.length >= REPORT_LIMITS.cells || (group.length && size + cellBytes > PART_BYTES)) {
+      groups.push((group = []));
+      size = envelope;
+    }
+    group.push(cell);
+    size += cellBytes;
+  }
+  return groups.map((cells, index) => ({
+    ...report,
+    id: reportId(),
+    cells,
+    ...(groups.length > 1 ? { part: { index, count: groups.length } } : {}),
+  }));
+}
+
+function bytes(value: unknown): number {
+  return new TextEncoder().encode(JSON.stringify(value)).length;
+}
+
+/**
+ * The wait before the next try after `attempts` failures: exponential, with full jitter so
+ * many devices retrying after one outage spread out; a `Retry-After` is honoured if longer.
+ * @param retryAfterMs what the collector asked for, if anything
+ */
+export function backoff(attempts: number, retryAfterMs: number | undefined, random: () => number = Math.random): number {
+  const ceiling = Math.min(MAX_BACKOFF_MS, BACKOFF_MS * 2 ** Math.max(0, attempts - 1));
+  const wait = ceiling / 2 + (random() * ceiling) / 2;
+  return Math.max(wait, retryAfterMs ?? 0);
+}
+
+/**
+ * Reads a `Retry-After` header: delay-seconds or an HTTP date.
+ * @returns milliseconds, or undefined when absent or unreadable
+ */
+export function retryAfter(header: string | null, now: number): number | undefined {
+  if (!header) return undefined;
+  const ms = /^\d+$/.test(header.trim()) ? Number(header) * 1000 : Date.parse(header) - now;
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), 24 * 60 * MINUTE) : undefined;
+}
+
+const mayMeasure: Guard = (c) => !!c?.purposes.measurement;
+
+/** Where reports go: `{collectorUrl}/v1/reports`, a relative collectorUrl resolved against the SDK's files. */
+export function reportsUrl(collectorUrl: string, base: string | undefined): string {
+  return new URL('v1/reports', new URL(collectorUrl.replace(/\/*$/, '/'), base)).href;
+}
+
+/** One engine's reporting: builds and sends in cycles, one at a time, and sleeps until the next is due. */
+class Reporter {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private readonly status: ReportStatus = { pending: 0, sent: 0, dropped: 0 };
+  private readonly url: string;
+
+  constructor(private readonly ctx: EngineContext) {
+    this.url = reportsUrl(ctx.cfg.collectorUrl!, ctx.cfg.workerUrl ?? globalThis.location?.href);
+  }
+
+  private allowed(): boolean {
+    return !this.ctx.closed() && this.ctx.consent().purposes.measurement;
+  }
+
+  /** Runs a cycle now (or right after the one running). */
+  kick(): Promise<void> {
+    clearTimeout(this.timer);
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    const run = (this.running = this.cycle()
+      .catch((error) => {
+        this.status.error = toErrorData(error, 'report-invalid').message;
+      })
+      .then(() => this.schedule()));
+    void run.finally(() => {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        void this.kick();
+      }
+    });
+    return run;
+  }
+
+  private async cycle(): Promise<void> {
+    if (!this.allowed()) return;
+    await this.build();
+    // The page learns of new reports before they are sent, so it can still beacon them if it is hidden meanwhile.
+    await this.tell();
+    const locks = (globalThis.navigator as (Navigator & { locks?: LockManager }) | undefined)?.locks;
+    // One sender per site across tabs; a tab that finds the lock taken leaves the sending to its holder.
+    if (locks?.request) await locks.request(`${this.ctx.cfg.dbName}:reports`, { ifAvailable: true }, (lock) => (lock ? this.send() : undefined));
+    else await this.send();
+  }
+
+  /** Builds the closed windows' reports and writes them to the outbox with the new `reportedUntil`, atomically. */
+  private async build(): Promise<void> {
+    const { ctx } = this;
+    if (!ctx.cat.catalog && ctx.cat.loading) await ctx.cat.loading;
+    const catalog = ctx.cat.catalog;
+    const now = Date.now();
+    const before = await ctx.guarded(() => ctx.store().get('outbox'));
+    const exposures = before ? await ctx.guarded(() => ctx.store().exposuresSince(before.reportedUntil)) : [];
+    let failure: unknown;
+    await ctx.guarded(() =>
+      ctx.store().update('outbox', (current) => {
+        // Measurement starts now: what happened before it was granted is never reported.
+        if (!current) return { id: 'current', reportedUntil: now, reports: [] };
+        if (!catalog || current.reportedUntil !== before?.reportedUntil) return current;
+        try {
+          const { reports, until } = buildReports({
+            catalog, siteId: ctx.cfg.siteId, windowMs: ctx.cfg.reportWindow, from: current.reportedUntil, now,
+            exposures, noise: ctx.cfg.reportNoise, room: MAX_PENDING - current.reports.length,
+          });
+          const pending = reports.map((r): PendingReport => ({ id: r.id, body: JSON.stringify(r), createdAt: now, attempts: 0, nextAt: now }));
+          return { ...current, reportedUntil: until, reports: [...current.reports, ...pending] };
+        } catch (error) {
+          failure = error;
+          return current;
+        }
+      }, mayMeasure),
+    );
+    if (failure) throw failure;
+  }
+
+  /** Sends what is due, oldest first; stops at the first retryable failure. */
+  private async send(): Promise<void> {
+    const { ctx, status } = this;
+    const store = ctx.store();
+    const change = (fn: (doc: OutboxRecord) => OutboxRecord) =>
+      ctx.guarded(() => store.update('outbox', (doc) => doc && fn(doc), mayMeasure));
+    const drop = (id: string, why: string) => {
+      status.dropped++;
+      status.error = why;
+      return change((doc) => ({ ...doc, reports: doc.reports.filter((r) => r.id !== id) }));
+    };
+    const outbox = await ctx.guarded(() => store.get('outbox'));
+    for (const report of outbox?.reports ?? []) {
+      const now = Date.now();
+      if (now - report.createdAt > KEEP_MS) {
+        await drop(report.id, `a report could not be delivered within ${KEEP_MS / 86_400_000} days`);
+        continue;
+      }
+      // Sending needs measurement consent now, not when the report was built.
+      if (report.nextAt > now || !this.allowed()) continue;
+      let claimed = false;
+      await change((doc) => ({
+        ...doc,
+        reports: doc.reports.map((r) => (r.id === report.id && r.nextAt <= now ? ((claimed = true), { ...r, nextAt: now + LEASE_MS }) : r)),
+      }));
+      if (!claimed) continue;
+      let response: Response | undefined;
+      try {
+        // text/plain is a simple request: no CORS preflight. keepalive lets it finish if the page goes away.
+        response = await fetch(this.url, { method: 'POST', body: report.body, keepalive: true, credentials: 'omit', cache: 'no-store' });
+      } catch {
+        // Offline or the collector is unreachable: retried with backoff.
+      }
+      if (response?.ok) {
+        status.sent++;
+        await change((doc) => ({ ...doc, reports: doc.reports.filter((r) => r.id !== report.id) }));
+      } else if (response && response.status < 500 && response.status !== 408 && response.status !== 429) {
+        const detail = await response.text().then((t) => t.slice(0, 300), () => '');
+        await drop(report.id, `the collector refused a report: ${response.status} ${detail}`.trim());
+      } else {
+        const wait = backoff(report.attempts + 1, retryAfter(response?.headers.get('Retry-After') ?? null, now));
+        await change((doc) => ({
+          ...doc,
+          reports: doc.reports.map((r) => (r.id === report.id ? { ...r, attempts: r.attempts + 1, nextAt: Date.now() + wait } : r)),
+        }));
+        return;
+      }
+    }
+  }
+
+  /** Tells the page what is in the outbox. */
+  private async tell(): Promise<PendingReport[]> {
+    const { ctx } = this;
+    const outbox = await ctx.guarded(() => ctx.store().get('outbox')).catch(() => undefined);
+    const reports = outbox?.reports ?? [];
+    this.status.pending = reports.length;
+    ctx.emit({ type: 'reports', status: { ...this.status }, url: this.url, ready: reports.map((r) => ({ body: r.body, nextAt: r.nextAt })) });
+    return reports;
+  }
+
+  /** Tells the page, then sleeps until the next window closes or the next retry is due. */
+  private async schedule(): Promise<void> {
+    if (!this.allowed()) return;
+    const reports = await this.tell();
+    const { ctx } = this;
+    const now = Date.now();
+    const windowMs = ctx.cfg.reportWindow;
+    // Devices should not all report the second a window closes: spread them over a tenth of it (at most 5 min).
+    const nextWindow = windowOf(now, windowMs) + windowMs + secureRandom() * Math.min(windowMs / 10, 5 * MINUTE);
+    const next = Math.min(nextWindow, ...reports.map((r) => r.nextAt));
+    this.timer = setTimeout(() => void this.kick(), Math.min(Math.max(next - now, 1000), 24 * 60 * MINUTE));
+  }
+}
+
+const reporters = new WeakMap<EngineContext, Reporter>();
+
+/**
+ * Starts (or wakes) reporting for an engine: builds what is due, sends it, and keeps doing so
+ * while the page stays open. Stops by itself once measurement is withdrawn or the engine closes.
+ * @returns when this cycle is done
+ */
+function startReports(ctx: EngineContext): Promise<void> {
+  let reporter = reporters.get(ctx);
+  if (!reporter) reporters.set(ctx, (reporter = new Reporter(ctx)));
+  return reporter.kick();
+}
+
+/** What the report chunk gives the engine. */
+export interface ReportModule {
+  startReports: typeof startReports;
+}
+
+export const reportModule: ReportModule = { startReports };
