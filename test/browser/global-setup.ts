@@ -1,16 +1,20 @@
 import type { TestProject } from 'vitest/node';
 import { startCdn } from '../catalog-cdn';
+import { startCollectorGate } from '../collector-gate';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** Base URL of the catalog CDN stand-in (test/catalog-cdn.ts). */
     cdn: string;
+    /** Base URL of the real collector behind the test gate (test/collector-gate.ts). */
+    collector: string;
   }
 }
 
-/** Starts the catalog CDN on loopback for the browser tests, and stops it after them. */
+/** Starts the catalog CDN and the collector on loopback for the browser tests, and stops them after. */
 export default async function setup(project: TestProject) {
-  const cdn = await startCdn();
+  const [cdn, collector] = await Promise.all([startCdn(), startCollectorGate()]);
   project.provide('cdn', cdn.base);
-  return () => cdn.stop();
+  project.provide('collector', collector.base);
+  return () => Promise.all([cdn.stop(), collector.stop()]).then(() => undefined);
 }

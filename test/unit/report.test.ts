@@ -193,7 +193,7 @@ describe('reports from the engine to a real collector on loopback', () => {
     const status = () => events.flatMap((e) => (e.type === 'reports' ? [e.status] : [])).at(-1);
     return { engine, events, status };
   }
-  const outbox = async (engine: EngineApi) => ok(await engine.exportData()).stores.outbox[0] as OutboxRecord | undefined;
+  const outbox = async (engine: EngineApi) => ok(await engine.exportData()).stores.outbox?.[0] as OutboxRecord | undefined;
   const show = (engine: EngineApi, offer: string, kind: 'impression' | 'click' | 'dismiss' = 'impression') =>
     engine.exposure({ offer, variant: 'default', slot: 'home-hero', arm: 'personalized', kind }).then(ok);
 

@@ -1,0 +1,183 @@
+import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import { createVitrine, type Vitrine } from 'vitrine';
+import { validateReport } from '../../src/protocol/report';
+import { testCatalog } from '../fixtures/catalog';
+
+// The SDK as built, in Chromium (real Worker, IndexedDB, Web Locks, fetch keepalive and
+// sendBeacon), reporting to the real collector on loopback behind the test gate.
+const WORKER = '/dist/vitrine-worker.js';
+const cdn = inject('cdn');
+const collector = inject('collector');
+const MIN = 60_000;
+let running: Vitrine[] = [];
+let n = 0;
+let site: string;
+
+interface Post {
+  id: string | null;
+  status: number;
+  body: string;
+}
+const posts = async (): Promise<Post[]> => (await fetch(`${collector}/__gate/posts/${site}`)).json();
+const stats = async (): Promise<{ offer: string; arm: string; reports: number; impressions: number; clicks: number }[]> =>
+  (await fetch(`${collector}/__gate/stats/${site}`)).json();
+async function fail(...faults: { status?: number; retryAfter?: string; delayMs?: number }[]) {
+  expect((await fetch(`${collector}/__gate/fail/${site}`, { method: 'POST', body: JSON.stringify(faults) })).status).toBe(204);
+}
+
+async function start(extra: Record<string, unknown> = {}): Promise<Vitrine> {
+  const v = await createVitrine({ siteId: site, workerUrl: WORKER, catalogUrl: `${cdn}/c/${site}`, collectorUrl: collector, reportWindow: MIN, ...extra });
+  running.push(v);
+  return v;
+}
+async function stop(v: Vitrine) {
+  await v.destroy();
+  running = running.filter((r) => r !== v);
+}
+
+const stored = async (v: Vitrine, name: string) => (await v.privacy.export()).stores[name] as Record<string, any>[];
+
+function request<T>(r: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+}
+
+/**
+ * Moves what the device stored `ms` into the past, as if the shopper came back later: the
+ * window the exposures fell in is then closed. (The SDK's clock is the browser's; only its
+ * stored times move.)
+ */
+async function travel(ms: number) {
+  const db = await request(indexedDB.open(`vitrine:${site}`));
+  const tx = db.transaction(['exposures', 'outbox'], 'readwrite');
+  const exposures = tx.objectStore('exposures');
+  for (const e of await request(exposures.getAll())) exposures.put({ ...e, at: e.at - ms });
+  const outbox = tx.objectStore('outbox');
+  const doc = await request(outbox.get('current'));
+  if (doc) {
+    outbox.put({
+      ...doc,
+      reportedUntil: doc.reportedUntil - ms,
+      reports: doc.reports.map((r: Record<string, number>) => ({ ...r, createdAt: r.createdAt! - ms, nextAt: r.nextAt! - ms })),
+    });
+  }
+  await new Promise((resolve) => (tx.oncomplete = resolve));
+  db.close();
+}
+
+/** A first visit: consent, two offers seen and one clicked, then the tab is closed. */
+async function visit(consent: { functional?: boolean; personalization?: boolean; measurement?: boolean }) {
+  const v = await start();
+  await v.consent.set(consent);
+  if (consent.measurement) await vi.waitFor(async () => expect((await stored(v, 'outbox'))[0]?.reportedUntil).toBeTypeOf('number'));
+  const el = document.createElement('div');
+  document.body.append(el);
+  await v.render('home-hero', el, { limit: 2, impressionDelayMs: 0 });
+  v.track('offer_click', { offer: 'yoga-mat' });
+  await v.flush();
+  await vi.waitFor(async () => expect(await stored(v, 'exposures')).toHaveLength(3));
+  await stop(v);
+  await travel(5 * MIN);
+}
+
+beforeEach(async () => {
+  site = `reports-${Date.now().toString(36)}-${n++}`;
+  const res = await fetch(`${cdn}/c/${site}`, { method: 'PUT', body: JSON.stringify(testCatalog({ siteId: site })) });
+  expect(res.status).toBe(204);
+});
+afterEach(async () => {
+  for (const v of running) await v.destroy();
+  running = [];
+  document.body.replaceChildren();
+  await new Promise((resolve) => {
+    const r = indexedDB.deleteDatabase(`vitrine:${site}`);
+    r.onsuccess = r.onerror = r.onblocked = resolve;
+  });
+});
+
+describe('aggregate reports from Chromium to a real collector', () => {
+  it('with measurement granted, the collector receives a valid report and its counters rise', async () => {
+    await visit({ measurement: true });
+    const v = await start();
+    await vi.waitFor(async () => expect((await posts()).map((p) => p.status)).toEqual([202]));
+    const [post] = await posts();
+    const report = validateReport(JSON.parse(post!.body));
+    expect(report.cells.map((c) => c.offer)).toEqual(['trail-10', 'trail-10', 'yoga-mat', 'vitamins', 'gift-card', 'coffee-again', 'big-basket']);
+    const rows = await stats();
+    expect(rows.find((r) => r.offer === 'yoga-mat')).toMatchObject({ arm: 'contextual', reports: 1, impressions: 1, clicks: 1 });
+    expect(rows.find((r) => r.offer === 'gift-card')).toMatchObject({ reports: 1, impressions: 1, clicks: 0 });
+    await vi.waitFor(() => expect(v.state().reports).toEqual({ pending: 0, sent: 1, dropped: 0 }));
+    expect(await stored(v, 'outbox')).toMatchObject([{ reports: [] }]);
+  });
+
+  it('with measurement refused, not one request reaches the collector', async () => {
+    await visit({ functional: true, personalization: true, measurement: false });
+    const v = await start();
+    await v.decide('home-hero', { limit: 1 });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await posts()).toEqual([]);
+    expect(await stored(v, 'outbox')).toEqual([]);
+    expect(v.state().reports).toEqual({ pending: 0, sent: 0, dropped: 0 });
+  });
+
+  it('keeps a report in the outbox across a reload until the collector acknowledges it', async () => {
+    await visit({ measurement: true });
+    await fail({ status: 503 });
+    const first = await start();
+    await vi.waitFor(async () => expect((await stored(first, 'outbox'))[0]?.reports[0]?.attempts).toBe(1));
+    const [kept] = (await stored(first, 'outbox'))[0]!.reports;
+    expect(first.state().reports).toMatchObject({ pending: 1, sent: 0 });
+    await stop(first);
+    await travel(10 * MIN);
+
+    const second = await start();
+    await vi.waitFor(async () => expect((await posts()).map((p) => [p.id, p.status])).toEqual([[kept.id, 503], [kept.id, 202]]));
+    await vi.waitFor(async () => expect((await stored(second, 'outbox'))[0]!.reports).toEqual([]));
+    expect((await stats()).every((r) => r.reports === 1)).toBe(true);
+  });
+
+  it('after a 500 the worker retries by itself, and the report counts exactly once', async () => {
+    await visit({ measurement: true });
+    await fail({ status: 500, retryAfter: '1' });
+    const v = await start();
+    await vi.waitFor(async () => expect((await posts()).map((p) => p.status)).toEqual([500, 202]), { timeout: 15_000, interval: 200 });
+    const [failed, sent] = await posts();
+    expect(sent!.id).toBe(failed!.id);
+    expect((await stats()).find((r) => r.offer === 'yoga-mat')).toMatchObject({ reports: 1, impressions: 1, clicks: 1 });
+    await vi.waitFor(() => expect(v.state().reports).toMatchObject({ pending: 0, sent: 1 }));
+  });
+
+  it('two tabs flushing at once send a waiting report once (Web Locks)', async () => {
+    await visit({ measurement: true });
+    await fail({ status: 503 });
+    const builder = await start();
+    await vi.waitFor(async () => expect((await stored(builder, 'outbox'))[0]?.reports[0]?.attempts).toBe(1));
+    await stop(builder);
+    await travel(10 * MIN);
+
+    const [a, b] = await Promise.all([start({ engine: 'worker' }), start({ engine: 'worker' })]);
+    await vi.waitFor(async () => expect((await stored(a, 'outbox'))[0]!.reports).toEqual([]));
+    await vi.waitFor(() => expect(a.state().reports.sent + b.state().reports.sent).toBe(1));
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await posts()).map((p) => p.status)).toEqual([503, 202]);
+  });
+
+  it('a page being hidden beacons the ready report, which stays in the outbox until a send is acknowledged', async () => {
+    await visit({ measurement: true });
+    // The worker's own send is held for 3 s: the page hides meanwhile.
+    await fail({ delayMs: 3000 });
+    const v = await start();
+    await vi.waitFor(async () => expect(await posts()).toHaveLength(1));
+    await vi.waitFor(() => expect(v.state().reports.pending).toBe(1));
+    dispatchEvent(new PageTransitionEvent('pagehide'));
+    await vi.waitFor(async () => expect((await posts()).map((p) => p.status)).toEqual([0, 202]));
+    expect(await stored(v, 'outbox')).toMatchObject([{ reports: [{ attempts: 0 }] }]);
+    await vi.waitFor(async () => expect((await posts()).map((p) => p.status)).toEqual([202, 202]), { timeout: 10_000 });
+    const [held, beacon] = await posts();
+    expect(beacon!.id).toBe(held!.id);
+    expect((await stats()).every((r) => r.reports === 1)).toBe(true);
+    await vi.waitFor(async () => expect((await stored(v, 'outbox'))[0]!.reports).toEqual([]));
+  });
+});
