@@ -145,7 +145,12 @@
       (s.consent.decided ? 'Your choices: ' + ['functional', 'personalization', 'measurement'].filter(function (p) {
         return s.consent.purposes[p];
       }).join(', ') + '.' : 'No choice made yet: nothing is stored.');
-    $('sdk-state').textContent = words.replace(/: \.$/, ': necessary only.');
+    words = words.replace(/: \.$/, ': necessary only.');
+    if (s.consent.purposes.measurement) {
+      words += ' Aggregate reports: ' + s.reports.sent + ' sent, ' + s.reports.pending + ' waiting.';
+    }
+    // Unchanged text is not written again, so screen readers hear only real changes.
+    if ($('sdk-state').textContent !== words) $('sdk-state').textContent = words;
   }
 
   function showConsent(v, show) {
@@ -189,6 +194,8 @@
       $('cart-note').textContent = 'Welcome back: we kept the ' + n + (n === 1 ? ' item' : ' items') + ' in your cart.';
     });
     v.consent.on('change', function () { renderState(v); renderInterests(v); refreshOffers(); });
+    // Reports go out in the background: the line about them follows along.
+    setInterval(function () { renderState(v); }, 5000);
     renderInterests(v);
     refreshOffers();
     $('prefer-form').addEventListener('submit', function (e) {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest'
 import { createVitrine, type Vitrine } from 'vitrine';
 import { validateReport } from '../../src/protocol/report';
 import { testCatalog } from '../fixtures/catalog';
+import { travelStoredTime } from '../fixtures/travel';
 
 // The SDK as built, in Chromium (real Worker, IndexedDB, Web Locks, fetch keepalive and
 // sendBeacon), reporting to the real collector on loopback behind the test gate.
@@ -37,35 +38,7 @@ async function stop(v: Vitrine) {
 
 const stored = async (v: Vitrine, name: string) => (await v.privacy.export()).stores[name] as Record<string, any>[];
 
-function request<T>(r: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
-}
-
-/**
- * Moves what the device stored `ms` into the past, as if the shopper came back later: the
- * window the exposures fell in is then closed. (The SDK's clock is the browser's; only its
- * stored times move.)
- */
-async function travel(ms: number) {
-  const db = await request(indexedDB.open(`vitrine:${site}`));
-  const tx = db.transaction(['exposures', 'outbox'], 'readwrite');
-  const exposures = tx.objectStore('exposures');
-  for (const e of await request(exposures.getAll())) exposures.put({ ...e, at: e.at - ms });
-  const outbox = tx.objectStore('outbox');
-  const doc = await request(outbox.get('current'));
-  if (doc) {
-    outbox.put({
-      ...doc,
-      reportedUntil: doc.reportedUntil - ms,
-      reports: doc.reports.map((r: Record<string, number>) => ({ ...r, createdAt: r.createdAt! - ms, nextAt: r.nextAt! - ms })),
-    });
-  }
-  await new Promise((resolve) => (tx.oncomplete = resolve));
-  db.close();
-}
+const travel = (ms: number) => travelStoredTime({ db: `vitrine:${site}`, ms });
 
 /** A first visit: consent, two offers seen and one clicked, then the tab is closed. */
 async function visit(consent: { functional?: boolean; personalization?: boolean; measurement?: boolean }) {

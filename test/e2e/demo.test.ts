@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath } from '../chromium';
 import { startServer } from './server';
+import { travelStoredTime } from '../fixtures/travel';
 
 let server: Awaited<ReturnType<typeof startServer>>;
 const profiles: string[] = [];
@@ -105,8 +106,12 @@ describe('demo storefront in Chromium', () => {
 
   it('sends nothing but aggregate reports: every request the page and its worker make is for SDK files, the catalog, or a valid report', async () => {
     const context = await launch(newProfile());
-    const requests: { method: string; url: URL; body: string | null }[] = [];
+    const requests: { method: string; url: URL; body: string | null; status?: number }[] = [];
     context.on('request', (r) => requests.push({ method: r.method(), url: new URL(r.url()), body: r.postData() }));
+    context.on('requestfinished', async (r) => {
+      const seen = requests.find((x) => x.url.href === r.url() && x.body === r.postData() && x.status === undefined);
+      if (seen) seen.status = (await r.response())?.status();
+    });
     const page = await openShop(context);
     await page.getByRole('button', { name: 'Accept all' }).click();
     for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Look at Trail runner' }).click();
@@ -114,10 +119,24 @@ describe('demo storefront in Chromium', () => {
     await page.getByRole('button', { name: 'Look at Yoga mat' }).click();
     await expect.poll(() => page.textContent('#offers-hero')).toContain('yoga');
     await page.evaluate(() => (window as unknown as { vitrine: { flush(): Promise<void> } }).vitrine.flush());
-    // The worker's own requests (chunks, catalog) are seen here too.
+    // The offers on screen for a second count as impressions, kept on the device.
+    const exported = () => page.evaluate(() => (window as unknown as { vitrine: { privacy: { export(): Promise<{ stores: Record<string, unknown[]> }> } } }).vitrine.privacy.export());
+    await expect.poll(async () => (await exported()).stores.exposures?.length ?? 0, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(server.stats('demo-shop')).toEqual([]);
+
+    // The shopper comes back after the one-minute report window closed: its report goes out.
+    await page.evaluate(travelStoredTime, { db: 'vitrine:demo-shop', ms: 5 * 60_000 });
+    await page.reload();
+    await expect.poll(() => server.stats('demo-shop').reduce((sum, r) => sum + r.impressions, 0), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.textContent('#sdk-state'), { timeout: 10_000 }).toMatch(/Aggregate reports: [1-9]\d* sent/);
+
+    // The worker's own requests (chunks, catalog, reports) are seen here too.
     expect(requests.some((r) => r.url.pathname === '/v1/catalog')).toBe(true);
     expect(requests.some((r) => r.url.pathname === '/vitrine/vitrine-decide.js')).toBe(true);
+    expect(requests.some((r) => r.url.pathname === '/vitrine/vitrine-report.js')).toBe(true);
     const { validateReport } = await import('../../src/protocol/report');
+    const reports = requests.filter((r) => r.method === 'POST');
+    expect(reports.length).toBeGreaterThan(0);
     for (const r of requests) {
       expect(r.url.origin).toBe(new URL(server.base).origin);
       if (r.method === 'POST') {
@@ -130,6 +149,7 @@ describe('demo storefront in Chromium', () => {
         expect(r.url.search).toBe('');
       }
     }
+    await expect.poll(() => reports.every((r) => r.status === 202)).toBe(true);
     await context.close();
   });
 

@@ -1,19 +1,37 @@
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../server/app';
+import { createSqliteStore } from '../../server/sqlite';
+import type { StatRow } from '../../server/store';
 
 /**
- * Starts the real server on a free loopback port, serving this checkout's demo and dist.
- * @returns its base URL and a function that stops it
+ * Starts the real server on a free loopback port, serving this checkout's demo and dist, with
+ * the collector on an in-memory SQLite store (k = 1, so a test sees its own reports).
+ * @returns its base URL, the collector's totals for a site, and a function that stops it
  */
-export async function startServer(log: string[] = [], catalogFile?: string): Promise<{ base: string; stop: () => Promise<void> }> {
-  const app = createApp({ root: process.cwd(), log: (line) => log.push(line), ...(catalogFile ? { catalogFile } : {}) });
+export async function startServer(
+  log: string[] = [],
+  catalogFile?: string,
+): Promise<{ base: string; stats: (site: string) => StatRow[]; stop: () => Promise<void> }> {
+  const store = createSqliteStore(':memory:');
+  const app = createApp({
+    root: process.cwd(),
+    log: (line) => log.push(line),
+    ...(catalogFile ? { catalogFile } : {}),
+    collector: { store, k: 1 },
+  });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {
     base: `http://localhost:${port}`,
-    stop: () => new Promise((resolve) => server.close(() => resolve())),
+    stats: (site) => store.stats(site, 0, 8.64e15),
+    stop: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+        store.close();
+      }),
   };
 }
