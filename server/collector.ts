@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { html } from 'hono/html';
 import { getCookie, setCookie } from 'hono/cookie';
-import { holdoutStats, offerStats, type HoldoutStats, type OfferStats } from './stats';
+import { holdoutStats, offerStats, type Estimated, type HoldoutStats, type OfferStats } from './stats';
 import { REPORT_LIMITS, validateReport } from '../src/protocol/report';
 import type { CounterStore, StatRow } from './store';
 
@@ -191,6 +191,12 @@ th:first-child, td:first-child, th:nth-child(2), td:nth-child(2) { text-align: l
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 
+/** A total, with ± half its 95% interval when noisy reports make it an estimate. */
+function estimate(o: OfferStats, m: Estimated, format: (x: number) => string = (x) => String(Math.round(x))) {
+  const ci = o.ci95[m];
+  return ci ? html`${format(o[m])} <small>± ${format((ci[1] - ci[0]) / 2)}</small>` : format(o[m]);
+}
+
 function ctrChart(offers: OfferStats[]) {
   const max = Math.max(0.0001, ...offers.map((o) => o.ctr));
   const rows = offers.slice(0, 30);
@@ -218,7 +224,8 @@ function dashboardPage(r: { site: string; from: string; to: string; k: number; w
 <p>Aggregates only, from consented reports. A row needs at least ${r.k} reports; ${r.withheld} withheld.</p>
 <table><caption>Offers</caption>
 <thead><tr><th scope="col">Offer</th><th scope="col">Variant</th><th scope="col">Impressions</th><th scope="col">Clicks</th><th scope="col">CTR</th><th scope="col">Conversions</th><th scope="col">Conversion rate</th><th scope="col">Revenue</th></tr></thead>
-<tbody>${r.offers.map((o) => html`<tr><td>${o.offer}</td><td>${o.variant}</td><td>${o.impressions}</td><td>${o.clicks}</td><td>${pct(o.ctr)}</td><td>${o.conversions}</td><td>${pct(o.conversionRate)}</td><td>${(o.revenue / 100).toFixed(2)}</td></tr>`)}</tbody></table>
+<tbody>${r.offers.map((o) => html`<tr><td>${o.offer}</td><td>${o.variant}</td><td>${estimate(o, 'impressions')}</td><td>${estimate(o, 'clicks')}</td><td>${pct(o.ctr)}</td><td>${estimate(o, 'conversions')}</td><td>${pct(o.conversionRate)}</td><td>${estimate(o, 'revenue', (x) => (x / 100).toFixed(2))}</td></tr>`)}</tbody></table>
+${r.offers.some((o) => o.noisyReports > 0) ? html`<p>Some reports carry local noise: their totals are estimates, shown with ± the half-width of a 95% confidence interval.</p>` : ''}
 <h2>Click-through rate</h2>${ctrChart(r.offers)}
 <h2>Experiment</h2>${holdoutSection(r.holdout)}
 </main></body></html>`;

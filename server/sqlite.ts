@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { METRICS, type Report } from '../src/protocol/report';
+import { CONTRIBUTION_BOUNDS, METRICS, type Metric, type Report } from '../src/protocol/report';
+import { noiseVariance } from '../src/protocol/noise';
 import type { CounterStore, StatRow } from './store';
 
 /** Schema steps: `MIGRATIONS[n]` takes a database at version n to n + 1 (PRAGMA user_version). */
@@ -15,6 +16,9 @@ export const MIGRATIONS: readonly string[] = [
    ) WITHOUT ROWID;
    CREATE TABLE report_ids (id TEXT PRIMARY KEY, received_at INTEGER NOT NULL) WITHOUT ROWID;
    CREATE INDEX report_ids_received ON report_ids (received_at);`,
+  // 1 → 2: what local noise adds to each counter, so totals come with confidence intervals.
+  `ALTER TABLE counters ADD COLUMN noisy_reports INTEGER NOT NULL DEFAULT 0;
+   ${METRICS.map((m) => `ALTER TABLE counters ADD COLUMN var_${m} REAL NOT NULL DEFAULT 0;`).join('\n   ')}`,
 ];
 
 /**
@@ -38,27 +42,39 @@ export function createSqliteStore(dir: string): CounterStore {
   })();
 
   const seen = db.prepare('INSERT OR IGNORE INTO report_ids (id, received_at) VALUES (?, ?)');
+  const variances = METRICS.map((m) => `var_${m}`);
   const add = db.prepare(`
-    INSERT INTO counters (site, window_start, window_ms, catalog, offer, variant, arm, reports, ${METRICS.join(', ')})
-    VALUES (@site, @windowStart, @windowMs, @catalog, @offer, @variant, @arm, 1, ${METRICS.map((m) => `@${m}`).join(', ')})
-    ON CONFLICT DO UPDATE SET reports = reports + 1, ${METRICS.map((m) => `${m} = ${m} + excluded.${m}`).join(', ')}`);
+    INSERT INTO counters (site, window_start, window_ms, catalog, offer, variant, arm, reports, noisy_reports, ${METRICS.join(', ')}, ${variances.join(', ')})
+    VALUES (@site, @windowStart, @windowMs, @catalog, @offer, @variant, @arm, 1, @noisy, ${METRICS.map((m) => `@${m}`).join(', ')}, ${variances.map((v) => `@${v}`).join(', ')})
+    ON CONFLICT DO UPDATE SET reports = reports + 1, noisy_reports = noisy_reports + excluded.noisy_reports,
+      ${[...METRICS, ...variances].map((m) => `${m} = ${m} + excluded.${m}`).join(', ')}`);
   const ingest = db.transaction((report: Report, receivedAt: number) => {
     if (seen.run(report.id, receivedAt).changes === 0) return false;
     const windowStart = Date.parse(report.windowStart);
+    const { noise } = report;
+    const variance = Object.fromEntries(
+      METRICS.map((m) => [`var_${m}`, noise.mechanism === 'geometric' ? noiseVariance(noise.epsilon, CONTRIBUTION_BOUNDS[m]) : 0]),
+    );
     for (const cell of report.cells) {
-      add.run({ site: report.site, windowStart, windowMs: report.windowMs, catalog: report.catalog, ...cell });
+      add.run({ site: report.site, windowStart, windowMs: report.windowMs, catalog: report.catalog, noisy: noise.mechanism === 'none' ? 0 : 1, ...variance, ...cell });
     }
     return true;
   });
   const stats = db.prepare(`
-    SELECT catalog, offer, variant, arm, SUM(reports) AS reports, ${METRICS.map((m) => `SUM(${m}) AS ${m}`).join(', ')}
+    SELECT catalog, offer, variant, arm, SUM(reports) AS reports, SUM(noisy_reports) AS noisyReports,
+      ${[...METRICS, ...variances].map((m) => `SUM(${m}) AS ${m}`).join(', ')}
     FROM counters WHERE site = ? AND window_start >= ? AND window_start < ?
     GROUP BY catalog, offer, variant, arm ORDER BY catalog, offer, variant, arm`);
+  type Row = Omit<StatRow, 'variance'> & Record<`var_${Metric}`, number>;
+  const toStat = ({ var_impressions, var_clicks, var_dismissals, var_conversions, var_revenue, ...row }: Row): StatRow => ({
+    ...row,
+    variance: { impressions: var_impressions, clicks: var_clicks, dismissals: var_dismissals, conversions: var_conversions, revenue: var_revenue },
+  });
   const purge = db.prepare('DELETE FROM report_ids WHERE received_at < ?');
 
   return {
     ingest: (report, receivedAt) => ingest(report, receivedAt),
-    stats: (site, from, to) => stats.all(site, from, to) as StatRow[],
+    stats: (site, from, to) => (stats.all(site, from, to) as Row[]).map(toStat),
     purgeIds: (before) => purge.run(before).changes,
     close: () => db.close(),
   };

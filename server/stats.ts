@@ -1,5 +1,10 @@
 import type { StatRow } from './store';
 
+/** The totals a 95% interval is given for, when local noise makes them estimates. */
+export type Estimated = 'impressions' | 'clicks' | 'conversions' | 'revenue';
+const ESTIMATED: readonly Estimated[] = ['impressions', 'clicks', 'conversions', 'revenue'];
+const Z95 = 1.959964;
+
 /** Per offer and variant, what the merchant reads on the dashboard. */
 export interface OfferStats {
   offer: string;
@@ -13,6 +18,10 @@ export interface OfferStats {
   ctr: number;
   /** Conversions per click. */
   conversionRate: number;
+  /** Reports that carried local noise. The noise has mean 0, so the totals stay unbiased estimates. */
+  noisyReports: number;
+  /** With noisy reports: a 95% confidence interval of each total, from the noise's known variance. */
+  ci95: Partial<Record<Estimated, [number, number]>>;
 }
 
 /** The personalization holdout: personalized ranking against the baseline. */
@@ -33,18 +42,31 @@ const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
  * @param rows the k-anonymous rows
  */
 export function offerStats(rows: StatRow[]): OfferStats[] {
-  const by = new Map<string, OfferStats>();
+  const by = new Map<string, { stats: OfferStats; variance: Record<Estimated, number> }>();
   for (const r of rows) {
     const key = `${r.offer}\u0000${r.variant}`;
-    const o = by.get(key) ?? { offer: r.offer, variant: r.variant, reports: 0, impressions: 0, clicks: 0, conversions: 0, revenue: 0, ctr: 0, conversionRate: 0 };
-    o.reports += r.reports;
-    o.impressions += r.impressions;
-    o.clicks += r.clicks;
-    o.conversions += r.conversions;
-    o.revenue += r.revenue;
-    by.set(key, o);
+    let entry = by.get(key);
+    if (!entry) {
+      const stats: OfferStats = { offer: r.offer, variant: r.variant, reports: 0, impressions: 0, clicks: 0, conversions: 0, revenue: 0, ctr: 0, conversionRate: 0, noisyReports: 0, ci95: {} };
+      by.set(key, (entry = { stats, variance: { impressions: 0, clicks: 0, conversions: 0, revenue: 0 } }));
+    }
+    entry.stats.reports += r.reports;
+    entry.stats.noisyReports += r.noisyReports;
+    for (const m of ESTIMATED) {
+      entry.stats[m] += r[m];
+      entry.variance[m] += r.variance[m];
+    }
   }
-  return [...by.values()].map((o) => ({ ...o, ctr: ratio(o.clicks, o.impressions), conversionRate: ratio(o.conversions, o.clicks) }));
+  return [...by.values()].map(({ stats: o, variance }) => {
+    const ci95: OfferStats['ci95'] = {};
+    for (const m of ESTIMATED) {
+      const half = Z95 * Math.sqrt(variance[m]);
+      if (half > 0) ci95[m] = [o[m] - half, o[m] + half];
+    }
+    // Noisy estimates can dip below zero or cross; rates stay within [0, 1].
+    const rate = (a: number, b: number) => Math.min(1, Math.max(0, ratio(a, b)));
+    return { ...o, ctr: rate(o.clicks, o.impressions), conversionRate: rate(o.conversions, o.clicks), ci95 };
+  });
 }
 
 /** The upper tail of the chi-square distribution with one degree of freedom. */
@@ -59,7 +81,7 @@ function chiSquare1Tail(x: number): number {
 /**
  * Compares the arms of the personalization holdout: CTR uplift with a 95% confidence
  * interval (normal approximation on the difference of proportions, scaled by the baseline
- * CTR), and a sample-ratio check of the arms' report counts against the configured weights.
+ * CTR, widened by the variance of any local noise), and a sample-ratio check of the arms' report counts against the configured weights.
  * @param rows the k-anonymous rows
  * @param personalizedShare the personalized arm's share of the configured weights, if known
  */
@@ -68,20 +90,25 @@ export function holdoutStats(rows: StatRow[], personalizedShare: number | null):
     const mine = rows.filter((r) => r.arm === name);
     // Every report of a device covers every cell of its arm: the busiest cell counts the reports.
     const reports = Math.max(0, ...mine.map((r) => r.reports));
-    const impressions = mine.reduce((s, r) => s + r.impressions, 0);
-    const clicks = mine.reduce((s, r) => s + r.clicks, 0);
-    return { reports, impressions, clicks, ctr: ratio(clicks, impressions) };
+    const sum = (f: (r: StatRow) => number) => mine.reduce((s, r) => s + f(r), 0);
+    const impressions = sum((r) => r.impressions);
+    const clicks = sum((r) => r.clicks);
+    const ctr = Math.min(1, Math.max(0, ratio(clicks, impressions)));
+    // Sampling variance of the CTR, plus what local noise adds (delta method on clicks / impressions).
+    const noise = impressions > 0 ? (sum((r) => r.variance.clicks) + ctr ** 2 * sum((r) => r.variance.impressions)) / impressions ** 2 : 0;
+    const variance = impressions > 0 ? (ctr * (1 - ctr)) / impressions + noise : 0;
+    return { stats: { reports, impressions, clicks, ctr }, variance };
   };
-  const p = arm('personalized');
-  const b = arm('baseline');
+  const { stats: p, variance: vp } = arm('personalized');
+  const { stats: b, variance: vb } = arm('baseline');
   if (!p.reports && !b.reports) return null;
   let uplift: number | null = null;
   let ci95: [number, number] | null = null;
   if (p.impressions > 0 && b.impressions > 0 && b.ctr > 0) {
     const diff = p.ctr - b.ctr;
-    const se = Math.sqrt((p.ctr * (1 - p.ctr)) / p.impressions + (b.ctr * (1 - b.ctr)) / b.impressions);
+    const se = Math.sqrt(vp + vb);
     uplift = diff / b.ctr;
-    ci95 = [(diff - 1.96 * se) / b.ctr, (diff + 1.96 * se) / b.ctr];
+    ci95 = [(diff - Z95 * se) / b.ctr, (diff + Z95 * se) / b.ctr];
   }
   let srm: HoldoutStats['srm'] = null;
   const total = p.reports + b.reports;

@@ -2,7 +2,17 @@ import type { Report, Metric } from '../src/protocol/report';
 import type { Arm } from '../src/protocol/decision';
 
 /** Totals of one (catalog version, offer, variant, arm), over the windows asked for. */
-export type StatRow = { catalog: string; offer: string; variant: string; arm: Arm; reports: number } & Record<Metric, number>;
+export type StatRow = {
+  catalog: string;
+  offer: string;
+  variant: string;
+  arm: Arm;
+  reports: number;
+  /** How many of those reports carried local noise. */
+  noisyReports: number;
+  /** The summed variance of that noise, per counter (0 without noise). */
+  variance: Record<Metric, number>;
+} & Record<Metric, number>;
 
 /**
  * What the collector keeps: counters per (site, window, catalog version, offer, variant,

@@ -1,12 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createApp } from '../../server/app';
 import { createSqliteStore, MIGRATIONS } from '../../server/sqlite';
 import { validateReport, type Report } from '../../src/protocol/report';
+import { addNoise } from '../../src/protocol/noise';
+import { generator } from '../../worker/random';
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 
@@ -17,6 +19,8 @@ function dataDir() {
   dirs.push(d);
   return d;
 }
+
+const NO_NOISE = { impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0 };
 
 let n = 0;
 function report(patch: Partial<Report> = {}): Report {
@@ -51,7 +55,10 @@ describe('POST /v1/reports', () => {
     const c = collector();
     for (let i = 0; i < 3; i++) expect((await c.post(report())).status).toBe(202);
     const body = await (await c.stats()).json();
-    expect(body.cells).toContainEqual({ catalog: '2026-11-22.1', offer: 'trail-10', variant: 'default', arm: 'personalized', reports: 3, impressions: 9, clicks: 3, dismissals: 0, conversions: 0, revenue: 0 });
+    expect(body.cells).toContainEqual({
+      catalog: '2026-11-22.1', offer: 'trail-10', variant: 'default', arm: 'personalized', reports: 3, noisyReports: 0,
+      impressions: 9, clicks: 3, dismissals: 0, conversions: 0, revenue: 0, variance: NO_NOISE,
+    });
   });
 
   it('counts the same report sent many times once', async () => {
@@ -171,6 +178,27 @@ describe('SQLite store', () => {
     expect(() => createSqliteStore(dir)).toThrow(/newer than this collector/);
   });
 
+  it('migrates a version 1 database to version 2 and keeps its counters', () => {
+    const dir = dataDir();
+    mkdirSync(dir, { recursive: true });
+    const old = new Database(join(dir, 'collector.db'));
+    old.exec(MIGRATIONS[0]!);
+    old.prepare(`INSERT INTO counters VALUES ('demo-shop', 0, 86400000, 'c1', 'trail-10', 'default', 'personalized', 7, 30, 4, 1, 2, 5000)`).run();
+    old.pragma('user_version = 1');
+    old.close();
+    const store = createSqliteStore(dir);
+    expect(store.stats('demo-shop', 0, 1)).toEqual([
+      {
+        catalog: 'c1', offer: 'trail-10', variant: 'default', arm: 'personalized', reports: 7, noisyReports: 0,
+        impressions: 30, clicks: 4, dismissals: 1, conversions: 2, revenue: 5000, variance: NO_NOISE,
+      },
+    ]);
+    store.close();
+    const db = new Database(join(dir, 'collector.db'));
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    db.close();
+  });
+
   it('purges report ids after the dedup window', () => {
     const store = createSqliteStore(dataDir());
     store.ingest(report({ id: 'a'.repeat(32) }), 1000);
@@ -202,7 +230,7 @@ describe('on a real loopback server', () => {
 
 describe('experiment statistics', () => {
   const row = (arm: 'personalized' | 'baseline', reports: number, impressions: number, clicks: number) =>
-    ({ catalog: 'c', offer: 'o', variant: 'default', arm, reports, impressions, clicks, dismissals: 0, conversions: 0, revenue: 0 });
+    ({ catalog: 'c', offer: 'o', variant: 'default', arm, reports, impressions, clicks, dismissals: 0, conversions: 0, revenue: 0, noisyReports: 0, variance: NO_NOISE });
 
   it('gives the CTR uplift with a 95% interval that excludes 0 only for a clear effect', async () => {
     const { holdoutStats } = await import('../../server/stats');
@@ -224,6 +252,40 @@ describe('experiment statistics', () => {
     expect(skewed.warning).toBe(true);
     expect(skewed.pValue).toBeLessThan(1e-6);
     expect(skewed.observedShare).toBeCloseTo(0.8);
+  });
+});
+
+describe('reports with local noise', () => {
+  // 2,000 devices: each saw trail-10 three times and clicked once; each report is noised at ε = 1.
+  const DEVICES = 2000;
+  const random = generator(42);
+  const noisy = () => addNoise(report(), 1, random);
+
+  it('keeps totals unbiased and gives each a 95% interval that holds the true total', async () => {
+    const c = collector({ k: 1, perMinute: 1e6 });
+    for (let i = 0; i < DEVICES; i++) expect((await c.post(noisy())).status).toBe(202);
+    const body = await (await c.stats()).json();
+    const trail = body.offers.find((o: { variant: string }) => o.variant === 'default');
+    expect(trail).toMatchObject({ reports: DEVICES, noisyReports: DEVICES });
+    for (const [metric, truth] of [['impressions', 3 * DEVICES], ['clicks', DEVICES], ['conversions', 0], ['revenue', 0]] as const) {
+      const [low, high] = trail.ci95[metric];
+      expect(low).toBeLessThan(truth);
+      expect(high).toBeGreaterThan(truth);
+      // The interval is as wide as the noise says: ±1.96 σ of the summed noise.
+      expect(high - low).toBeGreaterThan(0);
+    }
+    // Impressions are bounded at 50, so their noise is wide; clicks (bound 10) far narrower.
+    expect(trail.ci95.impressions[1] - trail.ci95.impressions[0]).toBeGreaterThan(trail.ci95.clicks[1] - trail.ci95.clicks[0]);
+    const page = await (await c.app.request('/dashboard?site=demo-shop', { headers: { Authorization: 'Bearer secret' } })).text();
+    expect(page).toContain('carry local noise');
+    expect(page).toMatch(/<small>± \d+<\/small>/);
+  });
+
+  it('gives reports without noise no interval', async () => {
+    const c = collector({ k: 1 });
+    await c.post(report());
+    const body = await (await c.stats()).json();
+    expect(body.offers[0]).toMatchObject({ noisyReports: 0, ci95: {} });
   });
 });
 
