@@ -3,9 +3,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import '../../worker/decide-entry';
 import { createEngine } from '../../worker/engine';
-import { undecided, type ConsentState } from '../../src/protocol/consent';
-import type { EngineApi, EngineEvent, Reply } from '../../src/protocol/engine';
+import type { EngineApi, EngineEvent } from '../../src/protocol/engine';
 import type { TrackEvent } from '../../src/protocol/events';
+import { decided, ok } from './replies';
 import { freshIndexedDB } from './idb';
 import { startCdn, type Cdn } from '../catalog-cdn';
 import { testCatalog } from '../fixtures/catalog';
@@ -30,14 +30,7 @@ afterEach(async () => {
   for (const e of engines) await e.close();
 });
 
-function ok<T>(reply: Reply<T>): T {
-  if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
-  return reply.value;
-}
 
-function decided(p: Partial<ConsentState['purposes']>): ConsentState {
-  return { decided: true, purposes: { ...undecided().purposes, ...p, necessary: true }, source: 'manual', updatedAt: Date.now() };
-}
 const ALL = decided({ functional: true, personalization: true, measurement: true });
 
 async function tab(extra: Record<string, unknown> = {}) {

@@ -1,17 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createEngine } from '../../worker/engine';
-import { undecided, type ConsentState } from '../../src/protocol/consent';
 import type { EngineApi, EngineEvent, Reply } from '../../src/protocol/engine';
 import type { Cart, RevalidateResult } from '../../src/protocol/cart';
 import type { TrackEvent } from '../../src/protocol/events';
+import { decided, ok } from './replies';
 import { forceClose, freshIndexedDB } from './idb';
 
 const SITE = 'engine-test';
 const DB = `vitrine:${SITE}`;
 
-function decided(p: Partial<ConsentState['purposes']>): ConsentState {
-  return { decided: true, purposes: { ...undecided().purposes, ...p, necessary: true }, source: 'manual', updatedAt: Date.now() };
-}
 const ALL = decided({ functional: true, personalization: true, measurement: true });
 const NONE = decided({});
 
@@ -20,10 +17,6 @@ function cartOf(reply: Reply<unknown>): Cart {
   return ok(reply) as Cart;
 }
 
-function ok<T>(reply: Reply<T>): T {
-  if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
-  return reply.value;
-}
 
 const view = (sku: string, category = 'running'): TrackEvent => ({ type: 'product_view', at: Date.now(), payload: { sku, category } });
 const item = (sku: string, qty = 1) => ({ sku, qty, price: 10 });

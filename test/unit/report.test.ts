@@ -8,9 +8,9 @@ import { createEngine } from '../../worker/engine';
 import { BACKOFF_MS, KEEP_MS, backoff, buildReports, reportsUrl, retryAfter, windowOf } from '../../worker/report';
 import { validateCatalog } from '../../src/protocol/catalog';
 import { CONTRIBUTION_BOUNDS, REPORT_LIMITS, validateReport, type Report } from '../../src/protocol/report';
-import { undecided, type ConsentState } from '../../src/protocol/consent';
-import type { EngineApi, EngineEvent, ReportStatus, Reply } from '../../src/protocol/engine';
+import type { EngineApi, EngineEvent, ReportStatus } from '../../src/protocol/engine';
 import type { ExposureRecord, OutboxRecord } from '../../worker/store';
+import { decided, ok } from './replies';
 import { freshIndexedDB } from './idb';
 import { startCdn, type Cdn } from '../catalog-cdn';
 import { startCollectorGate, type CollectorGate } from '../collector-gate';
@@ -175,13 +175,6 @@ describe('reports from the engine to a real collector on loopback', () => {
     vi.useRealTimers();
   });
 
-  function ok<T>(reply: Reply<T>): T {
-    if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
-    return reply.value;
-  }
-  function decided(p: Partial<ConsentState['purposes']>): ConsentState {
-    return { decided: true, purposes: { ...undecided().purposes, ...p, necessary: true }, source: 'manual', updatedAt: Date.now() };
-  }
   const ALL = decided({ functional: true, personalization: true, measurement: true });
 
   /** An engine standing in for a tab, with the last report status it told its page. */

@@ -153,6 +153,8 @@ describe('public types', () => {
       void v.cart.add({ sku: 'A', qty: 1 });
       v.track('search', { query: 'ok' });
     };
+    expectTypeOf(typed).parameter(0).toEqualTypeOf<Vitrine>();
+    expectTypeOf<VitrineState['reports']>().toEqualTypeOf<{ pending: number; sent: number; dropped: number; error?: string }>();
     expectTypeOf<VitrineState['engine']>().toEqualTypeOf<'worker' | 'blob-worker' | 'inline'>();
     expectTypeOf<VitrineState['storage']>().toEqualTypeOf<'indexeddb' | 'memory'>();
   });
