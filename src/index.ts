@@ -8,7 +8,7 @@ export type { ErrorCode } from './protocol/errors';
 export type { TrackType, TrackPayloads, ProductPayload, PurchaseItem } from './protocol/events';
 export type { Cart, CartItem, CurrentOffer, RevalidateResult } from './protocol/cart';
 export type { ConsentState, Purposes, PurposeName } from './protocol/consent';
-export type { EngineKind, StorageKind, ExportedData } from './protocol/engine';
+export type { EngineKind, StorageKind, ExportedData, ReportStatus } from './protocol/engine';
 export type { RenderOptions, RenderHandle } from './render';
 export type { Decision, DecideOptions, DecideContext, Interest, Arm } from './protocol/decision';
 export type { OfferContent } from './protocol/catalog';

@@ -106,9 +106,14 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
   let storageNote: string | undefined;
 
   const batcher = createBatcher(engine, opts.trackBatchSize, report);
+  let reports: ReportStatus = { pending: 0, sent: 0, dropped: 0 };
+  let reportUrl = '';
+  let ready: ReadyReport[] = [];
   const cart = createCart(engine, report);
   const gpc = (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
   const consent = createConsentCore(async (next) => {
+    // From this moment nothing more leaves the page unless the new decision allows it.
+    if (!next.purposes.measurement) ready = [];
     // Events tracked under the old decision reach the engine before the new one.
     batcher.send();
     await engine.call('setConsent', next);
@@ -117,9 +122,6 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
   let catalogVersion: string | null = null;
   let catalogNote: string | undefined;
   let decisions: Record<string, Decision[]> = {};
-  let reports: ReportStatus = { pending: 0, sent: 0, dropped: 0 };
-  let reportUrl = '';
-  let ready: ReadyReport[] = [];
   const onEvent = (event: EngineEvent) => {
     if (event.type === 'cart') cart.changed(event.cart, event.cause);
     else if (event.type === 'consent') consent.adopt(event.consent);
@@ -128,7 +130,7 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
       catalogNote = event.error;
     } else if (event.type === 'reports') {
       ({ status: reports, url: reportUrl, ready } = event);
-    } else {
+    } else if (event.type === 'storage') {
       storage = event.storage;
       storageNote = event.reason;
     }
@@ -145,10 +147,10 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
   catalogVersion = hello.catalogVersion;
   decisions = hello.decisions;
   if (hello.consent) await consent.restore(hello.consent);
-  // Offers decided under another consent decision are not painted again, nor reports sent.
-  consent.on('change', () => {
+  // Offers decided under another consent decision are not painted again.
+  consent.on('change', (c) => {
     decisions = {};
-    ready = [];
+    if (!c.purposes.measurement) reports = { ...reports, pending: 0 };
   });
   // The CMP on the page, read by its adapter (a chunk loaded on demand); closed until it speaks.
   let stopAdapter: (() => void) | undefined;
@@ -169,11 +171,14 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
   }
   if (hello.cart.restored) cart.changed(hello.cart, 'restore');
 
-  // The page may be gone before the engine's own sends finish: what is due goes as a beacon
-  // too, and stays in the outbox until a send is acknowledged (the collector counts an id once).
+  // The page may be gone before the engine's own sends finish: what is due goes out from the
+  // page too, and stays in the outbox until a send is acknowledged (the collector counts an id
+  // once). A keepalive fetch is sendBeacon without the cookies sendBeacon cannot leave out.
   const beacon = () => {
     if (!consent.get().purposes.measurement) return;
-    for (const r of ready) if (r.nextAt <= Date.now() && !navigator.sendBeacon?.(reportUrl, r.body)) break;
+    for (const r of ready) {
+      if (r.nextAt <= Date.now()) void fetch(reportUrl, { method: 'POST', body: r.body, keepalive: true, credentials: 'omit' }).catch(() => undefined);
+    }
     ready = [];
   };
   const onHide = () => {
@@ -217,10 +222,11 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
       export: () => engine.call('exportData'),
       async forget() {
         await batcher.flush().catch(() => undefined);
+        ready = [];
+        reports = { ...reports, pending: 0 };
         storageNote = await engine.call('forget');
         storage = 'memory';
         decisions = {};
-        ready = [];
         consent.adopt(undecided());
         cart.changed((await engine.call('cart', null)) as Cart, 'local');
       },

@@ -91,6 +91,8 @@ export function createEngine(): EngineApi {
   function degrade(reason: string): void {
     store.close();
     store = createMemoryStore();
+    // The decision goes along: the guarded writes check it in memory too.
+    if (consent.decided) void store.setMeta('consent', consent);
     storageReason = reason;
     emit({ type: 'storage', storage: 'memory', reason });
   }
@@ -102,7 +104,8 @@ export function createEngine(): EngineApi {
       return await fn();
     } catch (error) {
       const storageFailed = error instanceof VitrineError && error.code.startsWith('storage-');
-      if (!storageFailed || store.kind === 'memory') throw error;
+      // A closed engine's late call fails as it is: there is nothing left to degrade.
+      if (!storageFailed || store.kind === 'memory' || closed) throw error;
       degrade(`IndexedDB failed, running in memory: ${error.message}`);
       return fn();
     }
@@ -273,7 +276,10 @@ export function createEngine(): EngineApi {
   /** With measurement consent and a collector, the report chunk builds and sends what is due. */
   function report(cfg: EngineConfig): void {
     if (cfg.collectorUrl && consent.purposes.measurement) {
-      void loadChunk('report', cfg.workerUrl, cfg.callTimeoutMs, runScript).then((m) => m.startReports(ctx), () => undefined);
+      void loadChunk('report', cfg.workerUrl, cfg.callTimeoutMs, runScript).then(
+        (m) => m.startReports(ctx),
+        (error) => emit({ type: 'reports', status: { pending: 0, sent: 0, dropped: 0, error: toErrorData(error, 'engine-failed').message }, url: '', ready: [] }),
+      );
     }
   }
 
@@ -368,7 +374,10 @@ export function createEngine(): EngineApi {
           cat.etag = cached.etag;
           cat.fetchedAt = cached.fetchedAt;
         }
-        if (mayKeepExposures(stored)) for (const e of await guarded(() => store.exposuresSince(Date.now() - EXPOSURE_KEEP_MS))) exposures.add(e);
+        if (mayKeepExposures(stored)) {
+          await guarded(() => store.pruneExposures(Date.now() - EXPOSURE_KEEP_MS));
+          for (const e of await guarded(() => store.exposuresSince(0))) exposures.add(e);
+        }
       }
       const now = Date.now();
       if (persistentCart()) {

@@ -9,7 +9,7 @@ import { addNoise } from '../src/protocol/noise';
 import { VitrineError, toErrorData } from '../src/protocol/errors';
 import type { Catalog } from '../src/protocol/catalog';
 import type { Arm } from '../src/protocol/decision';
-import type { ReportStatus } from '../src/protocol/engine';
+import type { ReadyReport, ReportStatus } from '../src/protocol/engine';
 import type { EngineContext } from './context';
 import type { ExposureRecord, Guard, OutboxRecord, PendingReport } from './store';
 
@@ -26,6 +26,15 @@ export const BACKOFF_MS = 5_000;
 const MAX_BACKOFF_MS = 60 * MINUTE;
 /** A send claims its report for this long, so another tab without Web Locks leaves it alone. */
 const LEASE_MS = MINUTE;
+/** A send that gets no answer within this long is given up and retried later. */
+const SEND_TIMEOUT_MS = 30_000;
+/**
+ * A window is reported this long after it closes (at most), so exposures still on their way
+ * (a click in the page's track batch, another tab's in its engine's queue) are in it.
+ */
+const GRACE_MS = MINUTE;
+/** What the page is given for its hide-time sends: the keepalive quota of a page. */
+const READY_BYTES = 64 * 1024;
 /** Bytes a report part may take, under the collector's 64 KiB with room for the envelope. */
 const PART_BYTES = REPORT_LIMITS.bytes - 4096;
 
@@ -55,13 +64,15 @@ export interface BuildInput {
   catalog: Catalog;
   siteId: string;
   windowMs: number;
-  /** Exposures at or after this time, and before the current window, are reported. */
+  /** Exposures at or after this time, in windows closed by `now`, are reported. */
   from: number;
   now: number;
   exposures: readonly ExposureRecord[];
   noise?: { epsilon: number } | undefined;
   /** At most this many reports (parts included); later windows wait. */
   room: number;
+  /** Nothing is waiting: a window bigger than `room` is then built alone rather than never. */
+  emptyOutbox?: boolean;
   random?: () => number;
 }
 
@@ -81,7 +92,7 @@ export interface BuildOutput {
  */
 export function buildReports(input: BuildInput): BuildOutput {
   const { catalog, windowMs, now } = input;
-  const open = windowOf(now, windowMs);
+  const open = windowOf(now - Math.min(GRACE_MS, windowMs), windowMs);
   const domain = catalog.offers.flatMap((o) => o.variants.map((v) => `${o.id}\u0000${v.id}`));
   const maxCells = REPORT_LIMITS.cells * REPORT_LIMITS.parts;
   if (domain.length > maxCells) {
@@ -124,7 +135,7 @@ export function buildReports(input: BuildInput): BuildOutput {
       built.push(...split(report));
     }
     // A window is reported whole or not at all: the next build starts where this one ends.
-    if (reports.length + built.length > input.room) {
+    if (reports.length + built.length > input.room && (reports.length > 0 || !input.emptyOutbox)) {
       until = start;
       break;
     }
@@ -148,6 +159,9 @@ function split(report: Report): Report[] {
     group.push(cell);
     size += cellBytes;
   }
+  if (groups.length > REPORT_LIMITS.parts) {
+    throw new VitrineError('report-invalid', `reports: the catalog's report would take ${groups.length} parts, more than the ${REPORT_LIMITS.parts} a report may have`);
+  }
   return groups.map((cells, index) => ({
     ...report,
     id: reportId(),
@@ -161,8 +175,9 @@ function bytes(value: unknown): number {
 }
 
 /**
- * The wait before the next try after `attempts` failures: exponential, with full jitter so
- * many devices retrying after one outage spread out; a `Retry-After` is honoured if longer.
+ * The wait before the next try after `attempts` failures: exponential, half of it random
+ * ("equal jitter"), so many devices retrying after one outage spread out; a `Retry-After` is
+ * honoured if longer.
  * @param retryAfterMs what the collector asked for, if anything
  */
 export function backoff(attempts: number, retryAfterMs: number | undefined, random: () => number = Math.random): number {
@@ -215,7 +230,9 @@ class Reporter {
       .catch((error) => {
         this.status.error = toErrorData(error, 'report-invalid').message;
       })
-      .then(() => this.schedule()));
+      .then(() => this.schedule())
+      // Only a closed engine fails here; there is nobody left to tell.
+      .catch(() => undefined));
     void run.finally(() => {
       this.running = undefined;
       if (this.again) {
@@ -248,13 +265,13 @@ class Reporter {
     let failure: unknown;
     await ctx.guarded(() =>
       ctx.store().update('outbox', (current) => {
-        // Measurement starts now: what happened before it was granted is never reported.
-        if (!current) return { id: 'current', reportedUntil: now, reports: [] };
+        // Measuring starts when it was granted: what happened before is never reported.
+        if (!current) return { id: 'current', reportedUntil: Math.min(ctx.consent().updatedAt ?? now, now), reports: [] };
         if (!catalog || current.reportedUntil !== before?.reportedUntil) return current;
         try {
           const { reports, until } = buildReports({
             catalog, siteId: ctx.cfg.siteId, windowMs: ctx.cfg.reportWindow, from: current.reportedUntil, now,
-            exposures, noise: ctx.cfg.reportNoise, room: MAX_PENDING - current.reports.length,
+            exposures, noise: ctx.cfg.reportNoise, room: MAX_PENDING - current.reports.length, emptyOutbox: !current.reports.length,
           });
           const pending = reports.map((r): PendingReport => ({ id: r.id, body: JSON.stringify(r), createdAt: now, attempts: 0, nextAt: now }));
           return { ...current, reportedUntil: until, reports: [...current.reports, ...pending] };
@@ -270,15 +287,14 @@ class Reporter {
   /** Sends what is due, oldest first; stops at the first retryable failure. */
   private async send(): Promise<void> {
     const { ctx, status } = this;
-    const store = ctx.store();
     const change = (fn: (doc: OutboxRecord) => OutboxRecord) =>
-      ctx.guarded(() => store.update('outbox', (doc) => doc && fn(doc), mayMeasure));
+      ctx.guarded(() => ctx.store().update('outbox', (doc) => doc && fn(doc), mayMeasure));
     const drop = (id: string, why: string) => {
       status.dropped++;
       status.error = why;
       return change((doc) => ({ ...doc, reports: doc.reports.filter((r) => r.id !== id) }));
     };
-    const outbox = await ctx.guarded(() => store.get('outbox'));
+    const outbox = await ctx.guarded(() => ctx.store().get('outbox'));
     for (const report of outbox?.reports ?? []) {
       const now = Date.now();
       if (now - report.createdAt > KEEP_MS) {
@@ -294,11 +310,15 @@ class Reporter {
       }));
       if (!claimed) continue;
       let response: Response | undefined;
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), SEND_TIMEOUT_MS);
       try {
         // text/plain is a simple request: no CORS preflight. keepalive lets it finish if the page goes away.
-        response = await fetch(this.url, { method: 'POST', body: report.body, keepalive: true, credentials: 'omit', cache: 'no-store' });
+        response = await fetch(this.url, { method: 'POST', body: report.body, keepalive: true, credentials: 'omit', cache: 'no-store', signal: abort.signal });
       } catch {
-        // Offline or the collector is unreachable: retried with backoff.
+        // Offline, unreachable, or no answer in time: retried with backoff.
+      } finally {
+        clearTimeout(timer);
       }
       if (response?.ok) {
         status.sent++;
@@ -307,10 +327,11 @@ class Reporter {
         const detail = await response.text().then((t) => t.slice(0, 300), () => '');
         await drop(report.id, `the collector refused a report: ${response.status} ${detail}`.trim());
       } else {
-        const wait = backoff(report.attempts + 1, retryAfter(response?.headers.get('Retry-After') ?? null, now));
+        // The collector is unwell or busy: the whole outbox waits, not only this report.
+        const until = Date.now() + backoff(report.attempts + 1, retryAfter(response?.headers.get('Retry-After') ?? null, now));
         await change((doc) => ({
           ...doc,
-          reports: doc.reports.map((r) => (r.id === report.id ? { ...r, attempts: r.attempts + 1, nextAt: Date.now() + wait } : r)),
+          reports: doc.reports.map((r) => (r.id === report.id ? { ...r, attempts: r.attempts + 1, nextAt: until } : { ...r, nextAt: Math.max(r.nextAt, until) })),
         }));
         return;
       }
@@ -323,7 +344,14 @@ class Reporter {
     const outbox = await ctx.guarded(() => ctx.store().get('outbox')).catch(() => undefined);
     const reports = outbox?.reports ?? [];
     this.status.pending = reports.length;
-    ctx.emit({ type: 'reports', status: { ...this.status }, url: this.url, ready: reports.map((r) => ({ body: r.body, nextAt: r.nextAt })) });
+    // The oldest first, as much as one keepalive quota takes; never one too old to be counted once.
+    const ready: ReadyReport[] = [];
+    let bytes = 0;
+    for (const r of reports) {
+      if (Date.now() - r.createdAt > KEEP_MS || (bytes += r.body.length) > READY_BYTES) continue;
+      ready.push({ body: r.body, nextAt: r.nextAt });
+    }
+    ctx.emit({ type: 'reports', status: { ...this.status }, url: this.url, ready });
     return reports;
   }
 
@@ -335,9 +363,11 @@ class Reporter {
     const now = Date.now();
     const windowMs = ctx.cfg.reportWindow;
     // Devices should not all report the second a window closes: spread them over a tenth of it (at most 5 min).
-    const nextWindow = windowOf(now, windowMs) + windowMs + secureRandom() * Math.min(windowMs / 10, 5 * MINUTE);
+    const grace = Math.min(GRACE_MS, windowMs);
+    const nextWindow = windowOf(now - grace, windowMs) + windowMs + grace + secureRandom() * Math.min(windowMs / 10, 5 * MINUTE);
     const next = Math.min(nextWindow, ...reports.map((r) => r.nextAt));
-    this.timer = setTimeout(() => void this.kick(), Math.min(Math.max(next - now, 1000), 24 * 60 * MINUTE));
+    // At most an hour: a reporter whose engine was closed is then let go.
+    this.timer = setTimeout(() => void this.kick(), Math.min(Math.max(next - now, 1000), 60 * MINUTE));
   }
 }
 

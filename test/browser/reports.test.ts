@@ -10,6 +10,9 @@ const WORKER = '/dist/vitrine-worker.js';
 const cdn = inject('cdn');
 const collector = inject('collector');
 const MIN = 60_000;
+// Hour-long windows and stored times moved hours back: a test's own minute never closes a
+// window by itself, so what is sent is what the test arranged.
+const WINDOW = 60 * MIN;
 let running: Vitrine[] = [];
 let n = 0;
 let site: string;
@@ -27,7 +30,7 @@ async function fail(...faults: { status?: number; retryAfter?: string; delayMs?:
 }
 
 async function start(extra: Record<string, unknown> = {}): Promise<Vitrine> {
-  const v = await createVitrine({ siteId: site, workerUrl: WORKER, catalogUrl: `${cdn}/c/${site}`, collectorUrl: collector, reportWindow: MIN, ...extra });
+  const v = await createVitrine({ siteId: site, workerUrl: WORKER, catalogUrl: `${cdn}/c/${site}`, collectorUrl: collector, reportWindow: WINDOW, ...extra });
   running.push(v);
   return v;
 }
@@ -52,7 +55,7 @@ async function visit(consent: { functional?: boolean; personalization?: boolean;
   await v.flush();
   await vi.waitFor(async () => expect(await stored(v, 'exposures')).toHaveLength(3));
   await stop(v);
-  await travel(5 * MIN);
+  await travel(3 * WINDOW);
 }
 
 beforeEach(async () => {
@@ -89,10 +92,28 @@ describe('aggregate reports from Chromium to a real collector', () => {
     await visit({ functional: true, personalization: true, measurement: false });
     const v = await start();
     await v.decide('home-hero', { limit: 1 });
+    dispatchEvent(new PageTransitionEvent('pagehide'));
     await new Promise((r) => setTimeout(r, 500));
     expect(await posts()).toEqual([]);
     expect(await stored(v, 'outbox')).toEqual([]);
     expect(v.state().reports).toEqual({ pending: 0, sent: 0, dropped: 0 });
+  });
+
+  it('once measurement is being withdrawn, the page hidden meanwhile sends nothing, and the outbox is erased', async () => {
+    await visit({ measurement: true });
+    // The worker's send is held at the collector, so the page has the report ready to send itself.
+    await fail({ delayMs: 8000 });
+    const v = await start();
+    await vi.waitFor(() => expect(v.state().reports.pending).toBe(1), { timeout: 5000 });
+    const withdrawing = v.consent.set({ measurement: false });
+    // The page is hidden while the engine is still applying the withdrawal.
+    await new Promise((r) => setTimeout(r, 0));
+    dispatchEvent(new PageTransitionEvent('pagehide'));
+    await withdrawing;
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await posts()).toHaveLength(1);
+    expect(await stored(v, 'outbox')).toEqual([]);
+    expect(v.state().reports.pending).toBe(0);
   });
 
   it('keeps a report in the outbox across a reload until the collector acknowledges it', async () => {
@@ -103,7 +124,7 @@ describe('aggregate reports from Chromium to a real collector', () => {
     const [kept] = (await stored(first, 'outbox'))[0]!.reports;
     expect(first.state().reports).toMatchObject({ pending: 1, sent: 0 });
     await stop(first);
-    await travel(10 * MIN);
+    await travel(WINDOW);
 
     const second = await start();
     await vi.waitFor(async () => expect((await posts()).map((p) => [p.id, p.status])).toEqual([[kept.id, 503], [kept.id, 202]]));
@@ -128,7 +149,7 @@ describe('aggregate reports from Chromium to a real collector', () => {
     const builder = await start();
     await vi.waitFor(async () => expect((await stored(builder, 'outbox'))[0]?.reports[0]?.attempts).toBe(1));
     await stop(builder);
-    await travel(10 * MIN);
+    await travel(WINDOW);
 
     const [a, b] = await Promise.all([start({ engine: 'worker' }), start({ engine: 'worker' })]);
     await vi.waitFor(async () => expect((await stored(a, 'outbox'))[0]!.reports).toEqual([]));
@@ -137,17 +158,33 @@ describe('aggregate reports from Chromium to a real collector', () => {
     expect((await posts()).map((p) => p.status)).toEqual([503, 202]);
   });
 
-  it('a page being hidden beacons the ready report, which stays in the outbox until a send is acknowledged', async () => {
+  it('the one sender holds a Web Lock: while another holds it, nothing is sent', async () => {
     await visit({ measurement: true });
-    // The worker's own send is held for 3 s: the page hides meanwhile.
-    await fail({ delayMs: 3000 });
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let granted = () => undefined as void;
+    const locked = new Promise<void>((resolve) => (granted = resolve));
+    void navigator.locks.request(`vitrine:${site}:reports`, () => (granted(), held));
+    await locked;
     const v = await start();
-    await vi.waitFor(async () => expect(await posts()).toHaveLength(1));
     await vi.waitFor(() => expect(v.state().reports.pending).toBe(1));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await posts()).toEqual([]);
+    release();
+    await vi.waitFor(async () => expect((await posts()).map((p) => p.status)).toEqual([202]), { timeout: 5000 });
+  });
+
+  it('a page being hidden sends the ready report itself, which stays in the outbox until a send is acknowledged', async () => {
+    await visit({ measurement: true });
+    // The worker's own send is held for 8 s: the page hides meanwhile.
+    await fail({ delayMs: 8000 });
+    const v = await start();
+    await vi.waitFor(async () => expect(await posts()).toHaveLength(1), { timeout: 5000 });
+    await vi.waitFor(() => expect(v.state().reports.pending).toBe(1), { timeout: 5000 });
     dispatchEvent(new PageTransitionEvent('pagehide'));
-    await vi.waitFor(async () => expect((await posts()).map((p) => p.status)).toEqual([0, 202]));
+    await vi.waitFor(async () => expect((await posts()).map((p) => p.status)).toEqual([0, 202]), { timeout: 5000 });
     expect(await stored(v, 'outbox')).toMatchObject([{ reports: [{ attempts: 0 }] }]);
-    await vi.waitFor(async () => expect((await posts()).map((p) => p.status)).toEqual([202, 202]), { timeout: 10_000 });
+    await vi.waitFor(async () => expect((await posts()).map((p) => p.status)).toEqual([202, 202]), { timeout: 15_000 });
     const [held, beacon] = await posts();
     expect(beacon!.id).toBe(held!.id);
     expect((await stats()).every((r) => r.reports === 1)).toBe(true);

@@ -122,7 +122,6 @@ describe('demo storefront in Chromium', () => {
     // The offers on screen for a second count as impressions, kept on the device.
     const exported = () => page.evaluate(() => (window as unknown as { vitrine: { privacy: { export(): Promise<{ stores: Record<string, unknown[]> }> } } }).vitrine.privacy.export());
     await expect.poll(async () => (await exported()).stores.exposures?.length ?? 0, { timeout: 10_000 }).toBeGreaterThan(0);
-    expect(server.stats('demo-shop')).toEqual([]);
 
     // The shopper comes back after the one-minute report window closed: its report goes out.
     await page.evaluate(travelStoredTime, { db: 'vitrine:demo-shop', ms: 5 * 60_000 });

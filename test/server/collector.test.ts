@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createApp } from '../../server/app';
 import { createSqliteStore, MIGRATIONS } from '../../server/sqlite';
-import { validateReport, type Report } from '../../src/protocol/report';
-import { addNoise } from '../../src/protocol/noise';
+import { CONTRIBUTION_BOUNDS, validateReport, type Report } from '../../src/protocol/report';
+import { addNoise, noiseVariance } from '../../src/protocol/noise';
 import { generator } from '../../worker/random';
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
@@ -271,8 +271,8 @@ describe('reports with local noise', () => {
       const [low, high] = trail.ci95[metric];
       expect(low).toBeLessThan(truth);
       expect(high).toBeGreaterThan(truth);
-      // The interval is as wide as the noise says: ±1.96 σ of the summed noise.
-      expect(high - low).toBeGreaterThan(0);
+      // The interval is as wide as the noise says: ±1.96 σ of the summed noise of every report.
+      expect(high - low).toBeCloseTo(2 * 1.959964 * Math.sqrt(DEVICES * noiseVariance(1, CONTRIBUTION_BOUNDS[metric])), 6);
     }
     // Impressions are bounded at 50, so their noise is wide; clicks (bound 10) far narrower.
     expect(trail.ci95.impressions[1] - trail.ci95.impressions[0]).toBeGreaterThan(trail.ci95.clicks[1] - trail.ci95.clicks[0]);

@@ -309,5 +309,8 @@ describe('memory mode', () => {
     const cart = cartOf(await engine.cart({ kind: 'add', item: item('B') }));
     expect(cart.items).toEqual([item('A'), item('B')]);
     expect(events).toContainEqual(expect.objectContaining({ type: 'storage', storage: 'memory' }));
+    // The decision moved to memory too: writes it allows still land there.
+    ok(await engine.exposure({ offer: 'o', variant: 'default', slot: 's', arm: 'contextual', kind: 'impression' }));
+    expect(ok(await engine.exportData()).stores.exposures).toMatchObject([{ offer: 'o', kind: 'impression' }]);
   });
 });

@@ -33,7 +33,7 @@ describe('building reports', () => {
   const base = { catalog, siteId: 'test-shop', windowMs: MIN, from: t0, room: 100 };
 
   it('gives every (offer, variant) of the catalog a cell, in catalog order, zeros included', () => {
-    const { reports, until } = buildReports({ ...base, now: t0 + 90_000, exposures: [exposure('yoga-mat', 'impression', t0 + 5_000)] });
+    const { reports, until } = buildReports({ ...base, now: t0 + 2 * MIN, exposures: [exposure('yoga-mat', 'impression', t0 + 5_000)] });
     expect(reports).toHaveLength(1);
     const r = reports[0]!;
     expect(validateReport(JSON.parse(JSON.stringify(r)))).toEqual(r);
@@ -56,7 +56,7 @@ describe('building reports', () => {
       exposure('gift-card', 'impression', t0 + MIN + 1_000),
       exposure('gift-card', 'impression', t0 + 2 * MIN + 1_000), // the window still open
     ];
-    const { reports, until } = buildReports({ ...base, now: t0 + 2 * MIN + 5_000, exposures });
+    const { reports, until } = buildReports({ ...base, now: t0 + 3 * MIN + 5_000, exposures });
     expect(reports.map((r) => [r.windowStart, r.cells[0]!.arm])).toEqual([
       [new Date(t0).toISOString(), 'personalized'],
       [new Date(t0).toISOString(), 'contextual'],
@@ -72,7 +72,7 @@ describe('building reports', () => {
   it('clamps each counter to its contribution bound, with revenue in minor units', () => {
     const many = Array.from({ length: 80 }, (_, i) => exposure('trail-10', 'impression', t0 + i));
     const buys = Array.from({ length: 5 }, (_, i) => exposure('trail-10', 'conversion', t0 + 100 + i, { value: 40_000 }));
-    const [r] = buildReports({ ...base, now: t0 + MIN, exposures: [...many, ...buys] }).reports;
+    const [r] = buildReports({ ...base, now: t0 + 2 * MIN, exposures: [...many, ...buys] }).reports;
     expect(r!.cells[0]).toMatchObject({ impressions: CONTRIBUTION_BOUNDS.impressions, conversions: CONTRIBUTION_BOUNDS.conversions, revenue: CONTRIBUTION_BOUNDS.revenue });
   });
 
@@ -84,7 +84,7 @@ describe('building reports', () => {
   it('splits a large catalog into parts under 64 KiB and 400 cells, each with its own id', () => {
     const offers = Array.from({ length: 1500 }, (_, i) => ({ id: `offer-with-a-longish-identifier-${i}`, slot: 's', content: { title: 't' }, variants: [{ id: 'variant-b', weight: 10, content: {} }] }));
     const big = validateCatalog({ version: 'v-big', siteId: 'test-shop', offers });
-    const { reports } = buildReports({ ...base, catalog: big, now: t0 + MIN, exposures: [exposure('offer-with-a-longish-identifier-7', 'click', t0)] });
+    const { reports } = buildReports({ ...base, catalog: big, now: t0 + 2 * MIN, exposures: [exposure('offer-with-a-longish-identifier-7', 'click', t0)] });
     expect(reports.length).toBeGreaterThan(7);
     reports.forEach((r, i) => {
       const body = JSON.stringify(r);
@@ -95,17 +95,31 @@ describe('building reports', () => {
     expect(new Set(reports.map((r) => r.id)).size).toBe(reports.length);
   });
 
+  it('waits a minute after a window closes, for exposures still on their way', () => {
+    const exposures = [exposure('yoga-mat', 'impression', t0 + 1_000)];
+    expect(buildReports({ ...base, now: t0 + MIN + 59_000, exposures })).toEqual({ reports: [], until: t0 });
+    expect(buildReports({ ...base, now: t0 + 2 * MIN, exposures }).reports).toHaveLength(1);
+  });
+
+  it('builds a window bigger than the whole outbox alone, once the outbox is empty', () => {
+    const exposures = [exposure('yoga-mat', 'impression', t0, { arm: 'personalized' }), exposure('yoga-mat', 'impression', t0, { arm: 'baseline' })];
+    const { reports, until } = buildReports({ ...base, now: t0 + 2 * MIN, exposures, room: 1, emptyOutbox: true });
+    expect(reports).toHaveLength(2);
+    expect(until).toBe(t0 + MIN);
+  });
+
   it('builds a window whole or not at all when the outbox has little room', () => {
     const exposures = [exposure('yoga-mat', 'impression', t0), exposure('yoga-mat', 'impression', t0 + MIN)];
     const { reports, until } = buildReports({ ...base, now: t0 + 3 * MIN, exposures, room: 1 });
     expect(reports).toHaveLength(1);
+    expect(buildReports({ ...base, now: t0 + 3 * MIN, exposures: exposures.slice(1), room: 0 }).reports).toEqual([]);
     expect(until).toBe(t0 + MIN);
   });
 
   it('adds local noise when asked, and says so in the report', () => {
     let i = 0;
     const random = () => ((i = (i * 7919 + 13) % 1000) + 0.5) / 1000;
-    const { reports } = buildReports({ ...base, now: t0 + MIN, exposures: [exposure('yoga-mat', 'impression', t0)], noise: { epsilon: 1 }, random });
+    const { reports } = buildReports({ ...base, now: t0 + 2 * MIN, exposures: [exposure('yoga-mat', 'impression', t0)], noise: { epsilon: 1 }, random });
     const r = validateReport(JSON.parse(JSON.stringify(reports[0])));
     expect(r.noise).toEqual({ mechanism: 'geometric', epsilon: 1 });
     expect(r.cells.some((c) => c.revenue !== 0)).toBe(true);
@@ -115,6 +129,17 @@ describe('building reports', () => {
     const offers = Array.from({ length: 4001 }, (_, i) => ({ id: `o${i}`, slot: 's', content: { title: 't' }, variants: Array.from({ length: 9 }, (_, j) => ({ id: `v${j}`, weight: 1, content: {} })) }));
     const huge = validateCatalog({ version: 'v-huge', siteId: 'test-shop', offers });
     expect(() => buildReports({ ...base, catalog: huge, now: t0 + MIN, exposures: [] })).toThrow(/40010 \(offer, variant\) pairs, more than the 40000/);
+  });
+
+  it('refuses a catalog whose long ids would need more than 100 parts', () => {
+    const long = (prefix: string, i: number) => `${prefix}${i}`.padEnd(100, 'x');
+    const offers = Array.from({ length: 3000 }, (_, i) => ({
+      id: long('o', i), slot: 's', content: { title: 't' },
+      variants: Array.from({ length: 9 }, (_, j) => ({ id: long('v', j), weight: 1, content: {} })),
+    }));
+    const wide = validateCatalog({ version: 'v-wide', siteId: 'test-shop', offers });
+    const exposures = [exposure(long('o', 1), 'impression', t0)];
+    expect(() => buildReports({ ...base, catalog: wide, now: t0 + 2 * MIN, exposures })).toThrow(/would take \d+ parts, more than the 100/);
   });
 
   it('aligns windows on multiples of their length', () => {
@@ -278,6 +303,28 @@ describe('reports from the engine to a real collector on loopback', () => {
     expect(gate.posts(site)).toHaveLength(1);
   });
 
+  it('with the collector down, the whole outbox waits out the backoff, not only the report tried', async () => {
+    const first = await tab();
+    ok(await first.engine.setConsent(ALL));
+    await vi.waitFor(async () => expect(await outbox(first.engine)).toBeDefined());
+    await show(first.engine, 'yoga-mat');
+    // The next window, with offers seen in two arms: three reports in all.
+    vi.setSystemTime(T0 + MIN);
+    await show(first.engine, 'gift-card');
+    await first.engine.exposure({ offer: 'gift-card', variant: 'default', slot: 'home-hero', arm: 'baseline', kind: 'impression' }).then(ok);
+    ok(await first.engine.close());
+    vi.setSystemTime(T0 + 5 * MIN);
+    gate.fail(site, { status: 503, retryAfter: '300' });
+    const { engine } = await tab();
+    await vi.waitFor(async () => expect((await outbox(engine))?.reports[0]?.attempts).toBe(1));
+    const waiting = (await outbox(engine))!.reports;
+    expect(waiting).toHaveLength(3);
+    for (const r of waiting) expect(r.nextAt).toBeGreaterThanOrEqual(T0 + 5 * MIN + 300_000);
+    ok(await engine.setConsent(ALL));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(gate.posts(site)).toHaveLength(1);
+  });
+
   it('drops a report the collector refuses with a 4xx, and says why in the status', async () => {
     await closedWindowWithExposures();
     gate.fail(site, { status: 400 });
@@ -320,7 +367,7 @@ describe('reports from the engine to a real collector on loopback', () => {
     await closedWindowWithExposures();
     gate.fail(site, { status: 503 });
     const { engine } = await tab();
-    await vi.waitFor(async () => expect((await outbox(engine))?.reports).toHaveLength(1));
+    await vi.waitFor(async () => expect((await outbox(engine))?.reports[0]?.attempts).toBe(1));
     ok(await engine.setConsent(decided({ functional: true, personalization: true })));
     expect(await outbox(engine)).toBeUndefined();
     vi.setSystemTime(T0 + 30 * MIN);
