@@ -153,8 +153,13 @@
     if ($('sdk-state').textContent !== words) $('sdk-state').textContent = words;
   }
 
-  function showConsent(v, show) {
+  // Where focus goes back to when the banner closes: the control that opened it, or, for the
+  // banner a first visit shows by itself, the top of the page (so nothing scrolls away).
+  var consentOpener = null;
+
+  function showConsent(v, show, opener) {
     var box = $('consent');
+    if (show) consentOpener = opener || null;
     var c = v.consent.get();
     ['functional', 'personalization', 'measurement'].forEach(function (p) {
       box.querySelector('input[name="' + p + '"]').checked = c.purposes[p];
@@ -166,7 +171,7 @@
   function decide(v, choice) {
     v.consent.set(choice).then(function () {
       showConsent(v, false);
-      $('privacy-settings').focus();
+      (consentOpener || $('page-title')).focus();
     });
   }
 
@@ -221,18 +226,21 @@
       var f = e.target;
       decide(v, { functional: f.functional.checked, personalization: f.personalization.checked, measurement: f.measurement.checked });
     });
-    $('privacy-settings').addEventListener('click', function () { showConsent(v, true); });
+    $('privacy-settings').addEventListener('click', function () { showConsent(v, true, $('privacy-settings')); });
     $('privacy-export').addEventListener('click', function () { download(v); });
     $('privacy-forget').addEventListener('click', function () {
       v.privacy.forget().then(function () {
         $('cart-note').textContent = 'Everything stored on this device was erased.';
         renderState(v);
-        showConsent(v, true);
+        showConsent(v, true, $('privacy-forget'));
       });
     });
     $('cart-clear').addEventListener('click', function () { v.cart.clear(); });
     document.addEventListener('keydown', function (e) {
-      if (e.key === 'Escape' && !$('consent').hidden && v.consent.get().decided) showConsent(v, false);
+      if (e.key === 'Escape' && !$('consent').hidden && v.consent.get().decided) {
+        showConsent(v, false);
+        (consentOpener || $('page-title')).focus();
+      }
     });
   });
 })();
