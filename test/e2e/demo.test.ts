@@ -114,6 +114,9 @@ describe('demo storefront in Chromium', () => {
     });
     const page = await openShop(context);
     await page.getByRole('button', { name: 'Accept all' }).click();
+    // The banner a first visit shows hands focus back to the top of the page, offers in view.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('page-title');
+    expect(await page.evaluate(() => document.querySelector('#offers-hero')!.getBoundingClientRect().top)).toBeGreaterThanOrEqual(0);
     for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Look at Trail runner' }).click();
     await page.getByRole('button', { name: 'Add Trail runner to cart' }).click();
     await page.getByRole('button', { name: 'Look at Yoga mat' }).click();
