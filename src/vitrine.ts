@@ -109,14 +109,25 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
   let reports: ReportStatus = { pending: 0, sent: 0, dropped: 0 };
   let reportUrl = '';
   let ready: ReadyReport[] = [];
+  // Withdrawals and erasures under way: the page sends no report meanwhile.
+  let withheld = 0;
+  const withholding = async <T>(fn: () => Promise<T>): Promise<T> => {
+    withheld++;
+    ready = [];
+    try {
+      return await fn();
+    } finally {
+      withheld--;
+    }
+  };
   const cart = createCart(engine, report);
   const gpc = (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
   const consent = createConsentCore(async (next) => {
-    // From this moment nothing more leaves the page unless the new decision allows it.
-    if (!next.purposes.measurement) ready = [];
     // Events tracked under the old decision reach the engine before the new one.
     batcher.send();
-    await engine.call('setConsent', next);
+    const apply = () => engine.call('setConsent', next);
+    // Withdrawing: from this moment nothing more leaves the page, not even reports the engine tells of meanwhile.
+    await (next.purposes.measurement ? apply() : withholding(apply));
   }, report, gpc);
 
   let catalogVersion: string | null = null;
@@ -130,6 +141,7 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
       catalogNote = event.error;
     } else if (event.type === 'reports') {
       ({ status: reports, url: reportUrl, ready } = event);
+      if (withheld) ready = [];
     } else if (event.type === 'storage') {
       storage = event.storage;
       storageNote = event.reason;
@@ -150,7 +162,11 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
   // Offers decided under another consent decision are not painted again.
   consent.on('change', (c) => {
     decisions = {};
-    if (!c.purposes.measurement) reports = { ...reports, pending: 0 };
+    // Also when another tab withdrew: what this page held may have been erased there.
+    if (!c.purposes.measurement) {
+      ready = [];
+      reports = { ...reports, pending: 0 };
+    }
   });
   // The CMP on the page, read by its adapter (a chunk loaded on demand); closed until it speaks.
   let stopAdapter: (() => void) | undefined;
@@ -175,7 +191,7 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
   // page too, and stays in the outbox until a send is acknowledged (the collector counts an id
   // once). A keepalive fetch is sendBeacon without the cookies sendBeacon cannot leave out.
   const beacon = () => {
-    if (!consent.get().purposes.measurement) return;
+    if (withheld || !consent.get().purposes.measurement) return;
     for (const r of ready) {
       if (r.nextAt <= Date.now()) void fetch(reportUrl, { method: 'POST', body: r.body, keepalive: true, credentials: 'omit' }).catch(() => undefined);
     }
@@ -222,9 +238,8 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
       export: () => engine.call('exportData'),
       async forget() {
         await batcher.flush().catch(() => undefined);
-        ready = [];
         reports = { ...reports, pending: 0 };
-        storageNote = await engine.call('forget');
+        storageNote = await withholding(() => engine.call('forget'));
         storage = 'memory';
         decisions = {};
         consent.adopt(undecided());

@@ -149,7 +149,7 @@ export function createEngine(): EngineApi {
       lastPrune = now;
       exposures.prune(now);
       await guarded(() => store.prune(cfg.retention, now));
-      await guarded(() => store.pruneExposures(now - EXPOSURE_KEEP_MS));
+      await guarded(() => store.pruneExposures(now - keepExposures(cfg)));
     }
     return events.length;
   }
@@ -276,10 +276,9 @@ export function createEngine(): EngineApi {
   /** With measurement consent and a collector, the report chunk builds and sends what is due. */
   function report(cfg: EngineConfig): void {
     if (cfg.collectorUrl && consent.purposes.measurement) {
-      void loadChunk('report', cfg.workerUrl, cfg.callTimeoutMs, runScript).then(
-        (m) => m.startReports(ctx),
-        (error) => emit({ type: 'reports', status: { pending: 0, sent: 0, dropped: 0, error: toErrorData(error, 'engine-failed').message }, url: '', ready: [] }),
-      );
+      void loadChunk('report', cfg.workerUrl, cfg.callTimeoutMs, runScript)
+        .then((m) => m.startReports(ctx))
+        .catch((error) => emit({ type: 'reports', status: { pending: 0, sent: 0, dropped: 0, error: toErrorData(error, 'engine-failed').message }, url: '', ready: [] }));
     }
   }
 
@@ -375,7 +374,7 @@ export function createEngine(): EngineApi {
           cat.fetchedAt = cached.fetchedAt;
         }
         if (mayKeepExposures(stored)) {
-          await guarded(() => store.pruneExposures(Date.now() - EXPOSURE_KEEP_MS));
+          await guarded(() => store.pruneExposures(Date.now() - keepExposures(cfg)));
           for (const e of await guarded(() => store.exposuresSince(0))) exposures.add(e);
         }
       }
@@ -574,6 +573,11 @@ function minorUnits(amount: number, currency: string): number {
 /** Which catalogKey a cached catalog was checked with, so another key (or none) refetches it. */
 function keyOf(key: string | JsonWebKey | undefined): string | null {
   return JSON.stringify(key) ?? null;
+}
+
+/** How long exposures stay on the device: a week (caps), or a report window and a day when longer. */
+function keepExposures(cfg: EngineConfig): number {
+  return Math.max(EXPOSURE_KEEP_MS, cfg.reportWindow + 86_400_000);
 }
 
 /** Runs a chunk's script: `importScripts` in a Worker; in the page (inline engine) a script element. */

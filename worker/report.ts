@@ -12,6 +12,7 @@ import type { Arm } from '../src/protocol/decision';
 import type { ReadyReport, ReportStatus } from '../src/protocol/engine';
 import type { EngineContext } from './context';
 import type { ExposureRecord, Guard, OutboxRecord, PendingReport } from './store';
+import type { ConsentState } from '../src/protocol/consent';
 
 const MINUTE = 60_000;
 /** Reports waiting in the outbox at most; older windows are built once there is room. */
@@ -212,11 +213,19 @@ class Reporter {
   private readonly url: string;
 
   constructor(private readonly ctx: EngineContext) {
-    this.url = reportsUrl(ctx.cfg.collectorUrl!, ctx.cfg.workerUrl ?? globalThis.location?.href);
+    try {
+      this.url = reportsUrl(ctx.cfg.collectorUrl!, ctx.cfg.workerUrl ?? globalThis.location?.href);
+    } catch {
+      throw new VitrineError('invalid-options', `options.collectorUrl: expected a URL, got ${JSON.stringify(ctx.cfg.collectorUrl)}`);
+    }
   }
 
+  /**
+   * Reports need measurement consent and IndexedDB: exposures kept in memory after a storage
+   * failure may also have reached IndexedDB, and would then be reported twice.
+   */
   private allowed(): boolean {
-    return !this.ctx.closed() && this.ctx.consent().purposes.measurement;
+    return !this.ctx.closed() && this.ctx.consent().purposes.measurement && this.ctx.store().kind === 'indexeddb';
   }
 
   /** Runs a cycle now (or right after the one running). */
@@ -245,7 +254,10 @@ class Reporter {
 
   private async cycle(): Promise<void> {
     if (!this.allowed()) return;
-    await this.build();
+    // A window that cannot be built (a catalog too big to report) must not hold back the reports already built.
+    await this.build().catch((error) => {
+      this.status.error = toErrorData(error, 'report-invalid').message;
+    });
     // The page learns of new reports before they are sent, so it can still beacon them if it is hidden meanwhile.
     await this.tell();
     const locks = (globalThis.navigator as (Navigator & { locks?: LockManager }) | undefined)?.locks;
@@ -260,20 +272,33 @@ class Reporter {
     if (!ctx.cat.catalog && ctx.cat.loading) await ctx.cat.loading;
     const catalog = ctx.cat.catalog;
     const now = Date.now();
-    const before = await ctx.guarded(() => ctx.store().get('outbox'));
-    const exposures = before ? await ctx.guarded(() => ctx.store().exposuresSince(before.reportedUntil)) : [];
+    const read = () => ctx.guarded(() => ctx.store().get('outbox'));
+    let before = await read();
+    if (!before) {
+      // Measuring starts when it was granted: what happened before is never reported. The
+      // decision is the one stored on the device, read inside the transaction.
+      let stored: ConsentState | undefined;
+      const guard: Guard = (c) => ((stored = c), mayMeasure(c));
+      await ctx.guarded(() =>
+        ctx.store().update('outbox', (current) => current ?? { id: 'current', reportedUntil: Math.min(stored?.updatedAt ?? now, now), reports: [] }, guard),
+      );
+      if (!(before = await read())) return;
+    }
+    const from = before.reportedUntil;
+    const exposures = await ctx.guarded(() => ctx.store().exposuresSince(from));
     let failure: unknown;
     await ctx.guarded(() =>
       ctx.store().update('outbox', (current) => {
-        // Measuring starts when it was granted: what happened before is never reported.
-        if (!current) return { id: 'current', reportedUntil: Math.min(ctx.consent().updatedAt ?? now, now), reports: [] };
-        if (!catalog || current.reportedUntil !== before?.reportedUntil) return current;
+        // Another tab built these windows meanwhile, or measurement was withdrawn: nothing to do.
+        if (!current || !catalog || current.reportedUntil !== from) return current;
         try {
           const { reports, until } = buildReports({
             catalog, siteId: ctx.cfg.siteId, windowMs: ctx.cfg.reportWindow, from: current.reportedUntil, now,
             exposures, noise: ctx.cfg.reportNoise, room: MAX_PENDING - current.reports.length, emptyOutbox: !current.reports.length,
           });
-          const pending = reports.map((r): PendingReport => ({ id: r.id, body: JSON.stringify(r), createdAt: now, attempts: 0, nextAt: now }));
+          // While the collector is backing off, new reports wait with the others.
+          const nextAt = Math.max(now, ...current.reports.filter((r) => r.attempts > 0).map((r) => r.nextAt));
+          const pending = reports.map((r): PendingReport => ({ id: r.id, body: JSON.stringify(r), createdAt: now, attempts: 0, nextAt }));
           return { ...current, reportedUntil: until, reports: [...current.reports, ...pending] };
         } catch (error) {
           failure = error;
@@ -310,13 +335,17 @@ class Reporter {
       }));
       if (!claimed) continue;
       let response: Response | undefined;
+      // Read within the time limit too: a body that never ends must not hold the lock forever.
+      let detail = '';
       const abort = new AbortController();
       const timer = setTimeout(() => abort.abort(), SEND_TIMEOUT_MS);
       try {
         // text/plain is a simple request: no CORS preflight. keepalive lets it finish if the page goes away.
         response = await fetch(this.url, { method: 'POST', body: report.body, keepalive: true, credentials: 'omit', cache: 'no-store', signal: abort.signal });
+        detail = (await response.text()).slice(0, 300);
       } catch {
         // Offline, unreachable, or no answer in time: retried with backoff.
+        response = undefined;
       } finally {
         clearTimeout(timer);
       }
@@ -324,7 +353,6 @@ class Reporter {
         status.sent++;
         await change((doc) => ({ ...doc, reports: doc.reports.filter((r) => r.id !== report.id) }));
       } else if (response && response.status < 500 && response.status !== 408 && response.status !== 429) {
-        const detail = await response.text().then((t) => t.slice(0, 300), () => '');
         await drop(report.id, `the collector refused a report: ${response.status} ${detail}`.trim());
       } else {
         // The collector is unwell or busy: the whole outbox waits, not only this report.

@@ -172,7 +172,7 @@ describe('retries', () => {
   });
 });
 
-describe('reports from the engine to a real collector on loopback', () => {
+describe('reports from the engine to a real collector on loopback', { timeout: 30_000 }, () => {
   let cdn: Cdn;
   let gate: CollectorGate;
   let engines: EngineApi[] = [];
@@ -200,13 +200,16 @@ describe('reports from the engine to a real collector on loopback', () => {
     vi.useRealTimers();
   });
 
-  const ALL = decided({ functional: true, personalization: true, measurement: true });
+  // Made when used, so the decision carries the test's (fake) time.
+  const all = () => decided({ functional: true, personalization: true, measurement: true });
+  // Generous: a loaded 2-core machine may take a while for a chunk, IndexedDB and a POST.
+  const until = (check: () => unknown) => vi.waitFor(check, { timeout: 10_000, interval: 50 });
 
   /** An engine standing in for a tab, with the last report status it told its page. */
-  async function tab() {
+  async function tab(extra: Record<string, unknown> = {}) {
     const engine = createEngine();
     const events: EngineEvent[] = [];
-    ok(await engine.init({ siteId: site, catalogUrl: `${cdn.base}/c/${site}`, collectorUrl: gate.base, reportWindow: MIN }, (e) => events.push(e)));
+    ok(await engine.init({ siteId: site, catalogUrl: `${cdn.base}/c/${site}`, collectorUrl: gate.base, reportWindow: MIN, ...extra }, (e) => events.push(e)));
     engines.push(engine);
     const status = () => events.flatMap((e) => (e.type === 'reports' ? [e.status] : [])).at(-1);
     return { engine, events, status };
@@ -219,9 +222,9 @@ describe('reports from the engine to a real collector on loopback', () => {
   async function closedWindowWithExposures() {
     const first = await tab();
     const granted = Date.now();
-    ok(await first.engine.setConsent(ALL));
+    ok(await first.engine.setConsent(all()));
     // Measuring starts when it is granted (vi.waitFor moves the fake clock a little as it polls).
-    await vi.waitFor(async () => expect((await outbox(first.engine))?.reportedUntil).toBeGreaterThanOrEqual(granted));
+    await until(async () => expect((await outbox(first.engine))?.reportedUntil).toBeGreaterThanOrEqual(granted));
     expect((await outbox(first.engine))!.reportedUntil).toBeLessThan(T0 + 50_000);
     await show(first.engine, 'yoga-mat');
     await show(first.engine, 'yoga-mat');
@@ -252,30 +255,31 @@ describe('reports from the engine to a real collector on loopback', () => {
     ok(await first.engine.close());
     await closedWindowWithExposures();
     const next = await tab();
-    await vi.waitFor(() => expect(gate.posts(site)).toHaveLength(1));
+    await until(() => expect(gate.posts(site)).toHaveLength(1));
     const [post] = gate.posts(site);
     expect(post!.status).toBe(202);
     expect(validateReport(JSON.parse(post!.body)).cells).toHaveLength(DOMAIN.length);
     const yoga = gate.stats(site).find((r) => r.offer === 'yoga-mat')!;
     expect(yoga).toMatchObject({ reports: 1, impressions: 2, clicks: 1, arm: 'personalized' });
     expect(gate.stats(site).find((r) => r.offer === 'gift-card')).toMatchObject({ impressions: 1 });
-    await vi.waitFor(async () => expect((await outbox(next.engine))?.reports).toEqual([]));
-    await vi.waitFor(() => expect(next.status()).toMatchObject({ pending: 0, sent: 1, dropped: 0 }));
+    await until(async () => expect((await outbox(next.engine))?.reports).toEqual([]));
+    await until(() => expect(next.status()).toMatchObject({ pending: 0, sent: 1, dropped: 0 }));
   });
 
   it('keeps a report in the outbox across a restart until the collector acknowledges it', async () => {
     await closedWindowWithExposures();
     gate.fail(site, { status: 503 });
     const second = await tab();
-    await vi.waitFor(() => expect(gate.posts(site)).toHaveLength(1));
-    await vi.waitFor(async () => expect((await outbox(second.engine))?.reports[0]?.attempts).toBe(1));
+    await until(() => expect(gate.posts(site)).toHaveLength(1));
+    await until(async () => expect((await outbox(second.engine))?.reports[0]?.attempts).toBe(1));
     const kept = (await outbox(second.engine))!.reports[0]!;
-    expect(kept.nextAt).toBeGreaterThanOrEqual(Date.now() + BACKOFF_MS / 2);
+    // The failure came after the clock was set to T0 + 2 min; the backoff starts from it.
+    expect(kept.nextAt).toBeGreaterThanOrEqual(T0 + 2 * MIN + BACKOFF_MS / 2);
     ok(await second.engine.close());
 
     vi.setSystemTime(T0 + 10 * MIN);
     await tab();
-    await vi.waitFor(() => expect(gate.posts(site)).toHaveLength(2));
+    await until(() => expect(gate.posts(site)).toHaveLength(2));
     expect(gate.posts(site).map((p) => [p.id, p.status])).toEqual([[kept.id, 503], [kept.id, 202]]);
     expect(gate.stats(site).find((r) => r.offer === 'yoga-mat')).toMatchObject({ reports: 1, impressions: 2 });
   });
@@ -284,29 +288,29 @@ describe('reports from the engine to a real collector on loopback', () => {
     await closedWindowWithExposures();
     gate.fail(site, { status: 500 });
     const { engine } = await tab();
-    await vi.waitFor(async () => expect((await outbox(engine))?.reports[0]?.attempts).toBe(1));
+    await until(async () => expect((await outbox(engine))?.reports[0]?.attempts).toBe(1));
     vi.setSystemTime(T0 + 3 * MIN);
-    ok(await engine.setConsent(ALL)); // wakes the sender, as its timer would
-    await vi.waitFor(() => expect(gate.posts(site).map((p) => p.status)).toEqual([500, 202]));
+    ok(await engine.setConsent(all())); // wakes the sender, as its timer would
+    await until(() => expect(gate.posts(site).map((p) => p.status)).toEqual([500, 202]));
     expect(gate.stats(site).every((r) => r.reports === 1)).toBe(true);
-    await vi.waitFor(async () => expect((await outbox(engine))?.reports).toEqual([]));
+    await until(async () => expect((await outbox(engine))?.reports).toEqual([]));
   });
 
   it('waits as long as Retry-After says', async () => {
     await closedWindowWithExposures();
     gate.fail(site, { status: 429, retryAfter: '600' });
     const { engine } = await tab();
-    await vi.waitFor(async () => expect((await outbox(engine))?.reports[0]?.attempts).toBe(1));
+    await until(async () => expect((await outbox(engine))?.reports[0]?.attempts).toBe(1));
     expect((await outbox(engine))!.reports[0]!.nextAt).toBeGreaterThanOrEqual(T0 + 2 * MIN + 600_000);
-    ok(await engine.setConsent(ALL));
+    ok(await engine.setConsent(all()));
     await new Promise((r) => setTimeout(r, 200));
     expect(gate.posts(site)).toHaveLength(1);
   });
 
   it('with the collector down, the whole outbox waits out the backoff, not only the report tried', async () => {
     const first = await tab();
-    ok(await first.engine.setConsent(ALL));
-    await vi.waitFor(async () => expect(await outbox(first.engine)).toBeDefined());
+    ok(await first.engine.setConsent(all()));
+    await until(async () => expect(await outbox(first.engine)).toBeDefined());
     await show(first.engine, 'yoga-mat');
     // The next window, with offers seen in two arms: three reports in all.
     vi.setSystemTime(T0 + MIN);
@@ -316,20 +320,91 @@ describe('reports from the engine to a real collector on loopback', () => {
     vi.setSystemTime(T0 + 5 * MIN);
     gate.fail(site, { status: 503, retryAfter: '300' });
     const { engine } = await tab();
-    await vi.waitFor(async () => expect((await outbox(engine))?.reports[0]?.attempts).toBe(1));
+    await until(async () => expect((await outbox(engine))?.reports[0]?.attempts).toBe(1));
     const waiting = (await outbox(engine))!.reports;
     expect(waiting).toHaveLength(3);
     for (const r of waiting) expect(r.nextAt).toBeGreaterThanOrEqual(T0 + 5 * MIN + 300_000);
-    ok(await engine.setConsent(ALL));
+    ok(await engine.setConsent(all()));
     await new Promise((r) => setTimeout(r, 200));
     expect(gate.posts(site)).toHaveLength(1);
+  });
+
+  it('measures from the decision that granted it, even when the reporter first runs later', async () => {
+    // A page without a collector records the decision and the exposures; no reporter runs.
+    const quiet = await tab({ collectorUrl: undefined });
+    ok(await quiet.engine.setConsent(all()));
+    vi.setSystemTime(T0 + 5_000);
+    await show(quiet.engine, 'yoga-mat');
+    ok(await quiet.engine.close());
+    vi.setSystemTime(T0 + 3 * MIN);
+    await tab();
+    await until(() => expect(gate.posts(site)).toHaveLength(1));
+    expect(gate.stats(site).find((r) => r.offer === 'yoga-mat')).toMatchObject({ impressions: 1 });
+  });
+
+  it('a report built while the collector backs off waits with the others', async () => {
+    await closedWindowWithExposures();
+    gate.fail(site, { status: 503, retryAfter: '600' });
+    const { engine } = await tab();
+    await until(async () => expect((await outbox(engine))?.reports[0]?.attempts).toBe(1));
+    // Another window closes meanwhile, with something seen in it.
+    await show(engine, 'gift-card');
+    vi.setSystemTime(T0 + 5 * MIN);
+    ok(await engine.setConsent(all()));
+    await until(async () => expect((await outbox(engine))?.reports).toHaveLength(2));
+    for (const r of (await outbox(engine))!.reports) expect(r.nextAt).toBeGreaterThanOrEqual(T0 + 2 * MIN + 600_000);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(gate.posts(site)).toHaveLength(1);
+  });
+
+  it('a window that cannot be built does not hold back the reports already waiting', async () => {
+    await closedWindowWithExposures();
+    gate.fail(site, { status: 503, retryAfter: '300' });
+    const first = await tab();
+    await until(async () => expect((await outbox(first.engine))?.reports[0]?.attempts).toBe(1));
+    const [waiting] = (await outbox(first.engine))!.reports;
+    await show(first.engine, 'gift-card');
+    ok(await first.engine.close());
+    // The shop publishes a catalog too big to report, while the gift-card window is still open.
+    const offers = Array.from({ length: 4001 }, (_, i) => ({ id: `o${i}`, slot: 's', content: { title: 't' }, variants: Array.from({ length: 9 }, (_, j) => ({ id: `v${j}`, weight: 1, content: {} })) }));
+    cdn.set(site, { version: 'huge', siteId: site, offers });
+    vi.setSystemTime(T0 + 3 * MIN);
+    const second = await tab();
+    await until(() => expect(second.events).toContainEqual(expect.objectContaining({ type: 'catalog', version: 'huge' })));
+    // Later: the window has closed and cannot be built; the waiting report is due and goes.
+    vi.setSystemTime(T0 + 10 * MIN);
+    ok(await second.engine.setConsent(all()));
+    await until(() => expect(gate.posts(site).map((p) => [p.id, p.status])).toEqual([[waiting!.id, 503], [waiting!.id, 202]]));
+    await until(() => expect(second.status()?.error).toMatch(/40010 \(offer, variant\) pairs/));
+  });
+
+  it('reports nothing from a session running in memory', async () => {
+    const broken = freshIndexedDB();
+    broken.factory.open = () => {
+      throw new DOMException('no storage here', 'SecurityError');
+    };
+    const { engine } = await tab();
+    ok(await engine.setConsent(all()));
+    await show(engine, 'yoga-mat');
+    expect(ok(await engine.exportData()).storage).toBe('memory');
+    vi.setSystemTime(T0 + 5 * MIN);
+    ok(await engine.setConsent(all()));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(gate.posts(site)).toEqual([]);
+    expect(await outbox(engine)).toBeUndefined();
+  });
+
+  it('says so when collectorUrl is not a URL', async () => {
+    const { engine, status } = await tab({ collectorUrl: 'https://' });
+    ok(await engine.setConsent(all()));
+    await until(() => expect(status()?.error).toBe('options.collectorUrl: expected a URL, got "https://"'));
   });
 
   it('drops a report the collector refuses with a 4xx, and says why in the status', async () => {
     await closedWindowWithExposures();
     gate.fail(site, { status: 400 });
     const { engine, status } = await tab();
-    await vi.waitFor(() => expect(status()).toMatchObject({ pending: 0, sent: 0, dropped: 1 }));
+    await until(() => expect(status()).toMatchObject({ pending: 0, sent: 0, dropped: 1 }));
     expect((status() as ReportStatus).error).toMatch(/the collector refused a report: 400/);
     expect((await outbox(engine))?.reports).toEqual([]);
     expect(gate.stats(site)).toEqual([]);
@@ -339,11 +414,11 @@ describe('reports from the engine to a real collector on loopback', () => {
     await closedWindowWithExposures();
     gate.fail(site, { status: 503 });
     const second = await tab();
-    await vi.waitFor(async () => expect((await outbox(second.engine))?.reports[0]?.attempts).toBe(1));
+    await until(async () => expect((await outbox(second.engine))?.reports[0]?.attempts).toBe(1));
     ok(await second.engine.close());
     vi.setSystemTime(T0 + KEEP_MS + 10 * MIN);
     const late = await tab();
-    await vi.waitFor(() => expect(late.status()).toMatchObject({ dropped: 1, pending: 0 }));
+    await until(() => expect(late.status()).toMatchObject({ dropped: 1, pending: 0 }));
     expect(late.status()!.error).toMatch(/within 7 days/);
     expect(gate.posts(site)).toHaveLength(1);
   });
@@ -352,13 +427,13 @@ describe('reports from the engine to a real collector on loopback', () => {
     await closedWindowWithExposures();
     gate.fail(site, { status: 503 });
     const builder = await tab();
-    await vi.waitFor(async () => expect((await outbox(builder.engine))?.reports[0]?.attempts).toBe(1));
+    await until(async () => expect((await outbox(builder.engine))?.reports[0]?.attempts).toBe(1));
     ok(await builder.engine.close());
     vi.setSystemTime(T0 + 10 * MIN);
     const [a, b] = await Promise.all([tab(), tab()]);
-    await vi.waitFor(() => expect(gate.posts(site)).toHaveLength(2));
-    await vi.waitFor(async () => expect((await outbox(a.engine))?.reports).toEqual([]));
-    ok(await b.engine.setConsent(ALL));
+    await until(() => expect(gate.posts(site)).toHaveLength(2));
+    await until(async () => expect((await outbox(a.engine))?.reports).toEqual([]));
+    ok(await b.engine.setConsent(all()));
     await new Promise((r) => setTimeout(r, 200));
     expect(gate.posts(site).map((p) => p.status)).toEqual([503, 202]);
   });
@@ -367,7 +442,7 @@ describe('reports from the engine to a real collector on loopback', () => {
     await closedWindowWithExposures();
     gate.fail(site, { status: 503 });
     const { engine } = await tab();
-    await vi.waitFor(async () => expect((await outbox(engine))?.reports[0]?.attempts).toBe(1));
+    await until(async () => expect((await outbox(engine))?.reports[0]?.attempts).toBe(1));
     ok(await engine.setConsent(decided({ functional: true, personalization: true })));
     expect(await outbox(engine)).toBeUndefined();
     vi.setSystemTime(T0 + 30 * MIN);
