@@ -39,6 +39,9 @@ const READY_BYTES = 64 * 1024;
 /** Bytes a report part may take, under the collector's 64 KiB with room for the envelope. */
 const PART_BYTES = REPORT_LIMITS.bytes - 4096;
 
+const BOUNDS = METRICS.map((m) => CONTRIBUTION_BOUNDS[m]);
+const REVENUE = METRICS.indexOf('revenue');
+
 const KIND_METRIC: Record<ExposureRecord['kind'], Metric> = {
   impression: 'impressions',
   click: 'clicks',
@@ -94,15 +97,15 @@ export interface BuildOutput {
 export function buildReports(input: BuildInput): BuildOutput {
   const { catalog, windowMs, now } = input;
   const open = windowOf(now - Math.min(GRACE_MS, windowMs), windowMs);
-  const domain = catalog.offers.flatMap((o) => o.variants.map((v) => `${o.id}\u0000${v.id}`));
+  const domain = catalog.offers.flatMap((o) => o.variants.map((v) => [o.id, v.id] as const));
   const maxCells = REPORT_LIMITS.cells * REPORT_LIMITS.parts;
   if (domain.length > maxCells) {
     throw new VitrineError('report-invalid', `reports: the catalog has ${domain.length} (offer, variant) pairs, more than the ${maxCells} a report can carry`);
   }
-  const index = new Map(domain.map((key, i) => [key, i]));
+  const index = new Map(domain.map(([offer, variant], i) => [`${offer}\u0000${variant}`, i]));
 
   // window start → arm → counters per cell
-  const windows = new Map<number, Map<Arm, number[][]>>();
+  const windows = new Map<number, Map<Arm, Float64Array>>();
   for (const e of input.exposures) {
     if (e.at < input.from || e.at >= open) continue;
     const i = index.get(`${e.offer}\u0000${e.variant}`);
@@ -111,10 +114,10 @@ export function buildReports(input: BuildInput): BuildOutput {
     let arms = windows.get(start);
     if (!arms) windows.set(start, (arms = new Map()));
     let counts = arms.get(e.arm);
-    if (!counts) arms.set(e.arm, (counts = domain.map(() => METRICS.map(() => 0))));
-    const cell = counts[i]!;
-    cell[METRICS.indexOf(KIND_METRIC[e.kind])]! += 1;
-    if (e.kind === 'conversion') cell[METRICS.indexOf('revenue')]! += e.value ?? 0;
+    // Counters of cell i at i * 5 + the metric's place in METRICS.
+    if (!counts) arms.set(e.arm, (counts = new Float64Array(domain.length * METRICS.length)));
+    counts[i * METRICS.length + METRICS.indexOf(KIND_METRIC[e.kind])]! += 1;
+    if (e.kind === 'conversion') counts[i * METRICS.length + REVENUE]! += e.value ?? 0;
   }
 
   const reports: Report[] = [];
@@ -122,12 +125,11 @@ export function buildReports(input: BuildInput): BuildOutput {
   for (const start of [...windows.keys()].sort((a, b) => a - b)) {
     const built: Report[] = [];
     for (const [arm, counts] of windows.get(start)!) {
-      const cells = domain.map((key, i): ReportCell => {
-        const [offer, variant] = key.split('\u0000') as [string, string];
-        const cell = { offer, variant, arm } as ReportCell;
-        METRICS.forEach((m, j) => (cell[m] = Math.min(Math.max(Math.round(counts[i]![j]!), 0), CONTRIBUTION_BOUNDS[m])));
-        return cell;
-      });
+      const clamp = (i: number, j: number) => Math.min(Math.max(Math.round(counts[i * METRICS.length + j]!), 0), BOUNDS[j]!);
+      const cells = domain.map(([offer, variant], i): ReportCell => ({
+        offer, variant, arm,
+        impressions: clamp(i, 0), clicks: clamp(i, 1), dismissals: clamp(i, 2), conversions: clamp(i, 3), revenue: clamp(i, 4),
+      }));
       let report: Report = {
         v: 1, id: '', site: input.siteId, windowStart: new Date(start).toISOString(), windowMs,
         catalog: catalog.version, noise: { mechanism: 'none' }, cells,
@@ -145,13 +147,23 @@ export function buildReports(input: BuildInput): BuildOutput {
   return { reports, until };
 }
 
+// `{"offer":"","variant":"","arm":"","impressions":,"clicks":,"dismissals":,"conversions":,"revenue":}`
+const CELL_FIXED = JSON.stringify({ offer: '', variant: '', arm: '', ...Object.fromEntries(METRICS.map((m) => [m, 0])) }).length - METRICS.length;
+
+/** The length of a cell's JSON, without building it: ids are ASCII by the catalog's rules, so a character is a byte. */
+function cellLength(c: ReportCell): number {
+  let n = CELL_FIXED + c.offer.length + c.variant.length + c.arm.length;
+  for (const m of METRICS) n += String(c[m]).length;
+  return n;
+}
+
 /** Splits a report into parts of at most 400 cells and under 64 KiB, each with its own id. */
 function split(report: Report): Report[] {
-  const envelope = bytes({ ...report, cells: [], part: { index: 99, count: 100 } });
+  const envelope = new TextEncoder().encode(JSON.stringify({ ...report, cells: [], part: { index: 99, count: 100 } })).length;
   const groups: ReportCell[][] = [[]];
   let size = envelope;
   for (const cell of report.cells) {
-    const cellBytes = bytes(cell) + 1;
+    const cellBytes = cellLength(cell) + 1;
     let group = groups[groups.length - 1]!;
     if (group.length >= REPORT_LIMITS.cells || (group.length && size + cellBytes > PART_BYTES)) {
       groups.push((group = []));
@@ -169,10 +181,6 @@ function split(report: Report): Report[] {
     cells,
     ...(groups.length > 1 ? { part: { index, count: groups.length } } : {}),
   }));
-}
-
-function bytes(value: unknown): number {
-  return new TextEncoder().encode(JSON.stringify(value)).length;
 }
 
 /**
