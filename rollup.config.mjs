@@ -63,33 +63,15 @@ export default [
     external: ['comlink'],
     plugins: browser(false),
   },
-  // The engine: a classic script, so it runs in a Worker, a blob Worker, or in the page.
-  {
-    input: 'worker/index.ts',
-    output: { file: 'dist/vitrine-worker.js', format: 'iife' },
-    plugins: browser(true),
-  },
-  // Chunks loaded the first time a page needs them.
-  {
-    input: 'worker/decide-entry.ts',
-    output: { file: 'dist/vitrine-decide.js', format: 'iife' },
-    plugins: browser(true),
-  },
-  {
-    input: 'worker/report-entry.ts',
-    output: { file: 'dist/vitrine-report.js', format: 'iife' },
-    plugins: browser(true),
-  },
-  {
-    input: 'src/render-entry.ts',
-    output: { file: 'dist/vitrine-render.js', format: 'iife' },
-    plugins: browser(true),
-  },
-  {
-    input: 'src/snippet.ts',
-    output: { file: 'dist/snippet.min.js', format: 'iife' },
-    plugins: browser(true),
-  },
+  // Classic scripts, minified: the engine (it runs in a Worker, a blob Worker, or in the page),
+  // the chunks loaded the first time a page needs them, and the loader snippet.
+  ...[
+    ['worker/index.ts', 'vitrine-worker.js'],
+    ['worker/decide-entry.ts', 'vitrine-decide.js'],
+    ['worker/report-entry.ts', 'vitrine-report.js'],
+    ['src/render-entry.ts', 'vitrine-render.js'],
+    ['src/snippet.ts', 'snippet.min.js'],
+  ].map(([input, file]) => ({ input, output: { file: `dist/${file}`, format: 'iife' }, plugins: browser(true) })),
   // The server (`npm start`) and the catalog tool: Node ESM, dependencies left to node_modules.
   {
     input: { main: 'server/main.ts', cli: 'server/cli.ts', accuracy: 'bench/accuracy.ts', 'reports-bench': 'bench/reports.ts' },

@@ -238,7 +238,6 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
       export: () => engine.call('exportData'),
       async forget() {
         await batcher.flush().catch(() => undefined);
-        reports = { ...reports, pending: 0 };
         storageNote = await withholding(() => engine.call('forget'));
         storage = 'memory';
         decisions = {};

@@ -263,39 +263,46 @@ class Reporter {
   private async cycle(): Promise<void> {
     if (!this.allowed()) return;
     // A window that cannot be built (a catalog too big to report) must not hold back the reports already built.
-    await this.build().catch((error) => {
+    const outbox = await this.build().catch((error) => {
       this.status.error = toErrorData(error, 'report-invalid').message;
+      return this.read();
     });
-    // The page learns of new reports before they are sent, so it can still beacon them if it is hidden meanwhile.
-    await this.tell();
+    // The page learns of new reports before they are sent, so it can still send them itself if it is hidden meanwhile.
+    this.tell(outbox);
     const locks = (globalThis.navigator as (Navigator & { locks?: LockManager }) | undefined)?.locks;
     // One sender per site across tabs; a tab that finds the lock taken leaves the sending to its holder.
-    if (locks?.request) await locks.request(`${this.ctx.cfg.dbName}:reports`, { ifAvailable: true }, (lock) => (lock ? this.send() : undefined));
-    else await this.send();
+    if (locks?.request) await locks.request(`${this.ctx.cfg.dbName}:reports`, { ifAvailable: true }, (lock) => (lock ? this.send(outbox) : undefined));
+    else await this.send(outbox);
   }
 
-  /** Builds the closed windows' reports and writes them to the outbox with the new `reportedUntil`, atomically. */
-  private async build(): Promise<void> {
+  private read(): Promise<OutboxRecord | undefined> {
+    return this.ctx.guarded(() => this.ctx.store().get('outbox'));
+  }
+
+  /**
+   * Builds the closed windows' reports and writes them to the outbox with the new `reportedUntil`, atomically.
+   * @returns the outbox as written
+   */
+  private async build(): Promise<OutboxRecord | undefined> {
     const { ctx } = this;
     if (!ctx.cat.catalog && ctx.cat.loading) await ctx.cat.loading;
     const catalog = ctx.cat.catalog;
     const now = Date.now();
-    const read = () => ctx.guarded(() => ctx.store().get('outbox'));
-    let before = await read();
+    let before = await this.read();
     if (!before) {
       // Measuring starts when it was granted: what happened before is never reported. The
       // decision is the one stored on the device, read inside the transaction.
       let stored: ConsentState | undefined;
       const guard: Guard = (c) => ((stored = c), mayMeasure(c));
-      await ctx.guarded(() =>
+      before = await ctx.guarded(() =>
         ctx.store().update('outbox', (current) => current ?? { id: 'current', reportedUntil: Math.min(stored?.updatedAt ?? now, now), reports: [] }, guard),
       );
-      if (!(before = await read())) return;
+      if (!before) return undefined;
     }
     const from = before.reportedUntil;
     const exposures = await ctx.guarded(() => ctx.store().exposuresSince(from));
     let failure: unknown;
-    await ctx.guarded(() =>
+    const written = await ctx.guarded(() =>
       ctx.store().update('outbox', (current) => {
         // Another tab built these windows meanwhile, or measurement was withdrawn: nothing to do.
         if (!current || !catalog || current.reportedUntil !== from) return current;
@@ -315,19 +322,23 @@ class Reporter {
       }, mayMeasure),
     );
     if (failure) throw failure;
+    return written;
   }
 
-  /** Sends what is due, oldest first; stops at the first retryable failure. */
-  private async send(): Promise<void> {
+  /**
+   * Sends what is due, oldest first; stops at the first retryable failure. Each send first
+   * claims its report in a transaction, so a snapshot of the outbox is enough to start from.
+   */
+  private async send(outbox: OutboxRecord | undefined): Promise<void> {
     const { ctx, status } = this;
     const change = (fn: (doc: OutboxRecord) => OutboxRecord) =>
       ctx.guarded(() => ctx.store().update('outbox', (doc) => doc && fn(doc), mayMeasure));
+    const remove = (id: string) => change((doc) => ({ ...doc, reports: doc.reports.filter((r) => r.id !== id) }));
     const drop = (id: string, why: string) => {
       status.dropped++;
       status.error = why;
-      return change((doc) => ({ ...doc, reports: doc.reports.filter((r) => r.id !== id) }));
+      return remove(id);
     };
-    const outbox = await ctx.guarded(() => ctx.store().get('outbox'));
     for (const report of outbox?.reports ?? []) {
       const now = Date.now();
       if (now - report.createdAt > KEEP_MS) {
@@ -359,7 +370,7 @@ class Reporter {
       }
       if (response?.ok) {
         status.sent++;
-        await change((doc) => ({ ...doc, reports: doc.reports.filter((r) => r.id !== report.id) }));
+        await remove(report.id);
       } else if (response && response.status < 500 && response.status !== 408 && response.status !== 429) {
         await drop(report.id, `the collector refused a report: ${response.status} ${detail}`.trim());
       } else {
@@ -375,9 +386,7 @@ class Reporter {
   }
 
   /** Tells the page what is in the outbox. */
-  private async tell(): Promise<PendingReport[]> {
-    const { ctx } = this;
-    const outbox = await ctx.guarded(() => ctx.store().get('outbox')).catch(() => undefined);
+  private tell(outbox: OutboxRecord | undefined): PendingReport[] {
     const reports = outbox?.reports ?? [];
     this.status.pending = reports.length;
     // The oldest first, as much as one keepalive quota takes; never one too old to be counted once.
@@ -387,14 +396,14 @@ class Reporter {
       if (Date.now() - r.createdAt > KEEP_MS || (bytes += r.body.length) > READY_BYTES) continue;
       ready.push({ body: r.body, nextAt: r.nextAt });
     }
-    ctx.emit({ type: 'reports', status: { ...this.status }, url: this.url, ready });
+    this.ctx.emit({ type: 'reports', status: { ...this.status }, url: this.url, ready });
     return reports;
   }
 
   /** Tells the page, then sleeps until the next window closes or the next retry is due. */
   private async schedule(): Promise<void> {
     if (!this.allowed()) return;
-    const reports = await this.tell();
+    const reports = this.tell(await this.read().catch(() => undefined));
     const { ctx } = this;
     const now = Date.now();
     const windowMs = ctx.cfg.reportWindow;
