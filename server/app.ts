@@ -1,57 +1,90 @@
 import { Hono } from 'hono';
+import { etag } from 'hono/etag';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serveFile } from './static';
-import { catalogSource } from './catalog';
-import { mountCollector, type CollectorOptions } from './collector';
+import { createServedCatalog } from './catalog';
+import { createCollector, type Collector, type CollectorOptions } from './collector';
+import { createRequestLog, type RequestLog } from './request-log';
 
 /** Where the server finds what it serves. */
 export interface AppOptions {
   /** The repository (or package) root, holding `dist/` and `demo/`. */
   root: string;
-  /** Logs one line per request: method, path, status, duration. Never IPs, user agents or referrers. */
+  /** Where log lines go: a summary of requests per minute, and refused catalogs. Never IPs, user agents or referrers. */
   log?: (line: string) => void;
+  /** Also one log line per request (method, route, status, duration). Default false: a request costs no log write. */
+  logRequests?: boolean;
   /** The catalog file served at /v1/catalog. Default: the demo shop's, demo/catalog.json. */
   catalogFile?: string;
   /** The collector of aggregate reports (POST /v1/reports, GET /v1/stats); off without a store. */
-  collector?: CollectorOptions;
+  collector?: Omit<CollectorOptions, 'holdoutShare' | 'refreshCatalog'>;
+}
+
+/** The server: its hono app, and a stop that commits what waits and flushes the log. */
+export interface Server {
+  app: Hono;
+  collector: Collector | undefined;
+  /** Loads (and registers) the served catalog now instead of at the first request. */
+  ready: Promise<void>;
+  close(): Promise<void>;
 }
 
 /**
- * The Vitrine server: the demo storefront and the SDK files for now; the collector grows here.
+ * The Vitrine server: the demo storefront, the SDK files, the catalog and the collector.
  * Testable without a port through `app.request()`.
  * @param options where the files are, and where log lines go
- * @returns the hono app
  * @example
- * const app = createApp({ root: process.cwd() })
+ * const { app } = createServer({ root: process.cwd() })
  * const res = await app.request('/vitrine/vitrine.js')
  */
-export function createApp(options: AppOptions): Hono {
+export function createServer(options: AppOptions): Server {
   const app = new Hono();
   const dist = join(options.root, 'dist');
   const demo = join(options.root, 'demo');
 
+  let requestLog: RequestLog | undefined;
   if (options.log) {
-    const log = options.log;
-    app.use(async (c, next) => {
-      const started = performance.now();
-      await next();
-      log(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
-    });
+    requestLog = createRequestLog({ write: options.log, perRequest: options.logRequests ?? false });
+    app.use(requestLog.middleware);
   }
 
   app.get('/healthz', (c) => c.json({ ok: true }));
-  const catalog = catalogSource(options.catalogFile ?? join(demo, 'catalog.json'), options.log);
-  app.on(['GET', 'OPTIONS'], '/v1/catalog', catalog.handle);
-  if (options.collector) mountCollector(app, { holdoutShare: catalog.holdoutShare, ...options.collector });
+  let collector: Collector | undefined;
+  const catalog = createServedCatalog(options.catalogFile ?? join(demo, 'catalog.json'), {
+    ...(options.log ? { log: options.log } : {}),
+    register: (c) => (collector ? collector.catalogs.register(c) : Promise.resolve('added' as const)),
+  });
+  if (options.collector) {
+    collector = createCollector({ ...options.collector, holdoutShare: catalog.holdoutShare, refreshCatalog: catalog.refresh });
+    app.route('/', collector.routes);
+  }
+  app.route('/v1/catalog', catalog.routes);
   // The SDK files, as a merchant would host them. Short cache: the names carry no hash.
-  app.get('/vitrine/:file', (c) => serveFile(c, dist, c.req.param('file'), 'public, max-age=300'));
+  app.get('/vitrine/:file', etag(), (c) => serveFile(c, dist, c.req.param('file'), 'public, max-age=300'));
   // The storefront page, with the built loader snippet pasted inline as a merchant would.
   app.get('/', async (c) => {
     const [page, snippet] = await Promise.all([readFile(join(demo, 'index.html'), 'utf8'), readFile(join(dist, 'snippet.min.js'), 'utf8')]);
     c.header('Cache-Control', 'no-cache');
     return c.html(page.replace('<!-- vitrine:snippet -->', () => `<script>${snippet.trim()}</script>`));
   });
-  app.get('/demo/*', (c) => serveFile(c, demo, c.req.path.slice('/demo/'.length), 'no-cache'));
-  return app;
+  app.get('/demo/*', etag(), (c) => serveFile(c, demo, c.req.path.slice('/demo/'.length), 'no-cache'));
+  return {
+    app,
+    collector,
+    ready: catalog.refresh(),
+    async close() {
+      await collector?.close();
+      requestLog?.close();
+    },
+  };
+}
+
+/**
+ * The server's hono app alone, for tests and embedding (see `createServer`).
+ * @param options where the files are, and where log lines go
+ * @returns the hono app
+ */
+export function createApp(options: AppOptions): Hono {
+  return createServer(options).app;
 }

@@ -1,75 +1,113 @@
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import { etag, RETAINED_304_HEADERS } from 'hono/etag';
 import { readFile, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import type { Context } from 'hono';
-import { validateCatalog } from '../src/protocol/catalog';
-import { isPlainObject } from '../src/protocol/validate';
+import type { Catalog } from '../src/protocol/catalog';
+import { readCatalogDocument } from './collector/catalogs';
+import type { Registration } from './store';
 
-/** The catalog as served: its bytes, their ETag, and the problem if it does not validate. */
+/** The catalog as served: its bytes, their ETag, and the problem if it cannot be served. */
 interface Loaded {
   mtimeMs: number;
   body: Uint8Array<ArrayBuffer>;
   etag: string;
+  catalog: Catalog | undefined;
+  /** Why it is not served, if it is not. */
   error: string | undefined;
-  /** The personalized arm's share of the holdout weights, for the sample-ratio check. */
-  holdoutShare: number | null;
+  /** Whether the collector has been told of this version. */
+  registered: boolean;
 }
 
-const CORS = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Expose-Headers': 'ETag',
-};
+/** The served catalog file: its route, and what the collector reads from it. */
+export interface ServedCatalog {
+  /** `GET /v1/catalog` (and its CORS preflight), to mount at `/v1/catalog`. */
+  routes: Hono;
+  /** Reloads the file if it changed, registering a new version with the collector. */
+  refresh(): Promise<void>;
+  /** The personalized arm's share of the holdout weights, for the sample-ratio check. */
+  holdoutShare(): Promise<number | null>;
+}
 
-function check(text: string): Pick<Loaded, 'error' | 'holdoutShare'> {
-  try {
-    const doc = JSON.parse(text) as unknown;
-    // A signed catalog is checked inside; its signature is the SDK's to verify.
-    const inner = isPlainObject(doc) && typeof doc.signed === 'string' ? JSON.parse(doc.signed) : doc;
-    const holdout = validateCatalog(inner).experiments.find((e) => e.kind === 'personalization-holdout');
-    const total = holdout ? holdout.arms.reduce((s, a) => s + a.weight, 0) : 0;
-    const personalized = holdout?.arms.find((a) => a.id === 'personalized')?.weight ?? 0;
-    return { error: undefined, holdoutShare: holdout ? personalized / total : null };
-  } catch (error) {
-    return { error: (error as Error).message, holdoutShare: null };
-  }
+/** Where the served catalog is read from, and what is told of it. */
+export interface ServedCatalogOptions {
+  /** Where a refused catalog is reported. */
+  log?: (line: string) => void;
+  /** Registers each version served with the collector, so its reports are accepted. */
+  register?: ((catalog: Catalog) => Promise<Registration>) | undefined;
+}
+
+function holdoutShareOf(catalog: Catalog): number | null {
+  const holdout = catalog.experiments.find((e) => e.kind === 'personalization-holdout');
+  if (!holdout) return null;
+  const total = holdout.arms.reduce((s, a) => s + a.weight, 0);
+  return (holdout.arms.find((a) => a.id === 'personalized')?.weight ?? 0) / total;
 }
 
 /**
- * `GET /v1/catalog`: the merchant's catalog file, with an ETag (304 when unchanged), a
- * Cache-Control that makes caches revalidate, and CORS so shops on other origins can read it.
- * The file is re-read when it changes, and refused (503, with the reason) while invalid, so
- * a broken edit never reaches shoppers.
+ * `GET /v1/catalog`: the merchant's catalog file, with an ETag (304 when unchanged, through
+ * hono's etag middleware), a Cache-Control that makes caches revalidate, and CORS so shops on
+ * other origins can read it. The file is re-read when it changes and registered with the
+ * collector; it is refused (503, with the reason) while invalid, or while its version is
+ * registered with other offers, so a broken edit never reaches shoppers.
  * @param file the catalog file's path
- * @param log where a refused catalog is reported
- * @returns the route's handler, and the holdout share read from the same (cached) file
  */
-export function catalogSource(file: string, log: (line: string) => void = () => undefined) {
+export function createServedCatalog(file: string, options: ServedCatalogOptions = {}): ServedCatalog {
+  const log = options.log ?? (() => undefined);
   let loaded: Loaded | undefined;
+  /** Registers a valid catalog; a store that fails is asked again at the next request. */
+  async function register(l: Loaded): Promise<void> {
+    if (!l.catalog || l.registered || !options.register) return;
+    let outcome: Registration;
+    try {
+      outcome = await options.register(l.catalog);
+    } catch (e) {
+      log(`catalog ${file}: could not register it with the collector yet: ${(e as Error).message}`);
+      return;
+    }
+    l.registered = true;
+    if (outcome === 'conflict') {
+      l.error = `the catalog cannot be served: version ${l.catalog.version} of ${l.catalog.siteId} is already registered with other offers or arms; publish the change under a new version`;
+      log(`catalog ${file} refused: ${l.error}`);
+    }
+  }
   async function current(): Promise<Loaded> {
     const { mtimeMs } = await stat(file);
-    if (loaded?.mtimeMs === mtimeMs) return loaded;
-    const body = await readFile(file);
-    const checked = check(body.toString('utf8'));
-    if (checked.error) log(`catalog ${file} refused: ${checked.error}`);
-    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
-    loaded = { mtimeMs, body: new Uint8Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength)), etag, ...checked };
-    return loaded;
+    if (loaded?.mtimeMs !== mtimeMs) {
+      const bytes = await readFile(file);
+      let catalog: Catalog | undefined;
+      let error: string | undefined;
+      try {
+        catalog = readCatalogDocument(bytes.toString('utf8'));
+      } catch (e) {
+        error = `the catalog is invalid: ${(e as Error).message}`;
+        log(`catalog ${file} refused: ${error}`);
+      }
+      const etag = `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 22)}"`;
+      const body = new Uint8Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+      loaded = { mtimeMs, body, etag, catalog, error, registered: false };
+    }
+    const l = loaded;
+    await register(l);
+    return l;
   }
 
-  const handle = async (c: Context): Promise<Response> => {
-    if (c.req.method === 'OPTIONS') {
-      return c.body(null, 204, { ...CORS, 'Access-Control-Allow-Methods': 'GET', 'Access-Control-Allow-Headers': 'If-None-Match', 'Access-Control-Max-Age': '86400' });
-    }
-    let catalog: Loaded;
+  const routes = new Hono();
+  routes.use(cors({ origin: '*', allowMethods: ['GET'], allowHeaders: ['If-None-Match'], exposeHeaders: ['ETag'], maxAge: 86_400 }));
+  routes.use(etag({ retainedHeaders: [...RETAINED_304_HEADERS, 'access-control-allow-origin', 'access-control-expose-headers'] }));
+  routes.get('/', async (c) => {
+    let served: Loaded;
     try {
-      catalog = await current();
+      served = await current();
     } catch {
-      return c.json({ error: 'no catalog is published' }, 404, CORS);
+      return c.json({ error: 'no catalog is published' }, 404);
     }
-    if (catalog.error) return c.json({ error: `the catalog is invalid: ${catalog.error}` }, 503, CORS);
-    const headers = { ...CORS, ETag: catalog.etag, 'Cache-Control': 'no-cache', 'Content-Type': 'application/json; charset=utf-8' };
-    if (c.req.header('If-None-Match') === catalog.etag) return c.body(null, 304, headers);
-    return c.body(catalog.body, 200, headers);
+    if (served.error) return c.json({ error: served.error }, 503);
+    return c.body(served.body, 200, { ETag: served.etag, 'Cache-Control': 'no-cache', 'Content-Type': 'application/json; charset=utf-8' });
+  });
+  return {
+    routes,
+    refresh: () => current().then(() => undefined, () => undefined),
+    holdoutShare: () => current().then((c) => (c.catalog && !c.error ? holdoutShareOf(c.catalog) : null), () => null),
   };
-  const holdoutShare = () => current().then((c) => (c.error ? null : c.holdoutShare), () => null);
-  return { handle, holdoutShare };
 }

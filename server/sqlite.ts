@@ -1,9 +1,12 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONTRIBUTION_BOUNDS, METRICS, type Metric, type Report } from '../src/protocol/report';
-import { noiseVariance } from '../src/protocol/noise';
-import type { CounterStore, StatRow } from './store';
+import { METRICS, type Metric, type Report } from '../src/protocol/report';
+import type { Arm } from '../src/protocol/decision';
+import { mergeReports } from './counters';
+import type { CatalogShape, CounterStore, DailyRow, Registration, StatRow } from './store';
+
+const VARIANCES = METRICS.map((m) => `var_${m}` as const);
 
 /** Schema steps: `MIGRATIONS[n]` takes a database at version n to n + 1 (PRAGMA user_version). */
 export const MIGRATIONS: readonly string[] = [
@@ -18,19 +21,40 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX report_ids_received ON report_ids (received_at);`,
   // 1 → 2: what local noise adds to each counter, so totals come with confidence intervals.
   `ALTER TABLE counters ADD COLUMN noisy_reports INTEGER NOT NULL DEFAULT 0;
-   ${METRICS.map((m) => `ALTER TABLE counters ADD COLUMN var_${m} REAL NOT NULL DEFAULT 0;`).join('\n   ')}`,
+   ${VARIANCES.map((v) => `ALTER TABLE counters ADD COLUMN ${v} REAL NOT NULL DEFAULT 0;`).join('\n   ')}`,
+  // 2 → 3: the shape of every catalog version, so a report is checked against what was published.
+  `CREATE TABLE catalogs (
+     site TEXT NOT NULL, version TEXT NOT NULL, cells TEXT NOT NULL, arms TEXT NOT NULL, registered_at INTEGER NOT NULL,
+     PRIMARY KEY (site, version)
+   ) WITHOUT ROWID;`,
 ];
+
+/** Counter columns as a SELECT gives them, before the variances are gathered into one object. */
+type SumRow = Omit<StatRow, 'variance'> & Record<`var_${Metric}`, number>;
+
+function toStat({ var_impressions, var_clicks, var_dismissals, var_conversions, var_revenue, ...row }: SumRow): StatRow {
+  return {
+    ...row,
+    variance: { impressions: var_impressions, clicks: var_clicks, dismissals: var_dismissals, conversions: var_conversions, revenue: var_revenue },
+  };
+}
+
+/** The same cells and arms, in the same order. */
+export function sameShape(a: CatalogShape, b: CatalogShape): boolean {
+  return JSON.stringify([a.cells, a.arms]) === JSON.stringify([b.cells, b.arms]);
+}
 
 /**
  * The embedded store: SQLite in `dir/collector.db`, WAL, created on first start and migrated
- * on every start.
+ * on every start. Commits are synchronous with `synchronous = FULL`, so a report is on disk
+ * before its 202; batching (server/collector/batcher.ts) pays for that once per flush.
  * @param dir the data folder (created if missing), or `:memory:`
  */
 export function createSqliteStore(dir: string): CounterStore {
   const file = dir === ':memory:' ? dir : (mkdirSync(dir, { recursive: true }), join(dir, 'collector.db'));
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  db.pragma('synchronous = FULL');
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > MIGRATIONS.length) {
     db.close();
@@ -42,40 +66,55 @@ export function createSqliteStore(dir: string): CounterStore {
   })();
 
   const seen = db.prepare('INSERT OR IGNORE INTO report_ids (id, received_at) VALUES (?, ?)');
-  const variances = METRICS.map((m) => `var_${m}`);
   const add = db.prepare(`
-    INSERT INTO counters (site, window_start, window_ms, catalog, offer, variant, arm, reports, noisy_reports, ${METRICS.join(', ')}, ${variances.join(', ')})
-    VALUES (@site, @windowStart, @windowMs, @catalog, @offer, @variant, @arm, 1, @noisy, ${METRICS.map((m) => `@${m}`).join(', ')}, ${variances.map((v) => `@${v}`).join(', ')})
-    ON CONFLICT DO UPDATE SET reports = reports + 1, noisy_reports = noisy_reports + excluded.noisy_reports,
-      ${[...METRICS, ...variances].map((m) => `${m} = ${m} + excluded.${m}`).join(', ')}`);
-  const ingest = db.transaction((report: Report, receivedAt: number) => {
-    if (seen.run(report.id, receivedAt).changes === 0) return false;
-    const windowStart = Date.parse(report.windowStart);
-    const { noise } = report;
-    const variance = Object.fromEntries(
-      METRICS.map((m) => [`var_${m}`, noise.mechanism === 'geometric' ? noiseVariance(noise.epsilon, CONTRIBUTION_BOUNDS[m]) : 0]),
-    );
-    for (const cell of report.cells) {
-      add.run({ site: report.site, windowStart, windowMs: report.windowMs, catalog: report.catalog, noisy: noise.mechanism === 'none' ? 0 : 1, ...variance, ...cell });
+    INSERT INTO counters (site, window_start, window_ms, catalog, offer, variant, arm, reports, noisy_reports, ${METRICS.join(', ')}, ${VARIANCES.join(', ')})
+    VALUES (${Array.from({ length: 9 + 2 * METRICS.length }, () => '?').join(', ')})
+    ON CONFLICT DO UPDATE SET reports = reports + excluded.reports, noisy_reports = noisy_reports + excluded.noisy_reports,
+      ${[...METRICS, ...VARIANCES].map((m) => `${m} = ${m} + excluded.${m}`).join(', ')}`);
+  const commit = db.transaction((reports: readonly Report[], receivedAt: number): boolean[] => {
+    // A duplicate within the batch is ignored by the same INSERT OR IGNORE as one from earlier.
+    const added = reports.map((r) => seen.run(r.id, receivedAt).changes === 1);
+    for (const d of mergeReports(reports.filter((_, i) => added[i]))) {
+      add.run(
+        d.site, d.windowStart, d.windowMs, d.catalog, d.offer, d.variant, d.arm, d.reports, d.noisyReports,
+        ...METRICS.map((m) => d[m]), ...METRICS.map((m) => d.variance[m]),
+      );
     }
-    return true;
+    return added;
   });
+  const sums = `SUM(reports) AS reports, SUM(noisy_reports) AS noisyReports, ${[...METRICS, ...VARIANCES].map((m) => `SUM(${m}) AS ${m}`).join(', ')}`;
   const stats = db.prepare(`
-    SELECT catalog, offer, variant, arm, SUM(reports) AS reports, SUM(noisy_reports) AS noisyReports,
-      ${[...METRICS, ...variances].map((m) => `SUM(${m}) AS ${m}`).join(', ')}
+    SELECT catalog, offer, variant, arm, ${sums}
     FROM counters WHERE site = ? AND window_start >= ? AND window_start < ?
     GROUP BY catalog, offer, variant, arm ORDER BY catalog, offer, variant, arm`);
-  type Row = Omit<StatRow, 'variance'> & Record<`var_${Metric}`, number>;
-  const toStat = ({ var_impressions, var_clicks, var_dismissals, var_conversions, var_revenue, ...row }: Row): StatRow => ({
-    ...row,
-    variance: { impressions: var_impressions, clicks: var_clicks, dismissals: var_dismissals, conversions: var_conversions, revenue: var_revenue },
-  });
+  const daily = db.prepare(`
+    SELECT strftime('%Y-%m-%d', window_start / 1000, 'unixepoch') AS day, catalog, offer, variant, arm, ${sums}
+    FROM counters WHERE site = ? AND window_start >= ? AND window_start < ?
+    GROUP BY day, catalog, offer, variant, arm ORDER BY day, catalog, offer, variant, arm`);
   const purge = db.prepare('DELETE FROM report_ids WHERE received_at < ?');
+  const findCatalog = db.prepare('SELECT cells, arms FROM catalogs WHERE site = ? AND version = ?');
+  const insertCatalog = db.prepare('INSERT OR IGNORE INTO catalogs (site, version, cells, arms, registered_at) VALUES (?, ?, ?, ?, ?)');
+
+  const catalogShape = (site: string, version: string): CatalogShape | undefined => {
+    const row = findCatalog.get(site, version) as { cells: string; arms: string } | undefined;
+    return row && { site, version, cells: JSON.parse(row.cells) as [string, string][], arms: JSON.parse(row.arms) as Arm[] };
+  };
+  const register = db.transaction((shape: CatalogShape, at: number): Registration => {
+    const kept = catalogShape(shape.site, shape.version);
+    if (kept) return sameShape(kept, shape) ? 'known' : 'conflict';
+    insertCatalog.run(shape.site, shape.version, JSON.stringify(shape.cells), JSON.stringify(shape.arms), at);
+    return 'added';
+  });
+  // Clamp the bounds into what SQLite's integers hold (Infinity would bind as a REAL and compare oddly).
+  const range = (from: number, to: number) => [Math.max(from, -8.64e15), Math.min(to, 8.64e15)] as const;
 
   return {
-    ingest: (report, receivedAt) => ingest(report, receivedAt),
-    stats: (site, from, to) => (stats.all(site, from, to) as Row[]).map(toStat),
-    purgeIds: (before) => purge.run(before).changes,
-    close: () => db.close(),
+    registerCatalog: async (shape, at) => register(shape, at),
+    catalogShape: async (site, version) => catalogShape(site, version),
+    commit: async (reports, receivedAt) => commit(reports, receivedAt),
+    stats: async (site, from, to) => (stats.all(site, ...range(from, to)) as SumRow[]).map(toStat),
+    daily: async (site, from, to) => (daily.all(site, ...range(from, to)) as (SumRow & { day: string })[]).map((r) => toStat(r) as DailyRow),
+    purgeIds: async (before) => purge.run(before).changes,
+    close: async () => void db.close(),
   };
 }

@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
  */
 export interface Cdn {
   base: string;
-  set(name: string, doc: unknown): void;
+  /** Publishes a document, and registers it with the collector when `publish` was given. */
+  set(name: string, doc: unknown): Promise<void>;
   hits(name: string): { ok: number; notModified: number };
   stop(): Promise<void>;
 }
@@ -27,7 +28,11 @@ async function body(req: IncomingMessage): Promise<string> {
   return text;
 }
 
-export async function startCdn(): Promise<Cdn> {
+/**
+ * @param publish told of every document put on the CDN, before it is served: the merchant's
+ *   `npm run catalog -- publish`, which registers a catalog version with the collector
+ */
+export async function startCdn(publish?: (text: string) => Promise<unknown>): Promise<Cdn> {
   const docs = new Map<string, { text: string; delayMs: number }>();
   const counts = new Map<string, { ok: number; notModified: number }>();
   const server = createServer(async (req, res) => {
@@ -35,7 +40,9 @@ export async function startCdn(): Promise<Cdn> {
     if (req.method === 'OPTIONS') return res.writeHead(204, CORS).end();
     if (kind === 'c' && req.method === 'PUT') {
       const delayMs = Number(new URL(req.url!, 'http://x').searchParams.get('delay') ?? 0);
-      docs.set(name, { text: await body(req), delayMs });
+      const text = await body(req);
+      await publish?.(text);
+      docs.set(name, { text, delayMs });
       return res.writeHead(204, CORS).end();
     }
     if (kind === 'hits') return res.writeHead(200, { ...CORS, 'Content-Type': 'application/json' }).end(JSON.stringify(counts.get(name) ?? { ok: 0, notModified: 0 }));
@@ -56,7 +63,11 @@ export async function startCdn(): Promise<Cdn> {
   const { port } = server.address() as AddressInfo;
   return {
     base: `http://127.0.0.1:${port}`,
-    set: (name, doc) => docs.set(name, { text: typeof doc === 'string' ? doc : JSON.stringify(doc), delayMs: 0 }),
+    set: async (name, doc) => {
+      const text = typeof doc === 'string' ? doc : JSON.stringify(doc);
+      if (publish) await publish(text);
+      docs.set(name, { text, delayMs: 0 });
+    },
     hits: (name) => ({ ...(counts.get(name) ?? { ok: 0, notModified: 0 }) }),
     stop: () => new Promise((resolve) => server.close(() => resolve())),
   };

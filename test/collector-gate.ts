@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
-import { mountCollector } from '../server/collector';
+import { createCollector } from '../server/collector';
 import { createSqliteStore } from '../server/sqlite';
 import type { StatRow } from '../server/store';
 
@@ -30,11 +30,14 @@ export interface CollectorGate {
   base: string;
   posts(site: string): Post[];
   fail(site: string, ...faults: Fault[]): void;
-  stats(site: string): StatRow[];
+  stats(site: string): Promise<StatRow[]>;
+  /** Registers a catalog document (Catalog v1 or signed) with the collector, as `npm run catalog -- publish` does. */
+  register(doc: string): Promise<Response>;
   stop(): Promise<void>;
 }
 
 const CORS = { 'Access-Control-Allow-Origin': '*' };
+const TOKEN = 'gate-token';
 
 export async function startCollectorGate(): Promise<CollectorGate> {
   const store = createSqliteStore(':memory:');
@@ -63,10 +66,11 @@ export async function startCollectorGate(): Promise<CollectorGate> {
     await next();
     post.status = c.res.status;
   });
-  mountCollector(app, { store, k: 1, perMinute: 100_000 });
+  const collector = createCollector({ store, k: 1, perMinute: 100_000, token: TOKEN });
+  app.route('/', collector.routes);
 
   app.get('/__gate/posts/:site', (c) => c.json(posts.get(c.req.param('site')) ?? [], 200, CORS));
-  app.get('/__gate/stats/:site', (c) => c.json(store.stats(c.req.param('site'), 0, 8.64e15), 200, CORS));
+  app.get('/__gate/stats/:site', async (c) => c.json(await store.stats(c.req.param('site'), 0, 8.64e15), 200, CORS));
   app.options('/__gate/*', (c) => c.body(null, 204, { ...CORS, 'Access-Control-Allow-Methods': 'GET, POST', 'Access-Control-Allow-Headers': 'Content-Type' }));
   app.post('/__gate/fail/:site', async (c) => {
     faults.set(c.req.param('site'), await c.req.json<Fault[]>());
@@ -82,11 +86,14 @@ export async function startCollectorGate(): Promise<CollectorGate> {
     posts: (site) => [...(posts.get(site) ?? [])],
     fail: (site, ...list) => faults.set(site, list),
     stats: (site) => store.stats(site, 0, 8.64e15),
-    stop: () =>
-      new Promise<void>((resolve) => {
+    register: (doc) => Promise.resolve(app.request('/v1/catalogs', { method: 'POST', body: doc, headers: { Authorization: `Bearer ${TOKEN}` } })),
+    stop: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-        store.close();
-      }),
+      });
+      await collector.close();
+      await store.close();
+    },
   };
 }

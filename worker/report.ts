@@ -4,7 +4,7 @@
  * collector (DESIGN.md §7). The engine loads it only with `measurement` consent and a
  * `collectorUrl`.
  */
-import { CONTRIBUTION_BOUNDS, METRICS, REPORT_LIMITS, type Metric, type Report, type ReportCell } from '../src/protocol/report';
+import { CONTRIBUTION_BOUNDS, METRICS, REPORT_LIMITS, reportDomain, type Metric, type Report, type ReportCell } from '../src/protocol/report';
 import { addNoise } from '../src/protocol/noise';
 import { VitrineError, toErrorData } from '../src/protocol/errors';
 import type { Catalog } from '../src/protocol/catalog';
@@ -97,7 +97,7 @@ export interface BuildOutput {
 export function buildReports(input: BuildInput): BuildOutput {
   const { catalog, windowMs, now } = input;
   const open = windowOf(now - Math.min(GRACE_MS, windowMs), windowMs);
-  const domain = catalog.offers.flatMap((o) => o.variants.map((v) => [o.id, v.id] as const));
+  const domain = reportDomain(catalog);
   const maxCells = REPORT_LIMITS.cells * REPORT_LIMITS.parts;
   if (domain.length > maxCells) {
     throw new VitrineError('report-invalid', `reports: the catalog has ${domain.length} (offer, variant) pairs, more than the ${maxCells} a report can carry`);

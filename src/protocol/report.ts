@@ -1,6 +1,7 @@
 import { Reader, readArray } from './validate';
 import { VitrineError } from './errors';
 import type { Arm } from './decision';
+import type { Catalog } from './catalog';
 
 /** The counters of a cell, in the order reports and the collector use them. */
 export const METRICS = ['impressions', 'clicks', 'dismissals', 'conversions', 'revenue'] as const;
@@ -43,6 +44,23 @@ export interface Report {
   cells: ReportCell[];
   /** When a window's cells are split over several reports to stay under 64 KiB. */
   part?: { index: number; count: number };
+}
+
+/**
+ * The (offer, variant) domain of a catalog's reports: every content variant of every offer, in
+ * catalog order. A report holds exactly these cells, so its shape says nothing about the shopper.
+ */
+export function reportDomain(catalog: Catalog): [offer: string, variant: string][] {
+  return catalog.offers.flatMap((o) => o.variants.map((v) => [o.id, v.id] as [string, string]));
+}
+
+/**
+ * The arms a device may report in under a catalog: `contextual` (no personalization consent),
+ * and the personalization holdout's arms that have weight, or `personalized` without a holdout.
+ */
+export function reportArms(catalog: Catalog): Arm[] {
+  const holdout = catalog.experiments.find((e) => e.kind === 'personalization-holdout');
+  return [...(holdout ? holdout.arms.filter((a) => a.weight > 0).map((a) => a.id) : ['personalized' as const]), 'contextual'];
 }
 
 const ID = /^[A-Za-z0-9._:-]{1,100}$/;

@@ -13,7 +13,9 @@ declare module 'vitest' {
 
 /** Starts the catalog CDN and the collector on loopback for the browser tests, and stops them after. */
 export default async function setup(project: TestProject) {
-  const [cdn, collector] = await Promise.all([startCdn(), startCollectorGate()]);
+  const collector = await startCollectorGate();
+  // Every catalog the tests publish is registered with the collector, as a merchant's publish step does.
+  const cdn = await startCdn((doc) => collector.register(doc));
   project.provide('cdn', cdn.base);
   project.provide('collector', collector.base);
   return () => Promise.all([cdn.stop(), collector.stop()]).then(() => undefined);

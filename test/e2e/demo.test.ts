@@ -129,7 +129,7 @@ describe('demo storefront in Chromium', () => {
     // The shopper comes back after the one-minute report window closed: its report goes out.
     await page.evaluate(travelStoredTime, { db: 'vitrine:demo-shop', ms: 5 * 60_000 });
     await page.reload();
-    await expect.poll(() => server.stats('demo-shop').reduce((sum, r) => sum + r.impressions, 0), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => (await server.stats("demo-shop")).reduce((sum, r) => sum + r.impressions, 0), { timeout: 15_000 }).toBeGreaterThan(0);
     await expect.poll(() => page.textContent('#sdk-state'), { timeout: 10_000 }).toMatch(/Aggregate reports: [1-9]\d* sent/);
 
     // The worker's own requests (chunks, catalog, reports) are seen here too.

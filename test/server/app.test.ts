@@ -39,8 +39,8 @@ describe('server', () => {
     } finally {
       await server.stop();
     }
-    expect(log).toHaveLength(1);
     expect(log[0]).toMatch(/^GET \/healthz 200 [\d.]+ms$/);
+    expect(log.at(-1)).toMatch(/^requests in the last \d+ s: GET \/healthz 200 ×1 \(mean [\d.]+ ms, max [\d.]+ ms\)$/);
     expect(log.join('\n')).not.toMatch(/127\.0\.0\.1|SecretAgent|ref\.example/);
   });
 });

@@ -1,16 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { createApp } from '../../server/app';
-import { createSqliteStore, MIGRATIONS } from '../../server/sqlite';
-import { CONTRIBUTION_BOUNDS, validateReport, type Report } from '../../src/protocol/report';
-import { addNoise, noiseVariance } from '../../src/protocol/noise';
-import { generator } from '../../worker/random';
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
+import { createServer } from '../../server/app';
+import { createSqliteStore } from '../../server/sqlite';
+import type { CounterStore } from '../../server/store';
+import { validateReport, type Report, type ReportCell } from '../../src/protocol/report';
+import type { Arm } from '../../src/protocol/decision';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -21,53 +20,98 @@ function dataDir() {
 }
 
 const NO_NOISE = { impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0 };
+const VERSION = '2026-11-22.1';
 
-let n = 0;
-function report(patch: Partial<Report> = {}): Report {
+/** The shop's catalog: trail-10 with a content variant, road-15, and a 90/10 holdout. */
+function catalog(patch: Record<string, unknown> = {}) {
   return {
-    v: 1,
-    id: (n++).toString(16).padStart(32, '0'),
-    site: 'demo-shop',
-    windowStart: '2026-11-22T00:00:00.000Z',
-    windowMs: 86_400_000,
-    catalog: '2026-11-22.1',
-    noise: { mechanism: 'none' },
-    cells: [
-      { offer: 'trail-10', variant: 'default', arm: 'personalized', impressions: 3, clicks: 1, dismissals: 0, conversions: 0, revenue: 0 },
-      { offer: 'trail-10', variant: 'b', arm: 'personalized', impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0 },
+    version: VERSION,
+    siteId: 'demo-shop',
+    experiments: [{ id: 'holdout', kind: 'personalization-holdout', arms: [{ id: 'personalized', weight: 90 }, { id: 'baseline', weight: 10 }] }],
+    offers: [
+      { id: 'trail-10', slot: 'home-hero', content: { title: 'Trail' }, variants: [{ id: 'b', weight: 50, content: { title: 'Trail b' } }] },
+      { id: 'road-15', slot: 'home-hero', content: { title: 'Road' } },
     ],
     ...patch,
   };
 }
+const DOMAIN = [['trail-10', 'default'], ['trail-10', 'b'], ['road-15', 'default']] as const;
 
-function collector(extra: Record<string, unknown> = {}) {
+let n = 0;
+const nextId = () => (n++).toString(16).padStart(32, '0');
+function cells(arm: Arm = 'personalized', counts: Partial<ReportCell> = { impressions: 3, clicks: 1 }): ReportCell[] {
+  return DOMAIN.map(([offer, variant], i) => ({
+    offer, variant, arm, impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0, ...(i === 0 ? counts : {}),
+  }));
+}
+function report(patch: Partial<Report> = {}): Report {
+  return {
+    v: 1, id: nextId(), site: 'demo-shop', windowStart: '2026-11-22T00:00:00.000Z', windowMs: 86_400_000,
+    catalog: VERSION, noise: { mechanism: 'none' }, cells: cells(), ...patch,
+  };
+}
+
+interface Setup {
+  store?: CounterStore;
+  dir?: string;
+  catalogFile?: string;
+  [option: string]: unknown;
+}
+
+/** A collector on a real SQLite store in its own folder, with the shop's catalog registered. */
+async function collector({ store: given, dir = dataDir(), catalogFile, logRequests = false, ...extra }: Setup = {}) {
   const log: string[] = [];
-  const store = createSqliteStore(dataDir());
-  const app = createApp({ root: process.cwd(), log: (l) => log.push(l), collector: { store, token: 'secret', k: 3, ...extra } });
+  const store = given ?? createSqliteStore(dir);
+  const server = createServer({
+    root: process.cwd(),
+    log: (l) => log.push(l),
+    logRequests: logRequests as boolean,
+    ...(catalogFile ? { catalogFile } : {}),
+    collector: { store, token: 'secret', k: 3, perMinute: 100_000, ...extra },
+  });
+  await server.ready;
+  const { app } = server;
   const post = (body: unknown) =>
     app.request('/v1/reports', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-  const stats = async (token = 'secret') => app.request('/v1/stats?site=demo-shop', { headers: { Authorization: `Bearer ${token}` } });
-  return { app, store, post, stats, log };
+  const register = (doc: unknown, token = 'secret') =>
+    app.request('/v1/catalogs', { method: 'POST', body: typeof doc === 'string' ? doc : JSON.stringify(doc), headers: { Authorization: `Bearer ${token}` } });
+  const stats = (token = 'secret') => app.request('/v1/stats?site=demo-shop', { headers: { Authorization: `Bearer ${token}` } });
+  const rows = () => store.stats('demo-shop', 0, Infinity);
+  if (!catalogFile) expect([200, 201]).toContain((await register(catalog())).status);
+  return { app, server, store, dir, post, register, stats, rows, log };
 }
 
 describe('POST /v1/reports', () => {
   it('accepts a Report v1 with 202 and counts it', async () => {
-    const c = collector();
+    const c = await collector();
     for (let i = 0; i < 3; i++) expect((await c.post(report())).status).toBe(202);
     const body = await (await c.stats()).json();
     expect(body.cells).toContainEqual({
-      catalog: '2026-11-22.1', offer: 'trail-10', variant: 'default', arm: 'personalized', reports: 3, noisyReports: 0,
+      catalog: VERSION, offer: 'trail-10', variant: 'default', arm: 'personalized', reports: 3, noisyReports: 0,
       impressions: 9, clicks: 3, dismissals: 0, conversions: 0, revenue: 0, variance: NO_NOISE,
     });
   });
 
-  it('counts the same report sent many times once', async () => {
-    const c = collector();
+  it('counts the same report sent many times at once (one batch) once', async () => {
+    const c = await collector();
     const once = report();
     const answers = await Promise.all(Array.from({ length: 5 }, () => c.post(once)));
     expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202]);
     expect((await Promise.all(answers.map((a) => a.json()))).filter((b) => !b.duplicate)).toHaveLength(1);
-    expect(c.store.stats('demo-shop', 0, Infinity).find((r) => r.variant === 'default')).toMatchObject({ reports: 1, impressions: 3 });
+    expect((await c.rows()).find((r) => r.variant === 'default' && r.offer === 'trail-10')).toMatchObject({ reports: 1, impressions: 3 });
+  });
+
+  it('counts a report sent again in a later batch, or after a restart, once', async () => {
+    const dir = dataDir();
+    const first = await collector({ dir });
+    const again = report();
+    expect(await (await first.post(again)).json()).toEqual({ accepted: true, duplicate: false });
+    expect(await (await first.post(again)).json()).toEqual({ accepted: true, duplicate: true });
+    await first.server.close();
+    await first.store.close();
+    const restarted = await collector({ dir });
+    expect(await (await restarted.post(again)).json()).toEqual({ accepted: true, duplicate: true });
+    expect((await restarted.rows()).find((r) => r.offer === 'trail-10' && r.variant === 'default')).toMatchObject({ reports: 1 });
   });
 
   it.each([
@@ -75,27 +119,27 @@ describe('POST /v1/reports', () => {
     ['report.v: expected 1', { ...report(), v: 2 }],
     ['report.id: expected 32 lowercase hex digits', { ...report(), id: 'not-hex' }],
     ['report.windowStart', { ...report(), windowStart: '2026-11-22T00:00:01.000Z' }],
-    ['report.cells[0].impressions: expected a whole number from 0 to 50', { ...report(), cells: [{ ...report().cells[0], impressions: 51 }] }],
-    ['report.cells[0].sku: unknown field', { ...report(), cells: [{ ...report().cells[0], sku: 'TR-1' }] }],
-    ['report.cells: expected an array of at most 400 entries', { ...report(), cells: Array.from({ length: 401 }, (_, i) => ({ ...report().cells[0], offer: `o${i}` })) }],
+    ['report.cells[0].impressions: expected a whole number from 0 to 50', { ...report(), cells: [{ ...cells()[0]!, impressions: 51 }, ...cells().slice(1)] }],
+    ['report.cells[0].sku: unknown field', { ...report(), cells: [{ ...cells()[0]!, sku: 'TR-1' }, ...cells().slice(1)] }],
+    ['report.cells: expected an array of at most 400 entries', { ...report(), cells: Array.from({ length: 401 }, (_, i) => ({ ...cells()[0]!, offer: `o${i}` })) }],
     ['report.__proto__: unknown field', JSON.parse(JSON.stringify(report()).replace('"v":1', '"v":1,"__proto__":{"admin":true}'))],
     ['body: expected a JSON report', '{"v":1,'],
-  ])('refuses a report: %s', async (message, body) => {
-    const c = collector();
+  ])('refuses a malformed report: %s', async (message, body) => {
+    const c = await collector();
     const res = await c.post(body);
     expect(res.status).toBe(400);
     expect((await res.json()).error).toContain(message);
-    expect(c.store.stats('demo-shop', 0, Infinity)).toEqual([]);
+    expect(await c.rows()).toEqual([]);
   });
 
   it('refuses a body over 64 KiB with 413', async () => {
-    const c = collector();
+    const c = await collector();
     const res = await c.post(JSON.stringify(report()) + ' '.repeat(70_000));
     expect(res.status).toBe(413);
   });
 
   it('answers 429 with Retry-After past the rate limit', async () => {
-    const c = collector({ perMinute: 2, clientAddress: () => '203.0.113.7' });
+    const c = await collector({ perMinute: 2, clientAddress: () => '203.0.113.7' });
     expect((await c.post(report())).status).toBe(202);
     expect((await c.post(report())).status).toBe(202);
     const limited = await c.post(report());
@@ -103,15 +147,25 @@ describe('POST /v1/reports', () => {
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
+  it('answers the CORS preflight of a shop on another origin, and only allowed origins', async () => {
+    const c = await collector({ origins: ['https://shop.example'] });
+    const preflight = await c.app.request('/v1/reports', { method: 'OPTIONS', headers: { Origin: 'https://shop.example', 'Access-Control-Request-Method': 'POST' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('POST');
+    const other = await c.app.request('/v1/reports', { method: 'POST', body: JSON.stringify(report()), headers: { Origin: 'https://evil.example' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('never answers a malformed body with a 5xx, and stores nothing from it (fuzz)', async () => {
-    const c = collector({ perMinute: 1e9 });
+    const c = await collector();
     const valid = report();
     const mutated = fc.oneof(
       fc.json(),
       fc.string(),
       fc.record({ ...Object.fromEntries(Object.keys(valid).map((k) => [k, fc.anything()])) }, { requiredKeys: [] }),
       fc.constantFrom(...Object.keys(valid)).chain((key) => fc.anything().map((v) => ({ ...valid, id: undefined, [key]: v }))),
-      fc.array(fc.anything()).map((cells) => ({ ...valid, id: undefined, cells })),
+      fc.array(fc.anything()).map((list) => ({ ...valid, id: undefined, cells: list })),
     );
     await fc.assert(
       fc.asyncProperty(mutated, async (doc) => {
@@ -127,89 +181,265 @@ describe('POST /v1/reports', () => {
       }),
       { numRuns: 300 },
     );
-    expect(c.store.stats('demo-shop', 0, Infinity)).toEqual([]);
+    expect(await c.rows()).toEqual([]);
+  });
+});
+
+describe('the fixed shape, enforced by the collector', () => {
+  const shaped = (list: ReportCell[], patch: Partial<Report> = {}) => report({ cells: list, ...patch });
+  const [trail, trailB, road] = cells();
+
+  it.each([
+    ['a cell naming an offer the catalog does not have', shaped([{ ...trail!, offer: 'smuggledTR1001secret' }, trailB!, road!]), 'report.cells[0].offer: not in catalog 2026-11-22.1 of demo-shop'],
+    ['a variant the offer does not have', shaped([trail!, { ...trailB!, variant: 'c' }, road!]), 'report.cells[1].variant: not a variant of that offer in catalog 2026-11-22.1 of demo-shop'],
+    ['a cell left out', shaped([trail!, road!]), 'report.cells[1]: expected offer "trail-10", variant "b" here'],
+    ['the last cell left out', shaped([trail!, trailB!]), 'report.cells: expected the 3 (offer, variant) pairs of catalog 2026-11-22.1 of demo-shop, got 2'],
+    ['a cell twice', shaped([trail!, trailB!, road!, road!]), 'report.cells[3]: expected each (offer, variant, arm) once'],
+    ['a cell past the end', shaped([trail!, trailB!, road!, { ...road!, variant: 'b' }]), 'report.cells[3].variant: not a variant of that offer'],
+    ['cells out of catalog order', shaped([trailB!, trail!, road!]), 'report.cells[0]: expected offer "trail-10", variant "default" here'],
+    ['a catalog version never published', report({ catalog: '2026-11-30.9' }), 'report.catalog: not a catalog version this collector knows for this site'],
+    ['a site no catalog was published for', report({ site: 'other-shop' }), 'report.catalog: not a catalog version this collector knows for this site'],
+    ['two arms in one report', shaped([trail!, { ...trailB!, arm: 'baseline' }, road!]), 'report.cells[1].arm: expected "personalized" as in cells[0]'],
+    ['a first part that does not start the domain', shaped([trailB!, road!], { part: { index: 0, count: 2 } }), 'report.cells[0]: expected offer "trail-10", variant "default" here'],
+    ['a last part that stops short', shaped([trailB!], { part: { index: 1, count: 2 } }), 'report.cells: expected the 3 (offer, variant) pairs of catalog 2026-11-22.1 of demo-shop in its last part, got 2'],
+    ['a middle part that reaches the end', shaped([trailB!, road!], { part: { index: 1, count: 3 } }), 'report.part: catalog 2026-11-22.1 of demo-shop ends in part 1 of 3'],
+  ])('refuses %s, naming the problem', async (_, body, message) => {
+    const c = await collector();
+    const res = await c.post(body);
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toContain(message);
+    expect(await c.rows()).toEqual([]);
+  });
+
+  it('refuses an arm the catalog does not allow', async () => {
+    const c = await collector();
+    const plain = { ...catalog({ version: 'no-holdout' }), experiments: [] };
+    expect((await c.register(plain)).status).toBe(201);
+    const res = await c.post(report({ catalog: 'no-holdout', cells: cells('baseline') }));
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toBe('report.cells[0].arm: not an arm of catalog no-holdout of demo-shop (expected "personalized", "contextual")');
+    expect((await c.post(report({ catalog: 'no-holdout', cells: cells('contextual') }))).status).toBe(202);
+  });
+
+  it('accepts a report split in parts that together cover the domain once, in order', async () => {
+    const c = await collector();
+    const [a, b, r] = cells('baseline');
+    expect((await c.post(report({ cells: [a!, b!], part: { index: 0, count: 2 } }))).status).toBe(202);
+    expect((await c.post(report({ cells: [r!], part: { index: 1, count: 2 } }))).status).toBe(202);
+    expect((await c.rows()).map((x) => [x.offer, x.variant, x.arm, x.reports])).toEqual([
+      ['road-15', 'default', 'baseline', 1], ['trail-10', 'b', 'baseline', 1], ['trail-10', 'default', 'baseline', 1],
+    ]);
+  });
+
+  it('stores no byte of a refused report, in the database files or the log', async () => {
+    const dir = dataDir();
+    const c = await collector({ dir, logRequests: true });
+    // Every string a report can carry, marked, in reports refused for each reason.
+    const marks = { offer: 'smuggledTR1001secret', variant: 'variantSECRETx', catalog: 'catalogSECRETx', site: 'siteSECRETx', id: 'feedfacefeedfacefeedfacefeedface' };
+    const refused = [
+      shaped([{ ...trail!, offer: marks.offer }, trailB!, road!]),
+      shaped([trail!, { ...trailB!, variant: marks.variant }, road!]),
+      report({ catalog: marks.catalog }),
+      report({ site: marks.site }),
+      shaped([trail!, trailB!], { id: marks.id }),
+      { ...report(), extra: marks.offer },
+    ];
+    for (const body of refused) expect((await c.post(body)).status).toBe(400);
+    expect((await c.post(report())).status).toBe(202);
+    await c.server.close();
+    await c.store.close();
+    const files = readdirSync(dir);
+    expect(files).toContain('collector.db');
+    const bytes = Buffer.concat(files.map((f) => readFileSync(join(dir, f))));
+    for (const mark of Object.values(marks)) {
+      expect(bytes.includes(Buffer.from(mark)), `${mark} in ${files.join(', ')}`).toBe(false);
+      expect(c.log.join('\n')).not.toContain(mark);
+    }
+    // The scan can see what is stored: the published catalog's offers are there.
+    expect(bytes.includes(Buffer.from('road-15'))).toBe(true);
+  });
+});
+
+describe('catalog versions the collector knows', () => {
+  it('registers a version published elsewhere behind the token: 201, then 200, and 409 for other offers', async () => {
+    const c = await collector();
+    const next = catalog({ version: '2026-11-24.1' });
+    expect((await c.register(next, 'wrong')).status).toBe(401);
+    expect((await c.post(report({ catalog: '2026-11-24.1' }))).status).toBe(400);
+    const added = await c.register(next);
+    expect(added.status).toBe(201);
+    expect(await added.json()).toEqual({ registered: 'added', site: 'demo-shop', version: '2026-11-24.1' });
+    expect((await c.register(next)).status).toBe(200);
+    const changed = await c.register({ ...next, offers: next.offers.slice(1) });
+    expect(changed.status).toBe(409);
+    expect((await changed.json()).error).toContain('catalog 2026-11-24.1 of demo-shop is already registered with other offers or arms');
+    expect((await c.post(report({ catalog: '2026-11-24.1' }))).status).toBe(202);
+  });
+
+  it('refuses an invalid catalog with the path of the problem, and a signed one is read inside', async () => {
+    const c = await collector();
+    const res = await c.register({ ...catalog(), offers: [{ id: 'x', slot: 's', content: {} }] });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toBe('offers[0].content.title: expected a non-empty string of at most 2000 characters');
+    expect((await c.register('{"version":')).status).toBe(400);
+    const signed = await c.register({ signed: JSON.stringify(catalog({ version: 'signed-1' })), signature: 'AAAA' });
+    expect(signed.status).toBe(201);
+  });
+
+  it('keeps what it knows across a restart and shares it with another collector on the same store', async () => {
+    const dir = dataDir();
+    const first = await collector({ dir });
+    expect((await first.register(catalog({ version: 'kept-1' }))).status).toBe(201);
+    const second = await collector({ dir });
+    expect((await second.post(report({ catalog: 'kept-1' }))).status).toBe(202);
+    await first.server.close();
+    await first.store.close();
+    const restarted = createServer({ root: process.cwd(), collector: { store: createSqliteStore(dir), token: 'secret' } });
+    const res = await restarted.app.request('/v1/reports', { method: 'POST', body: JSON.stringify(report({ catalog: 'kept-1' })) });
+    expect(res.status).toBe(202);
+  });
+
+  it('registers the catalog it serves by itself, and refuses to serve a changed catalog under a known version', async () => {
+    const dir = dataDir();
+    const file = join(dir, 'catalog.json');
+    writeFileSync(file, JSON.stringify(catalog({ version: 'served-1' })));
+    const c = await collector({ catalogFile: file });
+    expect((await c.post(report({ catalog: 'served-1' }))).status).toBe(202);
+    // The merchant edits the offers but forgets to change the version.
+    writeFileSync(file, JSON.stringify(catalog({ version: 'served-1', offers: catalog().offers.slice(1) })));
+    utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    const served = await c.app.request('/v1/catalog');
+    expect(served.status).toBe(503);
+    expect((await served.json()).error).toContain('version served-1 of demo-shop is already registered with other offers or arms; publish the change under a new version');
+    writeFileSync(file, JSON.stringify(catalog({ version: 'served-2', offers: catalog().offers.slice(1) })));
+    utimesSync(file, new Date(), new Date(Date.now() + 10_000));
+    expect((await c.app.request('/v1/catalog')).status).toBe(200);
+    const road = { offer: 'road-15', variant: 'default', arm: 'personalized' as const, impressions: 1, clicks: 0, dismissals: 0, conversions: 0, revenue: 0 };
+    expect((await c.post(report({ catalog: 'served-2', cells: [road] }))).status).toBe(202);
+  });
+});
+
+/** The real SQLite store, with its commits counted and, when asked, held or failed. */
+function watchedStore(dir: string) {
+  const store = createSqliteStore(dir);
+  const commits: number[] = [];
+  let hold: Promise<void> | undefined;
+  let failNext = false;
+  const watched: CounterStore = {
+    ...store,
+    async commit(reports, at) {
+      commits.push(reports.length);
+      await hold;
+      if (failNext) {
+        failNext = false;
+        throw new Error('disk full');
+      }
+      return store.commit(reports, at);
+    },
+  };
+  return {
+    store: watched,
+    commits,
+    hold() {
+      let release!: () => void;
+      hold = new Promise((r) => (release = r));
+      return () => {
+        hold = undefined;
+        release();
+      };
+    },
+    failNext: () => (failNext = true),
+  };
+}
+
+describe('group commit', () => {
+  it('commits many reports arriving together in few transactions, and counts every one', async () => {
+    const w = watchedStore(dataDir());
+    const c = await collector({ store: w.store });
+    const answers = await Promise.all(Array.from({ length: 60 }, () => c.post(report())));
+    expect(answers.every((a) => a.status === 202)).toBe(true);
+    expect(w.commits.reduce((a, b) => a + b, 0)).toBe(60);
+    expect(w.commits.length).toBeLessThan(10);
+    expect((await c.rows()).find((r) => r.offer === 'trail-10' && r.variant === 'default')).toMatchObject({ reports: 60, impressions: 180 });
+  });
+
+  it('answers 202 only once the commit that holds the report is done', async () => {
+    const w = watchedStore(dataDir());
+    const c = await collector({ store: w.store });
+    const release = w.hold();
+    let answered = false;
+    const pending = Promise.resolve(c.post(report())).then((res) => ((answered = true), res));
+    await expect.poll(() => w.commits.length).toBe(1);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(answered).toBe(false);
+    expect(await c.rows()).toEqual([]);
+    release();
+    expect((await pending).status).toBe(202);
+    expect(await c.rows()).toHaveLength(3);
+  });
+
+  it('answers 503 with Retry-After when the commit fails, counts nothing, and counts the retry once', async () => {
+    const w = watchedStore(dataDir());
+    const c = await collector({ store: w.store });
+    const lost = report();
+    w.failNext();
+    const failed = await c.post(lost);
+    expect(failed.status).toBe(503);
+    expect(failed.headers.get('retry-after')).toBe('5');
+    expect(await c.rows()).toEqual([]);
+    expect(await (await c.post(lost)).json()).toEqual({ accepted: true, duplicate: false });
+    expect((await c.rows()).find((r) => r.offer === 'trail-10' && r.variant === 'default')).toMatchObject({ reports: 1 });
+  });
+
+  it('commits a batch once it holds maxReports, without waiting for the delay', async () => {
+    const w = watchedStore(dataDir());
+    const c = await collector({ store: w.store, batch: { maxReports: 4, delayMs: 60_000 } });
+    const answers = await Promise.all(Array.from({ length: 8 }, () => c.post(report())));
+    expect(answers.map((a) => a.status)).toEqual(Array(8).fill(202));
+    expect(w.commits).toEqual([4, 4]);
   });
 });
 
 describe('GET /v1/stats', () => {
   it('needs the bearer token', async () => {
-    const c = collector();
+    const c = await collector();
     expect((await c.stats('wrong')).status).toBe(401);
-    expect((await c.app.request('/v1/stats?site=demo-shop')).status).toBe(401);
+    const none = await c.app.request('/v1/stats?site=demo-shop');
+    expect(none.status).toBe(401);
+    expect(await none.json()).toEqual({ error: 'a valid bearer token is required' });
   });
 
-  it('withholds cells fewer than k reports contributed to', async () => {
-    const c = collector();
+  it('withholds cells fewer than k reports contributed to, saying how many they have so far', async () => {
+    const c = await collector();
     await c.post(report());
     await c.post(report());
     let body = await (await c.stats()).json();
-    expect(body).toMatchObject({ k: 3, withheld: 2, cells: [] });
+    expect(body).toMatchObject({ k: 3, withheld: 3, cells: [] });
+    expect(body.pending).toContainEqual({ catalog: VERSION, offer: 'trail-10', variant: 'default', arm: 'personalized', reports: 2 });
+    expect(JSON.stringify(body.pending)).not.toContain('impressions');
     await c.post(report());
     body = await (await c.stats()).json();
     expect(body.withheld).toBe(0);
-    expect(body.cells).toHaveLength(2);
+    expect(body.cells).toHaveLength(3);
   });
 });
 
-describe('SQLite store', () => {
-  it('creates its folder and schema on first start, and keeps counters across restarts', () => {
-    const dir = join(dataDir(), 'nested', 'data');
-    const first = createSqliteStore(dir);
-    expect(first.ingest(report(), Date.now())).toBe(true);
-    first.close();
-    const again = createSqliteStore(dir);
-    expect(again.stats('demo-shop', 0, Infinity)).toHaveLength(2);
-    again.close();
-    const db = new Database(join(dir, 'collector.db'));
-    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    // Nothing but counters and report ids: no table holds a report as such.
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name).sort();
-    expect(tables).toEqual(['counters', 'report_ids']);
-    db.close();
+describe('logging', () => {
+  it('writes no line per request by default, and one summary that names routes, never what was sent', async () => {
+    const c = await collector({ logRequests: false });
+    for (let i = 0; i < 5; i++) await c.post(report());
+    await c.post(report({ catalog: 'unknownSECRET' }));
+    expect(c.log).toEqual([]);
+    await c.server.close();
+    expect(c.log).toHaveLength(1);
+    expect(c.log[0]).toMatch(/^requests in the last \d+ s: /);
+    expect(c.log[0]).toContain('POST /v1/reports 202 ×5');
+    expect(c.log[0]).toContain('POST /v1/reports 400 ×1');
+    expect(c.log[0]).not.toContain('SECRET');
   });
 
-  it('refuses a database from a newer collector', () => {
-    const dir = dataDir();
-    createSqliteStore(dir).close();
-    const db = new Database(join(dir, 'collector.db'));
-    db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
-    db.close();
-    expect(() => createSqliteStore(dir)).toThrow(/newer than this collector/);
-  });
-
-  it('migrates a version 1 database to version 2 and keeps its counters', () => {
-    const dir = dataDir();
-    mkdirSync(dir, { recursive: true });
-    const old = new Database(join(dir, 'collector.db'));
-    old.exec(MIGRATIONS[0]!);
-    old.prepare(`INSERT INTO counters VALUES ('demo-shop', 0, 86400000, 'c1', 'trail-10', 'default', 'personalized', 7, 30, 4, 1, 2, 5000)`).run();
-    old.pragma('user_version = 1');
-    old.close();
-    const store = createSqliteStore(dir);
-    expect(store.stats('demo-shop', 0, 1)).toEqual([
-      {
-        catalog: 'c1', offer: 'trail-10', variant: 'default', arm: 'personalized', reports: 7, noisyReports: 0,
-        impressions: 30, clicks: 4, dismissals: 1, conversions: 2, revenue: 5000, variance: NO_NOISE,
-      },
-    ]);
-    store.close();
-    const db = new Database(join(dir, 'collector.db'));
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
-    db.close();
-  });
-
-  it('purges report ids after the dedup window', () => {
-    const store = createSqliteStore(dataDir());
-    store.ingest(report({ id: 'a'.repeat(32) }), 1000);
-    expect(store.purgeIds(2000)).toBe(1);
-    store.close();
-  });
-});
-
-describe('on a real loopback server', () => {
-  it('accepts a report over the wire and logs neither the address nor the user agent', async () => {
-    const c = collector();
+  it('logs neither the address nor the user agent over a real socket', async () => {
+    const c = await collector({ logRequests: true });
     const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
       const s = serve({ fetch: c.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
     });
@@ -222,108 +452,7 @@ describe('on a real loopback server', () => {
     } finally {
       await new Promise((r) => server.close(r));
     }
-    expect(c.log).toHaveLength(1);
-    expect(c.log[0]).toMatch(/^POST \/v1\/reports 202 /);
+    expect(c.log.filter((l) => l.startsWith('POST /v1/reports 202 '))).toHaveLength(1);
     expect(c.log.join('\n')).not.toMatch(/127\.0\.0\.1|SecretAgent|ref\.example/);
-  });
-});
-
-describe('experiment statistics', () => {
-  const row = (arm: 'personalized' | 'baseline', reports: number, impressions: number, clicks: number) =>
-    ({ catalog: 'c', offer: 'o', variant: 'default', arm, reports, impressions, clicks, dismissals: 0, conversions: 0, revenue: 0, noisyReports: 0, variance: NO_NOISE });
-
-  it('gives the CTR uplift with a 95% interval that excludes 0 only for a clear effect', async () => {
-    const { holdoutStats } = await import('../../server/stats');
-    const clear = holdoutStats([row('personalized', 900, 90_000, 4_500), row('baseline', 100, 10_000, 300)], 0.9)!;
-    expect(clear.personalized.ctr).toBeCloseTo(0.05);
-    expect(clear.uplift).toBeCloseTo(2 / 3, 5);
-    expect(clear.ci95![0]).toBeGreaterThan(0);
-    expect(clear.ci95![0]).toBeLessThan(clear.uplift!);
-    expect(clear.ci95![1]).toBeGreaterThan(clear.uplift!);
-    const noisy = holdoutStats([row('personalized', 90, 900, 31), row('baseline', 10, 100, 3)], 0.9)!;
-    expect(noisy.ci95![0]).toBeLessThan(0);
-    expect(noisy.ci95![1]).toBeGreaterThan(0);
-  });
-
-  it('warns of a sample-ratio mismatch, and not when the split matches the weights', async () => {
-    const { holdoutStats } = await import('../../server/stats');
-    expect(holdoutStats([row('personalized', 900, 1, 0), row('baseline', 100, 1, 0)], 0.9)!.srm).toMatchObject({ warning: false });
-    const skewed = holdoutStats([row('personalized', 800, 1, 0), row('baseline', 200, 1, 0)], 0.9)!.srm!;
-    expect(skewed.warning).toBe(true);
-    expect(skewed.pValue).toBeLessThan(1e-6);
-    expect(skewed.observedShare).toBeCloseTo(0.8);
-  });
-});
-
-describe('reports with local noise', () => {
-  // 2,000 devices: each saw trail-10 three times and clicked once; each report is noised at ε = 1.
-  const DEVICES = 2000;
-  const random = generator(42);
-  const noisy = () => addNoise(report(), 1, random);
-
-  it('keeps totals unbiased and gives each a 95% interval that holds the true total', async () => {
-    const c = collector({ k: 1, perMinute: 1e6 });
-    for (let i = 0; i < DEVICES; i++) expect((await c.post(noisy())).status).toBe(202);
-    const body = await (await c.stats()).json();
-    const trail = body.offers.find((o: { variant: string }) => o.variant === 'default');
-    expect(trail).toMatchObject({ reports: DEVICES, noisyReports: DEVICES });
-    for (const [metric, truth] of [['impressions', 3 * DEVICES], ['clicks', DEVICES], ['conversions', 0], ['revenue', 0]] as const) {
-      const [low, high] = trail.ci95[metric];
-      expect(low).toBeLessThan(truth);
-      expect(high).toBeGreaterThan(truth);
-      // The interval is as wide as the noise says: ±1.96 σ of the summed noise of every report.
-      expect(high - low).toBeCloseTo(2 * 1.959964 * Math.sqrt(DEVICES * noiseVariance(1, CONTRIBUTION_BOUNDS[metric])), 6);
-    }
-    // Impressions are bounded at 50, so their noise is wide; clicks (bound 10) far narrower.
-    expect(trail.ci95.impressions[1] - trail.ci95.impressions[0]).toBeGreaterThan(trail.ci95.clicks[1] - trail.ci95.clicks[0]);
-    const page = await (await c.app.request('/dashboard?site=demo-shop', { headers: { Authorization: 'Bearer secret' } })).text();
-    expect(page).toContain('carry local noise');
-    expect(page).toMatch(/<small>± \d+<\/small>/);
-  });
-
-  it('gives reports without noise no interval', async () => {
-    const c = collector({ k: 1 });
-    await c.post(report());
-    const body = await (await c.stats()).json();
-    expect(body.offers[0]).toMatchObject({ noisyReports: 0, ci95: {} });
-  });
-});
-
-describe('GET /dashboard', () => {
-  it('asks for the token, then shows offers, the experiment and a chart, as text', async () => {
-    const c = collector();
-    expect((await c.app.request('/dashboard?site=demo-shop')).status).toBe(401);
-    for (let i = 0; i < 3; i++) await c.post(report());
-    await c.post(report({ cells: [{ offer: 'other', variant: 'default', arm: 'baseline', impressions: 1, clicks: 0, dismissals: 0, conversions: 0, revenue: 0 }] }));
-    const res = await c.app.request('/dashboard?site=demo-shop', { headers: { Authorization: 'Bearer secret' } });
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
-    const page = await res.text();
-    expect(page).toContain('<caption>Offers</caption>');
-    expect(page).toContain('<td>trail-10</td><td>default</td><td>9</td><td>3</td><td>33.33%</td>');
-    expect(page).toContain('role="img" aria-label="Click-through rate per offer: trail-10 b: 0.00%; trail-10 default: 33.33%"');
-    // One report is under k: its offer is not shown.
-    expect(page).not.toContain('>other<');
-    expect(page).toContain('1 withheld');
-  });
-
-  it('signs in with a form that sets an HttpOnly cookie', async () => {
-    const c = collector();
-    const wrong = await c.app.request('/dashboard/login', { method: 'POST', body: new URLSearchParams({ token: 'nope' }) });
-    expect(wrong.headers.get('location')).toBe('/dashboard?failed=1');
-    const right = await c.app.request('/dashboard/login', { method: 'POST', body: new URLSearchParams({ token: 'secret' }) });
-    expect(right.status).toBe(303);
-    const cookie = right.headers.get('set-cookie')!;
-    expect(cookie).toMatch(/vitrine_token=secret; .*HttpOnly/);
-    expect(cookie).toContain('SameSite=Strict');
-    const page = await c.app.request('/dashboard?site=demo-shop', { headers: { Cookie: cookie.split(';')[0]! } });
-    expect(page.status).toBe(200);
-  });
-
-  it('escapes what reaches the page from reports', async () => {
-    const c = collector({ k: 1 });
-    await c.post(report({ catalog: '<script>alert(1)</script>' }));
-    const page = await (await c.app.request('/dashboard?site=demo-shop', { headers: { Authorization: 'Bearer secret' } })).text();
-    expect(page).not.toContain('<script>alert(1)</script>');
   });
 });

@@ -182,16 +182,18 @@ describe('reports from the engine to a real collector on loopback', { timeout: 3
   const T0 = Date.UTC(2026, 10, 22, 9, 0, 10);
 
   beforeAll(async () => {
-    [cdn, gate] = await Promise.all([startCdn(), startCollectorGate()]);
+    gate = await startCollectorGate();
+    // Catalogs put on the CDN are registered with the collector, as a merchant's publish step does.
+    cdn = await startCdn((doc) => gate.register(doc));
   });
   afterAll(async () => {
     await Promise.all([cdn.stop(), gate.stop()]);
   });
-  beforeEach(() => {
+  beforeEach(async () => {
     freshIndexedDB();
     engines = [];
     site = `shop-${n++}`;
-    cdn.set(site, testCatalog({ siteId: site }));
+    await cdn.set(site, testCatalog({ siteId: site }));
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(T0);
   });
@@ -259,9 +261,9 @@ describe('reports from the engine to a real collector on loopback', { timeout: 3
     const [post] = gate.posts(site);
     expect(post!.status).toBe(202);
     expect(validateReport(JSON.parse(post!.body)).cells).toHaveLength(DOMAIN.length);
-    const yoga = gate.stats(site).find((r) => r.offer === 'yoga-mat')!;
+    const yoga = (await gate.stats(site)).find((r) => r.offer === 'yoga-mat')!;
     expect(yoga).toMatchObject({ reports: 1, impressions: 2, clicks: 1, arm: 'personalized' });
-    expect(gate.stats(site).find((r) => r.offer === 'gift-card')).toMatchObject({ impressions: 1 });
+    expect((await gate.stats(site)).find((r) => r.offer === 'gift-card')).toMatchObject({ impressions: 1 });
     await until(async () => expect((await outbox(next.engine))?.reports).toEqual([]));
     await until(() => expect(next.status()).toMatchObject({ pending: 0, sent: 1, dropped: 0 }));
   });
@@ -281,7 +283,7 @@ describe('reports from the engine to a real collector on loopback', { timeout: 3
     await tab();
     await until(() => expect(gate.posts(site)).toHaveLength(2));
     expect(gate.posts(site).map((p) => [p.id, p.status])).toEqual([[kept.id, 503], [kept.id, 202]]);
-    expect(gate.stats(site).find((r) => r.offer === 'yoga-mat')).toMatchObject({ reports: 1, impressions: 2 });
+    expect((await gate.stats(site)).find((r) => r.offer === 'yoga-mat')).toMatchObject({ reports: 1, impressions: 2 });
   });
 
   it('retries after a 500 and the collector counts the report exactly once', async () => {
@@ -292,7 +294,7 @@ describe('reports from the engine to a real collector on loopback', { timeout: 3
     vi.setSystemTime(T0 + 3 * MIN);
     ok(await engine.setConsent(all())); // wakes the sender, as its timer would
     await until(() => expect(gate.posts(site).map((p) => p.status)).toEqual([500, 202]));
-    expect(gate.stats(site).every((r) => r.reports === 1)).toBe(true);
+    expect((await gate.stats(site)).every((r) => r.reports === 1)).toBe(true);
     await until(async () => expect((await outbox(engine))?.reports).toEqual([]));
   });
 
@@ -339,7 +341,7 @@ describe('reports from the engine to a real collector on loopback', { timeout: 3
     vi.setSystemTime(T0 + 3 * MIN);
     await tab();
     await until(() => expect(gate.posts(site)).toHaveLength(1));
-    expect(gate.stats(site).find((r) => r.offer === 'yoga-mat')).toMatchObject({ impressions: 1 });
+    expect((await gate.stats(site)).find((r) => r.offer === 'yoga-mat')).toMatchObject({ impressions: 1 });
   });
 
   it('a report built while the collector backs off waits with the others', async () => {
@@ -367,7 +369,7 @@ describe('reports from the engine to a real collector on loopback', { timeout: 3
     ok(await first.engine.close());
     // The shop publishes a catalog too big to report, while the gift-card window is still open.
     const offers = Array.from({ length: 4001 }, (_, i) => ({ id: `o${i}`, slot: 's', content: { title: 't' }, variants: Array.from({ length: 9 }, (_, j) => ({ id: `v${j}`, weight: 1, content: {} })) }));
-    cdn.set(site, { version: 'huge', siteId: site, offers });
+    await cdn.set(site, { version: 'huge', siteId: site, offers });
     vi.setSystemTime(T0 + 3 * MIN);
     const second = await tab();
     await until(() => expect(second.events).toContainEqual(expect.objectContaining({ type: 'catalog', version: 'huge' })));
@@ -407,7 +409,7 @@ describe('reports from the engine to a real collector on loopback', { timeout: 3
     await until(() => expect(status()).toMatchObject({ pending: 0, sent: 0, dropped: 1 }));
     expect((status() as ReportStatus).error).toMatch(/the collector refused a report: 400/);
     expect((await outbox(engine))?.reports).toEqual([]);
-    expect(gate.stats(site)).toEqual([]);
+    expect(await gate.stats(site)).toEqual([]);
   });
 
   it('drops a report it could not deliver within a week', async () => {

@@ -1,0 +1,94 @@
+import type { Report } from '../../src/protocol/report';
+import type { CounterStore } from '../store';
+
+/** When a batch is committed. */
+export interface BatchOptions {
+  /** Commit once this many reports wait. Default 512. */
+  maxReports?: number;
+  /**
+   * Commit this long after the first report of a batch arrived, at most. 0 (the default)
+   * commits at the end of the event-loop turn: under load a turn holds many reports, and a
+   * quiet collector answers at once.
+   */
+  delayMs?: number;
+}
+
+/** Group commit: reports are merged in memory and committed together. */
+export interface Batcher {
+  /**
+   * Adds a validated, shape-checked report to the next commit.
+   * @returns once that commit is done: true when counted, false for a duplicate id
+   * @throws whatever the store threw: the report is not stored, and the device will retry
+   */
+  submit(report: Report): Promise<boolean>;
+  /** Commits what waits, and resolves when nothing is left in flight. */
+  drain(): Promise<void>;
+}
+
+interface Waiting {
+  report: Report;
+  resolve: (added: boolean) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Commits reports in batches: one store transaction per flush, after `delayMs` or
+ * `maxReports`, whichever comes first, and one flush at a time (reports arriving meanwhile
+ * go in the next). A report's promise settles only after the commit that holds it, so an
+ * answer of 202 is never given for a report a crash could still lose.
+ * @param store where counters go
+ */
+export function createBatcher(store: CounterStore, options: BatchOptions = {}): Batcher {
+  const maxReports = options.maxReports ?? 512;
+  const delayMs = options.delayMs ?? 0;
+  let queue: Waiting[] = [];
+  let scheduled: (() => void) | undefined;
+  let inFlight: Promise<void> | undefined;
+
+  const schedule = () => {
+    if (scheduled || inFlight || queue.length === 0) return;
+    if (delayMs > 0) {
+      const timer = setTimeout(flush, delayMs);
+      scheduled = () => clearTimeout(timer);
+    } else {
+      const immediate = setImmediate(flush);
+      scheduled = () => clearImmediate(immediate);
+    }
+  };
+
+  function flush() {
+    scheduled?.();
+    scheduled = undefined;
+    if (inFlight || queue.length === 0) return;
+    const batch = queue.slice(0, maxReports);
+    queue = queue.slice(batch.length);
+    inFlight = (async () => {
+      try {
+        const added = await store.commit(batch.map((w) => w.report), Date.now());
+        batch.forEach((w, i) => w.resolve(added[i]!));
+      } catch (error) {
+        batch.forEach((w) => w.reject(error));
+      } finally {
+        inFlight = undefined;
+        if (queue.length >= maxReports) flush();
+        else schedule();
+      }
+    })();
+  }
+
+  return {
+    submit(report) {
+      return new Promise<boolean>((resolve, reject) => {
+        queue.push({ report, resolve, reject });
+        if (queue.length >= maxReports) flush();
+        else schedule();
+      });
+    },
+    async drain() {
+      while (queue.length > 0 || inFlight) {
+        flush();
+        await inFlight;
+      }
+    },
+  };
+}

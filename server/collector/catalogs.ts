@@ -1,0 +1,58 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { validateCatalog, type Catalog } from '../../src/protocol/catalog';
+import { isPlainObject } from '../../src/protocol/validate';
+import type { Auth } from './auth';
+import type { CatalogRegistry } from './catalog-registry';
+
+/** A catalog file's largest size the collector reads (20,000 offers fit). */
+const CATALOG_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reads a catalog document: Catalog v1, or a signed envelope `{ signed, signature }` whose
+ * `signed` string holds one (the signature is the SDK's to verify).
+ * @throws Error naming what is wrong
+ */
+export function readCatalogDocument(text: string): Catalog {
+  const doc = JSON.parse(text) as unknown;
+  const inner = isPlainObject(doc) && typeof doc.signed === 'string' ? (JSON.parse(doc.signed) as unknown) : doc;
+  return validateCatalog(inner);
+}
+
+/** What `POST /v1/catalogs` needs. */
+export interface CatalogsOptions {
+  auth: Auth;
+  catalogs: CatalogRegistry;
+  /** Sites this collector serves; default: any. */
+  sites?: string[] | undefined;
+}
+
+/**
+ * `POST /v1/catalogs` behind the bearer token: registers a catalog version published
+ * elsewhere (a CDN), so reports citing it are accepted. 201 when new, 200 when already
+ * known with the same offers, 409 when that version is known with other offers (a version
+ * never changes: publish the change under a new version).
+ * @returns a sub-app to mount at `/v1/catalogs`
+ */
+export function createCatalogsApi(options: CatalogsOptions): Hono {
+  return new Hono().post(
+    '/',
+    options.auth.bearer,
+    bodyLimit({ maxSize: CATALOG_BYTES, onError: (c) => c.json({ error: `body: expected at most ${CATALOG_BYTES} bytes` }, 413) }),
+    async (c) => {
+      let catalog: Catalog;
+      try {
+        catalog = readCatalogDocument(await c.req.text());
+      } catch (error) {
+        return c.json({ error: error instanceof SyntaxError ? 'body: expected a JSON catalog' : (error as Error).message }, 400);
+      }
+      if (options.sites && !options.sites.includes(catalog.siteId)) return c.json({ error: 'siteId: not a site of this collector' }, 403);
+      const outcome = await options.catalogs.register(catalog);
+      const about = { site: catalog.siteId, version: catalog.version };
+      if (outcome === 'conflict') {
+        return c.json({ error: `version: catalog ${catalog.version} of ${catalog.siteId} is already registered with other offers or arms; publish the change under a new version`, ...about }, 409);
+      }
+      return c.json({ registered: outcome === 'added' ? 'added' : 'known', ...about }, outcome === 'added' ? 201 : 200);
+    },
+  );
+}

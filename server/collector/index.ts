@@ -1,0 +1,77 @@
+import { Hono, type Context } from 'hono';
+import type { CounterStore } from '../store';
+import { createAuth } from './auth';
+import { createBatcher, type BatchOptions } from './batcher';
+import { createCatalogRegistry, type CatalogRegistry } from './catalog-registry';
+import { createCatalogsApi } from './catalogs';
+import { createIngest } from './ingest';
+import { createStatsApi } from './stats-api';
+
+/** How the collector is set up (README: "The collector"). */
+export interface CollectorOptions {
+  store: CounterStore;
+  /** Bearer token for /v1/stats, /v1/catalogs and /dashboard; without one they answer 404. */
+  token?: string | undefined;
+  /** A cell is shown only when at least k reports contributed to it. Default 20. */
+  k?: number;
+  /** Sites whose reports and catalogs are accepted; default: any. */
+  sites?: string[] | undefined;
+  /** Origins allowed to send reports from the browser (CORS); default: any. */
+  origins?: string[] | undefined;
+  /** Reports per minute per client before 429. Default 120. */
+  perMinute?: number;
+  /** How long report ids are kept for deduplication. Default 8 days. */
+  dedupMs?: number;
+  /** The client's address, for rate limiting only (hashed with a salt that lives in memory). */
+  clientAddress?: ((c: Context) => string | undefined) | undefined;
+  /** The personalized arm's configured share of the holdout, for the sample-ratio check. */
+  holdoutShare?: (() => Promise<number | null>) | undefined;
+  /** When batches of reports are committed. */
+  batch?: BatchOptions;
+  /** Asked before a catalog version is called unknown: reloads the catalog this server serves. */
+  refreshCatalog?: () => Promise<void>;
+}
+
+/** The collector: its routes, its catalog registry, and a clean stop. */
+export interface Collector {
+  /** `/v1/reports`, and with a token `/v1/catalogs`, `/v1/stats` and `/dashboard`: mount at `/`. */
+  routes: Hono;
+  catalogs: CatalogRegistry;
+  /** Commits what waits and stops the periodic purge; the store is the caller's to close. */
+  close(): Promise<void>;
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * Composes the collector from its parts: ingest (validate, shape-check, group commit), the
+ * catalog registry and its API, the stats API and the dashboard.
+ * @example
+ * const collector = createCollector({ store: createSqliteStore('.data'), token })
+ * app.route('/', collector.routes)
+ */
+export function createCollector(options: CollectorOptions): Collector {
+  const { store, token, k = 20, sites, dedupMs = 8 * 86_400_000 } = options;
+  const catalogs = createCatalogRegistry(store, options.refreshCatalog);
+  const batcher = createBatcher(store, options.batch);
+  const routes = new Hono();
+  routes.route('/v1/reports', createIngest({ batcher, catalogs, sites, origins: options.origins, perMinute: options.perMinute ?? 120, clientAddress: options.clientAddress }));
+  if (token) {
+    const auth = createAuth(token);
+    routes.route('/v1/catalogs', createCatalogsApi({ auth, catalogs, sites }));
+    routes.route('/v1/stats', createStatsApi({ store, auth, k, sites, holdoutShare: options.holdoutShare }));
+  }
+  // Report ids are kept only as long as a device may resend: then they are forgotten.
+  const purge = () => void store.purgeIds(Date.now() - dedupMs).catch(() => undefined);
+  purge();
+  const purging = setInterval(purge, HOUR);
+  purging.unref();
+  return {
+    routes,
+    catalogs,
+    async close() {
+      clearInterval(purging);
+      await batcher.drain();
+    },
+  };
+}

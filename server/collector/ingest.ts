@@ -1,0 +1,85 @@
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { REPORT_LIMITS, validateReport, type Report } from '../../src/protocol/report';
+import { createRateLimiter } from './rate-limit';
+import type { Batcher } from './batcher';
+import type { CatalogRegistry } from './catalog-registry';
+
+/** What `POST /v1/reports` needs. */
+export interface IngestOptions {
+  batcher: Batcher;
+  catalogs: CatalogRegistry;
+  /** Sites whose reports are accepted; default: any site with a known catalog. */
+  sites?: string[] | undefined;
+  /** Origins allowed to send reports from the browser (CORS); default: any. */
+  origins?: string[] | undefined;
+  /** Reports per minute per client before 429. */
+  perMinute: number;
+  /** The client's address, for rate limiting only (hashed with a salt that lives in memory). */
+  clientAddress?: ((c: Context) => string | undefined) | undefined;
+}
+
+/** What a refused report is answered: the status and a message that names the problem. */
+class Refusal {
+  constructor(
+    readonly status: 400 | 403,
+    readonly message: string,
+  ) {}
+}
+
+/**
+ * Parses, validates and shape-checks a body. Throws a Refusal: nothing of a refused body
+ * goes anywhere but its own answer.
+ */
+async function accept(text: string, options: IngestOptions): Promise<Report> {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new Refusal(400, 'body: expected a JSON report');
+  }
+  let report: Report;
+  try {
+    report = validateReport(body);
+  } catch (error) {
+    throw new Refusal(400, (error as Error).message);
+  }
+  if (options.sites && !options.sites.includes(report.site)) throw new Refusal(403, 'report.site: not a site of this collector');
+  const problem = await options.catalogs.check(report);
+  if (problem) throw new Refusal(400, problem);
+  return report;
+}
+
+/**
+ * `POST /v1/reports`: at most 64 KiB, rate limited per client, strictly validated, checked
+ * against the shape of the catalog version it cites, and answered 202 only once the batch
+ * holding it is committed (idempotent by report id).
+ * @returns a sub-app to mount at `/v1/reports`
+ */
+export function createIngest(options: IngestOptions): Hono {
+  const limit = createRateLimiter(options.perMinute);
+  const app = new Hono();
+  app.use(cors({ origin: options.origins ?? '*', allowMethods: ['POST'], allowHeaders: ['Content-Type'], maxAge: 86_400 }));
+  app.post(
+    '/',
+    bodyLimit({ maxSize: REPORT_LIMITS.bytes, onError: (c) => c.json({ error: `body: expected at most ${REPORT_LIMITS.bytes} bytes` }, 413) }),
+    async (c) => {
+      const wait = limit(options.clientAddress?.(c), Date.now());
+      if (wait > 0) {
+        c.header('Retry-After', String(wait));
+        return c.json({ error: 'too many reports: retry later' }, 429);
+      }
+      try {
+        const added = await options.batcher.submit(await accept(await c.req.text(), options));
+        return c.json({ accepted: true, duplicate: !added }, 202);
+      } catch (error) {
+        if (error instanceof Refusal) return c.json({ error: error.message }, error.status);
+        // The store failed: nothing was counted, so the device keeps the report and retries.
+        c.header('Retry-After', '5');
+        return c.json({ error: 'the collector could not store the report: retry later' }, 503);
+      }
+    },
+  );
+  return app;
+}

@@ -1,0 +1,76 @@
+/** The server's settings, read from the environment (README: "The collector"). */
+export interface Config {
+  port: number;
+  host: string;
+  /** The package root, holding dist/ and demo/. */
+  root: string;
+  catalogFile: string | undefined;
+  /** `postgres://…`: several collectors share one PostgreSQL. Otherwise the embedded SQLite in `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** Without one, a token is made for the run and printed. */
+  token: string | undefined;
+  k: number;
+  perMinute: number;
+  sites: string[] | undefined;
+  origins: string[] | undefined;
+  trustProxy: boolean;
+  logRequests: boolean;
+  flushMs: number;
+  flushReports: number;
+}
+
+/** A setting that cannot be used: the message names the variable and what it expects. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Reads and checks the settings: PORT, HOST, VITRINE_ROOT, VITRINE_CATALOG, VITRINE_DATABASE_URL,
+ * VITRINE_DATA, VITRINE_TOKEN, VITRINE_K, VITRINE_RATE_PER_MINUTE, VITRINE_SITES, VITRINE_ORIGINS,
+ * VITRINE_TRUST_PROXY, VITRINE_LOG_REQUESTS, VITRINE_FLUSH_MS, VITRINE_FLUSH_REPORTS.
+ * @param env the environment
+ * @param defaultRoot the package root when VITRINE_ROOT is not set
+ * @throws ConfigError naming the variable that is wrong
+ */
+export function readConfig(env: Record<string, string | undefined>, defaultRoot: string): Config {
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+    return n;
+  };
+  const flag = (name: string): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '' || raw === '0') return false;
+    if (raw === '1') return true;
+    throw new ConfigError(`${name} must be 1 or 0, got ${JSON.stringify(raw)}`);
+  };
+  const list = (name: string): string[] | undefined => {
+    const items = env[name]?.split(',').map((x) => x.trim()).filter(Boolean);
+    return items?.length ? items : undefined;
+  };
+  const databaseUrl = env.VITRINE_DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('VITRINE_DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database)');
+  }
+  const root = env.VITRINE_ROOT || defaultRoot;
+  return {
+    port: integer('PORT', 8080, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    root,
+    catalogFile: env.VITRINE_CATALOG || undefined,
+    databaseUrl,
+    dataDir: env.VITRINE_DATA || `${root}/.data`,
+    token: env.VITRINE_TOKEN || undefined,
+    k: integer('VITRINE_K', 20, 1, 1_000_000),
+    perMinute: integer('VITRINE_RATE_PER_MINUTE', 120, 1, 1_000_000_000),
+    sites: list('VITRINE_SITES'),
+    origins: list('VITRINE_ORIGINS'),
+    trustProxy: flag('VITRINE_TRUST_PROXY'),
+    logRequests: flag('VITRINE_LOG_REQUESTS'),
+    flushMs: integer('VITRINE_FLUSH_MS', 0, 0, 1000),
+    flushReports: integer('VITRINE_FLUSH_REPORTS', 512, 1, 100_000),
+  };
+}
