@@ -18,6 +18,7 @@ export default defineConfig({
           name: 'server',
           include: ['test/server/**/*.test.ts'],
           environment: 'node',
+          globalSetup: ['test/postgres-setup.ts'],
         },
       },
       {
@@ -43,6 +44,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
+          globalSetup: ['test/postgres-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -8,7 +8,10 @@ const USAGE = `Usage:
   vitrine-catalog check <catalog.json>                      validate a catalog (Catalog v1)
   vitrine-catalog keygen <private-key.jwk>                  make a P-256 key pair; prints the public key for the catalogKey option
   vitrine-catalog sign <catalog.json> --key <private-key.jwk> [--out <signed.json>]
-                                                            validate and sign a catalog`;
+                                                            validate and sign a catalog
+  vitrine-catalog publish <catalog.json> --collector <url>  register a catalog version (plain or signed) with the
+                                                            collector before shops get it; the token is read from
+                                                            VITRINE_TOKEN`;
 
 async function readCatalog(file: string): Promise<string> {
   const text = await readFile(file, 'utf8');
@@ -17,18 +20,36 @@ async function readCatalog(file: string): Promise<string> {
 }
 
 /**
- * The merchant's catalog tool: check, keygen, sign. Exit code 0 on success, 1 on a bad
- * catalog or key, 2 on bad usage.
+ * Registers a catalog document with a collector (`POST /v1/catalogs`), so reports citing its
+ * version are accepted: run it for every version, before the file reaches the CDN.
+ * @returns the exit code
+ */
+async function publish(file: string, collector: string, token: string, out: (line: string) => void): Promise<number> {
+  const text = await readFile(file, 'utf8');
+  const res = await fetch(new URL('/v1/catalogs', collector), { method: 'POST', body: text, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } });
+  const answer = (await res.json().catch(() => ({}))) as { error?: string; registered?: string; site?: string; version?: string };
+  if (!res.ok) {
+    out(`error: the collector answered ${res.status}: ${answer.error ?? 'no reason given'}`);
+    return 1;
+  }
+  out(`ok: catalog ${answer.version} of ${answer.site} ${answer.registered === 'added' ? 'registered' : 'was already registered'} with ${collector}`);
+  return 0;
+}
+
+/**
+ * The merchant's catalog tool: check, keygen, sign, publish. Exit code 0 on success, 1 on a
+ * bad catalog, key or answer, 2 on bad usage.
  * @param args the command line after the script name
  * @param out where results go
+ * @param env where `publish` reads VITRINE_TOKEN
  */
-export async function cli(args: string[], out: (line: string) => void = console.log): Promise<number> {
+export async function cli(args: string[], out: (line: string) => void = console.log, env: Record<string, string | undefined> = process.env): Promise<number> {
   const [command, file, ...rest] = args;
   const flag = (name: string) => {
     const i = rest.indexOf(name);
     return i === -1 ? undefined : rest[i + 1];
   };
-  if (!file || !['check', 'keygen', 'sign'].includes(command ?? '')) {
+  if (!file || !['check', 'keygen', 'sign', 'publish'].includes(command ?? '')) {
     out(USAGE);
     return 2;
   }
@@ -37,6 +58,14 @@ export async function cli(args: string[], out: (line: string) => void = console.
       const c = validateCatalog(JSON.parse(await readFile(file, 'utf8')));
       out(`ok: catalog ${c.version} for ${c.siteId}, ${c.offers.length} offers`);
       return 0;
+    }
+    if (command === 'publish') {
+      const collector = flag('--collector');
+      if (!collector || !env.VITRINE_TOKEN) {
+        out(collector ? 'error: set VITRINE_TOKEN to the collector\'s token' : USAGE);
+        return collector ? 1 : 2;
+      }
+      return await publish(file, collector, env.VITRINE_TOKEN, out);
     }
     const ecdsa = { name: 'ECDSA', namedCurve: 'P-256' };
     if (command === 'keygen') {

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from './app';
 import { ConfigError, readConfig } from './config';
 import { createSqliteStore } from './sqlite';
+import { createPostgresStore } from './postgres';
 import type { CounterStore } from './store';
 
 /**
@@ -13,8 +14,7 @@ import type { CounterStore } from './store';
  */
 async function main(): Promise<void> {
   const config = readConfig(process.env, resolve(dirname(fileURLToPath(import.meta.url)), '../..'));
-  if (config.databaseUrl) throw new ConfigError('VITRINE_DATABASE_URL: PostgreSQL support is not in this build yet');
-  const store: CounterStore = createSqliteStore(config.dataDir);
+  const store: CounterStore = config.databaseUrl ? await createPostgresStore(config.databaseUrl) : createSqliteStore(config.dataDir);
   // Without a configured token, one is made for this run and printed, so the demo's dashboard opens.
   const token = config.token ?? randomBytes(12).toString('base64url');
   const server = createServer({

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { METRICS, type Metric, type Report } from '../src/protocol/report';
 import type { Arm } from '../src/protocol/decision';
 import { mergeReports } from './counters';
-import type { CatalogShape, CounterStore, DailyRow, Registration, StatRow } from './store';
+import { sameShape, type CatalogShape, type CounterStore, type DailyRow, type Registration, type StatRow } from './store';
 
 const VARIANCES = METRICS.map((m) => `var_${m}` as const);
 
@@ -37,11 +37,6 @@ function toStat({ var_impressions, var_clicks, var_dismissals, var_conversions, 
     ...row,
     variance: { impressions: var_impressions, clicks: var_clicks, dismissals: var_dismissals, conversions: var_conversions, revenue: var_revenue },
   };
-}
-
-/** The same cells and arms, in the same order. */
-export function sameShape(a: CatalogShape, b: CatalogShape): boolean {
-  return JSON.stringify([a.cells, a.arms]) === JSON.stringify([b.cells, b.arms]);
 }
 
 /**

@@ -38,7 +38,7 @@ export type Registration = 'added' | 'known' | 'conflict';
 
 /**
  * One row of counters to add: the sums of the reports merged for one key of the counters
- * table. Built by `mergeReports` (server/ingest/merge.ts), so both stores add the same thing.
+ * table. Built by `mergeReports` (server/counters.ts), so both stores add the same thing.
  */
 export type CounterDelta = {
   site: string;
@@ -81,4 +81,9 @@ export interface CounterStore {
   /** Forgets report ids received before `before`; returns how many. */
   purgeIds(before: number): Promise<number>;
   close(): Promise<void>;
+}
+
+/** True when two shapes have the same cells and arms, in the same order. */
+export function sameShape(a: CatalogShape, b: CatalogShape): boolean {
+  return JSON.stringify([a.cells, a.arms]) === JSON.stringify([b.cells, b.arms]);
 }

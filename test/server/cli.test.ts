@@ -45,3 +45,39 @@ describe('vitrine-catalog', () => {
     expect((await run('explode')).out).toContain('Usage:');
   });
 });
+
+describe('vitrine-catalog publish', () => {
+  it('registers a catalog version with a running collector, once, and says why it refuses', async () => {
+    const { serve } = await import('@hono/node-server');
+    const { createServer } = await import('../../server/app');
+    const { createSqliteStore } = await import('../../server/sqlite');
+    const store = createSqliteStore(':memory:');
+    const server = createServer({ root: process.cwd(), catalogFile: join(dir, 'none.json'), collector: { store, token: 'secret' } });
+    const http = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const s = serve({ fetch: server.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    });
+    const url = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
+    const publish = async (file: string, token: string | undefined) => {
+      const lines: string[] = [];
+      const code = await cli(['publish', file, '--collector', url], (l) => lines.push(l), { VITRINE_TOKEN: token });
+      return { code, out: lines.join('\n') };
+    };
+    try {
+      expect(await publish('demo/catalog.json', 'secret')).toEqual({ code: 0, out: `ok: catalog 2026-11-23.1 of demo-shop registered with ${url}` });
+      expect(await publish('demo/catalog.json', 'secret')).toEqual({ code: 0, out: `ok: catalog 2026-11-23.1 of demo-shop was already registered with ${url}` });
+      expect(await store.catalogShape('demo-shop', '2026-11-23.1')).toMatchObject({ arms: ['personalized', 'baseline', 'contextual'] });
+      expect(await publish('demo/catalog.json', 'wrong')).toEqual({ code: 1, out: 'error: the collector answered 401: a valid bearer token is required' });
+      expect(await publish('demo/catalog.json', undefined)).toEqual({ code: 1, out: "error: set VITRINE_TOKEN to the collector's token" });
+      const changed = join(dir, 'changed.json');
+      const demo = JSON.parse(readFileSync('demo/catalog.json', 'utf8'));
+      writeFileSync(changed, JSON.stringify({ ...demo, offers: demo.offers.slice(1) }));
+      const conflict = await publish(changed, 'secret');
+      expect(conflict.code).toBe(1);
+      expect(conflict.out).toContain('error: the collector answered 409: version: catalog 2026-11-23.1 of demo-shop is already registered with other offers or arms');
+    } finally {
+      await new Promise((r) => http.close(r));
+      await server.close();
+      await store.close();
+    }
+  });
+});

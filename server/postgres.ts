@@ -1,0 +1,229 @@
+import pg from 'pg';
+import { METRICS, type Metric } from '../src/protocol/report';
+import type { Arm } from '../src/protocol/decision';
+import { mergeReports } from './counters';
+import { sameShape, type CatalogShape, type CounterStore, type DailyRow, type StatRow } from './store';
+
+const VARIANCES = METRICS.map((m) => `var_${m}` as const);
+
+/**
+ * Schema steps: `MIGRATIONS[n]` takes a database at version n to n + 1, as recorded in
+ * `schema_version`. The same tables as the SQLite store, in PostgreSQL's types.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE counters (
+     site text NOT NULL, window_start bigint NOT NULL, window_ms bigint NOT NULL, catalog text NOT NULL,
+     offer text NOT NULL, variant text NOT NULL, arm text NOT NULL,
+     reports bigint NOT NULL, noisy_reports bigint NOT NULL,
+     ${METRICS.map((m) => `${m} bigint NOT NULL`).join(', ')},
+     ${VARIANCES.map((v) => `${v} double precision NOT NULL`).join(', ')},
+     PRIMARY KEY (site, window_start, window_ms, catalog, offer, variant, arm)
+   );
+   CREATE TABLE report_ids (id text PRIMARY KEY, received_at bigint NOT NULL);
+   CREATE INDEX report_ids_received ON report_ids (received_at);
+   CREATE TABLE catalogs (
+     site text NOT NULL, version text NOT NULL, cells jsonb NOT NULL, arms jsonb NOT NULL, registered_at bigint NOT NULL,
+     PRIMARY KEY (site, version)
+   );`,
+];
+
+/** The session-level advisory lock held while migrating, so collectors starting together migrate once ("vitr"). */
+const MIGRATION_LOCK = 0x76697472;
+
+/** The counters columns, in the order `commit` sends their arrays. */
+const COLUMNS = [
+  ['site', 'text'], ['window_start', 'bigint'], ['window_ms', 'bigint'], ['catalog', 'text'],
+  ['offer', 'text'], ['variant', 'text'], ['arm', 'text'], ['reports', 'bigint'], ['noisy_reports', 'bigint'],
+  ...METRICS.map((m) => [m, 'bigint'] as const), ...VARIANCES.map((v) => [v, 'double precision'] as const),
+] as const;
+
+const UPSERT = `
+  INSERT INTO counters (${COLUMNS.map(([c]) => c).join(', ')})
+  SELECT * FROM unnest(${COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
+  ON CONFLICT (site, window_start, window_ms, catalog, offer, variant, arm) DO UPDATE SET
+    ${COLUMNS.slice(7).map(([c]) => `${c} = counters.${c} + excluded.${c}`).join(', ')}`;
+
+/** Sums as float8, so pg hands back JS numbers (exact below 2^53) rather than strings. */
+const SUMS = `SUM(reports)::float8 AS reports, SUM(noisy_reports)::float8 AS "noisyReports", ${[...METRICS, ...VARIANCES]
+  .map((m) => `SUM(${m})::float8 AS ${m}`)
+  .join(', ')}`;
+/** Byte order, as SQLite's BINARY collation sorts, whatever the database's locale. */
+const KEY_ORDER = ['catalog', 'offer', 'variant', 'arm'].map((c) => `${c} COLLATE "C"`).join(', ');
+
+/** Counter columns as a SELECT gives them, before the variances are gathered into one object. */
+type SumRow = Omit<StatRow, 'variance'> & Record<`var_${Metric}`, number>;
+
+function toStat({ var_impressions, var_clicks, var_dismissals, var_conversions, var_revenue, ...row }: SumRow): StatRow {
+  return {
+    ...row,
+    variance: { impressions: var_impressions, clicks: var_clicks, dismissals: var_dismissals, conversions: var_conversions, revenue: var_revenue },
+  };
+}
+
+/**
+ * A bound of `column >= bound` or `column < bound` on an integer column, as a bigint parameter:
+ * ±Infinity clamped to the range of dates, a fraction rounded up (the same integers pass).
+ */
+function bound(value: number): number {
+  return Math.ceil(Math.min(Math.max(value, -8.64e15), 8.64e15));
+}
+
+/** Runs `work` in a transaction on one client of the pool: committed when it resolves, rolled back when it throws. */
+async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    client.release();
+    return result;
+  } catch (error) {
+    // A connection that cannot even roll back is dropped, not returned to the pool.
+    await client.query('ROLLBACK').then(
+      () => client.release(),
+      (broken: Error) => client.release(broken),
+    );
+    throw error;
+  }
+}
+
+/** Brings the schema up to date under an advisory lock, so of N collectors starting at once one migrates and the others wait. */
+async function migrate(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      await client.query('CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, migrated_at timestamptz NOT NULL DEFAULT now())');
+      const { rows } = await client.query<{ version: number }>('SELECT COALESCE(MAX(version), 0) AS version FROM schema_version');
+      const version = rows[0]!.version;
+      if (version > MIGRATIONS.length) {
+        throw new Error(`the PostgreSQL database has schema version ${version}, newer than this collector's ${MIGRATIONS.length}: upgrade the collector`);
+      }
+      for (let v = version; v < MIGRATIONS.length; v++) {
+        await client.query('BEGIN');
+        try {
+          await client.query(MIGRATIONS[v]!);
+          await client.query('INSERT INTO schema_version (version) VALUES ($1)', [v + 1]);
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK');
+          throw error;
+        }
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } catch (error) {
+    broken = error as Error;
+    throw error;
+  } finally {
+    // Releasing with the error closes the connection, and with it the session's lock if unlocking failed.
+    client.release(broken);
+  }
+}
+
+/**
+ * The shared store: PostgreSQL, for several stateless collectors behind a load balancer.
+ * Migrates the schema at start (once, whoever starts first). Each commit is one transaction
+ * that claims report ids and adds counters in a fixed key order, so collectors committing
+ * overlapping batches at once count every report once and never deadlock.
+ * @param url a `postgres://` or `postgresql://` URL (VITRINE_DATABASE_URL)
+ * @param options.poolSize connections kept open (default 10)
+ * @throws Error when the URL is not PostgreSQL's, the server cannot be reached, or its schema is newer than this code
+ * @example
+ * const store = await createPostgresStore('postgres://vitrine@db.internal/vitrine');
+ */
+export async function createPostgresStore(url: string, options: { poolSize?: number } = {}): Promise<CounterStore> {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // Reported below without echoing a string that may hold a password.
+  }
+  if (!parsed || !/^postgres(ql)?:$/.test(parsed.protocol)) {
+    throw new Error('the database URL must be a postgres:// or postgresql:// URL, such as postgres://user:password@host:5432/vitrine');
+  }
+  const poolSize = options.poolSize ?? 10;
+  if (!Number.isInteger(poolSize) || poolSize < 1) throw new Error(`poolSize must be a whole number of connections from 1, got ${poolSize}`);
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection the server drops is discarded by the pool; the next query opens another.
+  // Without a listener the 'error' event would end the process.
+  pool.on('error', () => {});
+  try {
+    await migrate(pool);
+  } catch (error) {
+    await pool.end();
+    const { code } = error as { code?: string };
+    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT') {
+      throw new Error(`cannot reach PostgreSQL at ${parsed.host}: ${(error as Error).message}`, { cause: error });
+    }
+    throw error;
+  }
+
+  const catalogShape = async (site: string, version: string): Promise<CatalogShape | undefined> => {
+    const { rows } = await pool.query<{ cells: [string, string][]; arms: Arm[] }>('SELECT cells, arms FROM catalogs WHERE site = $1 AND version = $2', [site, version]);
+    return rows[0] && { site, version, cells: rows[0].cells, arms: rows[0].arms };
+  };
+
+  return {
+    async registerCatalog(shape, at) {
+      // A version is immutable, so the insert and the read need no transaction between them.
+      const inserted = await pool.query(
+        'INSERT INTO catalogs (site, version, cells, arms, registered_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',
+        [shape.site, shape.version, JSON.stringify(shape.cells), JSON.stringify(shape.arms), at],
+      );
+      if (inserted.rowCount === 1) return 'added';
+      const kept = await catalogShape(shape.site, shape.version);
+      return kept && sameShape(kept, shape) ? 'known' : 'conflict';
+    },
+    catalogShape,
+    async commit(reports, receivedAt) {
+      if (reports.length === 0) return [];
+      // Ids in one order everywhere, so two collectors claiming shared ids wait on each other instead of deadlocking.
+      const ids = [...new Set(reports.map((r) => r.id))].sort();
+      return transaction(pool, async (client) => {
+        const claimed = await client.query<{ id: string }>(
+          'INSERT INTO report_ids (id, received_at) SELECT id, $2 FROM unnest($1::text[]) AS id ORDER BY id ON CONFLICT DO NOTHING RETURNING id',
+          [ids, receivedAt],
+        );
+        const fresh = new Set(claimed.rows.map((r) => r.id));
+        // The first report with a claimed id counts; a later one in the batch is a duplicate.
+        const added = reports.map((r) => fresh.delete(r.id));
+        const deltas = mergeReports(reports.filter((_, i) => added[i]));
+        if (deltas.length > 0) {
+          await client.query(UPSERT, [
+            deltas.map((d) => d.site), deltas.map((d) => d.windowStart), deltas.map((d) => d.windowMs), deltas.map((d) => d.catalog),
+            deltas.map((d) => d.offer), deltas.map((d) => d.variant), deltas.map((d) => d.arm),
+            deltas.map((d) => d.reports), deltas.map((d) => d.noisyReports),
+            ...METRICS.map((m) => deltas.map((d) => d[m])), ...METRICS.map((m) => deltas.map((d) => d.variance[m])),
+          ]);
+        }
+        return added;
+      });
+    },
+    async stats(site, from, to) {
+      const { rows } = await pool.query<SumRow>(
+        `SELECT catalog, offer, variant, arm, ${SUMS}
+         FROM counters WHERE site = $1 AND window_start >= $2 AND window_start < $3
+         GROUP BY catalog, offer, variant, arm ORDER BY ${KEY_ORDER}`,
+        [site, bound(from), bound(to)],
+      );
+      return rows.map(toStat);
+    },
+    async daily(site, from, to) {
+      const { rows } = await pool.query<SumRow & { day: string }>(
+        `SELECT to_char(to_timestamp(window_start / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, catalog, offer, variant, arm, ${SUMS}
+         FROM counters WHERE site = $1 AND window_start >= $2 AND window_start < $3
+         GROUP BY day, catalog, offer, variant, arm ORDER BY day, ${KEY_ORDER}`,
+        [site, bound(from), bound(to)],
+      );
+      return rows.map((r) => toStat(r) as DailyRow);
+    },
+    async purgeIds(before) {
+      const { rowCount } = await pool.query('DELETE FROM report_ids WHERE received_at < $1', [bound(before)]);
+      return rowCount ?? 0;
+    },
+    close: () => pool.end(),
+  };
+}

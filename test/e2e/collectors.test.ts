@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { validateCatalog } from '../../src/protocol/catalog';
+import { METRICS, reportArms, reportDomain, type Report } from '../../src/protocol/report';
+import type { StatRow } from '../../server/store';
+import { createDatabase } from '../postgres';
+
+const MAIN = join(process.cwd(), 'dist/server/main.mjs');
+const TOKEN = 't';
+const READY = /^Vitrine demo storefront: (http:\/\/localhost:\d+)\/$/m;
+
+interface Collector {
+  process: ChildProcess;
+  base: string;
+}
+
+/**
+ * Starts `node dist/server/main.mjs` on a free port against the shared database, as a
+ * deployment runs several stateless collectors behind a load balancer.
+ * @returns the process and its base URL, once it prints that it listens
+ */
+function startCollector(databaseUrl: string, dataDir: string): Promise<Collector> {
+  const child = spawn(process.execPath, [MAIN], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      VITRINE_DATABASE_URL: databaseUrl,
+      // Unused with a database URL; set so a mistake could not write into the checkout.
+      VITRINE_DATA: dataDir,
+      VITRINE_TOKEN: TOKEN,
+      VITRINE_K: '1',
+      VITRINE_RATE_PER_MINUTE: '1000000',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  collectors.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stderr!.on('data', (chunk: Buffer) => (err += chunk));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk;
+      const ready = READY.exec(out);
+      // The server listens on 127.0.0.1 (HOST); asking that address avoids localhost resolving to ::1.
+      if (ready) resolve({ process: child, base: ready[1]!.replace('localhost', '127.0.0.1') });
+    });
+    child.once('exit', (code, signal) => reject(new Error(`collector exited (${code ?? signal}) before listening:\n${err || out}`)));
+  });
+}
+
+const collectors: ChildProcess[] = [];
+const dirs: string[] = [];
+let a: Collector;
+let b: Collector;
+
+beforeAll(async () => {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build the server first (npx rollup -c --silent)`);
+  const databaseUrl = await createDatabase(inject('postgresUrl'));
+  const dataDir = mkdtempSync(join(tmpdir(), 'vitrine-collectors-'));
+  dirs.push(dataDir);
+  // Both at once: they migrate the empty database and register the demo catalog together.
+  [a, b] = await Promise.all([startCollector(databaseUrl, dataDir), startCollector(databaseUrl, dataDir)]);
+});
+
+afterAll(async () => {
+  await Promise.all(
+    collectors.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The demo catalog, validated as the collector validates it at start. */
+const catalog = validateCatalog(JSON.parse(readFileSync(join(process.cwd(), 'demo/catalog.json'), 'utf8')));
+
+/** A Report v1 of the demo catalog's exact shape: every (offer, variant) in catalog order, one arm. */
+function report(i: number): Report {
+  const arms = reportArms(catalog);
+  return {
+    v: 1,
+    id: randomBytes(16).toString('hex'),
+    site: catalog.siteId,
+    windowStart: '2026-11-22T00:00:00.000Z',
+    windowMs: 86_400_000,
+    catalog: catalog.version,
+    noise: { mechanism: 'none' },
+    cells: reportDomain(catalog).map(([offer, variant], j) => ({
+      offer, variant, arm: arms[i % arms.length]!,
+      impressions: (i + j) % 4, clicks: (i + j) % 3 === 0 ? 1 : 0, dismissals: (i * j) % 2, conversions: i % 5 === 0 && j === 0 ? 1 : 0, revenue: i % 5 === 0 && j === 0 ? 8_900 : 0,
+    })),
+  };
+}
+
+async function send(collector: Collector, r: Report): Promise<{ status: number; body: { accepted?: boolean; duplicate?: boolean; error?: string } }> {
+  const answer = await fetch(`${collector.base}/v1/reports`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify(r) });
+  return { status: answer.status, body: await answer.json() };
+}
+
+async function stats(collector: Collector): Promise<{ cells: StatRow[] }> {
+  const answer = await fetch(`${collector.base}/v1/stats?site=${catalog.siteId}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+  expect(answer.status).toBe(200);
+  return answer.json();
+}
+
+/** The totals the reports make, summed one by one, in the stores' order (catalog, offer, variant, arm). */
+function totals(reports: readonly Report[]): StatRow[] {
+  const rows = new Map<string, StatRow>();
+  for (const r of reports) {
+    for (const c of r.cells) {
+      const key = [r.catalog, c.offer, c.variant, c.arm].join('\u0000');
+      const row = rows.get(key) ?? {
+        catalog: r.catalog, offer: c.offer, variant: c.variant, arm: c.arm, reports: 0, noisyReports: 0,
+        impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0,
+        variance: { impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0 },
+      };
+      rows.set(key, row);
+      row.reports += 1;
+      for (const m of METRICS) row[m] += c[m];
+    }
+  }
+  return [...rows.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, row]) => row);
+}
+
+describe('two collector processes sharing one PostgreSQL', () => {
+  it('count every report once, whichever collector got it and however often', async () => {
+    const reports = Array.from({ length: 90 }, (_, i) => report(i));
+    // Every report to one collector in turn, and a third of them to the other one as well, all at once.
+    const sends = reports.flatMap((r, i) => {
+      const [first, second] = i % 2 ? [a, b] : [b, a];
+      return i % 3 === 0 ? [send(first, r), send(second, r)] : [send(first, r)];
+    });
+    const answers = await Promise.all(sends);
+    expect(answers.filter((x) => x.status !== 202)).toEqual([]);
+    expect(answers.filter((x) => !x.body.duplicate)).toHaveLength(reports.length);
+    expect(answers.filter((x) => x.body.duplicate)).toHaveLength(reports.length / 3);
+
+    const [fromA, fromB] = await Promise.all([stats(a), stats(b)]);
+    expect(fromA).toEqual(fromB);
+    expect(fromA.cells).toEqual(totals(reports));
+    expect(fromA.cells.reduce((s, c) => s + c.reports, 0)).toBe(reports.length * reportDomain(catalog).length);
+  });
+
+  it('counts a report sent again later to the other collector once', async () => {
+    const r = report(1);
+    expect(await send(a, r)).toEqual({ status: 202, body: { accepted: true, duplicate: false } });
+    expect(await send(b, r)).toEqual({ status: 202, body: { accepted: true, duplicate: true } });
+    expect(await send(a, r)).toEqual({ status: 202, body: { accepted: true, duplicate: true } });
+  });
+});

@@ -1,0 +1,309 @@
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import pg from 'pg';
+import { createSqliteStore } from '../../server/sqlite';
+import { createPostgresStore, MIGRATIONS } from '../../server/postgres';
+import type { CatalogShape, CounterStore, StatRow } from '../../server/store';
+import { CONTRIBUTION_BOUNDS, METRICS, type Metric, type Report, type ReportCell } from '../../src/protocol/report';
+import type { Arm } from '../../src/protocol/decision';
+import { addNoise, noiseVariance } from '../../src/protocol/noise';
+import { generator } from '../../worker/random';
+import { createDatabase } from '../postgres';
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const START = Date.parse('2026-11-22T00:00:00.000Z');
+const NO_NOISE: Record<Metric, number> = { impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0 };
+
+let n = 0;
+/** A fresh id: 32 lowercase hex digits, as Report v1 has them. */
+const nextId = () => (n++).toString(16).padStart(32, '0');
+
+function cell(offer: string, variant: string, arm: Arm, counts: Partial<Record<Metric, number>> = {}): ReportCell {
+  return { offer, variant, arm, ...NO_NOISE, ...counts };
+}
+
+/** A valid Report v1 for one daily window of `demo-shop`, two cells. */
+function report(patch: Partial<Report> = {}): Report {
+  return {
+    v: 1,
+    id: nextId(),
+    site: 'demo-shop',
+    windowStart: new Date(START).toISOString(),
+    windowMs: DAY,
+    catalog: '2026-11-22.1',
+    noise: { mechanism: 'none' },
+    cells: [cell('trail-10', 'default', 'personalized', { impressions: 3, clicks: 1 }), cell('trail-10', 'b', 'personalized')],
+    ...patch,
+  };
+}
+
+/** What `stats` should say, summed report by report (not through the stores' merge). */
+function expectedStats(reports: readonly Report[]): StatRow[] {
+  const rows = new Map<string, StatRow>();
+  for (const r of reports) {
+    const noisy = r.noise.mechanism === 'geometric';
+    for (const c of r.cells) {
+      const key = JSON.stringify([r.catalog, c.offer, c.variant, c.arm]);
+      const row = rows.get(key) ?? { catalog: r.catalog, offer: c.offer, variant: c.variant, arm: c.arm, reports: 0, noisyReports: 0, variance: { ...NO_NOISE }, ...NO_NOISE };
+      rows.set(key, row);
+      row.reports += 1;
+      row.noisyReports += noisy ? 1 : 0;
+      for (const m of METRICS) {
+        row[m] += c[m];
+        if (r.noise.mechanism === 'geometric') row.variance[m] += noiseVariance(r.noise.epsilon, CONTRIBUTION_BOUNDS[m]);
+      }
+    }
+  }
+  const order = (s: StatRow) => [s.catalog, s.offer, s.variant, s.arm];
+  return [...rows.values()].sort((a, b) => {
+    const [x, y] = [order(a), order(b)];
+    const i = x.findIndex((v, j) => v !== y[j]);
+    return i < 0 ? 0 : x[i]! < y[i]! ? -1 : 1;
+  });
+}
+
+/** Equal rows, variances equal up to the rounding of summing floats in another order. */
+function expectSameStats(actual: StatRow[], expected: StatRow[]) {
+  expect(actual.map(({ variance, ...rest }) => rest)).toEqual(expected.map(({ variance, ...rest }) => rest));
+  actual.forEach((row, i) => {
+    for (const m of METRICS) {
+      const want = expected[i]!.variance[m];
+      expect(Math.abs(row.variance[m] - want), `${row.offer}/${row.variant}/${row.arm} variance.${m}`).toBeLessThanOrEqual(1e-9 * Math.abs(want));
+    }
+  });
+}
+
+const opened: CounterStore[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((s) => s.close()));
+});
+async function open(store: Promise<CounterStore> | CounterStore): Promise<CounterStore> {
+  const s = await store;
+  opened.push(s);
+  return s;
+}
+
+const stores: [name: string, make: () => Promise<CounterStore>][] = [
+  ['SQLite', () => open(createSqliteStore(':memory:'))],
+  ['PostgreSQL', async () => open(createPostgresStore(await createDatabase(inject('postgresUrl'))))],
+];
+
+describe.each(stores)('the %s store', (_, makeStore) => {
+  it('adds a committed report to the counters once', async () => {
+    const store = await makeStore();
+    const r = report();
+    expect(await store.commit([r], START + DAY)).toEqual([true]);
+    expect(await store.stats('demo-shop', -Infinity, Infinity)).toEqual([
+      { catalog: '2026-11-22.1', offer: 'trail-10', variant: 'b', arm: 'personalized', reports: 1, noisyReports: 0, ...NO_NOISE, variance: NO_NOISE },
+      { catalog: '2026-11-22.1', offer: 'trail-10', variant: 'default', arm: 'personalized', reports: 1, noisyReports: 0, ...NO_NOISE, impressions: 3, clicks: 1, variance: NO_NOISE },
+    ]);
+  });
+
+  it('commits an empty batch as nothing', async () => {
+    const store = await makeStore();
+    expect(await store.commit([], START)).toEqual([]);
+    expect(await store.stats('demo-shop', -Infinity, Infinity)).toEqual([]);
+  });
+
+  it('counts a report repeated within one batch once and answers false for the repeats', async () => {
+    const store = await makeStore();
+    const [a, b] = [report(), report()];
+    expect(await store.commit([a, b, a, a], START)).toEqual([true, true, false, false]);
+    expect((await store.stats('demo-shop', -Infinity, Infinity)).map((r) => [r.variant, r.reports, r.impressions])).toEqual([
+      ['b', 2, 0],
+      ['default', 2, 6],
+    ]);
+  });
+
+  it('counts a report sent again in a later batch once', async () => {
+    const store = await makeStore();
+    const [a, b] = [report(), report()];
+    expect(await store.commit([a], START)).toEqual([true]);
+    expect(await store.commit([b, a], START + 1)).toEqual([true, false]);
+    expect(await store.commit([a, b], START + 2)).toEqual([false, false]);
+    expectSameStats(await store.stats('demo-shop', -Infinity, Infinity), expectedStats([a, b]));
+  });
+
+  it('adds up reports, noisy reports, counters and noise variances as the reports sum them', async () => {
+    const store = await makeStore();
+    const random = generator(7);
+    const pick = <T,>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+    const count = (m: Metric) => Math.floor(random() * (CONTRIBUTION_BOUNDS[m] + 1));
+    const reports = Array.from({ length: 60 }, (_, i) => {
+      const arm = pick<Arm>(['personalized', 'baseline', 'contextual']);
+      const plain = report({
+        catalog: pick(['2026-11-22.1', '2026-11-22.2']),
+        windowStart: new Date(START + pick([0, 1, 2]) * DAY).toISOString(),
+        // Mixed case: rows must come back in byte order, as SQLite sorts.
+        cells: [['Zeta', 'default'], ['alpha', 'default'], ['alpha', 'b']].map(([o, v]) =>
+          cell(o!, v!, arm, Object.fromEntries(METRICS.map((m) => [m, count(m)]))),
+        ),
+      });
+      return i % 3 === 0 ? addNoise(plain, pick([0.5, 1, 4]), random) : plain;
+    });
+    const batches = [reports.slice(0, 1), reports.slice(1, 20), reports.slice(20, 21), reports.slice(21)];
+    for (const [i, batch] of batches.entries()) expect(await store.commit(batch, START + i)).toEqual(batch.map(() => true));
+    const stats = await store.stats('demo-shop', -Infinity, Infinity);
+    expect(stats.reduce((s, r) => s + r.noisyReports, 0)).toBe(20 * 3);
+    expectSameStats(stats, expectedStats(reports));
+  });
+
+  it('totals only the windows starting in [from, to), for the site asked', async () => {
+    const store = await makeStore();
+    const days = [0, 1, 2].map((d) => report({ windowStart: new Date(START + d * DAY).toISOString() }));
+    const elsewhere = report({ site: 'other-shop' });
+    await store.commit([...days, elsewhere], START + 3 * DAY);
+    const reportsOf = async (from: number, to: number) => (await store.stats('demo-shop', from, to)).map((r) => r.reports);
+    expect(await reportsOf(START + DAY, START + 2 * DAY)).toEqual([1, 1]);
+    expect(await reportsOf(START, START + DAY + 1)).toEqual([2, 2]);
+    expect(await reportsOf(START + 1, START + 2 * DAY + 0.5)).toEqual([2, 2]);
+    expect(await reportsOf(START + 3 * DAY, Infinity)).toEqual([]);
+    expect(await reportsOf(-Infinity, Infinity)).toEqual([3, 3]);
+    expectSameStats(await store.stats('other-shop', -Infinity, Infinity), expectedStats([elsewhere]));
+  });
+
+  it('groups daily totals by the UTC day a window starts on', async () => {
+    const store = await makeStore();
+    const at = (iso: string) => report({ windowStart: iso, windowMs: HOUR, cells: [cell('trail-10', 'default', 'contextual', { impressions: 2 })] });
+    const [late, next, early] = [at('2026-11-22T23:00:00.000Z'), at('2026-11-23T00:00:00.000Z'), at('2026-11-22T01:00:00.000Z')];
+    await store.commit([late, next, early], START + 2 * DAY);
+    const row = { catalog: '2026-11-22.1', offer: 'trail-10', variant: 'default', arm: 'contextual', noisyReports: 0, ...NO_NOISE, variance: NO_NOISE };
+    expect(await store.daily('demo-shop', -Infinity, Infinity)).toEqual([
+      { day: '2026-11-22', ...row, reports: 2, impressions: 4 },
+      { day: '2026-11-23', ...row, reports: 1, impressions: 2 },
+    ]);
+    expect(await store.daily('demo-shop', START + DAY, Infinity)).toEqual([{ day: '2026-11-23', ...row, reports: 1, impressions: 2 }]);
+  });
+
+  it('registers a catalog version once: the same shape is known, another is a conflict that changes nothing', async () => {
+    const store = await makeStore();
+    const shape: CatalogShape = {
+      site: 'demo-shop',
+      version: '2026-11-22.1',
+      cells: [['trail-10', 'default'], ['trail-10', 'b'], ['Z-offer', 'z']],
+      arms: ['personalized', 'baseline', 'contextual'],
+    };
+    expect(await store.registerCatalog(shape, START)).toBe('added');
+    expect(await store.registerCatalog({ ...shape, cells: shape.cells.map(([o, v]) => [o, v] as const) }, START + 1)).toBe('known');
+    expect(await store.registerCatalog({ ...shape, cells: [...shape.cells].reverse() }, START + 2)).toBe('conflict');
+    expect(await store.registerCatalog({ ...shape, arms: ['personalized', 'contextual'] }, START + 3)).toBe('conflict');
+    expect(await store.catalogShape('demo-shop', '2026-11-22.1')).toEqual(shape);
+    expect(await store.catalogShape('demo-shop', '2026-11-22.2')).toBeUndefined();
+    expect(await store.catalogShape('other-shop', '2026-11-22.1')).toBeUndefined();
+    expect(await store.registerCatalog({ ...shape, site: 'other-shop', arms: ['contextual'] }, START)).toBe('added');
+    expect(await store.catalogShape('other-shop', '2026-11-22.1')).toEqual({ ...shape, site: 'other-shop', arms: ['contextual'] });
+  });
+
+  it('forgets the ids received before a time, so those reports would count again', async () => {
+    const store = await makeStore();
+    const [a, b] = [report(), report()];
+    await store.commit([a], 1_000);
+    await store.commit([b], 2_000);
+    expect(await store.purgeIds(1_500)).toBe(1);
+    expect(await store.purgeIds(1_500)).toBe(0);
+    expect(await store.commit([a, b], 3_000)).toEqual([true, false]);
+    expect(await store.purgeIds(Infinity)).toBe(2);
+    expect(await store.commit([b], 4_000)).toEqual([true]);
+  });
+});
+
+describe('the PostgreSQL store with several collectors', () => {
+  /** A database of its own on the test server, and a client to look into it. */
+  async function database() {
+    const url = await createDatabase(inject('postgresUrl'));
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    return { url, client };
+  }
+
+  it('counts every report once when two collectors commit overlapping batches at once, without deadlocks', async () => {
+    const db = await database();
+    try {
+      const [a, b] = [await open(createPostgresStore(db.url, { poolSize: 4 })), await open(createPostgresStore(db.url, { poolSize: 4 }))];
+      const random = generator(11);
+      const shuffled = <T,>(xs: readonly T[]) => xs.map((x) => [random(), x] as const).sort(([p], [q]) => p - q).map(([, x]) => x);
+      const all: Report[] = [];
+      const accepted = new Map<string, number>();
+      const offers = Array.from({ length: 12 }, (_, i) => `offer-${i}`);
+      for (let round = 0; round < 30; round++) {
+        // Reports sharing many counter rows (two windows, two arms, 24 cells each), so the batches contend for rows and ids.
+        const reports = Array.from({ length: 16 }, (_, i) =>
+          report({
+            windowStart: new Date(START + (i % 2) * DAY).toISOString(),
+            cells: offers.flatMap((o) => ['default', 'b'].map((v) => cell(o, v, i % 3 ? 'personalized' : 'contextual', { impressions: 1 }))),
+          }),
+        );
+        all.push(...reports);
+        // Each collector gets every report, in its own order, in four batches committed at once: a
+        // collector's batches share counter rows, the two collectors' batches share ids too.
+        const inBatches = (store: CounterStore) => {
+          const order = shuffled(reports);
+          return [0, 1, 2, 3].map((i) => order.slice(i * 4, i * 4 + 4)).map((batch) => store.commit(batch, START).then((added) => [batch, added] as const));
+        };
+        const commits = [...inBatches(a), ...inBatches(b)];
+        for (const [batch, added] of await Promise.all(commits)) {
+          batch.forEach((r, i) => accepted.set(r.id, (accepted.get(r.id) ?? 0) + (added[i] ? 1 : 0)));
+        }
+      }
+      expect([...accepted.values()].filter((times) => times !== 1)).toEqual([]);
+      expect(accepted.size).toBe(all.length);
+      const expected = expectedStats(all);
+      expectSameStats(await a.stats('demo-shop', -Infinity, Infinity), expected);
+      expectSameStats(await b.stats('demo-shop', -Infinity, Infinity), expected);
+    } finally {
+      await db.client.end();
+    }
+  });
+
+  it('migrates once when several collectors start at once on an empty database', async () => {
+    const db = await database();
+    try {
+      const started = await Promise.all(Array.from({ length: 4 }, () => open(createPostgresStore(db.url, { poolSize: 2 }))));
+      expect(started).toHaveLength(4);
+      expect((await db.client.query('SELECT version FROM schema_version ORDER BY version')).rows).toEqual(MIGRATIONS.map((_, v) => ({ version: v + 1 })));
+      expect(await started[1]!.commit([report()], START)).toEqual([true]);
+    } finally {
+      await db.client.end();
+    }
+  });
+
+  it('refuses a database whose schema is newer than the code', async () => {
+    const db = await database();
+    try {
+      await (await createPostgresStore(db.url)).close();
+      await db.client.query('INSERT INTO schema_version (version) VALUES ($1)', [MIGRATIONS.length + 1]);
+      await expect(createPostgresStore(db.url)).rejects.toThrow(
+        `the PostgreSQL database has schema version ${MIGRATIONS.length + 1}, newer than this collector's ${MIGRATIONS.length}: upgrade the collector`,
+      );
+    } finally {
+      await db.client.end();
+    }
+  });
+
+  it('rolls a failed commit back whole: its ids are not kept, so the retry counts', async () => {
+    const db = await database();
+    try {
+      const store = await open(createPostgresStore(db.url));
+      const r = report();
+      await db.client.query('ALTER TABLE counters RENAME TO counters_away');
+      await expect(store.commit([r], START)).rejects.toThrow('relation "counters" does not exist');
+      await db.client.query('ALTER TABLE counters_away RENAME TO counters');
+      expect(await store.commit([r], START)).toEqual([true]);
+      expectSameStats(await store.stats('demo-shop', -Infinity, Infinity), expectedStats([r]));
+    } finally {
+      await db.client.end();
+    }
+  });
+
+  it('refuses a URL that is not PostgreSQL’s, without echoing it', async () => {
+    const refusal = /^the database URL must be a postgres:\/\/ or postgresql:\/\/ URL, such as postgres:\/\/user:password@host:5432\/vitrine$/;
+    await expect(createPostgresStore('mysql://root:secret@db/vitrine')).rejects.toThrow(refusal);
+    await expect(createPostgresStore('not a url: secret')).rejects.toThrow(refusal);
+  });
+
+  it('says which server it cannot reach', async () => {
+    const closed = new URL(inject('postgresUrl'));
+    closed.port = '1';
+    await expect(createPostgresStore(closed.href)).rejects.toThrow('cannot reach PostgreSQL at 127.0.0.1:1');
+  });
+});
