@@ -6,6 +6,7 @@ import { createCatalogRegistry, type CatalogRegistry } from './catalog-registry'
 import { createCatalogsApi } from './catalogs';
 import { createIngest } from './ingest';
 import { createStatsApi } from './stats-api';
+import { createDashboard } from '../dashboard';
 
 /** How the collector is set up (README: "The collector"). */
 export interface CollectorOptions {
@@ -59,7 +60,9 @@ export function createCollector(options: CollectorOptions): Collector {
   if (token) {
     const auth = createAuth(token);
     routes.route('/v1/catalogs', createCatalogsApi({ auth, catalogs, sites }));
-    routes.route('/v1/stats', createStatsApi({ store, auth, k, sites, holdoutShare: options.holdoutShare }));
+    const reading = { store, auth, k, sites, holdoutShare: options.holdoutShare };
+    routes.route('/v1/stats', createStatsApi(reading));
+    routes.route('/dashboard', createDashboard(reading));
   }
   // Report ids are kept only as long as a device may resend: then they are forgotten.
   const purge = () => void store.purgeIds(Date.now() - dedupMs).catch(() => undefined);

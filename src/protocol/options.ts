@@ -84,7 +84,8 @@ export interface ResolvedOptions {
   storageTimeoutMs: number;
 }
 
-const SITE_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/** A site id: what `siteId`, Catalog v1's `siteId` and a report's `site` hold. */
+export const SITE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * Validates the options and fills in defaults. The engine does this at its ready handshake,

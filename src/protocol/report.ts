@@ -2,6 +2,7 @@ import { Reader, readArray } from './validate';
 import { VitrineError } from './errors';
 import type { Arm } from './decision';
 import type { Catalog } from './catalog';
+import { SITE_ID } from './options';
 
 /** The counters of a cell, in the order reports and the collector use them. */
 export const METRICS = ['impressions', 'clicks', 'dismissals', 'conversions', 'revenue'] as const;
@@ -102,7 +103,7 @@ export function validateReport(value: unknown): Report {
   const id = r.raw('id');
   if (typeof id !== 'string' || !HEX32.test(id)) r.fail('id', '32 lowercase hex digits (16 random bytes)');
   const site = r.raw('site');
-  if (typeof site !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(site)) r.fail('site', 'a site id');
+  if (typeof site !== 'string' || !SITE_ID.test(site)) r.fail('site', 'a site id');
   const windowMs = r.integer('windowMs', 60_000, 31 * 86_400_000);
   const windowStart = r.raw('windowStart');
   const start = typeof windowStart === 'string' ? Date.parse(windowStart) : Number.NaN;

@@ -456,3 +456,18 @@ describe('logging', () => {
     expect(c.log.join('\n')).not.toMatch(/127\.0\.0\.1|SecretAgent|ref\.example/);
   });
 });
+
+describe('the dashboard, mounted with the collector', () => {
+  it('asks for the token, keeps the site through sign-in, and shows the site asked for', async () => {
+    const c = await collector();
+    const ask = await c.app.request('/dashboard?site=demo-shop');
+    expect(ask.status).toBe(401);
+    expect(await ask.text()).toContain('name="site" value="demo-shop"');
+    const signIn = await c.app.request('/dashboard/login', { method: 'POST', body: new URLSearchParams({ token: 'secret', site: 'demo-shop' }) });
+    expect(signIn.status).toBe(303);
+    expect(signIn.headers.get('location')).toBe('/dashboard?site=demo-shop');
+    const page = await c.app.request('/dashboard?site=demo-shop', { headers: { Cookie: signIn.headers.get('set-cookie')!.split(';')[0]! } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('demo-shop');
+  });
+});

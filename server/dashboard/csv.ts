@@ -1,0 +1,49 @@
+import { halfWidth, soFar } from './format';
+import type { OfferView } from './view';
+
+type Cell = string | number | null | undefined;
+
+/** The columns of the CSV export, in order. */
+export const CSV_COLUMNS = [
+  'offer', 'variant', 'reports', 'impressions', 'impressions_pm95', 'clicks', 'clicks_pm95', 'ctr',
+  'ctr_uplift_vs_default', 'uplift_ci95_low', 'uplift_ci95_high', 'chance_to_beat_default',
+  'conversions', 'conversions_pm95', 'conversion_rate', 'revenue', 'revenue_pm95', 'note',
+] as const;
+
+/**
+ * One CSV field (RFC 4180). Text that a spreadsheet would run as a formula (starting with =, +,
+ * -, @, a tab or a carriage return) is prefixed with a quote so it stays text (OWASP "CSV injection").
+ */
+export function csvField(value: Cell): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(Number(value.toFixed(6))) : '';
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * The offers table of the dashboard as CSV: a header row, then one row per offer and content
+ * variant. Rows under k carry only their note ("12 of 20 reports so far"), no numbers. Revenue is
+ * in major units; rates are fractions.
+ */
+export function offersCsv(offers: OfferView[], k: number): string {
+  const rows: Cell[][] = [[...CSV_COLUMNS]];
+  for (const o of offers) {
+    for (const v of o.variants) {
+      const s = v.stats;
+      const note = v.pending === null ? '' : s ? `and a group with ${soFar(v.pending, k)}` : soFar(v.pending, k);
+      if (!s) {
+        rows.push([v.offer, v.variant, ...Array(CSV_COLUMNS.length - 3).fill(null), note]);
+        continue;
+      }
+      const c = s.vsDefault;
+      const revenueHalf = halfWidth(s, 'revenue');
+      rows.push([
+        v.offer, v.variant, s.reports, Math.round(s.impressions), halfWidth(s, 'impressions'), Math.round(s.clicks), halfWidth(s, 'clicks'), s.ctr,
+        c?.uplift, c?.ci95?.[0], c?.ci95?.[1], c?.chanceToBeat,
+        Math.round(s.conversions), halfWidth(s, 'conversions'), s.conversionRate, s.revenue / 100, revenueHalf === undefined ? null : revenueHalf / 100, note,
+      ]);
+    }
+  }
+  return rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+}

@@ -1,0 +1,82 @@
+import { Hono, type Context } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import { readStats, statsQuery, type StatsOptions } from '../collector/stats-api';
+import { TOKEN_COOKIE } from '../collector/auth';
+import { offersCsv } from './csv';
+import { dashboardPage } from './page';
+import { placeHref, readPlace, type Place } from './place';
+import { signInPage, sitePage } from './signin';
+import { offerViews } from './view';
+
+/** No script at all, nothing from elsewhere, forms only to this origin, never framed. */
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/** The dashboard's own path, from the request (so it works wherever it is mounted); never `//…`. */
+function basePath(c: Context): string {
+  const base = c.req.path.replace(/\/(?:login|logout|export\.csv)?$/, '');
+  return /^(?:\/(?!\/)[^?#]*)?$/.test(base) ? base : '';
+}
+
+/** Reads the query or form values of a request as one lookup. */
+const fromForm = (form: Record<string, unknown>) => (name: string) => (typeof form[name] === 'string' ? form[name] : undefined);
+
+/** What the page and the CSV show: the k-anonymous stats and the per-day rows, grouped by offer. */
+async function readDashboard(options: StatsOptions, place: Place) {
+  const q = statsQuery((name) => place[name as keyof Place], options.sites)!;
+  const [body, daily] = await Promise.all([readStats(options, q), options.store.daily(q.site, q.from, q.to)]);
+  return { body, offers: offerViews(body, daily) };
+}
+
+/**
+ * The merchant's dashboard: `GET /` (the page), `POST /login` and `POST /logout` (the token
+ * cookie), `GET /export.csv` (the page's numbers). Routes are relative to where it is mounted.
+ * @example
+ * app.route('/dashboard', createDashboard({ store, auth: createAuth(token), k: 20, sites }))
+ */
+export function createDashboard(options: StatsOptions): Hono {
+  const app = new Hono();
+  app.use(async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+    c.header('Content-Security-Policy', CSP);
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'no-referrer');
+  });
+
+  app.get('/', async (c) => {
+    const base = basePath(c);
+    const { place, carried, errors } = readPlace((name) => c.req.query(name), options.sites);
+    if (!options.auth.signedIn(c)) return c.html(signInPage(base, carried, c.req.query('failed') === '1' ? 'That token is not right.' : undefined), 401);
+    if (!place) return c.html(sitePage(base, carried, errors), errors.length ? 400 : 200);
+    const { body, offers } = await readDashboard(options, place);
+    return c.html(dashboardPage(base, place, body, offers));
+  });
+
+  app.post('/login', async (c) => {
+    const base = basePath(c);
+    const form = await c.req.parseBody();
+    const { carried, errors } = readPlace(fromForm(form));
+    if (errors.length) return c.html(signInPage(base, carried, errors.join(' ')), 400);
+    const token = fromForm(form)('token') ?? '';
+    if (!options.auth.isToken(token)) return c.redirect(placeHref(base, '', carried, { failed: '1' }), 303);
+    setCookie(c, TOKEN_COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/', secure: new URL(c.req.url).protocol === 'https:' });
+    return c.redirect(placeHref(base, '', carried), 303);
+  });
+
+  app.post('/logout', async (c) => {
+    const { carried } = readPlace(fromForm(await c.req.parseBody()));
+    deleteCookie(c, TOKEN_COOKIE, { path: '/' });
+    return c.redirect(placeHref(basePath(c), '', carried), 303);
+  });
+
+  app.get('/export.csv', async (c) => {
+    if (!options.auth.signedIn(c)) return c.text('Sign in at the dashboard first.', 401);
+    const { place, errors } = readPlace((name) => c.req.query(name), options.sites);
+    if (!place) return c.text(errors.join('\n') || 'site: expected a site id', 400);
+    const { body, offers } = await readDashboard(options, place);
+    c.header('Content-Type', 'text/csv; charset=utf-8');
+    c.header('Content-Disposition', `attachment; filename="vitrine-${place.site}.csv"`);
+    return c.body(offersCsv(offers, body.k));
+  });
+  return app;
+}
