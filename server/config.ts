@@ -18,6 +18,8 @@ export interface Config {
   logRequests: boolean;
   flushMs: number;
   flushReports: number;
+  /** SQLite only: `full` waits for the disk at every flush, so a 202 survives a power loss too. */
+  sqliteSync: 'normal' | 'full';
 }
 
 /** A setting that cannot be used: the message names the variable and what it expects. */
@@ -28,7 +30,7 @@ export class ConfigError extends Error {
 /**
  * Reads and checks the settings: PORT, HOST, VITRINE_ROOT, VITRINE_CATALOG, VITRINE_DATABASE_URL,
  * VITRINE_DATA, VITRINE_TOKEN, VITRINE_K, VITRINE_RATE_PER_MINUTE, VITRINE_SITES, VITRINE_ORIGINS,
- * VITRINE_TRUST_PROXY, VITRINE_LOG_REQUESTS, VITRINE_FLUSH_MS, VITRINE_FLUSH_REPORTS.
+ * VITRINE_TRUST_PROXY, VITRINE_LOG_REQUESTS, VITRINE_FLUSH_MS, VITRINE_FLUSH_REPORTS, VITRINE_SQLITE_SYNC.
  * @param env the environment
  * @param defaultRoot the package root when VITRINE_ROOT is not set
  * @throws ConfigError naming the variable that is wrong
@@ -46,6 +48,11 @@ export function readConfig(env: Record<string, string | undefined>, defaultRoot:
     if (raw === undefined || raw === '' || raw === '0') return false;
     if (raw === '1') return true;
     throw new ConfigError(`${name} must be 1 or 0, got ${JSON.stringify(raw)}`);
+  };
+  const oneOf = <T extends string>(name: string, values: readonly T[]): T => {
+    const raw = env[name] || values[0]!;
+    if (!values.includes(raw as T)) throw new ConfigError(`${name} must be one of ${values.join(', ')}, got ${JSON.stringify(raw)}`);
+    return raw as T;
   };
   const list = (name: string): string[] | undefined => {
     const items = env[name]?.split(',').map((x) => x.trim()).filter(Boolean);
@@ -72,5 +79,6 @@ export function readConfig(env: Record<string, string | undefined>, defaultRoot:
     logRequests: flag('VITRINE_LOG_REQUESTS'),
     flushMs: integer('VITRINE_FLUSH_MS', 0, 0, 1000),
     flushReports: integer('VITRINE_FLUSH_REPORTS', 512, 1, 100_000),
+    sqliteSync: oneOf('VITRINE_SQLITE_SYNC', ['normal', 'full'] as const),
   };
 }

@@ -14,7 +14,7 @@ import type { CounterStore } from './store';
  */
 async function main(): Promise<void> {
   const config = readConfig(process.env, resolve(dirname(fileURLToPath(import.meta.url)), '../..'));
-  const store: CounterStore = config.databaseUrl ? await createPostgresStore(config.databaseUrl) : createSqliteStore(config.dataDir);
+  const store: CounterStore = config.databaseUrl ? await createPostgresStore(config.databaseUrl) : createSqliteStore(config.dataDir, { synchronous: config.sqliteSync });
   // Without a configured token, one is made for this run and printed, so the demo's dashboard opens.
   const token = config.token ?? randomBytes(12).toString('base64url');
   const server = createServer({

@@ -1,5 +1,4 @@
-import { Reader, readArray } from './validate';
-import { VitrineError } from './errors';
+import { Reader, isPlainObject } from './validate';
 import type { Arm } from './decision';
 import type { Catalog } from './catalog';
 import { SITE_ID } from './options';
@@ -68,8 +67,37 @@ const ID = /^[A-Za-z0-9._:-]{1,100}$/;
 const HEX32 = /^[0-9a-f]{32}$/;
 const ARMS: readonly Arm[] = ['personalized', 'baseline', 'contextual'];
 
+const CELL_FIELDS = 3 + METRICS.length;
+
+/**
+ * The reader of one cell. Most cells are well formed, so a quick check accepts those as they
+ * are (a parsed object with exactly the cell's fields, each valid); anything else is read
+ * field by field for a message that names the problem.
+ */
 function cell(epsilon: number | null) {
+  // Without noise counts are within their bounds; noise (geometric, standard deviation
+  // sqrt(2α)/(1−α)) may move them by up to ten standard deviations either way.
+  const ranges = METRICS.map((m) => {
+    const bound = CONTRIBUTION_BOUNDS[m];
+    const a = epsilon === null ? 0 : Math.exp(-epsilon / bound);
+    const slack = epsilon === null ? 0 : Math.ceil((10 * Math.sqrt(2 * a)) / (1 - a));
+    return [-slack, bound + slack] as const;
+  });
+  const fits = (value: unknown): value is ReportCell => {
+    if (!isPlainObject(value)) return false;
+    let fields = 0;
+    for (const _ in value) fields++;
+    if (fields !== CELL_FIELDS) return false;
+    const { offer, variant, arm } = value;
+    if (typeof offer !== 'string' || typeof variant !== 'string' || !ID.test(offer) || !ID.test(variant) || !ARMS.includes(arm as Arm)) return false;
+    for (let i = 0; i < METRICS.length; i++) {
+      const n = value[METRICS[i]!];
+      if (!Number.isInteger(n) || (n as number) < ranges[i]![0] || (n as number) > ranges[i]![1]) return false;
+    }
+    return true;
+  };
   return (value: unknown, path: string): ReportCell => {
+    if (fits(value)) return value;
     const r = Reader.of(value, path, 'report-invalid');
     const ids = ['offer', 'variant'].map((f) => {
       const v = r.raw(f);
@@ -77,14 +105,7 @@ function cell(epsilon: number | null) {
       return v;
     });
     const out = { offer: ids[0]!, variant: ids[1]!, arm: r.oneOf('arm', ARMS) } as ReportCell;
-    // Without noise counts are within their bounds; noise (geometric, standard deviation
-    // sqrt(2α)/(1−α)) may move them by up to ten standard deviations either way.
-    for (const m of METRICS) {
-      const bound = CONTRIBUTION_BOUNDS[m];
-      const a = epsilon === null ? 0 : Math.exp(-epsilon / bound);
-      const slack = epsilon === null ? 0 : Math.ceil((10 * Math.sqrt(2 * a)) / (1 - a));
-      out[m] = r.integer(m, -slack, bound + slack);
-    }
+    METRICS.forEach((m, i) => (out[m] = r.integer(m, ranges[i]![0], ranges[i]![1])));
     r.done();
     return out;
   };
@@ -93,9 +114,11 @@ function cell(epsilon: number | null) {
 /**
  * Validates a report where it enters the collector. Strict: unknown fields (`__proto__`
  * included), wrong types and oversize arrays are refused with the path of the problem.
+ * Whether the cells are a catalog version's (offer, variant) domain, each once and in order,
+ * is the collector's check against that version (server/collector/catalog-registry.ts).
  * @param value the parsed body
  * @returns the report
- * @throws VitrineError `report-invalid`
+ * @throws VitrineError `report-invalid` (from the reader)
  */
 export function validateReport(value: unknown): Report {
   const r = Reader.of(value, 'report', 'report-invalid');
@@ -115,17 +138,14 @@ export function validateReport(value: unknown): Report {
     const mechanism = n.oneOf('mechanism', ['none', 'geometric'] as const);
     return mechanism === 'none' ? { mechanism } : { mechanism, epsilon: n.number('epsilon', 0.01, 20) };
   }) ?? r.fail('noise', 'an object such as { "mechanism": "none" }');
-  const cells = readArray(r, 'cells', REPORT_LIMITS.cells, cell(noise.mechanism === 'none' ? null : noise.epsilon))!;
+  const given = r.take('cells');
+  const list: unknown[] = Array.isArray(given) && given.length <= REPORT_LIMITS.cells ? given : r.fail('cells', `an array of at most ${REPORT_LIMITS.cells} entries`);
+  const readCell = cell(noise.mechanism === 'none' ? null : noise.epsilon);
+  const cells = list.map((entry, i) => readCell(entry, `report.cells[${i}]`));
   const part = r.optObject('part', (p) => {
     const count = p.integer('count', 1, REPORT_LIMITS.parts);
     return { index: p.integer('index', 0, count - 1), count };
   });
   r.done();
-  const seen = new Set<string>();
-  cells.forEach((c, i) => {
-    const key = `${c.offer}\u0000${c.variant}\u0000${c.arm}`;
-    if (seen.has(key)) throw new VitrineError('report-invalid', `report.cells[${i}]: expected each (offer, variant, arm) once`);
-    seen.add(key);
-  });
   return { v: 1, id: id as string, site: site as string, windowStart: windowStart as string, windowMs, catalog, noise, cells, ...(part ? { part } : {}) };
 }
