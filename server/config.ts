@@ -1,3 +1,5 @@
+import { COLLECTOR_DEFAULTS } from './collector/defaults';
+
 /** The server's settings, read from the environment (README: "The collector"). */
 export interface Config {
   port: number;
@@ -71,8 +73,8 @@ export function readConfig(env: Record<string, string | undefined>, defaultRoot:
     databaseUrl,
     dataDir: env.VITRINE_DATA || `${root}/.data`,
     token: env.VITRINE_TOKEN || undefined,
-    k: integer('VITRINE_K', 20, 1, 1_000_000),
-    perMinute: integer('VITRINE_RATE_PER_MINUTE', 120, 1, 1_000_000_000),
+    k: integer('VITRINE_K', COLLECTOR_DEFAULTS.k, 1, 1_000_000),
+    perMinute: integer('VITRINE_RATE_PER_MINUTE', COLLECTOR_DEFAULTS.perMinute, 1, 1_000_000_000),
     sites: list('VITRINE_SITES'),
     origins: list('VITRINE_ORIGINS'),
     trustProxy: flag('VITRINE_TRUST_PROXY'),

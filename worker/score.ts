@@ -1,8 +1,8 @@
 import type { Caps, Catalog, Offer, OfferContent } from '../src/protocol/catalog';
 import type { Decision } from '../src/protocol/decision';
 import { FEATURES, PERSONAL, PRIORITY_SCALE, RECENCY_SCALE_MS, computeFeatures, type FeatureSource, type RankInput } from './features';
-import { bucket, generator, hash32, pickWeighted } from './random';
-import { assignArm } from './arm';
+import { generator, hash32 } from './random';
+import { assignArm, assignVariant } from './arm';
 import type { ExposureLog, OfferLog } from './exposures';
 
 const DAY = 86_400_000;
@@ -168,8 +168,7 @@ function similarity(a: Offer, b: Offer): number {
 }
 
 function variantOf(offer: Offer, seed: number): { id: string; content: OfferContent } {
-  const i = offer.variants.length === 1 ? 0 : pickWeighted(offer.variants.map((v) => v.weight), bucket(seed, `variant:${offer.id}`));
-  const v = offer.variants[i]!;
+  const v = assignVariant(offer, seed);
   return { id: v.id, content: { ...offer.content, ...v.content } };
 }
 

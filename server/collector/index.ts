@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { CounterStore } from '../store';
 import { createAuth } from './auth';
+import { COLLECTOR_DEFAULTS } from './defaults';
 import { createBatcher, type BatchOptions } from './batcher';
 import { createCatalogRegistry, type CatalogRegistry } from './catalog-registry';
 import { createCatalogsApi } from './catalogs';
@@ -52,11 +53,11 @@ const HOUR = 3_600_000;
  * app.route('/', collector.routes)
  */
 export function createCollector(options: CollectorOptions): Collector {
-  const { store, token, k = 20, sites, dedupMs = 8 * 86_400_000 } = options;
+  const { store, token, k = COLLECTOR_DEFAULTS.k, sites, dedupMs = 8 * 86_400_000 } = options;
   const catalogs = createCatalogRegistry(store, options.refreshCatalog);
   const batcher = createBatcher(store, options.batch);
   const routes = new Hono();
-  routes.route('/v1/reports', createIngest({ batcher, catalogs, sites, origins: options.origins, perMinute: options.perMinute ?? 120, clientAddress: options.clientAddress }));
+  routes.route('/v1/reports', createIngest({ batcher, catalogs, sites, origins: options.origins, perMinute: options.perMinute ?? COLLECTOR_DEFAULTS.perMinute, clientAddress: options.clientAddress }));
   if (token) {
     const auth = createAuth(token);
     routes.route('/v1/catalogs', createCatalogsApi({ auth, catalogs, sites }));
