@@ -1,4 +1,5 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import pg from 'pg';
 import fc from 'fast-check';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,8 @@ import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createServer } from '../../server/app';
 import { createSqliteStore } from '../../server/sqlite';
+import { createPostgresStore } from '../../server/postgres';
+import { createDatabase } from '../postgres';
 import type { CounterStore } from '../../server/store';
 import { validateReport, type Report, type ReportCell } from '../../src/protocol/report';
 import type { Arm } from '../../src/protocol/decision';
@@ -232,9 +235,30 @@ describe('the fixed shape, enforced by the collector', () => {
     ]);
   });
 
-  it('stores no byte of a refused report, in the database files or the log', async () => {
-    const dir = dataDir();
-    const c = await collector({ dir, logRequests: true });
+  it.each([
+    ['SQLite', async () => {
+      const dir = dataDir();
+      return { store: createSqliteStore(dir), files: async () => readdirSync(dir).map((f) => join(dir, f)) };
+    }],
+    ['PostgreSQL', async () => {
+      const url = await createDatabase(inject('postgresUrl'));
+      const store = await createPostgresStore(url);
+      const files = async () => {
+        // Everything the server keeps: written out of its buffers first, then every file of its data folder.
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        await client.query('CHECKPOINT');
+        const { rows } = await client.query<{ data_directory: string }>('SHOW data_directory');
+        await client.end();
+        return readdirSync(rows[0]!.data_directory, { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => join(e.parentPath, e.name));
+      };
+      return { store, files };
+    }],
+  ])('stores no byte of a refused report, in the %s files or the log', async (_, open) => {
+    const { store, files } = await open();
+    const c = await collector({ store, logRequests: true });
     // Every string a report can carry, marked, in reports refused for each reason.
     const marks = { offer: 'smuggledTR1001secret', variant: 'variantSECRETx', catalog: 'catalogSECRETx', site: 'siteSECRETx', id: 'feedfacefeedfacefeedfacefeedface' };
     const refused = [
@@ -248,15 +272,15 @@ describe('the fixed shape, enforced by the collector', () => {
     for (const body of refused) expect((await c.post(body)).status).toBe(400);
     expect((await c.post(report())).status).toBe(202);
     await c.server.close();
-    await c.store.close();
-    const files = readdirSync(dir);
-    expect(files).toContain('collector.db');
-    const bytes = Buffer.concat(files.map((f) => readFileSync(join(dir, f))));
+    await store.close();
+    const paths = await files();
+    const bytes = Buffer.concat(paths.map((f) => readFileSync(f)));
+    expect(paths.length).toBeGreaterThan(0);
     for (const mark of Object.values(marks)) {
-      expect(bytes.includes(Buffer.from(mark)), `${mark} in ${files.join(', ')}`).toBe(false);
+      expect(bytes.includes(Buffer.from(mark)), `${mark} stored`).toBe(false);
       expect(c.log.join('\n')).not.toContain(mark);
     }
-    // The scan can see what is stored: the published catalog's offers are there.
+    // The scan sees what is stored: the published catalog's offers are there.
     expect(bytes.includes(Buffer.from('road-15'))).toBe(true);
   });
 });
