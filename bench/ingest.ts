@@ -1,0 +1,421 @@
+/**
+ * Part of `npm run bench`: collector ingest on loopback, against a baseline measured in the
+ * same run. The collector is the real server (dist/server/main.mjs); the baseline is a bare
+ * hono handler that only reads and parses the same bodies (dist/server/bare-collector.mjs).
+ * Both are child processes; the load comes from autocannon in this process, with the same
+ * options for both, alternating between them so that drift hits both alike. A run with any
+ * answer other than 202 or any connection error is reported as failed, never averaged.
+ *
+ * SQLite: reports of 20 and 200 cells, reports/s, p50 and p99, and the ratio to the bare
+ * handler. PostgreSQL (a throwaway server, test/postgres.ts): reports/s with one collector
+ * process and with two sharing the database.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { validateCatalog, type Catalog } from '../src/protocol/catalog';
+import { reportArms, reportDomain, validateReport, type Report } from '../src/protocol/report';
+import { startPostgres } from '../test/postgres';
+
+const CONNECTIONS = 16;
+const REPETITIONS = 3;
+const SECONDS = 8;
+const WARM_UP_SECONDS = 2;
+/** Runs against the route that does not read the body: only to show the load generator's reach. */
+const REACH_SECONDS = 3;
+const REPORTS = '/v1/reports';
+/** The bare server's route that answers 204 without reading the body (bench/bare-collector.ts). */
+const SINK = '/sink';
+const POSTGRES_CELLS = 20;
+const POSTGRES_SECONDS = 5;
+/** The collector's aim, from the issue: at least this share of the bare handler's reports/s. */
+const AIM = 0.8;
+const SITE = 'bench';
+const DAY = 86_400_000;
+/**
+ * The daily windows reports cover, in days before today, in proportion: a collector gets mostly
+ * yesterday's, and some older ones from devices that were offline for a while.
+ */
+const WINDOW_DAYS = [1, 1, 1, 1, 1, 1, 2, 3, 4, 5, 6, 7];
+const ID_PLACEHOLDER = '0'.repeat(32);
+
+/** The part of autocannon's programmatic API used here (autocannon 8 is CommonJS without types). */
+interface LoadOptions {
+  url: string | string[];
+  connections: number;
+  duration: number;
+  requests: { method: 'POST'; path: string; headers: Record<string, string>; setupRequest: (request: object) => object }[];
+}
+interface LoadResult {
+  duration: number;
+  errors: number;
+  timeouts: number;
+  statusCodeStats: Record<string, { count: number } | undefined>;
+}
+type Autocannon = (options: LoadOptions, done: (error: Error | null, result: LoadResult) => void) => EventEmitter;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+/** One timed run of the load against one route. */
+interface Run {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  /** Answers of the expected status. */
+  answers: number;
+  /** CPU time the servers spent per answer, in µs: less sensitive than rates to a busy machine. */
+  serverCpu: number;
+  /** CPU time of this process (the load generator) per second of the run: 1 is a whole core. */
+  generatorCpu: number;
+  /** What went wrong, when anything did: the run's figures are then not used. */
+  failure?: string;
+}
+
+/** A server this bench started, as a child process writing its output to a log file. */
+interface Child {
+  name: string;
+  url: string;
+  process: ChildProcess;
+  log: string;
+}
+
+const children = new Set<Child>();
+const failures: string[] = [];
+const dist = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! : Number.NaN;
+}
+
+/** `median (min–max)` of per-repetition figures. */
+function spread(xs: number[], digits: number): string {
+  if (xs.length === 0) return 'failed';
+  const f = (x: number) => x.toFixed(digits);
+  return `${f(median(xs))} (${f(Math.min(...xs))}–${f(Math.max(...xs))})`;
+}
+
+function tail(file: string, lines = 8): string {
+  const text = existsSync(file) ? readFileSync(file, 'utf8').trimEnd() : '';
+  return text ? text.split('\n').slice(-lines).map((l) => `    | ${l}`).join('\n') : '    | (no output)';
+}
+
+/**
+ * Starts a server as a child process and waits for the line that gives its URL.
+ * @param pattern matches that line; its first group is the port
+ */
+async function startChild(name: string, script: string, env: NodeJS.ProcessEnv, pattern: RegExp, dir: string): Promise<Child> {
+  if (!existsSync(script)) throw new Error(`${script} is missing: build first (npx rollup -c --silent)`);
+  const log = join(dir, `${name.replace(/\W+/g, '-')}.log`);
+  const out = openSync(log, 'w');
+  // The output goes to a file, not a pipe, so reading it never costs the load generator's process.
+  const child = spawn(process.execPath, [script], { env, stdio: ['ignore', out, out] });
+  closeSync(out);
+  const started: Child = { name, url: '', process: child, log };
+  children.add(started);
+  for (let waited = 0; ; waited += 50) {
+    const port = pattern.exec(readFileSync(log, 'utf8'))?.[1];
+    if (port) {
+      started.url = `http://127.0.0.1:${port}`;
+      return started;
+    }
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before listening:\n${tail(log)}`);
+    if (waited > 30_000) throw new Error(`${name} printed no URL within 30 s:\n${tail(log)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Stops a child by its pid: SIGTERM, then SIGKILL if it has not exited after 10 s. */
+async function stopChild(child: Child): Promise<void> {
+  children.delete(child);
+  const p = child.process;
+  if (p.exitCode !== null || p.signalCode !== null) return;
+  const exited = new Promise((r) => p.once('exit', r));
+  p.kill('SIGTERM');
+  const timer = setTimeout(() => p.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** CPU time a child has used so far, all its threads, in seconds. */
+function cpuSeconds(child: Child): number {
+  // utime and stime, fields 14 and 15 of /proc/<pid>/stat, count ticks of USER_HZ: 100 on Linux.
+  const fields = readFileSync(`/proc/${child.process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Peak resident memory of a child (VmHWM), in MiB. */
+function peakRss(child: Child): string {
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.process.pid}/status`, 'utf8'));
+  return hwm ? `${(Number(hwm[1]) / 1024).toFixed(0)} MiB` : '?';
+}
+
+/**
+ * A catalog of site `bench` whose reports have exactly `cells` cells, with a personalization
+ * holdout: 20 cells are 20 offers with their base content only, 200 are 100 offers with one
+ * extra variant each.
+ */
+function benchCatalog(cells: number): { file: object; catalog: Catalog } {
+  const variants = cells > 100 ? 2 : 1;
+  const file = {
+    version: `bench-${cells}`,
+    siteId: SITE,
+    experiments: [{ id: 'holdout', kind: 'personalization-holdout', arms: [{ id: 'personalized', weight: 90 }, { id: 'baseline', weight: 10 }] }],
+    offers: Array.from({ length: cells / variants }, (_, i) => ({
+      id: `offer-${i}`,
+      slot: 'home-hero',
+      categories: ['bench'],
+      content: { title: `Offer ${i}` },
+      ...(variants > 1 ? { variants: [{ id: 'b', weight: 50, content: { title: `Offer ${i}, variant b` } }] } : {}),
+    })),
+  };
+  const catalog = validateCatalog(file);
+  const size = reportDomain(catalog).length;
+  if (size !== cells) throw new Error(`bench catalog for ${cells} cells has a report domain of ${size}`);
+  return { file, catalog };
+}
+
+/**
+ * Report bodies of a catalog that never repeat (the collector deduplicates ids): a few
+ * serialised reports (windows × arms) with a unique id written into a copy of one per call.
+ * The ids are a random prefix for the run and a counter, so making a body costs one copy.
+ */
+function reportBodies(catalog: Catalog): () => Buffer {
+  const today = Math.floor(Date.now() / DAY) * DAY;
+  const templates: { bytes: Buffer; at: number }[] = [];
+  for (const w of WINDOW_DAYS) {
+    for (const arm of reportArms(catalog)) {
+      const report: Report = {
+        v: 1, id: ID_PLACEHOLDER, site: SITE, windowStart: new Date(today - w * DAY).toISOString(), windowMs: DAY,
+        catalog: catalog.version, noise: { mechanism: 'none' },
+        cells: reportDomain(catalog).map(([offer, variant], i) => ({
+          offer, variant, arm, impressions: (i + w) % 7, clicks: (i + w) % 3 === 0 ? 1 : 0, dismissals: 0, conversions: (i + w) % 11 === 0 ? 1 : 0, revenue: (i + w) % 11 === 0 ? 4_900 : 0,
+        })),
+      };
+      const text = JSON.stringify(report);
+      validateReport(JSON.parse(text));
+      templates.push({ bytes: Buffer.from(text), at: Buffer.byteLength(text.slice(0, text.indexOf(ID_PLACEHOLDER))) });
+    }
+  }
+  const prefix = randomBytes(8).toString('hex');
+  let n = 0;
+  return () => {
+    const template = templates[n % templates.length]!;
+    const body = Buffer.from(template.bytes);
+    body.write(prefix + (n++).toString(16).padStart(16, '0'), template.at, 'latin1');
+    return body;
+  };
+}
+
+/** Sends one body with fetch and fails with the answer when it is not 202, before any timed run. */
+async function expectAccepted(child: Child, body: Buffer): Promise<void> {
+  const report = body.toString();
+  const res = await fetch(`${child.url}${REPORTS}`, { method: 'POST', body: report, headers: { 'Content-Type': 'text/plain' } });
+  const text = await res.text();
+  if (res.status !== 202) {
+    throw new Error(
+      `${child.name} refused a valid report of catalog ${(JSON.parse(report) as Report).catalog}: ${res.status} ${text}\n` +
+        `  (the collector must know the catalog it serves from VITRINE_CATALOG; it registers it at start)\n${tail(child.log)}`,
+    );
+  }
+}
+
+/**
+ * Runs autocannon against `path` of one or more servers (connections spread over them) for
+ * `seconds`, each request a fresh body. Latencies are autocannon's own per-response times.
+ */
+function load(urls: string[], path: string, next: () => Buffer, seconds: number, connections = CONNECTIONS): Promise<Run> {
+  const times: number[] = [];
+  return new Promise((resolve, reject) => {
+    const tracker = autocannon(
+      {
+        url: urls.length === 1 ? urls[0]! : urls,
+        connections,
+        duration: seconds,
+        requests: [{ method: 'POST', path, headers: { 'Content-Type': 'text/plain' }, setupRequest: (request) => ({ ...request, body: next() }) }],
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        const expected = path === SINK ? '204' : '202';
+        const answered = Object.entries(result.statusCodeStats).reduce((sum, [, s]) => sum + (s?.count ?? 0), 0);
+        const good = result.statusCodeStats[expected]?.count ?? 0;
+        const sorted = Float64Array.from(times).sort();
+        const run: Run = { perSecond: good / result.duration, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), answers: good, serverCpu: 0, generatorCpu: 0 };
+        if (answered !== good || result.errors > 0 || good === 0) {
+          const codes = Object.entries(result.statusCodeStats).filter(([code]) => code !== expected).map(([code, s]) => `${s?.count} × ${code}`);
+          run.failure = `${answered - good} answers other than ${expected}${codes.length ? ` (${codes.join(', ')})` : ''}, ${result.errors} connection errors (${result.timeouts} timeouts), ${good} answers ${expected}`;
+        }
+        resolve(run);
+      },
+    );
+    tracker.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => times.push(ms));
+  });
+}
+
+/** Runs the load and records a failure under `label`, with the server's last log lines. */
+async function measured(label: string, servers: Child[], path: string, next: () => Buffer, seconds: number): Promise<Run> {
+  const serverCpu = () => servers.reduce((sum, s) => sum + cpuSeconds(s), 0);
+  const [server0, generator0, started] = [serverCpu(), process.cpuUsage(), performance.now()];
+  const run = await load(servers.map((s) => s.url), path, next, seconds);
+  const generator = process.cpuUsage(generator0);
+  run.serverCpu = ((serverCpu() - server0) * 1e6) / run.answers;
+  run.generatorCpu = (generator.user + generator.system) / 1e3 / (performance.now() - started);
+  if (run.failure) {
+    failures.push(`${label}: ${run.failure}`);
+    console.log(`  FAILED ${label}: ${run.failure}\n${servers.map((s) => `  last lines of ${s.name}:\n${tail(s.log)}`).join('\n')}`);
+  }
+  return run;
+}
+
+/** Figures of the runs that did not fail. */
+function ok(runs: Run[]): Run[] {
+  return runs.filter((r) => !r.failure);
+}
+
+function header(first: string, ratio: string): string {
+  return `  ${first.padEnd(24)} ${['reports/s', 'p50 ms', 'p99 ms', 'server CPU µs/report'].map((c) => c.padEnd(20)).join(' ')} ${ratio}`;
+}
+
+function row(label: string, runs: Run[], ratio = ''): string {
+  const good = ok(runs);
+  const columns = [spread(good.map((r) => r.perSecond), 0), spread(good.map((r) => r.p50), 1), spread(good.map((r) => r.p99), 1), spread(good.map((r) => r.serverCpu), 0)];
+  return `  ${label.padEnd(24)} ${columns.map((c) => c.padEnd(20)).join(' ')} ${ratio}`;
+}
+
+/** Per-repetition ratios a/b, for the repetitions where neither failed. */
+function ratios(a: Run[], b: Run[]): number[] {
+  return a.flatMap((r, i) => (r.failure || b[i]!.failure ? [] : [r.perSecond / b[i]!.perSecond]));
+}
+
+function collectorEnv(data: string, catalogFile: string, databaseUrl?: string): NodeJS.ProcessEnv {
+  // Only the settings below: a VITRINE_* variable of the shell running the bench changes nothing.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VITRINE_')));
+  return {
+    ...inherited, PORT: '0', HOST: '127.0.0.1', VITRINE_DATA: data, VITRINE_TOKEN: 'bench',
+    VITRINE_RATE_PER_MINUTE: '1000000000', VITRINE_CATALOG: catalogFile,
+    ...(databaseUrl ? { VITRINE_DATABASE_URL: databaseUrl } : {}),
+  };
+}
+
+const COLLECTOR_URL = /Vitrine demo storefront: http:\/\/localhost:(\d+)\//;
+
+/** Writes a catalog file and starts a collector serving it (one catalog version per process). */
+async function startCollector(name: string, dir: string, bench: { file: object; catalog: Catalog }, databaseUrl?: string): Promise<Child> {
+  const catalogFile = join(dir, `catalog-${bench.catalog.version}.json`);
+  writeFileSync(catalogFile, JSON.stringify(bench.file));
+  const data = mkdtempSync(join(dir, 'data-'));
+  return startChild(name, dist('main.mjs'), collectorEnv(data, catalogFile, databaseUrl), COLLECTOR_URL, dir);
+}
+
+async function sqlite(dir: string, bare: Child): Promise<string[]> {
+  const rss: string[] = [];
+  console.log(`\n${header('SQLite store', 'reports/s × bare handler')}`);
+  for (const cells of [20, 200]) {
+    const bench = benchCatalog(cells);
+    const collector = await startCollector(`collector ${cells} cells`, dir, bench);
+    const next = reportBodies(bench.catalog);
+    await expectAccepted(bare, next());
+    await expectAccepted(collector, next());
+    await measured(`warm-up, bare handler, ${cells} cells`, [bare], REPORTS, next, WARM_UP_SECONDS);
+    await measured(`warm-up, collector, ${cells} cells`, [collector], REPORTS, next, WARM_UP_SECONDS);
+    const runs = { bare: [] as Run[], reach: [] as Run[], collector: [] as Run[] };
+    for (let i = 1; i <= REPETITIONS; i++) {
+      runs.bare.push(await measured(`bare handler, ${cells} cells, repetition ${i}`, [bare], REPORTS, next, SECONDS));
+      runs.reach.push(await measured(`load generator's reach, ${cells} cells, repetition ${i}`, [bare], SINK, next, REACH_SECONDS));
+      runs.collector.push(await measured(`collector, ${cells} cells, repetition ${i}`, [collector], REPORTS, next, SECONDS));
+    }
+    const toBare = ratios(runs.collector, runs.bare);
+    const bareToReach = ratios(runs.bare, runs.reach);
+    console.log(row(`${cells} cells, bare`, runs.bare));
+    console.log(row(`${cells} cells, collector`, runs.collector, `${spread(toBare, 2)}${toBare.length ? (median(toBare) >= AIM ? `  (aim ≥ ${AIM}: met)` : `  (aim ≥ ${AIM}: NOT met)`) : ''}`));
+    const capped = bareToReach.length && median(bareToReach) > AIM ? ': close to it, so the load generator may cap the figures above' : '';
+    const generator = (rs: Run[]) => `${(Math.max(...rs.map((r) => r.generatorCpu)) * 100).toFixed(0)}%`;
+    console.log(
+      `  ${`${cells} cells, load reach`.padEnd(24)} ${spread(ok(runs.reach).map((r) => r.perSecond), 0).padEnd(20)} bodies sent to a route that does not read them; ` +
+        `the bare handler runs at ${spread(bareToReach, 2)} of it${capped}; ` +
+        `autocannon's process used at most ${generator(runs.bare)} of a core in the bare handler's runs, ${generator(runs.reach)} in these`,
+    );
+    rss.push(`collector ${cells} cells ${peakRss(collector)}`);
+    await stopChild(collector);
+  }
+  return rss;
+}
+
+/** Whether the collector made its tables in PostgreSQL (and so is not quietly on SQLite). */
+async function postgresTables(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')`);
+    return Number(rows[0]!.n);
+  } finally {
+    await client.end();
+  }
+}
+
+async function postgres(dir: string): Promise<string[]> {
+  const server = await startPostgres();
+  const started: Child[] = [];
+  try {
+    const bench = benchCatalog(POSTGRES_CELLS);
+    // One after the other, so the second finds the catalog version the first registered.
+    const one = await startCollector('collector A on PostgreSQL', dir, bench, server.url);
+    started.push(one);
+    const two = await startCollector('collector B on PostgreSQL', dir, bench, server.url);
+    started.push(two);
+    const next = reportBodies(bench.catalog);
+    await expectAccepted(one, next());
+    await expectAccepted(two, next());
+    if ((await postgresTables(server.url)) === 0) {
+      throw new Error('the collector accepted reports but made no tables in PostgreSQL: does server/main.ts read VITRINE_DATABASE_URL?');
+    }
+    console.log(
+      `\n  PostgreSQL store, ${POSTGRES_CELLS} cells, ${POSTGRES_SECONDS} s per run, ${REPETITIONS} repetitions alternating; two processes share the ${CONNECTIONS} connections`,
+    );
+    console.log(header('collector processes', 'reports/s × one process'));
+    await measured('warm-up, PostgreSQL', [one, two], REPORTS, next, WARM_UP_SECONDS);
+    const runs = { one: [] as Run[], two: [] as Run[] };
+    for (let i = 1; i <= REPETITIONS; i++) {
+      runs.one.push(await measured(`one process on PostgreSQL, repetition ${i}`, [one], REPORTS, next, POSTGRES_SECONDS));
+      runs.two.push(await measured(`two processes on PostgreSQL, repetition ${i}`, [one, two], REPORTS, next, POSTGRES_SECONDS));
+    }
+    console.log(row('1', runs.one));
+    console.log(row('2', runs.two, spread(ratios(runs.two, runs.one), 2)));
+    return [`collectors on PostgreSQL ${peakRss(one)} and ${peakRss(two)}`];
+  } finally {
+    // The collectors go first, so none sees its database vanish.
+    await Promise.all(started.map(stopChild));
+    await server.stop();
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'vitrine-ingest-'));
+try {
+  console.log(
+    `Collector ingest on loopback (POST /v1/reports): autocannon in this process, ${CONNECTIONS} connections, ${SECONDS} s per run after a ${WARM_UP_SECONDS} s warm-up,\n` +
+      `${REPETITIONS} repetitions alternating the bare handler (reads and parses the body) and the collector. Figures: median (min–max) over repetitions.`,
+  );
+  const bare = await startChild('bare handler', dist('bare-collector.mjs'), { ...process.env, PORT: '0' }, /^http:\/\/127\.0\.0\.1:(\d+)$/m, dir);
+  const rss = await sqlite(dir, bare);
+  rss.push(...(await postgres(dir)));
+  console.log(`\n  peak RSS (VmHWM): bare handler ${peakRss(bare)}; ${rss.join('; ')}`);
+} catch (error) {
+  console.error(`\nIngest bench stopped: ${(error as Error).message}`);
+  process.exitCode = 1;
+} finally {
+  await Promise.all([...children].map(stopChild));
+  rmSync(dir, { recursive: true, force: true });
+}
+if (failures.length) {
+  console.error(`\n${failures.length} runs failed; their figures are left out of the medians above:\n${failures.map((f) => `  ${f}`).join('\n')}`);
+  process.exitCode = 1;
+}
