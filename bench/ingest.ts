@@ -21,6 +21,8 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { validateCatalog, type Catalog } from '../src/protocol/catalog';
 import { reportArms, reportDomain, validateReport, type Report } from '../src/protocol/report';
+import type { Arm } from '../src/protocol/decision';
+import { generator } from '../worker/random';
 import { startPostgres } from '../test/postgres';
 
 const CONNECTIONS = 16;
@@ -44,6 +46,11 @@ const DAY = 86_400_000;
  */
 const WINDOW_DAYS = [1, 1, 1, 1, 1, 1, 2, 3, 4, 5, 6, 7];
 const ID_PLACEHOLDER = '0'.repeat(32);
+/**
+ * How reports spread over the arms, in proportion: a shop where 9 shoppers in 10 allow
+ * personalization, split 90/10 by the holdout, and the rest see contextual offers.
+ */
+const ARM_SHARES: Record<Arm, number> = { personalized: 8, baseline: 1, contextual: 1 };
 
 /** The part of autocannon's programmatic API used here (autocannon 8 is CommonJS without types). */
 interface LoadOptions {
@@ -193,7 +200,7 @@ function reportBodies(catalog: Catalog): () => Buffer {
   const today = Math.floor(Date.now() / DAY) * DAY;
   const templates: { bytes: Buffer; at: number }[] = [];
   for (const w of WINDOW_DAYS) {
-    for (const arm of reportArms(catalog)) {
+    for (const arm of reportArms(catalog).flatMap((a) => Array<Arm>(ARM_SHARES[a]).fill(a))) {
       const report: Report = {
         v: 1, id: ID_PLACEHOLDER, site: SITE, windowStart: new Date(today - w * DAY).toISOString(), windowMs: DAY,
         catalog: catalog.version, noise: { mechanism: 'none' },
@@ -205,6 +212,12 @@ function reportBodies(catalog: Catalog): () => Buffer {
       validateReport(JSON.parse(text));
       templates.push({ bytes: Buffer.from(text), at: Buffer.byteLength(text.slice(0, text.indexOf(ID_PLACEHOLDER))) });
     }
+  }
+  // Arrivals interleave windows and arms as devices report independently: a seeded shuffle.
+  const random = generator(7);
+  for (let i = templates.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [templates[i], templates[j]] = [templates[j]!, templates[i]!];
   }
   const prefix = randomBytes(8).toString('hex');
   let n = 0;

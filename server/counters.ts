@@ -1,14 +1,35 @@
 import { CONTRIBUTION_BOUNDS, METRICS, type Metric, type Report } from '../src/protocol/report';
 import { noiseVariance } from '../src/protocol/noise';
+import type { Arm } from '../src/protocol/decision';
 import type { CounterDelta } from './store';
 
-const ZERO_VARIANCE: Record<Metric, number> = { impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0 };
+/**
+ * The summed counters of reports that hold the same cells in the same order (one window,
+ * catalog version and arm, and the same run of its domain). Every report adds to every cell,
+ * so the report counts and the noise variance are the run's; only the metrics are per cell.
+ */
+export interface Run {
+  site: string;
+  windowStart: number;
+  windowMs: number;
+  catalog: string;
+  arm: Arm;
+  /** The (offer, variant) of each cell, in order. */
+  cells: [offer: string, variant: string][];
+  /** `cells` as JSON: what identifies the run's cells, and how a store keeps them. */
+  cellsKey: string;
+  reports: number;
+  noisyReports: number;
+  /** The summed noise variance of each metric (in METRICS order), the same for every cell. */
+  variance: number[];
+  /** The metrics of cell i at i × METRICS.length + the metric's place in METRICS. */
+  sums: Float64Array;
+}
 
 /** What a report's noise adds to the variance of each of its counters. */
-function varianceOf(report: Report): Record<Metric, number> {
+function varianceOf(report: Report): number[] {
   const { noise } = report;
-  if (noise.mechanism !== 'geometric') return ZERO_VARIANCE;
-  return Object.fromEntries(METRICS.map((m) => [m, noiseVariance(noise.epsilon, CONTRIBUTION_BOUNDS[m])])) as Record<Metric, number>;
+  return METRICS.map((m) => (noise.mechanism === 'geometric' ? noiseVariance(noise.epsilon, CONTRIBUTION_BOUNDS[m]) : 0));
 }
 
 /** Orders counter keys the same way in every collector, so concurrent batches lock rows in one order and never deadlock. */
@@ -24,84 +45,108 @@ export function compareDeltas(a: CounterDelta, b: CounterDelta): number {
   );
 }
 
-/** Sums of reports that hold the same cells in the same order: one row per cell. */
-interface Run {
-  first: Report;
-  windowStart: number;
-  rows: CounterDelta[];
-}
-
-/** The row of counters one cell of `report` starts, all zero. */
-function emptyRow(report: Report, windowStart: number, cell: Report['cells'][number]): CounterDelta {
-  return {
-    site: report.site, windowStart, windowMs: report.windowMs, catalog: report.catalog,
-    offer: cell.offer, variant: cell.variant, arm: cell.arm,
-    reports: 0, noisyReports: 0, variance: { ...ZERO_VARIANCE },
-    impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0,
-  };
-}
-
-function add(row: CounterDelta, cell: Report['cells'][number], noisy: number, variance: Record<Metric, number>): void {
-  row.reports += 1;
-  row.noisyReports += noisy;
-  for (const m of METRICS) {
-    row[m] += cell[m];
-    row.variance[m] += variance[m];
-  }
-}
-
-/** True when `b` holds the same cells as `a`, in the same order. */
-function sameCells(a: Report, b: Report): boolean {
-  if (a.cells.length !== b.cells.length) return false;
-  for (let i = 0; i < a.cells.length; i++) {
-    const x = a.cells[i]!;
-    const y = b.cells[i]!;
-    if (x.offer !== y.offer || x.variant !== y.variant || x.arm !== y.arm) return false;
+/** True when the report holds the run's cells, in the same order. */
+function holdsCells(run: Run, report: Report): boolean {
+  if (run.cells.length !== report.cells.length) return false;
+  for (let i = 0; i < run.cells.length; i++) {
+    const cell = report.cells[i]!;
+    if (cell.offer !== run.cells[i]![0] || cell.variant !== run.cells[i]![1] || cell.arm !== run.arm) return false;
   }
   return true;
 }
 
+/** Adds `from` into `into`, two runs of the same cells. */
+export function addRun(into: Run, from: Run): void {
+  into.reports += from.reports;
+  into.noisyReports += from.noisyReports;
+  for (let m = 0; m < METRICS.length; m++) into.variance[m]! += from.variance[m]!;
+  for (let i = 0; i < into.sums.length; i++) into.sums[i]! += from.sums[i]!;
+}
+
+/** The key of a run's counters but its cells: site, window, catalog version and arm. */
+const runPrefix = (r: Pick<Run, 'site' | 'windowStart' | 'windowMs' | 'catalog' | 'arm'>) => `${r.site}\u0000${r.windowStart}\u0000${r.windowMs}\u0000${r.catalog}\u0000${r.arm}`;
+
 /**
- * Merges the counters of many reports into one row per (site, window, catalog version, offer,
- * variant, arm): what one flush adds to the store, whichever store it is. Reports of one
- * window, version and arm hold the same cells in the same order (the collector checked their
- * shape), so they are summed cell by cell; a report that differs gets a run of its own.
+ * Sums reports into runs: reports of one window, version and arm hold the same cells in the
+ * same order (the collector checked their shape), so they are added cell by cell into one
+ * packed array; a report that differs (another part of a split) starts a run of its own.
+ * @param reports reports already deduplicated
+ */
+export function mergeRuns(reports: readonly Report[]): Run[] {
+  const byKey = new Map<string, Run[]>();
+  const all: Run[] = [];
+  for (const report of reports) {
+    const arm = report.cells[0]?.arm;
+    if (!arm) continue;
+    const head = { site: report.site, windowStart: Date.parse(report.windowStart), windowMs: report.windowMs, catalog: report.catalog, arm };
+    const key = runPrefix(head);
+    let candidates = byKey.get(key);
+    if (!candidates) byKey.set(key, (candidates = []));
+    let run = candidates.find((r) => holdsCells(r, report));
+    if (!run) {
+      const cells = report.cells.map((c): [string, string] => [c.offer, c.variant]);
+      run = { ...head, cells, cellsKey: JSON.stringify(cells), reports: 0, noisyReports: 0, variance: METRICS.map(() => 0), sums: new Float64Array(cells.length * METRICS.length) };
+      candidates.push(run);
+      all.push(run);
+    }
+    run.reports += 1;
+    if (report.noise.mechanism !== 'none') run.noisyReports += 1;
+    varianceOf(report).forEach((v, m) => (run.variance[m]! += v));
+    const { sums } = run;
+    for (let i = 0; i < report.cells.length; i++) {
+      const cell = report.cells[i]!;
+      const at = i * METRICS.length;
+      for (let m = 0; m < METRICS.length; m++) sums[at + m]! += cell[METRICS[m]!];
+    }
+  }
+  return all;
+}
+
+/**
+ * Adds runs up into one row per (site, window, catalog version, offer, variant, arm): what a
+ * store adds to its counters, whichever store it is. Runs of the same cells are added as
+ * arrays first, so rows are made once per distinct run, not once per report.
+ * @returns the rows, in the order of `compareDeltas`
+ */
+export function sumRuns(runs: readonly Run[]): CounterDelta[] {
+  const distinct = new Map<string, Run>();
+  for (const run of runs) {
+    const key = `${runPrefix(run)}\u0000${run.cellsKey}`;
+    const kept = distinct.get(key);
+    if (kept) addRun(kept, run);
+    else distinct.set(key, { ...run, variance: [...run.variance], sums: Float64Array.from(run.sums) });
+  }
+  const rows = new Map<string, CounterDelta>();
+  for (const run of distinct.values()) {
+    const prefix = `${runPrefix(run)}\u0000`;
+    run.cells.forEach(([offer, variant], i) => {
+      const key = `${prefix}${offer}\u0000${variant}`;
+      let row = rows.get(key);
+      if (!row) {
+        row = {
+          site: run.site, windowStart: run.windowStart, windowMs: run.windowMs, catalog: run.catalog, offer, variant, arm: run.arm,
+          reports: 0, noisyReports: 0, impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0,
+          variance: { impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0 },
+        };
+        rows.set(key, row);
+      }
+      row.reports += run.reports;
+      row.noisyReports += run.noisyReports;
+      METRICS.forEach((m: Metric, j) => {
+        row[m] += run.sums[i * METRICS.length + j]!;
+        row.variance[m] += run.variance[j]!;
+      });
+    });
+  }
+  return [...rows.values()].sort(compareDeltas);
+}
+
+/**
+ * Merges the counters of many reports into one row per (site, window, catalog version,
+ * offer, variant, arm).
  * @param reports reports already deduplicated
  * @returns the rows, in the order of `compareDeltas`
  */
 export function mergeReports(reports: readonly Report[]): CounterDelta[] {
-  const runs = new Map<string, Run[]>();
-  for (const report of reports) {
-    const windowStart = Date.parse(report.windowStart);
-    const variance = varianceOf(report);
-    const noisy = report.noise.mechanism === 'none' ? 0 : 1;
-    const key = `${report.site}\u0000${windowStart}\u0000${report.windowMs}\u0000${report.catalog}\u0000${report.cells[0]?.arm}`;
-    let candidates = runs.get(key);
-    if (!candidates) runs.set(key, (candidates = []));
-    let run = candidates.find((r) => sameCells(r.first, report));
-    if (!run) {
-      run = { first: report, windowStart, rows: report.cells.map((cell) => emptyRow(report, windowStart, cell)) };
-      candidates.push(run);
-    }
-    report.cells.forEach((cell, i) => add(run.rows[i]!, cell, noisy, variance));
-  }
-  // Runs of one key may overlap (parts of different splits): rows of one cell are summed.
-  const rows = new Map<string, CounterDelta>();
-  for (const run of [...runs.values()].flat()) {
-    for (const row of run.rows) {
-      const key = `${row.site}\u0000${row.windowStart}\u0000${row.windowMs}\u0000${row.catalog}\u0000${row.offer}\u0000${row.variant}\u0000${row.arm}`;
-      const kept = rows.get(key);
-      if (!kept) {
-        rows.set(key, row);
-        continue;
-      }
-      kept.reports += row.reports;
-      kept.noisyReports += row.noisyReports;
-      for (const m of METRICS) {
-        kept[m] += row[m];
-        kept.variance[m] += row.variance[m];
-      }
-    }
-  }
-  return [...rows.values()].sort(compareDeltas);
+  return sumRuns(mergeRuns(reports));
 }

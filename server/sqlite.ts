@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { METRICS, type Metric, type Report } from '../src/protocol/report';
 import type { Arm } from '../src/protocol/decision';
-import { mergeReports } from './counters';
+import { mergeRuns, sumRuns, type Run } from './counters';
 import { sameShape, type CatalogShape, type CounterStore, type DailyRow, type Registration, type StatRow } from './store';
 
 const VARIANCES = METRICS.map((m) => `var_${m}` as const);
@@ -27,7 +27,21 @@ export const MIGRATIONS: readonly string[] = [
      site TEXT NOT NULL, version TEXT NOT NULL, cells TEXT NOT NULL, arms TEXT NOT NULL, registered_at INTEGER NOT NULL,
      PRIMARY KEY (site, version)
    ) WITHOUT ROWID;`,
+  // 3 → 4: what a flush adds waits here as packed runs, folded into counters in the background.
+  `CREATE TABLE pending_runs (
+     seq INTEGER PRIMARY KEY, site TEXT NOT NULL, window_start INTEGER NOT NULL, window_ms INTEGER NOT NULL,
+     catalog TEXT NOT NULL, arm TEXT NOT NULL, cells TEXT NOT NULL,
+     reports INTEGER NOT NULL, noisy_reports INTEGER NOT NULL, variance TEXT NOT NULL, sums BLOB NOT NULL
+   );`,
 ];
+
+/**
+ * Pending runs are folded into counters at most this long after their commit, and before
+ * every read. Folding adds up the runs of many flushes first, so the longer the wait, the
+ * fewer counter rows are written; a fold holds the event loop for a moment (tens of ms under
+ * load), so it should come rarely.
+ */
+const FOLD_MS = 5_000;
 
 /** Counter columns as a SELECT gives them, before the variances are gathered into one object. */
 type SumRow = Omit<StatRow, 'variance'> & Record<`var_${Metric}`, number>;
@@ -66,23 +80,78 @@ export function createSqliteStore(dir: string, options: { synchronous?: SqliteSy
     db.pragma(`user_version = ${MIGRATIONS.length}`);
   })();
 
-  const seen = db.prepare('INSERT OR IGNORE INTO report_ids (id, received_at) VALUES (?, ?)');
+  // One statement claims a batch's ids and returns those that were new; one per batch size.
+  const claims = new Map<number, Database.Statement>();
+  const claim = (ids: string[], receivedAt: number): Set<string> => {
+    if (ids.length === 0) return new Set();
+    let statement = claims.get(ids.length);
+    if (!statement) {
+      statement = db.prepare(`INSERT OR IGNORE INTO report_ids (id, received_at) VALUES ${ids.map(() => '(?, ?)').join(', ')} RETURNING id`).pluck();
+      if (claims.size < 1_000) claims.set(ids.length, statement);
+    }
+    return new Set(statement.all(ids.flatMap((id) => [id, receivedAt])) as string[]);
+  };
   const add = db.prepare(`
     INSERT INTO counters (site, window_start, window_ms, catalog, offer, variant, arm, reports, noisy_reports, ${METRICS.join(', ')}, ${VARIANCES.join(', ')})
     VALUES (${Array.from({ length: 9 + 2 * METRICS.length }, () => '?').join(', ')})
     ON CONFLICT DO UPDATE SET reports = reports + excluded.reports, noisy_reports = noisy_reports + excluded.noisy_reports,
       ${[...METRICS, ...VARIANCES].map((m) => `${m} = ${m} + excluded.${m}`).join(', ')}`);
+  const keep = db.prepare(`INSERT INTO pending_runs (site, window_start, window_ms, catalog, arm, cells, reports, noisy_reports, variance, sums)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const pending = db.prepare('SELECT * FROM pending_runs ORDER BY seq');
+  const forget = db.prepare('DELETE FROM pending_runs WHERE seq <= ?');
+  type PendingRow = {
+    seq: number; site: string; window_start: number; window_ms: number; catalog: string; arm: Arm;
+    cells: string; reports: number; noisy_reports: number; variance: string; sums: Buffer;
+  };
+
+  // A flush writes its report ids and one packed run per (window, version, arm, cells): a few
+  // rows, however many cells. Folding adds runs up into counters, many flushes at a time.
   const commit = db.transaction((reports: readonly Report[], receivedAt: number): boolean[] => {
-    // A duplicate within the batch is ignored by the same INSERT OR IGNORE as one from earlier.
-    const added = reports.map((r) => seen.run(r.id, receivedAt).changes === 1);
-    for (const d of mergeReports(reports.filter((_, i) => added[i]))) {
+    // A duplicate within the batch counts once: the first of them is the one added.
+    const fresh = claim([...new Set(reports.map((r) => r.id))], receivedAt);
+    const added = reports.map((r) => fresh.delete(r.id));
+    for (const run of mergeRuns(reports.filter((_, i) => added[i]))) {
+      const sums = Buffer.from(run.sums.buffer, run.sums.byteOffset, run.sums.byteLength);
+      keep.run(run.site, run.windowStart, run.windowMs, run.catalog, run.arm, run.cellsKey, run.reports, run.noisyReports, JSON.stringify(run.variance), sums);
+    }
+    return added;
+  });
+  const fold = db.transaction(() => {
+    const rows = pending.all() as PendingRow[];
+    if (rows.length === 0) return;
+    // Runs of the same cells share their cells' JSON: it is parsed once.
+    const cellsOf = new Map<string, [string, string][]>();
+    const runs = rows.map((r): Run => ({
+      site: r.site, windowStart: r.window_start, windowMs: r.window_ms, catalog: r.catalog, arm: r.arm,
+      cells: cellsOf.get(r.cells) ?? cellsOf.set(r.cells, JSON.parse(r.cells) as [string, string][]).get(r.cells)!,
+      cellsKey: r.cells, reports: r.reports, noisyReports: r.noisy_reports, variance: JSON.parse(r.variance) as number[],
+      sums: new Float64Array(r.sums.buffer.slice(r.sums.byteOffset, r.sums.byteOffset + r.sums.byteLength)),
+    }));
+    for (const d of sumRuns(runs)) {
       add.run(
         d.site, d.windowStart, d.windowMs, d.catalog, d.offer, d.variant, d.arm, d.reports, d.noisyReports,
         ...METRICS.map((m) => d[m]), ...METRICS.map((m) => d.variance[m]),
       );
     }
-    return added;
+    forget.run(rows.at(-1)!.seq);
   });
+  // Runs a crash left unfolded are folded now; later ones within FOLD_MS of their commit.
+  fold();
+  let folding: NodeJS.Timeout | undefined;
+  const foldSoon = () => {
+    if (folding) return;
+    folding = setTimeout(() => {
+      folding = undefined;
+      if (db.open) fold();
+    }, FOLD_MS);
+    folding.unref();
+  };
+  const folded = () => {
+    clearTimeout(folding);
+    folding = undefined;
+    fold();
+  };
   const sums = `SUM(reports) AS reports, SUM(noisy_reports) AS noisyReports, ${[...METRICS, ...VARIANCES].map((m) => `SUM(${m}) AS ${m}`).join(', ')}`;
   const stats = db.prepare(`
     SELECT catalog, offer, variant, arm, ${sums}
@@ -112,10 +181,23 @@ export function createSqliteStore(dir: string, options: { synchronous?: SqliteSy
   return {
     registerCatalog: async (shape, at) => register(shape, at),
     catalogShape: async (site, version) => catalogShape(site, version),
-    commit: async (reports, receivedAt) => commit(reports, receivedAt),
-    stats: async (site, from, to) => (stats.all(site, ...range(from, to)) as SumRow[]).map(toStat),
-    daily: async (site, from, to) => (daily.all(site, ...range(from, to)) as (SumRow & { day: string })[]).map((r) => toStat(r) as DailyRow),
+    commit: async (reports, receivedAt) => {
+      const added = commit(reports, receivedAt);
+      foldSoon();
+      return added;
+    },
+    stats: async (site, from, to) => {
+      folded();
+      return (stats.all(site, ...range(from, to)) as SumRow[]).map(toStat);
+    },
+    daily: async (site, from, to) => {
+      folded();
+      return (daily.all(site, ...range(from, to)) as (SumRow & { day: string })[]).map((r) => toStat(r) as DailyRow);
+    },
     purgeIds: async (before) => purge.run(before).changes,
-    close: async () => void db.close(),
+    close: async () => {
+      folded();
+      db.close();
+    },
   };
 }

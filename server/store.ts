@@ -38,20 +38,13 @@ export type Registration = 'added' | 'known' | 'conflict';
 
 /**
  * One row of counters to add: the sums of the reports merged for one key of the counters
- * table. Built by `mergeReports` (server/counters.ts), so both stores add the same thing.
+ * table. Built by `sumRuns` (server/counters.ts), so both stores add the same thing.
  */
-export type CounterDelta = {
+export type CounterDelta = StatRow & {
   site: string;
   windowStart: number;
   windowMs: number;
-  catalog: string;
-  offer: string;
-  variant: string;
-  arm: Arm;
-  reports: number;
-  noisyReports: number;
-  variance: Record<Metric, number>;
-} & Record<Metric, number>;
+};
 
 /**
  * What the collector keeps: counters per (site, window, catalog version, offer, variant,

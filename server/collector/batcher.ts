@@ -62,18 +62,21 @@ export function createBatcher(store: CounterStore, options: BatchOptions = {}): 
     if (inFlight || queue.length === 0) return;
     const batch = queue.slice(0, maxReports);
     queue = queue.slice(batch.length);
-    inFlight = (async () => {
-      try {
-        const added = await store.commit(batch.map((w) => w.report), Date.now());
-        batch.forEach((w, i) => w.resolve(added[i]!));
-      } catch (error) {
-        batch.forEach((w) => w.reject(error));
-      } finally {
-        inFlight = undefined;
-        if (queue.length >= maxReports) flush();
-        else schedule();
-      }
-    })();
+    // `finally` runs after this assignment even when the store answers at once.
+    inFlight = commit(batch).finally(() => {
+      inFlight = undefined;
+      if (queue.length >= maxReports) flush();
+      else schedule();
+    });
+  }
+
+  async function commit(batch: Waiting[]): Promise<void> {
+    try {
+      const added = await store.commit(batch.map((w) => w.report), Date.now());
+      batch.forEach((w, i) => w.resolve(added[i]!));
+    } catch (error) {
+      batch.forEach((w) => w.reject(error));
+    }
   }
 
   return {

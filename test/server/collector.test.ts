@@ -158,6 +158,13 @@ describe('POST /v1/reports', () => {
     expect(preflight.headers.get('access-control-allow-methods')).toBe('POST');
     const other = await c.app.request('/v1/reports', { method: 'POST', body: JSON.stringify(report()), headers: { Origin: 'https://evil.example' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    const shop = await c.app.request('/v1/reports', { method: 'POST', body: JSON.stringify(report()), headers: { Origin: 'https://shop.example' } });
+    expect(shop.status).toBe(202);
+    expect(shop.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(shop.headers.get('vary')).toBe('Origin');
+    const any = await collector();
+    const anywhere = await any.app.request('/v1/reports', { method: 'POST', body: JSON.stringify(report()), headers: { Origin: 'https://other.example' } });
+    expect(anywhere.headers.get('access-control-allow-origin')).toBe('*');
   });
 
   it('never answers a malformed body with a 5xx, and stores nothing from it (fuzz)', async () => {

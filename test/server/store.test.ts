@@ -207,6 +207,28 @@ describe.each(stores)('the %s store', (_, makeStore) => {
   });
 });
 
+describe('the SQLite store', () => {
+  it('keeps what a flush committed as packed runs until they are folded, across a crash, and counts them once', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'vitrine-store-'));
+    try {
+      const crashed = createSqliteStore(dir);
+      const reports = [report(), report(), report({ cells: [cell('trail-10', 'default', 'baseline', { clicks: 2 }), cell('trail-10', 'b', 'baseline')] })];
+      expect(await crashed.commit(reports, 1_000)).toEqual([true, true, true]);
+      // Another process opens the folder before the first folded: it folds at start.
+      const next = createSqliteStore(dir);
+      expectSameStats(await next.stats('demo-shop', 0, Infinity), expectedStats(reports));
+      expectSameStats(await crashed.stats('demo-shop', 0, Infinity), expectedStats(reports));
+      await next.close();
+      await crashed.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the PostgreSQL store with several collectors', () => {
   /** A database of its own on the test server, and a client to look into it. */
   async function database() {
