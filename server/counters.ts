@@ -26,10 +26,12 @@ export interface Run {
   sums: Float64Array;
 }
 
-/** What a report's noise adds to the variance of each of its counters. */
-function varianceOf(report: Report): number[] {
+const NO_VARIANCE: readonly number[] = METRICS.map(() => 0);
+
+/** What a report's noise adds to the variance of each of its counters (METRICS order). */
+function varianceOf(report: Report): readonly number[] {
   const { noise } = report;
-  return METRICS.map((m) => (noise.mechanism === 'geometric' ? noiseVariance(noise.epsilon, CONTRIBUTION_BOUNDS[m]) : 0));
+  return noise.mechanism === 'geometric' ? METRICS.map((m) => noiseVariance(noise.epsilon, CONTRIBUTION_BOUNDS[m])) : NO_VARIANCE;
 }
 
 /** Orders counter keys the same way in every collector, so concurrent batches lock rows in one order and never deadlock. */
@@ -91,7 +93,7 @@ export function mergeRuns(reports: readonly Report[]): Run[] {
     }
     run.reports += 1;
     if (report.noise.mechanism !== 'none') run.noisyReports += 1;
-    varianceOf(report).forEach((v, m) => (run.variance[m]! += v));
+    if (report.noise.mechanism !== 'none') varianceOf(report).forEach((v, m) => (run.variance[m]! += v));
     const { sums } = run;
     for (let i = 0; i < report.cells.length; i++) {
       const cell = report.cells[i]!;

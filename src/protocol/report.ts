@@ -1,4 +1,4 @@
-import { Reader, isPlainObject } from './validate';
+import { Reader } from './validate';
 import type { Arm } from './decision';
 import type { Catalog } from './catalog';
 import { SITE_ID } from './options';
@@ -83,22 +83,25 @@ function cell(epsilon: number | null) {
     const slack = epsilon === null ? 0 : Math.ceil((10 * Math.sqrt(2 * a)) / (1 - a));
     return [-slack, bound + slack] as const;
   });
+  // This runs for every cell of every report: a parsed object (JSON.parse makes plain ones)
+  // with exactly the cell's fields, each valid.
   const fits = (value: unknown): value is ReportCell => {
-    if (!isPlainObject(value)) return false;
+    if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return false;
     let fields = 0;
     for (const _ in value) fields++;
     if (fields !== CELL_FIELDS) return false;
-    const { offer, variant, arm } = value;
+    const c = value as Record<string, unknown>;
+    const { offer, variant, arm } = c;
     if (typeof offer !== 'string' || typeof variant !== 'string' || !ID.test(offer) || !ID.test(variant) || !ARMS.includes(arm as Arm)) return false;
     for (let i = 0; i < METRICS.length; i++) {
-      const n = value[METRICS[i]!];
+      const n = c[METRICS[i]!];
       if (!Number.isInteger(n) || (n as number) < ranges[i]![0] || (n as number) > ranges[i]![1]) return false;
     }
     return true;
   };
-  return (value: unknown, path: string): ReportCell => {
+  return (value: unknown, index: number): ReportCell => {
     if (fits(value)) return value;
-    const r = Reader.of(value, path, 'report-invalid');
+    const r = Reader.of(value, `report.cells[${index}]`, 'report-invalid');
     const ids = ['offer', 'variant'].map((f) => {
       const v = r.raw(f);
       if (typeof v !== 'string' || !ID.test(v)) r.fail(f, 'an id of 1 to 100 letters, digits, ".", "_", ":" or "-"');
@@ -141,7 +144,7 @@ export function validateReport(value: unknown): Report {
   const given = r.take('cells');
   const list: unknown[] = Array.isArray(given) && given.length <= REPORT_LIMITS.cells ? given : r.fail('cells', `an array of at most ${REPORT_LIMITS.cells} entries`);
   const readCell = cell(noise.mechanism === 'none' ? null : noise.epsilon);
-  const cells = list.map((entry, i) => readCell(entry, `report.cells[${i}]`));
+  const cells = list.map(readCell);
   const part = r.optObject('part', (p) => {
     const count = p.integer('count', 1, REPORT_LIMITS.parts);
     return { index: p.integer('index', 0, count - 1), count };
