@@ -4,7 +4,7 @@ import { etag, RETAINED_304_HEADERS } from 'hono/etag';
 import { readFile, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import type { Catalog } from '../src/protocol/catalog';
-import { readCatalogDocument } from './collector/catalogs';
+import { readCatalogDocument } from './catalog-document';
 import type { Registration } from './store';
 
 /** The catalog as served: its bytes, their ETag, and the problem if it cannot be served. */

@@ -26,7 +26,7 @@ async function readCatalog(file: string): Promise<string> {
  */
 async function publish(file: string, collector: string, token: string, out: (line: string) => void): Promise<number> {
   const text = await readFile(file, 'utf8');
-  const res = await fetch(new URL('/v1/catalogs', collector), { method: 'POST', body: text, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } });
+  const res = await fetch(new URL('v1/catalogs', collector.endsWith('/') ? collector : `${collector}/`), { method: 'POST', body: text, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } });
   const answer = (await res.json().catch(() => ({}))) as { error?: string; registered?: string; site?: string; version?: string };
   if (!res.ok) {
     out(`error: the collector answered ${res.status}: ${answer.error ?? 'no reason given'}`);

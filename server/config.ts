@@ -79,8 +79,8 @@ export function readConfig(env: Record<string, string | undefined>, defaultRoot:
     origins: list('VITRINE_ORIGINS'),
     trustProxy: flag('VITRINE_TRUST_PROXY'),
     logRequests: flag('VITRINE_LOG_REQUESTS'),
-    flushMs: integer('VITRINE_FLUSH_MS', 0, 0, 1000),
-    flushReports: integer('VITRINE_FLUSH_REPORTS', 512, 1, 100_000),
+    flushMs: integer('VITRINE_FLUSH_MS', COLLECTOR_DEFAULTS.flushMs, 0, 1000),
+    flushReports: integer('VITRINE_FLUSH_REPORTS', COLLECTOR_DEFAULTS.flushReports, 1, 100_000),
     sqliteSync: oneOf('VITRINE_SQLITE_SYNC', ['normal', 'full'] as const),
   };
 }

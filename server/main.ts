@@ -32,7 +32,8 @@ async function main(): Promise<void> {
       batch: { delayMs: config.flushMs, maxReports: config.flushReports },
       // The address is used for rate limiting only, hashed with a salt that never leaves memory.
       clientAddress: (c) =>
-        (config.trustProxy ? c.req.header('X-Forwarded-For')?.split(',')[0]?.trim() : undefined) ??
+        // The last X-Forwarded-For entry is the one the trusted proxy added; earlier ones are the client's to choose.
+        (config.trustProxy ? c.req.header('X-Forwarded-For')?.split(',').at(-1)?.trim() : undefined) ??
         (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress,
     },
   });

@@ -1,10 +1,10 @@
 import pg from 'pg';
-import { METRICS, type Metric } from '../src/protocol/report';
+import { METRICS } from '../src/protocol/report';
 import type { Arm } from '../src/protocol/decision';
 import { mergeReports } from './counters';
-import { sameShape, type CatalogShape, type CounterStore, type DailyRow, type StatRow } from './store';
+import { VARIANCES, toStat, windowBound, type SumRow } from './counter-columns';
+import { sameShape, type CatalogShape, type CounterStore, type DailyRow } from './store';
 
-const VARIANCES = METRICS.map((m) => `var_${m}` as const);
 
 /**
  * Schema steps: `MIGRATIONS[n]` takes a database at version n to n + 1, as recorded in
@@ -50,23 +50,6 @@ const SUMS = `SUM(reports)::float8 AS reports, SUM(noisy_reports)::float8 AS "no
 /** Byte order, as SQLite's BINARY collation sorts, whatever the database's locale. */
 const KEY_ORDER = ['catalog', 'offer', 'variant', 'arm'].map((c) => `${c} COLLATE "C"`).join(', ');
 
-/** Counter columns as a SELECT gives them, before the variances are gathered into one object. */
-type SumRow = Omit<StatRow, 'variance'> & Record<`var_${Metric}`, number>;
-
-function toStat({ var_impressions, var_clicks, var_dismissals, var_conversions, var_revenue, ...row }: SumRow): StatRow {
-  return {
-    ...row,
-    variance: { impressions: var_impressions, clicks: var_clicks, dismissals: var_dismissals, conversions: var_conversions, revenue: var_revenue },
-  };
-}
-
-/**
- * A bound of `column >= bound` or `column < bound` on an integer column, as a bigint parameter:
- * ±Infinity clamped to the range of dates, a fraction rounded up (the same integers pass).
- */
-function bound(value: number): number {
-  return Math.ceil(Math.min(Math.max(value, -8.64e15), 8.64e15));
-}
 
 /** Runs `work` in a transaction on one client of the pool: committed when it resolves, rolled back when it throws. */
 async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -146,7 +129,9 @@ export async function createPostgresStore(url: string, options: { poolSize?: num
   }
   const poolSize = options.poolSize ?? 10;
   if (!Number.isInteger(poolSize) || poolSize < 1) throw new Error(`poolSize must be a whole number of connections from 1, got ${poolSize}`);
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // A database that stops answering must fail the flush (devices retry on the 503), not hold
+  // every request of the collector forever.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000, query_timeout: 30_000, statement_timeout: 30_000 });
   // An idle connection the server drops is discarded by the pool; the next query opens another.
   // Without a listener the 'error' event would end the process.
   pool.on('error', () => {});
@@ -207,7 +192,7 @@ export async function createPostgresStore(url: string, options: { poolSize?: num
         `SELECT catalog, offer, variant, arm, ${SUMS}
          FROM counters WHERE site = $1 AND window_start >= $2 AND window_start < $3
          GROUP BY catalog, offer, variant, arm ORDER BY ${KEY_ORDER}`,
-        [site, bound(from), bound(to)],
+        [site, windowBound(from), windowBound(to)],
       );
       return rows.map(toStat);
     },
@@ -216,12 +201,12 @@ export async function createPostgresStore(url: string, options: { poolSize?: num
         `SELECT to_char(to_timestamp(window_start / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, catalog, offer, variant, arm, ${SUMS}
          FROM counters WHERE site = $1 AND window_start >= $2 AND window_start < $3
          GROUP BY day, catalog, offer, variant, arm ORDER BY day, ${KEY_ORDER}`,
-        [site, bound(from), bound(to)],
+        [site, windowBound(from), windowBound(to)],
       );
       return rows.map((r) => toStat(r) as DailyRow);
     },
     async purgeIds(before) {
-      const { rowCount } = await pool.query('DELETE FROM report_ids WHERE received_at < $1', [bound(before)]);
+      const { rowCount } = await pool.query('DELETE FROM report_ids WHERE received_at < $1', [windowBound(before)]);
       return rowCount ?? 0;
     },
     close: () => pool.end(),

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Catalog } from '../src/protocol/catalog';
-import { readCatalogDocument } from './collector/catalogs';
+import { readCatalogDocument } from './catalog-document';
 import { COLLECTOR_DEFAULTS } from './collector/defaults';
 import type { Report } from '../src/protocol/report';
 import { reportsUrl } from '../worker/report';

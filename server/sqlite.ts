@@ -1,12 +1,12 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { METRICS, type Metric, type Report } from '../src/protocol/report';
+import { METRICS, type Report } from '../src/protocol/report';
 import type { Arm } from '../src/protocol/decision';
 import { mergeRuns, sumRuns, type Run } from './counters';
-import { sameShape, type CatalogShape, type CounterStore, type DailyRow, type Registration, type StatRow } from './store';
+import { VARIANCES, toStat, windowBound, type SumRow } from './counter-columns';
+import { sameShape, type CatalogShape, type CounterStore, type DailyRow, type Registration } from './store';
 
-const VARIANCES = METRICS.map((m) => `var_${m}` as const);
 
 /** Schema steps: `MIGRATIONS[n]` takes a database at version n to n + 1 (PRAGMA user_version). */
 export const MIGRATIONS: readonly string[] = [
@@ -43,16 +43,6 @@ export const MIGRATIONS: readonly string[] = [
  */
 const FOLD_MS = 5_000;
 
-/** Counter columns as a SELECT gives them, before the variances are gathered into one object. */
-type SumRow = Omit<StatRow, 'variance'> & Record<`var_${Metric}`, number>;
-
-function toStat({ var_impressions, var_clicks, var_dismissals, var_conversions, var_revenue, ...row }: SumRow): StatRow {
-  return {
-    ...row,
-    variance: { impressions: var_impressions, clicks: var_clicks, dismissals: var_dismissals, conversions: var_conversions, revenue: var_revenue },
-  };
-}
-
 /** How far a commit goes before a report is answered 202. */
 export type SqliteSync = 'normal' | 'full';
 
@@ -80,17 +70,9 @@ export function createSqliteStore(dir: string, options: { synchronous?: SqliteSy
     db.pragma(`user_version = ${MIGRATIONS.length}`);
   })();
 
-  // One statement claims a batch's ids and returns those that were new; one per batch size.
-  const claims = new Map<number, Database.Statement>();
-  const claim = (ids: string[], receivedAt: number): Set<string> => {
-    if (ids.length === 0) return new Set();
-    let statement = claims.get(ids.length);
-    if (!statement) {
-      statement = db.prepare(`INSERT OR IGNORE INTO report_ids (id, received_at) VALUES ${ids.map(() => '(?, ?)').join(', ')} RETURNING id`).pluck();
-      if (claims.size < 1_000) claims.set(ids.length, statement);
-    }
-    return new Set(statement.all(ids.flatMap((id) => [id, receivedAt])) as string[]);
-  };
+  // One statement claims a batch's ids, whatever their number, and returns those that were new.
+  const claimIds = db.prepare('INSERT OR IGNORE INTO report_ids (id, received_at) SELECT value, ? FROM json_each(?) RETURNING id').pluck();
+  const claim = (ids: string[], receivedAt: number): Set<string> => new Set(claimIds.all(receivedAt, JSON.stringify(ids)) as string[]);
   const add = db.prepare(`
     INSERT INTO counters (site, window_start, window_ms, catalog, offer, variant, arm, reports, noisy_reports, ${METRICS.join(', ')}, ${VARIANCES.join(', ')})
     VALUES (${Array.from({ length: 9 + 2 * METRICS.length }, () => '?').join(', ')})
@@ -137,20 +119,27 @@ export function createSqliteStore(dir: string, options: { synchronous?: SqliteSy
     forget.run(rows.at(-1)!.seq);
   });
   // Runs a crash left unfolded are folded now; later ones within FOLD_MS of their commit.
-  fold();
+  // IMMEDIATE: the read and the write hold the write lock together.
+  fold.immediate();
   let folding: NodeJS.Timeout | undefined;
   const foldSoon = () => {
     if (folding) return;
     folding = setTimeout(() => {
       folding = undefined;
-      if (db.open) fold();
+      if (!db.open) return;
+      try {
+        fold.immediate();
+      } catch {
+        // The runs stay pending (nothing is lost) and are folded at the next try or read.
+        foldSoon();
+      }
     }, FOLD_MS);
     folding.unref();
   };
   const folded = () => {
     clearTimeout(folding);
     folding = undefined;
-    fold();
+    fold.immediate();
   };
   const sums = `SUM(reports) AS reports, SUM(noisy_reports) AS noisyReports, ${[...METRICS, ...VARIANCES].map((m) => `SUM(${m}) AS ${m}`).join(', ')}`;
   const stats = db.prepare(`
@@ -175,8 +164,8 @@ export function createSqliteStore(dir: string, options: { synchronous?: SqliteSy
     insertCatalog.run(shape.site, shape.version, JSON.stringify(shape.cells), JSON.stringify(shape.arms), at);
     return 'added';
   });
-  // Clamp the bounds into what SQLite's integers hold (Infinity would bind as a REAL and compare oddly).
-  const range = (from: number, to: number) => [Math.max(from, -8.64e15), Math.min(to, 8.64e15)] as const;
+  // Bounds as integers (Infinity would bind as a REAL and compare oddly).
+  const range = (from: number, to: number) => [windowBound(from), windowBound(to)] as const;
 
   return {
     registerCatalog: async (shape, at) => register(shape, at),

@@ -97,3 +97,13 @@ export async function startCollectorGate(): Promise<CollectorGate> {
     },
   };
 }
+
+/**
+ * Waits for a registration and fails when the collector could not take it (a wrong token, an
+ * error). A refusal is fine: tests publish broken catalogs (400) on purpose, and the offers
+ * tests change one version's offers (409) without ever reporting.
+ */
+export async function registered(answer: Promise<Response>): Promise<void> {
+  const res = await answer;
+  if (!res.ok && res.status !== 400 && res.status !== 409) throw new Error(`registering a catalog answered ${res.status}: ${await res.text()}`);
+}

@@ -1,10 +1,16 @@
 import type { Report } from '../../src/protocol/report';
 import type { CounterStore } from '../store';
+import { COLLECTOR_DEFAULTS } from './defaults';
 
 /** When a batch is committed. */
 export interface BatchOptions {
   /** Commit once this many reports wait. Default 512. */
   maxReports?: number;
+  /**
+   * Refuse a report at once when this many already wait behind a slow commit (the device
+   * retries later). Default 20 × maxReports.
+   */
+  maxWaiting?: number;
   /**
    * Commit this long after the first report of a batch arrived, at most. 0 (the default)
    * commits at the end of the event-loop turn: under load a turn holds many reports, and a
@@ -37,10 +43,13 @@ interface Waiting {
  * go in the next). A report's promise settles only after the commit that holds it, so an
  * answer of 202 is never given for a report a crash could still lose.
  * @param store where counters go
+ * @param options when to flush, and how many reports may wait
+ * @returns the batcher
  */
 export function createBatcher(store: CounterStore, options: BatchOptions = {}): Batcher {
-  const maxReports = options.maxReports ?? 512;
-  const delayMs = options.delayMs ?? 0;
+  const maxReports = options.maxReports ?? COLLECTOR_DEFAULTS.flushReports;
+  const delayMs = options.delayMs ?? COLLECTOR_DEFAULTS.flushMs;
+  const maxWaiting = options.maxWaiting ?? 20 * maxReports;
   let queue: Waiting[] = [];
   let scheduled: (() => void) | undefined;
   let inFlight: Promise<void> | undefined;
@@ -81,6 +90,7 @@ export function createBatcher(store: CounterStore, options: BatchOptions = {}): 
 
   return {
     submit(report) {
+      if (queue.length >= maxWaiting) return Promise.reject(new Error(`${queue.length} reports wait for the store`));
       return new Promise<boolean>((resolve, reject) => {
         queue.push({ report, resolve, reject });
         if (queue.length >= maxReports) flush();

@@ -1,23 +1,12 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { validateCatalog, type Catalog } from '../../src/protocol/catalog';
-import { isPlainObject } from '../../src/protocol/validate';
+import type { Catalog } from '../../src/protocol/catalog';
+import { readCatalogDocument } from '../catalog-document';
 import type { Auth } from './auth';
 import type { CatalogRegistry } from './catalog-registry';
 
 /** A catalog file's largest size the collector reads (20,000 offers fit). */
 const CATALOG_BYTES = 16 * 1024 * 1024;
-
-/**
- * Reads a catalog document: Catalog v1, or a signed envelope `{ signed, signature }` whose
- * `signed` string holds one (the signature is the SDK's to verify).
- * @throws Error naming what is wrong
- */
-export function readCatalogDocument(text: string): Catalog {
-  const doc = JSON.parse(text) as unknown;
-  const inner = isPlainObject(doc) && typeof doc.signed === 'string' ? (JSON.parse(doc.signed) as unknown) : doc;
-  return validateCatalog(inner);
-}
 
 /** What `POST /v1/catalogs` needs. */
 export interface CatalogsOptions {
@@ -37,7 +26,7 @@ export interface CatalogsOptions {
 export function createCatalogsApi(options: CatalogsOptions): Hono {
   return new Hono().post(
     '/',
-    options.auth.bearer,
+    options.auth.required,
     bodyLimit({ maxSize: CATALOG_BYTES, onError: (c) => c.json({ error: `body: expected at most ${CATALOG_BYTES} bytes` }, 413) }),
     async (c) => {
       let catalog: Catalog;

@@ -1,2 +1,5 @@
-/** What the collector does when not told otherwise: k, and reports per client per minute (VITRINE_K, VITRINE_RATE_PER_MINUTE). */
-export const COLLECTOR_DEFAULTS = { k: 20, perMinute: 120 } as const;
+/**
+ * What the collector does when not told otherwise: k, reports per client per minute, and when
+ * a batch is committed (VITRINE_K, VITRINE_RATE_PER_MINUTE, VITRINE_FLUSH_REPORTS, VITRINE_FLUSH_MS).
+ */
+export const COLLECTOR_DEFAULTS = { k: 20, perMinute: 120, flushReports: 512, flushMs: 0 } as const;

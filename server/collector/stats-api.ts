@@ -80,7 +80,7 @@ export async function readStats(options: StatsOptions, q: StatsQuery): Promise<S
  * @returns a sub-app to mount at `/v1/stats`
  */
 export function createStatsApi(options: StatsOptions): Hono {
-  return new Hono().get('/', options.auth.bearer, async (c) => {
+  return new Hono().get('/', options.auth.required, async (c) => {
     const q = statsQuery((name) => c.req.query(name), options.sites);
     if (!q) return c.json({ error: 'site, from, to: expected a site id and ISO 8601 times' }, 400);
     return c.json(await readStats(options, q));

@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { startCdn } from '../catalog-cdn';
-import { startCollectorGate } from '../collector-gate';
+import { registered, startCollectorGate } from '../collector-gate';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,7 +15,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const collector = await startCollectorGate();
   // Every catalog the tests publish is registered with the collector, as a merchant's publish step does.
-  const cdn = await startCdn((doc) => collector.register(doc));
+  const cdn = await startCdn((doc) => registered(collector.register(doc)));
   project.provide('cdn', cdn.base);
   project.provide('collector', collector.base);
   return () => Promise.all([cdn.stop(), collector.stop()]).then(() => undefined);

@@ -80,7 +80,7 @@ async function collector({ store: given, dir = dataDir(), catalogFile, logReques
     app.request('/v1/catalogs', { method: 'POST', body: typeof doc === 'string' ? doc : JSON.stringify(doc), headers: { Authorization: `Bearer ${token}` } });
   const stats = (token = 'secret') => app.request('/v1/stats?site=demo-shop', { headers: { Authorization: `Bearer ${token}` } });
   const rows = () => store.stats('demo-shop', 0, Infinity);
-  if (!catalogFile) expect([200, 201]).toContain((await register(catalog())).status);
+  if (!catalogFile) expect([200, 201]).toContain((await register(catalog(), (extra.token as string | undefined) ?? 'secret')).status);
   return { app, server, store, dir, post, register, stats, rows, log };
 }
 
@@ -433,6 +433,17 @@ describe('group commit', () => {
 });
 
 describe('GET /v1/stats', () => {
+  it('takes any token the merchant set, characters outside RFC 6750 included, as a bearer or the sign-in cookie', async () => {
+    const c = await collector({ token: 's3cret!pass word' });
+    const ok = await c.app.request('/v1/stats?site=demo-shop', { headers: { Authorization: 'Bearer s3cret!pass word' } });
+    expect(ok.status).toBe(200);
+    const cookie = await c.app.request('/v1/stats?site=demo-shop', { headers: { Cookie: 'vitrine_token=s3cret!pass word' } });
+    expect(cookie.status).toBe(200);
+    const wrong = await c.app.request('/v1/stats?site=demo-shop', { headers: { Authorization: 'Bearer s3cret!pass' } });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('www-authenticate')).toContain('Bearer');
+  });
+
   it('needs the bearer token', async () => {
     const c = await collector();
     expect((await c.stats('wrong')).status).toBe(401);

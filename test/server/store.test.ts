@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
-import { createSqliteStore } from '../../server/sqlite';
+import Database from 'better-sqlite3';
+import { createSqliteStore, MIGRATIONS as SQLITE_MIGRATIONS } from '../../server/sqlite';
 import { createPostgresStore, MIGRATIONS } from '../../server/postgres';
 import type { CatalogShape, CounterStore, StatRow } from '../../server/store';
 import { CONTRIBUTION_BOUNDS, METRICS, type Metric, type Report, type ReportCell } from '../../src/protocol/report';
@@ -208,6 +209,66 @@ describe.each(stores)('the %s store', (_, makeStore) => {
 });
 
 describe('the SQLite store', () => {
+  const folder = async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'vitrine-store-'));
+    return { dir, file: join(dir, 'collector.db') };
+  };
+
+  it('creates its folder and schema on first start: counters, ids, catalog versions and pending runs, no report as such', async () => {
+    const { dir } = await folder();
+    const { join } = await import('node:path');
+    const store = createSqliteStore(join(dir, 'nested', 'data'));
+    await store.close();
+    const db = new Database(join(dir, 'nested', 'data', 'collector.db'));
+    expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_MIGRATIONS.length);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name).sort();
+    expect(tables).toEqual(['catalogs', 'counters', 'pending_runs', 'report_ids']);
+    db.close();
+  });
+
+  it.each([1, 2, 3])('migrates a version %i database to the current one, keeping its counters and report ids', async (from) => {
+    const { dir, file } = await folder();
+    const old = new Database(file);
+    for (let v = 0; v < from; v++) old.exec(SQLITE_MIGRATIONS[v]!);
+    old.prepare(`INSERT INTO counters (site, window_start, window_ms, catalog, offer, variant, arm, reports, impressions, clicks, dismissals, conversions, revenue)
+      VALUES ('demo-shop', ${START}, ${DAY}, 'c1', 'trail-10', 'default', 'personalized', 7, 30, 4, 1, 2, 5000)`).run();
+    old.prepare("INSERT INTO report_ids (id, received_at) VALUES ('00000000000000000000000000000abc', 1)").run();
+    old.pragma(`user_version = ${from}`);
+    old.close();
+    const store = createSqliteStore(dir);
+    expect(await store.stats('demo-shop', 0, Infinity)).toEqual([
+      { catalog: 'c1', offer: 'trail-10', variant: 'default', arm: 'personalized', reports: 7, noisyReports: 0, impressions: 30, clicks: 4, dismissals: 1, conversions: 2, revenue: 5000, variance: NO_NOISE },
+    ]);
+    expect(await store.commit([report({ id: '00000000000000000000000000000abc' })], 2)).toEqual([false]);
+    await store.close();
+    const db = new Database(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_MIGRATIONS.length);
+    db.close();
+  });
+
+  it('refuses a database from a newer collector', async () => {
+    const { dir, file } = await folder();
+    await createSqliteStore(dir).close();
+    const db = new Database(file);
+    db.pragma(`user_version = ${SQLITE_MIGRATIONS.length + 1}`);
+    db.close();
+    expect(() => createSqliteStore(dir)).toThrow(/newer than this collector/);
+  });
+
+  it('claims the ids of a batch of any size in one commit', async () => {
+    const store = createSqliteStore(':memory:');
+    const many = Array.from({ length: 20_000 }, () => report());
+    const added = await store.commit([...many, many[0]!], 1);
+    expect(added.filter(Boolean)).toHaveLength(20_000);
+    expect(added.at(-1)).toBe(false);
+    expect((await store.stats('demo-shop', 0, Infinity)).find((r) => r.variant === 'default')).toMatchObject({ reports: 20_000, impressions: 60_000 });
+    await store.close();
+  });
+
   it('keeps what a flush committed as packed runs until they are folded, across a crash, and counts them once', async () => {
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');

@@ -13,7 +13,7 @@ import type { ExposureRecord, OutboxRecord } from '../../worker/store';
 import { decided, ok } from './replies';
 import { freshIndexedDB } from './idb';
 import { startCdn, type Cdn } from '../catalog-cdn';
-import { startCollectorGate, type CollectorGate } from '../collector-gate';
+import { registered, startCollectorGate, type CollectorGate } from '../collector-gate';
 import { testCatalog } from '../fixtures/catalog';
 
 const MIN = 60_000;
@@ -184,7 +184,7 @@ describe('reports from the engine to a real collector on loopback', { timeout: 3
   beforeAll(async () => {
     gate = await startCollectorGate();
     // Catalogs put on the CDN are registered with the collector, as a merchant's publish step does.
-    cdn = await startCdn((doc) => gate.register(doc));
+    cdn = await startCdn((doc) => registered(gate.register(doc)));
   });
   afterAll(async () => {
     await Promise.all([cdn.stop(), gate.stop()]);

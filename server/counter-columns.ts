@@ -1,0 +1,30 @@
+import { METRICS, type Metric } from '../src/protocol/report';
+import type { StatRow } from './store';
+
+/** The counters table's noise-variance column of each metric, in METRICS order. */
+export const VARIANCES = METRICS.map((m) => `var_${m}` as const);
+
+/** Counter columns as a SELECT of either store gives them, before the variances are gathered into one object. */
+export type SumRow = Omit<StatRow, 'variance'> & Record<`var_${Metric}`, number>;
+
+/**
+ * A stats row from a SELECT's columns.
+ * @param row the summed columns
+ */
+export function toStat<T extends SumRow>(row: T): Omit<T, `var_${Metric}`> & StatRow {
+  const out: Record<string, unknown> = { ...row };
+  const variance = {} as Record<Metric, number>;
+  for (const m of METRICS) {
+    variance[m] = row[`var_${m}`];
+    delete out[`var_${m}`];
+  }
+  return { ...out, variance } as Omit<T, `var_${Metric}`> & StatRow;
+}
+
+/**
+ * A bound of `window_start >= bound` or `window_start < bound`, as an integer parameter:
+ * ±Infinity clamped to the range of dates, a fraction rounded up (the same integers pass).
+ */
+export function windowBound(value: number): number {
+  return Math.ceil(Math.min(Math.max(value, -8.64e15), 8.64e15));
+}
