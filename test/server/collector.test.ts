@@ -423,6 +423,20 @@ describe('group commit', () => {
     expect((await c.rows()).find((r) => r.offer === 'trail-10' && r.variant === 'default')).toMatchObject({ reports: 1 });
   });
 
+  it('refuses a report at once with 503 while too many wait behind a slow commit, and takes it again later', async () => {
+    const w = watchedStore(dataDir());
+    const c = await collector({ store: w.store, batch: { maxReports: 1, maxWaiting: 2 } });
+    const release = w.hold();
+    const held = [c.post(report()), c.post(report()), c.post(report())];
+    await expect.poll(() => w.commits.length).toBe(1);
+    const over = await c.post(report());
+    expect(over.status).toBe(503);
+    expect(over.headers.get('retry-after')).toBe('5');
+    release();
+    expect((await Promise.all(held)).map((r) => r.status)).toEqual([202, 202, 202]);
+    expect((await c.rows()).find((r) => r.offer === 'trail-10' && r.variant === 'default')).toMatchObject({ reports: 3 });
+  });
+
   it('commits a batch once it holds maxReports, without waiting for the delay', async () => {
     const w = watchedStore(dataDir());
     const c = await collector({ store: w.store, batch: { maxReports: 4, delayMs: 60_000 } });
