@@ -3,7 +3,7 @@ import { cors } from 'hono/cors';
 import { etag, RETAINED_304_HEADERS } from 'hono/etag';
 import { readFile, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import type { Catalog } from '../src/protocol/catalog';
+import { holdoutOf, type Catalog } from '../src/protocol/catalog';
 import { readCatalogDocument } from './catalog-document';
 import type { Registration } from './store';
 
@@ -38,7 +38,7 @@ export interface ServedCatalogOptions {
 }
 
 function holdoutShareOf(catalog: Catalog): number | null {
-  const holdout = catalog.experiments.find((e) => e.kind === 'personalization-holdout');
+  const holdout = holdoutOf(catalog);
   if (!holdout) return null;
   const total = holdout.arms.reduce((s, a) => s + a.weight, 0);
   return (holdout.arms.find((a) => a.id === 'personalized')?.weight ?? 0) / total;

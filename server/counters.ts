@@ -35,7 +35,7 @@ function varianceOf(report: Report): readonly number[] {
 }
 
 /** Orders counter keys the same way in every collector, so concurrent batches lock rows in one order and never deadlock. */
-export function compareDeltas(a: CounterDelta, b: CounterDelta): number {
+function compareDeltas(a: CounterDelta, b: CounterDelta): number {
   return (
     (a.site < b.site ? -1 : a.site > b.site ? 1 : 0) ||
     a.windowStart - b.windowStart ||
@@ -58,7 +58,7 @@ function holdsCells(run: Run, report: Report): boolean {
 }
 
 /** Adds `from` into `into`, two runs of the same cells. */
-export function addRun(into: Run, from: Run): void {
+function addRun(into: Run, from: Run): void {
   into.reports += from.reports;
   into.noisyReports += from.noisyReports;
   for (let m = 0; m < METRICS.length; m++) into.variance[m]! += from.variance[m]!;

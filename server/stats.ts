@@ -1,3 +1,4 @@
+import { DEFAULT_VARIANT } from '../src/protocol/catalog';
 import type { StatRow } from './store';
 
 /** The totals a 95% interval is given for, when local noise makes them estimates. */
@@ -25,9 +26,6 @@ export interface OfferStats {
   /** This content variant's CTR against the offer's default content (variant `default`); null for the default itself or without one. */
   vsDefault: Comparison | null;
 }
-
-/** The id of an offer's default content, which its other content variants are compared with. */
-export const DEFAULT_VARIANT = 'default';
 
 /** A CTR against a control's: relative uplift with a frequentist 95% interval, and the Bayesian chance to beat it. */
 export interface Comparison {

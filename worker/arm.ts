@@ -1,11 +1,11 @@
-import type { Catalog, Offer } from '../src/protocol/catalog';
+import { holdoutOf, type Catalog, type Offer } from '../src/protocol/catalog';
 import type { Arm } from '../src/protocol/decision';
 import { bucket, pickWeighted } from './random';
 
 /** The arm of the personalization holdout this device is in (sticky: from the local seed). */
 export function assignArm(catalog: Catalog, seed: number, personalization: boolean): Arm {
   if (!personalization) return 'contextual';
-  const holdout = catalog.experiments.find((e) => e.kind === 'personalization-holdout');
+  const holdout = holdoutOf(catalog);
   if (!holdout) return 'personalized';
   const i = pickWeighted(holdout.arms.map((a) => a.weight), bucket(seed, `experiment:${holdout.id}`));
   return holdout.arms[i]!.id;

@@ -32,7 +32,7 @@ export interface CatalogRegistry {
  * The shape a catalog gives its reports.
  * @param catalog a validated catalog
  */
-export function shapeOf(catalog: Catalog): CatalogShape {
+function shapeOf(catalog: Catalog): CatalogShape {
   return { site: catalog.siteId, version: catalog.version, cells: reportDomain(catalog), arms: reportArms(catalog) };
 }
 

@@ -1,6 +1,7 @@
 import { html } from 'hono/html';
 import type { PendingCell, StatsBody } from '../collector/stats-api';
-import { DEFAULT_VARIANT, type Comparison, type HoldoutStats } from '../stats';
+import { DEFAULT_VARIANT } from '../../src/protocol/catalog';
+import type { Comparison, HoldoutStats } from '../stats';
 import { dailyChart, dailyScale } from './charts';
 import { chance, count, estimate, money, pct, signedPct, soFar, verdict } from './format';
 import { page, placeFields } from './layout';

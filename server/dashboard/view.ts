@@ -1,5 +1,6 @@
 import type { StatsBody } from '../collector/stats-api';
-import { DEFAULT_VARIANT, offerTotals, type OfferStats } from '../stats';
+import { DEFAULT_VARIANT } from '../../src/protocol/catalog';
+import { offerTotals, type OfferStats } from '../stats';
 import type { DailyRow } from '../store';
 
 /** One UTC day of a content variant: its totals when they may be shown, else how close they are. */

@@ -79,6 +79,9 @@ export interface Experiment {
   arms: { id: 'personalized' | 'baseline'; weight: number }[];
 }
 
+/** The id of an offer's base content, which its other content variants are compared with. */
+export const DEFAULT_VARIANT = 'default';
+
 /** A validated Catalog v1 (DESIGN.md §6). */
 export interface Catalog {
   version: string;
@@ -175,7 +178,7 @@ function readOffer(value: unknown, path: string): Offer {
     const vr = Reader.of(v, p, 'catalog-invalid');
     const variant = { id: id(vr, 'id'), weight: vr.number('weight', 0, 100), content: vr.optObject('content', (c) => content(c, true)) ?? {} };
     vr.done();
-    if (variant.id === 'default') vr.fail('id', 'an id other than "default" (the base content)');
+    if (variant.id === DEFAULT_VARIANT) vr.fail('id', 'an id other than "default" (the base content)');
     return variant;
   }, true) ?? [];
   const extraWeight = extra.reduce((sum, v) => sum + v.weight, 0);
@@ -212,7 +215,7 @@ function readOffer(value: unknown, path: string): Offer {
   r.done();
   return {
     id: offerId, slot, categories, skus, price, content: base,
-    variants: [{ id: 'default', weight: 100 - extraWeight, content: {} }, ...extra],
+    variants: [{ id: DEFAULT_VARIANT, weight: 100 - extraWeight, content: {} }, ...extra],
     eligibility, weights, caps, sensitive, priority,
   };
 }
@@ -265,4 +268,12 @@ export function validateCatalog(value: unknown): Catalog {
     seen.add(o.id);
   });
   return { version, siteId, settings, experiments, categoryLabels, offers };
+}
+
+/**
+ * The catalog's personalization holdout, if it has one.
+ * @param catalog a validated catalog
+ */
+export function holdoutOf(catalog: Catalog): Experiment | undefined {
+  return catalog.experiments.find((e) => e.kind === 'personalization-holdout');
 }

@@ -1,6 +1,6 @@
 import { Reader } from './validate';
 import type { Arm } from './decision';
-import type { Catalog } from './catalog';
+import { holdoutOf, type Catalog } from './catalog';
 import { SITE_ID } from './options';
 
 /** The counters of a cell, in the order reports and the collector use them. */
@@ -59,7 +59,7 @@ export function reportDomain(catalog: Catalog): [offer: string, variant: string]
  * and the personalization holdout's arms that have weight, or `personalized` without a holdout.
  */
 export function reportArms(catalog: Catalog): Arm[] {
-  const holdout = catalog.experiments.find((e) => e.kind === 'personalization-holdout');
+  const holdout = holdoutOf(catalog);
   return [...(holdout ? holdout.arms.filter((a) => a.weight > 0).map((a) => a.id) : ['personalized' as const]), 'contextual'];
 }
 
