@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { REPORT_LIMITS, validateReport, type Report } from '../../src/protocol/report';
+import { readBody } from './body';
 import { createRateLimiter } from './rate-limit';
 import type { Batcher } from './batcher';
 import type { CatalogRegistry } from './catalog-registry';
@@ -52,7 +52,7 @@ async function accept(text: string, options: IngestOptions): Promise<Report> {
 }
 
 /**
- * `POST /v1/reports`: at most 64 KiB, rate limited per client, strictly validated, checked
+ * `POST /v1/reports`: at most 64 KiB (read by readBody, not hono's bodyLimit, which costs a web Request per report), rate limited per client, strictly validated, checked
  * against the shape of the catalog version it cites, and answered 202 only once the batch
  * holding it is committed (idempotent by report id).
  * @returns a sub-app to mount at `/v1/reports`
@@ -74,26 +74,24 @@ export function createIngest(options: IngestOptions): Hono {
       if (origin && origins.includes(origin)) c.header('Access-Control-Allow-Origin', origin);
     }
   };
-  app.post(
-    '/',
-    bodyLimit({ maxSize: REPORT_LIMITS.bytes, onError: (c) => (allowOrigin(c), c.json({ error: `body: expected at most ${REPORT_LIMITS.bytes} bytes` }, 413)) }),
-    async (c) => {
-      allowOrigin(c);
-      const wait = limit(options.clientAddress?.(c), Date.now());
-      if (wait > 0) {
-        c.header('Retry-After', String(wait));
-        return c.json({ error: 'too many reports: retry later' }, 429);
-      }
-      try {
-        const added = await options.batcher.submit(await accept(await c.req.text(), options));
-        return c.json({ accepted: true, duplicate: !added }, 202);
-      } catch (error) {
-        if (error instanceof Refusal) return c.json({ error: error.message }, error.status);
-        // The store failed: nothing was counted, so the device keeps the report and retries.
-        c.header('Retry-After', '5');
-        return c.json({ error: 'the collector could not store the report: retry later' }, 503);
-      }
-    },
-  );
+  app.post('/', async (c) => {
+    allowOrigin(c);
+    const wait = limit(options.clientAddress?.(c), Date.now());
+    if (wait > 0) {
+      c.header('Retry-After', String(wait));
+      return c.json({ error: 'too many reports: retry later' }, 429);
+    }
+    try {
+      const text = await readBody(c, REPORT_LIMITS.bytes);
+      if (text === null) return c.json({ error: `body: expected at most ${REPORT_LIMITS.bytes} bytes` }, 413);
+      const added = await options.batcher.submit(await accept(text, options));
+      return c.json({ accepted: true, duplicate: !added }, 202);
+    } catch (error) {
+      if (error instanceof Refusal) return c.json({ error: error.message }, error.status);
+      // The store failed: nothing was counted, so the device keeps the report and retries.
+      c.header('Retry-After', '5');
+      return c.json({ error: 'the collector could not store the report: retry later' }, 503);
+    }
+  });
   return app;
 }

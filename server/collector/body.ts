@@ -1,0 +1,46 @@
+import type { IncomingMessage } from 'node:http';
+import type { Context } from 'hono';
+
+/** The Node request under a hono context, when @hono/node-server serves the app. */
+function incomingOf(c: Context): IncomingMessage | undefined {
+  return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+}
+
+/** Reads a Node request's body, giving up (null) as soon as it passes `maxBytes`. */
+function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<string | null> {
+  const declared = Number(incoming.headers['content-length'] ?? Number.NaN);
+  if (declared > maxBytes) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = () => {
+      incoming.off('data', onData).off('end', onEnd).off('error', onError);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      chunks.push(chunk);
+      // What is left unread is discarded by Node once the answer is sent.
+      if (size > maxBytes) (done(), resolve(null));
+    };
+    const onEnd = () => (done(), resolve(Buffer.concat(chunks, size).toString()));
+    const onError = (error: Error) => (done(), reject(error));
+    incoming.on('data', onData).on('end', onEnd).on('error', onError);
+  });
+}
+
+/**
+ * A request's body as text, or null when it is over `maxBytes` (declared or sent). Under
+ * @hono/node-server it reads the Node request directly: hono's `c.req.text()` and its
+ * bodyLimit middleware first build a web Request with a ReadableStream and an AbortSignal,
+ * which is a quarter of the work of ingesting a report (`npm run bench`). Anywhere else
+ * (`app.request()` in tests, another runtime) it reads the web Request.
+ * @param c the request's context
+ * @param maxBytes the largest body accepted, in bytes
+ */
+export async function readBody(c: Context, maxBytes: number): Promise<string | null> {
+  const incoming = incomingOf(c);
+  if (incoming) return readIncoming(incoming, maxBytes);
+  if (Number(c.req.header('Content-Length') ?? Number.NaN) > maxBytes) return null;
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  return bytes.byteLength > maxBytes ? null : new TextDecoder().decode(bytes);
+}
