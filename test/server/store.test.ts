@@ -269,6 +269,20 @@ describe('the SQLite store', () => {
     await store.close();
   });
 
+  it('keeps the sums of a flush exactly, packed small or past 32 bits', async () => {
+    const store = createSqliteStore(':memory:');
+    const rich = (revenue: number) => report({ cells: [cell('trail-10', 'default', 'personalized', { conversions: 1, revenue }), cell('trail-10', 'b', 'personalized', { impressions: 2 })] });
+    // One batch whose revenue sum passes 2^31 - 1 (stored as 64-bit floats), one that fits (32-bit).
+    const many = Array.from({ length: 43_000 }, () => rich(50_000));
+    expect((await store.commit(many, 1)).every(Boolean)).toBe(true);
+    expect(await store.commit([rich(7), rich(-3)], 2)).toEqual([true, true]);
+    const rows = await store.stats('demo-shop', 0, Infinity);
+    expect(rows.find((r) => r.variant === 'default')).toMatchObject({ reports: 43_002, conversions: 43_002, revenue: 43_000 * 50_000 + 4 });
+    expect(rows.find((r) => r.variant === 'b')).toMatchObject({ reports: 43_002, impressions: 86_004 });
+    expect(43_000 * 50_000).toBeGreaterThan(2 ** 31);
+    await store.close();
+  });
+
   it('keeps what a flush committed as packed runs until they are folded, across a crash, and counts them once', async () => {
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
