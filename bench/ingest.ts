@@ -426,7 +426,8 @@ const dir = mkdtempSync(join(tmpdir(), 'vitrine-ingest-'));
 try {
   console.log(
     `Collector ingest on loopback (POST /v1/reports): autocannon in this process, ${CONNECTIONS} connections, ${SECONDS} s per run after a ${WARM_UP_SECONDS} s warm-up,\n` +
-      `${REPETITIONS} repetitions alternating the bare handler (reads and parses the body) and the collector. Figures: median (min–max) over repetitions.`,
+      `${REPETITIONS} repetitions alternating the bare handler (reads the body with hono's c.req.text() and parses it), the same reading the body straight\n` +
+      `from the Node request as the collector does ("Node read"), and the collector. Figures: median (min–max) over repetitions.`,
   );
   const bare = await startChild('bare handler', dist('bare-collector.mjs'), { ...process.env, PORT: '0' }, /^http:\/\/127\.0\.0\.1:(\d+)$/m, dir);
   const rss = await sqlite(dir, bare);

@@ -1,9 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 
-/** The Node request under a hono context, when @hono/node-server serves the app. */
-function incomingOf(c: Context): IncomingMessage | undefined {
-  return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+/**
+ * The Node request under a hono context, when @hono/node-server serves the app and nothing
+ * has started reading it: a middleware that read the body (through `c.req`) consumed the
+ * stream, and then only the web Request has it.
+ */
+function untouchedIncoming(c: Context): IncomingMessage | undefined {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return incoming && incoming.readableFlowing === null && !incoming.readableDidRead ? incoming : undefined;
 }
 
 /** Reads a Node request's body, giving up (null) as soon as it passes `maxBytes`. */
@@ -14,7 +19,7 @@ function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<stri
     const chunks: Buffer[] = [];
     let size = 0;
     const done = () => {
-      incoming.off('data', onData).off('end', onEnd).off('error', onError);
+      incoming.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
@@ -24,7 +29,8 @@ function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<stri
     };
     const onEnd = () => (done(), resolve(Buffer.concat(chunks, size).toString()));
     const onError = (error: Error) => (done(), reject(error));
-    incoming.on('data', onData).on('end', onEnd).on('error', onError);
+    const onClose = () => onError(new Error('the request closed before its body ended'));
+    incoming.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
   });
 }
 
@@ -33,12 +39,13 @@ function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<stri
  * @hono/node-server it reads the Node request directly: hono's `c.req.text()` and its
  * bodyLimit middleware first build a web Request with a ReadableStream and an AbortSignal,
  * which is a quarter of the work of ingesting a report (`npm run bench`). Anywhere else
- * (`app.request()` in tests, another runtime) it reads the web Request.
+ * (`app.request()` in tests, another runtime, a body a middleware already read) it reads the
+ * web Request.
  * @param c the request's context
  * @param maxBytes the largest body accepted, in bytes
  */
 export async function readBody(c: Context, maxBytes: number): Promise<string | null> {
-  const incoming = incomingOf(c);
+  const incoming = untouchedIncoming(c);
   if (incoming) return readIncoming(incoming, maxBytes);
   if (Number(c.req.header('Content-Length') ?? Number.NaN) > maxBytes) return null;
   const bytes = new Uint8Array(await c.req.arrayBuffer());

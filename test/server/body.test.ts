@@ -1,19 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { serve } from '@hono/node-server';
 import { readBody } from '../../server/collector/body';
 
 const LIMIT = 1_000;
 
-/** An app that answers what readBody read: its length in characters, or 413. */
+/**
+ * An app that answers what readBody read, or 413; on `/peeked`, after a middleware read the
+ * body first (as a logging or test gate might).
+ */
 function echo(): Hono {
   const app = new Hono();
-  app.post('/', async (c) => {
-    const text = await readBody(c, LIMIT);
-    return text === null ? c.json({ error: 'too large' }, 413) : c.json({ text });
+  const peeked: string[] = [];
+  app.use('/peeked', async (c, next) => {
+    peeked.push(await c.req.raw.clone().text());
+    await next();
   });
+  const answer = async (c: Context) => {
+    const text = await readBody(c, LIMIT);
+    return text === null ? c.json({ error: 'too large' }, 413) : c.json({ text, peeked });
+  };
+  app.post('/', answer);
+  app.post('/peeked', answer);
   return app;
 }
 
@@ -21,10 +31,10 @@ function echo(): Hono {
  * Sends `chunks` as one request body over a real socket, written one at a time; with
  * `chunked`, no Content-Length is declared (Transfer-Encoding: chunked).
  */
-function send(port: number, chunks: Buffer[], chunked: boolean): Promise<{ status: number; body: string }> {
+function send(port: number, chunks: Buffer[], chunked: boolean, path = '/'): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const length = chunks.reduce((n, c) => n + c.length, 0);
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: chunked ? {} : { 'Content-Length': String(length) } }, (res) => {
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path, headers: chunked ? {} : { 'Content-Length': String(length) } }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (body += d));
@@ -54,7 +64,7 @@ describe('reading a report body from the Node request', () => {
     const bytes = Buffer.from('{"name":"Zürich café ✓"}');
     const split = bytes.indexOf(Buffer.from('✓')) + 1;
     const res = await send(port, [bytes.subarray(0, 5), bytes.subarray(5, split), bytes.subarray(split)], true);
-    expect(res).toEqual({ status: 200, body: JSON.stringify({ text: '{"name":"Zürich café ✓"}' }) });
+    expect(res).toEqual({ status: 200, body: JSON.stringify({ text: '{"name":"Zürich café ✓"}', peeked: [] }) });
   });
 
   it('accepts a body of exactly the limit', async () => {
@@ -70,14 +80,19 @@ describe('reading a report body from the Node request', () => {
 
   it('keeps serving the connection after refusing a body, with its rest discarded', async () => {
     expect((await send(port, [Buffer.alloc(800, 'a'), Buffer.alloc(800, 'b')], true)).status).toBe(413);
-    expect(await send(port, [Buffer.from('{"ok":1}')], true)).toEqual({ status: 200, body: JSON.stringify({ text: '{"ok":1}' }) });
+    expect(await send(port, [Buffer.from('{"ok":1}')], true)).toEqual({ status: 200, body: JSON.stringify({ text: '{"ok":1}', peeked: [] }) });
+  });
+
+  it('reads a body that a middleware read first', async () => {
+    const res = await send(port, [Buffer.from('{"seen":'), Buffer.from('2}')], true, '/peeked');
+    expect(res).toEqual({ status: 200, body: JSON.stringify({ text: '{"seen":2}', peeked: ['{"seen":2}'] }) });
   });
 });
 
 describe('reading a report body without a Node request (app.request)', () => {
   it('reads the body, and refuses one over the limit', async () => {
     const app = echo();
-    expect(await (await app.request('/', { method: 'POST', body: 'café' })).json()).toEqual({ text: 'café' });
+    expect(await (await app.request('/', { method: 'POST', body: 'café' })).json()).toEqual({ text: 'café', peeked: [] });
     expect((await app.request('/', { method: 'POST', body: 'a'.repeat(LIMIT + 1) })).status).toBe(413);
   });
 });
