@@ -1,5 +1,5 @@
 import { wrap, proxy, releaseProxy, type Remote } from 'comlink';
-import { VitrineError } from './protocol/errors';
+import { VitrineError, isVitrineError } from './protocol/errors';
 import { withTimeout } from './protocol/timeout';
 import { INLINE_GLOBAL, READY_MESSAGE, type EngineApi, type EngineKind, type Reply } from './protocol/engine';
 import type { EngineMode } from './protocol/options';
@@ -78,7 +78,7 @@ function workerClient(worker: Worker, kind: EngineKind, timeoutMs: number, fallb
       return withTimeout(answer, timeoutMs, 'engine-timeout', `engine.${method}`)
         .then(unwrapReply, (error) => {
           // postMessage refuses what it cannot clone (functions, DOM nodes) with a DataCloneError.
-          throw error instanceof VitrineError ? error : new VitrineError('invalid-payload', `engine.${method}: ${(error as Error).message}`);
+          throw isVitrineError(error) ? error : new VitrineError('invalid-payload', `engine.${method}: ${(error as Error).message}`);
         })
         .finally(() => pending.delete(onDeath)) as never;
     },

@@ -5,7 +5,7 @@
  * page: errors are caught and reported on the console with their code.
  */
 import { createVitrine, type Vitrine } from './vitrine';
-import { VitrineError } from './protocol/errors';
+import { VitrineError, isVitrineError } from './protocol/errors';
 
 type Command = [name: string, ...args: unknown[]];
 type Stub = ((...args: unknown[]) => unknown) & { q?: ArrayLike<unknown>[]; loaded?: boolean };
@@ -15,7 +15,7 @@ const w = window as unknown as { vitrine?: Stub };
 const scriptSrc = (document.currentScript as HTMLScriptElement | null)?.src;
 
 function report(error: unknown): void {
-  const text = error instanceof VitrineError ? `${error.code}: ${error.message}` : error;
+  const text = isVitrineError(error) ? `${error.code}: ${error.message}` : error;
   console.error('[vitrine]', text);
 }
 

@@ -1,4 +1,4 @@
-import { VitrineError } from './protocol/errors';
+import { VitrineError, isVitrineError } from './protocol/errors';
 import { validateTrack, type TrackPayloads, type TrackType } from './protocol/events';
 import { undecided, type ConsentState } from './protocol/consent';
 import type { EngineEvent, EngineHello, EngineKind, ExportedData, ReadyReport, ReportStatus, StorageKind } from './protocol/engine';
@@ -81,7 +81,7 @@ function defaultWorkerUrl(): string | undefined {
 }
 
 function report(error: unknown): void {
-  const e = error instanceof VitrineError ? `${error.code}: ${error.message}` : error;
+  const e = isVitrineError(error) ? `${error.code}: ${error.message}` : error;
   console.error('[vitrine]', e);
 }
 
@@ -228,6 +228,8 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
     },
     decide,
     async render(slot, element, options) {
+      // By node type, not instanceof: the element may come from another frame.
+      if ((element as Partial<Element> | null)?.nodeType !== 1) throw new VitrineError('invalid-payload', 'render.element: expected a DOM element');
       const { renderSlot } = await loadChunk('render', workerUrl, opts.callTimeoutMs, loadScript);
       return renderSlot(renderDeps, slot, element, options);
     },

@@ -1,5 +1,5 @@
 import { openDB, deleteDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
-import { VitrineError } from '../src/protocol/errors';
+import { VitrineError, isVitrineError } from '../src/protocol/errors';
 import { withTimeout } from '../src/protocol/timeout';
 import type { Profile } from './profile';
 import {
@@ -93,7 +93,7 @@ async function check(meta: { get(key: string): Promise<{ value: unknown } | unde
 }
 
 function storageError(error: unknown, what: string): VitrineError {
-  if (error instanceof VitrineError) return error;
+  if (isVitrineError(error)) return error;
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return new VitrineError('storage-failed', `${what}: ${detail}`);
 }
@@ -164,7 +164,7 @@ export async function createIdbStore(name: string, timeoutMs: number): Promise<S
           db = undefined;
           continue;
         }
-        if (error instanceof VitrineError && error.code === 'consent-required') throw error;
+        if (isVitrineError(error) && error.code === 'consent-required') throw error;
         throw storageError(error, what);
       }
     }

@@ -1,4 +1,4 @@
-import { VitrineError, toErrorData } from '../src/protocol/errors';
+import { VitrineError, isVitrineError, toErrorData } from '../src/protocol/errors';
 import { undecided, type ConsentState } from '../src/protocol/consent';
 import type { TrackEvent } from '../src/protocol/events';
 import { validateCartOp, type Cart, type CartLine, type CartOp, type RevalidateResult } from '../src/protocol/cart';
@@ -103,7 +103,7 @@ export function createEngine(): EngineApi {
     try {
       return await fn();
     } catch (error) {
-      const storageFailed = error instanceof VitrineError && error.code.startsWith('storage-');
+      const storageFailed = isVitrineError(error) && error.code.startsWith('storage-');
       // A closed engine's late call fails as it is: there is nothing left to degrade.
       if (!storageFailed || store.kind === 'memory' || closed) throw error;
       degrade(`IndexedDB failed, running in memory: ${error.message}`);
@@ -142,7 +142,7 @@ export function createEngine(): EngineApi {
       await guarded(() => store.appendSignals(events, cfg.retention, now, (p) => updateProfile(p, events, muted), mayKeepSignals));
     } catch (error) {
       // Another tab withdrew personalization a moment ago: its message is on the way.
-      if (error instanceof VitrineError && error.code === 'consent-required') return 0;
+      if (isVitrineError(error) && error.code === 'consent-required') return 0;
       throw error;
     }
     if (now - lastPrune > PRUNE_EVERY_MS) {
@@ -159,7 +159,7 @@ export function createEngine(): EngineApi {
     sync?.post({ t: 'exposure', record });
     if (!mayKeepExposures(consent)) return;
     await guarded(() => store.addExposure(record, mayKeepExposures)).catch((error) => {
-      if (!(error instanceof VitrineError && error.code === 'consent-required')) throw error;
+      if (!(isVitrineError(error) && error.code === 'consent-required')) throw error;
     });
   }
 
@@ -224,7 +224,7 @@ export function createEngine(): EngineApi {
           return cart;
         }
       } catch (error) {
-        if (!(error instanceof VitrineError && error.code === 'consent-required')) throw error;
+        if (!(isVitrineError(error) && error.code === 'consent-required')) throw error;
       }
       // Storage failed, or functional was withdrawn in another tab: apply the change in memory.
     }
@@ -497,7 +497,7 @@ export function createEngine(): EngineApi {
 
     mute: answer(async (category: string) => {
       const d = await decideChunk(ready());
-      const c = checkCategory(category);
+      const c = checkCategory(category, 'privacy.mute');
       muted.add(c);
       decisions = {};
       if (consent.decided) await guarded(() => store.setMeta('muted', [...muted]));
@@ -509,7 +509,7 @@ export function createEngine(): EngineApi {
 
     prefer: answer(async (category: string) => {
       const d = await decideChunk(ready());
-      const c = checkCategory(category);
+      const c = checkCategory(category, 'privacy.prefer');
       if (!consent.purposes.personalization) {
         throw new VitrineError('consent-required', 'privacy.prefer: needs personalization consent');
       }
@@ -552,9 +552,10 @@ export function createEngine(): EngineApi {
 
 }
 
-function checkCategory(category: unknown): string {
+/** @param call the public call, which the message names */
+function checkCategory(category: unknown, call: string): string {
   if (typeof category !== 'string' || category.length === 0 || category.length > 100) {
-    throw new VitrineError('invalid-payload', 'category: expected a non-empty string of at most 100 characters');
+    throw new VitrineError('invalid-payload', `${call}: expected a non-empty string of at most 100 characters`);
   }
   return category;
 }

@@ -18,6 +18,19 @@ export type ErrorCode =
   | 'storage-failed'
   | 'storage-timeout';
 
+const NAME = 'VitrineError';
+
+/**
+ * True for an error of the SDK, whichever bundle made it. Each bundle (the page's, the
+ * worker, every chunk) carries its own copy of the class, so an error is recognised by its
+ * name and the presence of a code, never by class identity.
+ * @param error anything thrown
+ */
+export function isVitrineError(error: unknown): error is VitrineError {
+  const e = error as { name?: unknown; code?: unknown } | null | undefined;
+  return e?.name === NAME && typeof e.code === 'string';
+}
+
 /** Plain, structured-cloneable form of a {@link VitrineError}, as it crosses the worker boundary. */
 export interface ErrorData {
   code: ErrorCode;
@@ -25,7 +38,8 @@ export interface ErrorData {
 }
 
 /**
- * The one error class of the SDK. `code` is stable across versions.
+ * The one error class of the SDK. `code` is stable across versions. `instanceof` recognises
+ * an SDK error from any of its bundles, as {@link isVitrineError} does.
  *
  * @example
  * try { v.track('product_view', {}) } catch (e) { if (e instanceof VitrineError) e.code }
@@ -33,19 +47,18 @@ export interface ErrorData {
 export class VitrineError extends Error {
   readonly code: ErrorCode;
 
+  // A field, not an assignment: Function.prototype's hasInstance is read-only, and a static
+  // field defines its own property over it.
+  static override readonly [Symbol.hasInstance] = isVitrineError;
+
   /**
    * @param code stable machine-readable code
    * @param message what went wrong, naming the field or call at fault
    */
   constructor(code: ErrorCode, message: string) {
     super(message);
-    this.name = 'VitrineError';
+    this.name = NAME;
     this.code = code;
-  }
-
-  /** @returns the error as plain data, for postMessage */
-  toData(): ErrorData {
-    return { code: this.code, message: this.message };
   }
 }
 
@@ -56,7 +69,7 @@ export class VitrineError extends Error {
  * @returns plain error data
  */
 export function toErrorData(error: unknown, fallback: ErrorCode): ErrorData {
-  if (error instanceof VitrineError) return error.toData();
+  if (isVitrineError(error)) return { code: error.code, message: error.message };
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return { code: fallback, message };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { validateTrack, TRACK_TYPES } from '../../src/protocol/events';
 import { validateCartOp, validateCartItem } from '../../src/protocol/cart';
 import { resolveOptions } from '../../src/protocol/options';
-import { VitrineError } from '../../src/protocol/errors';
+import { VitrineError, isVitrineError, toErrorData } from '../../src/protocol/errors';
 
 const AT = 1_700_000_000_000;
 
@@ -113,5 +113,30 @@ describe('plain objects', () => {
     expect(isPlainObject(new Date())).toBe(false);
     expect(isPlainObject(new (class Item {})())).toBe(false);
     expect(isPlainObject([])).toBe(false);
+  });
+});
+
+describe('errors across bundles', () => {
+  /** What another bundle's copy of the class makes: same name and code, another class. */
+  class CopiedError extends Error {
+    constructor(readonly code: string, message: string) {
+      super(message);
+      this.name = 'VitrineError';
+    }
+  }
+
+  it('recognises an SDK error made by another bundle by its name and code, and keeps its code', () => {
+    const copied = new CopiedError('invalid-payload', 'decide.slot: expected a slot id');
+    expect(isVitrineError(copied)).toBe(true);
+    expect(copied instanceof VitrineError).toBe(true);
+    expect(toErrorData(copied, 'engine-failed')).toEqual({ code: 'invalid-payload', message: 'decide.slot: expected a slot id' });
+  });
+
+  it('does not take another error for an SDK error', () => {
+    for (const other of [new TypeError('x is not a function'), Object.assign(new Error('m'), { code: 'invalid-payload' }), { name: 'VitrineError' }, null, 'invalid-payload']) {
+      expect(isVitrineError(other)).toBe(false);
+      expect(other instanceof VitrineError).toBe(false);
+    }
+    expect(toErrorData(new TypeError('x is not a function'), 'engine-failed')).toEqual({ code: 'engine-failed', message: 'TypeError: x is not a function' });
   });
 });

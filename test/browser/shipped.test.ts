@@ -1,0 +1,92 @@
+import { afterEach, describe, expect, inject, it, vi } from 'vitest';
+import type { Vitrine } from 'vitrine';
+import type { EngineKind } from '../../src/protocol/engine';
+import { testCatalog } from '../fixtures/catalog';
+
+/*
+ * What ships, loaded as a shop serves it: the pasted snippet, `vitrine.js` by script tag, the
+ * worker and its chunks (decide, report, render) from dist/, in an iframe of its own. Errors
+ * cross realms and bundles here, so they are recognised by name and code only.
+ */
+
+const cdn = inject('cdn');
+let n = 0;
+const frames: HTMLIFrameElement[] = [];
+
+afterEach(async () => {
+  for (const frame of frames.splice(0)) {
+    await (frame.contentWindow as ShopWindow | null)?.shopReady?.destroy();
+    frame.remove();
+  }
+});
+
+type ShopWindow = Window & { shopReady?: Vitrine };
+
+/** How a shop page may run the engine, and the page that makes it so. */
+const SETUPS: { engine: EngineKind; page: string; workerUrl?: () => string }[] = [
+  { engine: 'worker', page: 'shipped.html' },
+  // A worker script on another origin (a CDN) cannot start as a Worker: a blob: Worker imports it.
+  { engine: 'blob-worker', page: 'shipped.html', workerUrl: () => `${location.origin.replace('localhost', '127.0.0.1')}/dist/vitrine-worker.js` },
+  { engine: 'inline', page: 'shipped-csp.html' },
+];
+
+/** Opens the shop page for a fresh site with its own published catalog, and waits for `ready`. */
+async function openShop(setup: (typeof SETUPS)[number]): Promise<Vitrine> {
+  const site = `shipped-${Date.now().toString(36)}-${n++}`;
+  const catalogUrl = `${cdn}/c/${site}`;
+  const res = await fetch(catalogUrl, { method: 'PUT', body: JSON.stringify(testCatalog({ siteId: site })) });
+  expect(res.status).toBe(204);
+  const params = new URLSearchParams({ site, catalog: catalogUrl, ...(setup.workerUrl ? { workerUrl: setup.workerUrl() } : {}) });
+  const frame = document.createElement('iframe');
+  frame.src = `/test/browser/fixtures/${setup.page}?${params}`;
+  frames.push(frame);
+  document.body.append(frame);
+  const w = () => frame.contentWindow as ShopWindow;
+  await vi.waitFor(() => expect(w().shopReady).toBeDefined(), { timeout: 15_000 });
+  return w().shopReady!;
+}
+
+/** What a call threw or rejected with, as the plain facts a caller can rely on across bundles. */
+async function failure(call: () => unknown): Promise<{ name: string; code: string; message: string }> {
+  try {
+    await call();
+  } catch (error) {
+    const e = error as { name: string; code: string; message: string };
+    return { name: e.name, code: e.code, message: e.message };
+  }
+  throw new Error('the call succeeded');
+}
+
+/** A caller's mistakes, each with the stable code and the path its message must name. */
+const MISTAKES: [what: string, call: (v: Vitrine, element: Element) => unknown, code: string, path: string][] = [
+  ['track with an unknown type', (v) => v.track('page_scroll' as never, {} as never), 'invalid-payload', 'track'],
+  ['track without a sku', (v) => v.track('product_view', { category: 'yoga' } as never), 'invalid-payload', 'product_view.sku'],
+  ['decide with a number for the slot', (v) => v.decide(123 as never, {}), 'invalid-payload', 'decide.slot'],
+  ['decide with a limit out of range', (v) => v.decide('home-hero', { limit: 99 }), 'invalid-payload', 'limit'],
+  ['render into something that is not an element', (v) => v.render('home-hero', 'nope' as never), 'invalid-payload', 'render'],
+  ['cart.add without a sku', (v) => v.cart.add({ qty: 1, price: 1 } as never), 'invalid-cart-item', 'sku'],
+  ['cart.update with a negative quantity', (v) => v.cart.update('A', -1), 'invalid-cart-item', 'qty'],
+  ['cart.revalidate without a function', (v) => v.cart.revalidate('nope' as never), 'invalid-cart-item', 'cart.revalidate'],
+  ['consent.set with a word for a purpose', (v) => v.consent.set({ functional: 'yes' } as never), 'invalid-consent', 'consent.set.functional'],
+  ['privacy.mute with a number', (v) => v.privacy.mute(42 as never), 'invalid-payload', 'mute'],
+  ['privacy.prefer without personalization consent', (v) => v.privacy.prefer('yoga'), 'consent-required', 'personalization'],
+];
+
+describe.each(SETUPS)('the shipped files, engine $engine', (setup) => {
+  it('runs the engine this page allows', async () => {
+    const v = await openShop(setup);
+    expect(v.state().engine).toBe(setup.engine);
+  });
+
+  it.each(MISTAKES)('gives a caller’s mistake its own code across bundles: %s', async (_, call, code, path) => {
+    const v = await openShop(setup);
+    expect(v.state().engine).toBe(setup.engine);
+    // Consent for the cart, so that what is checked is the argument, not the consent.
+    await v.consent.set({ functional: true });
+    const element = document.createElement('div');
+    const got = await failure(() => call(v, element));
+    expect(got).toMatchObject({ name: 'VitrineError', code });
+    expect(got.message).toContain(path);
+    expect(got.message).not.toMatch(/^VitrineError|engine-failed/);
+  });
+});
