@@ -1,7 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
+import { webdriverio } from '@vitest/browser-webdriverio';
 import { CHROMIUM_ARGS, chromiumPath } from './test/chromium.ts';
+import { firefoxPath } from './test/engines/firefox.ts';
+import { freePort, webkitCapabilities } from './test/engines/webkit.ts';
+
+// The WebKit instance's driver port is chosen here, as vitest needs the provider's options
+// before any globalSetup runs; test/engines/webkit-setup.ts starts the driver on it.
+const webkitPort = await freePort();
 
 export default defineConfig({
   test: {
@@ -32,10 +39,31 @@ export default defineConfig({
           browser: {
             enabled: true,
             headless: true,
-            provider: playwright({
-              launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_ARGS },
-            }),
-            instances: [{ browser: 'chromium' }],
+            // One instance per engine, each named in results: `browser (firefox)`. Only system
+            // browsers: Debian's chromium and firefox-esr, and WebKitGTK (test/engines/webkit.ts).
+            instances: [
+              {
+                browser: 'chromium',
+                name: 'browser (chromium)',
+                provider: playwright({ launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_ARGS } }),
+              },
+              {
+                browser: 'firefox',
+                name: 'browser (firefox)',
+                // Playwright drives Debian's Firefox ESR through WebDriver BiDi: no Playwright build.
+                provider: playwright({ launchOptions: { channel: 'moz-firefox', executablePath: firefoxPath() } }),
+              },
+              {
+                // The webdriverio provider names WebKit 'safari'; test/engines/webkit-browser.py
+                // answers to that name.
+                browser: 'safari',
+                name: 'browser (webkit)',
+                // WebKitGTK has no headless mode: its windows open on an Xvfb display.
+                headless: false,
+                provider: webdriverio({ hostname: '127.0.0.1', port: webkitPort, capabilities: webkitCapabilities(webkitPort) }),
+                globalSetup: ['test/engines/webkit-setup.ts'],
+              },
+            ],
           },
         },
       },

@@ -28,7 +28,13 @@ function unwrapReply<T>(reply: Reply<T>): T {
 /** Starts a Worker and waits for its ready message; rejects on an error event or timeout. */
 function spawn(url: string, what: string): Promise<Worker> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(url);
+    let worker: Worker;
+    try {
+      worker = new Worker(url);
+    } catch (error) {
+      // WebKit refuses a cross-origin script at once with a bare "The operation is insecure."
+      return reject(new VitrineError('engine-failed', `${what}: ${(error as Error).message}`));
+    }
     const done = (error?: VitrineError) => {
       clearTimeout(timer);
       worker.removeEventListener('message', onMessage);

@@ -46,7 +46,7 @@ afterEach(async () => {
   });
 });
 
-describe('decide in the Chromium worker', () => {
+describe('decide in the engine worker', () => {
   it('loads the decide chunk on demand and ranks', async () => {
     const v = await start();
     const d = await v.decide('home-hero', { limit: 2 });

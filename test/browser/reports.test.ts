@@ -4,7 +4,7 @@ import { validateReport } from '../../src/protocol/report';
 import { testCatalog } from '../fixtures/catalog';
 import { travelStoredTime } from '../fixtures/travel';
 
-// The SDK as built, in Chromium (real Worker, IndexedDB, Web Locks, fetch keepalive and
+// The SDK as built, in each engine (real Worker, IndexedDB, Web Locks, fetch keepalive and
 // sendBeacon), reporting to the real collector on loopback behind the test gate.
 const WORKER = '/dist/vitrine-worker.js';
 const cdn = inject('cdn');
@@ -75,7 +75,7 @@ afterEach(async () => {
   });
 });
 
-describe('aggregate reports from Chromium to a real collector', () => {
+describe('aggregate reports from the browser to a real collector', () => {
   it('with measurement granted, the collector receives a valid report and its counters rise', async () => {
     await visit({ measurement: true });
     const v = await start();
