@@ -1,3 +1,4 @@
+import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createServer } from '../../server/app';
@@ -9,13 +10,15 @@ import type { StatRow } from '../../server/store';
  * the collector on an in-memory SQLite store (k = 1, so a test sees its own reports). The
  * served catalog is registered with the collector, as `npm start` does.
  * @param log receives the server's log lines; `perRequest` adds one line per request
- * @returns its base URL, the collector's totals for a site, and a function that stops it
+ * @returns its base URL, the collector's totals for a site, every request it received (the
+ *   server's side of a network audit, for engines whose driver cannot watch the network), and
+ *   a function that stops it
  */
 export async function startServer(
   log: string[] = [],
   catalogFile?: string,
   perRequest = true,
-): Promise<{ base: string; stats: (site: string) => Promise<StatRow[]>; stop: () => Promise<void> }> {
+): Promise<{ base: string; stats: (site: string) => Promise<StatRow[]>; received: ReceivedRequest[]; stop: () => Promise<void> }> {
   const store = createSqliteStore(':memory:');
   const app = createServer({
     root: process.cwd(),
@@ -25,13 +28,24 @@ export async function startServer(
     collector: { store, k: 1 },
   });
   await app.ready;
+  const received: ReceivedRequest[] = [];
+  const audited = new Hono();
+  audited.use('*', async (c, next) => {
+    const url = new URL(c.req.url);
+    const seen: ReceivedRequest = { method: c.req.method, path: url.pathname, search: url.search, body: c.req.method === 'POST' ? await c.req.raw.clone().text() : null, status: 0 };
+    received.push(seen);
+    await next();
+    seen.status = c.res.status;
+  });
+  audited.route('/', app.app);
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    const s = serve({ fetch: audited.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {
     base: `http://localhost:${port}`,
     stats: (site) => store.stats(site, 0, 8.64e15),
+    received,
     stop: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -41,4 +55,14 @@ export async function startServer(
       await store.close();
     },
   };
+}
+
+/** A request the server received, as a network audit lists it. */
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  search: string;
+  /** The body of a POST. */
+  body: string | null;
+  status: number;
 }

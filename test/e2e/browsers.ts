@@ -1,0 +1,116 @@
+import { chromium, firefox, type Page } from 'playwright-core';
+import { remote } from 'webdriverio';
+import { CHROMIUM_ARGS, chromiumPath } from '../chromium';
+import { firefoxPath } from '../engines/firefox';
+import { freePort, startWebKit, webkitCapabilities } from '../engines/webkit';
+
+/** The engines a shop's visitors use: Chromium, Firefox (Gecko) and WebKit (Safari). */
+export const ENGINES = ['chromium', 'firefox', 'webkit'] as const;
+export type Engine = (typeof ENGINES)[number];
+
+/** Where a browser keeps its website data: a profile folder kept across launches, or nothing (private browsing). */
+export type Storage = { profile: string } | 'private';
+
+/**
+ * One browser window on the shop, the same few actions in every engine: Chromium and Firefox
+ * through playwright (Firefox over WebDriver BiDi), WebKit through WebKitWebDriver (classic
+ * WebDriver, webdriverio), all of them the system's browsers.
+ */
+export interface ShopBrowser {
+  readonly engine: Engine;
+  goto(url: string): Promise<void>;
+  /** Clicks the button whose accessible name (its aria-label, else its text) is `name`. */
+  clickButton(name: string): Promise<void>;
+  /** Runs `fn` in the page with `arg`, awaiting a promise it returns; the result crosses as JSON. */
+  evaluate<T, A = undefined>(fn: (arg: A) => T | Promise<T>, arg?: A): Promise<T>;
+  /** Waits until `fn` returns a truthy value in the page. */
+  waitFor<A = undefined>(fn: (arg: A) => unknown, arg?: A, timeoutMs?: number): Promise<void>;
+  /** Closes the browser, as a shopper quits it: what it keeps on disk stays in the profile. */
+  close(): Promise<void>;
+}
+
+async function poll(check: () => Promise<unknown>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function playwrightBrowser(engine: Engine, page: Page, close: () => Promise<void>): ShopBrowser {
+  const evaluate = <T, A>(fn: (arg: A) => T | Promise<T>, arg?: A): Promise<T> => page.evaluate(fn as never, arg) as Promise<T>;
+  return {
+    engine,
+    goto: async (url) => void (await page.goto(url)),
+    clickButton: (name) => page.getByRole('button', { name, exact: true }).click(),
+    evaluate,
+    // Polled here, not with waitForFunction, which takes a promise the check returns for true.
+    waitFor: (fn, arg, timeoutMs = 15_000) => poll(() => evaluate(fn, arg), timeoutMs, `a condition in ${engine}: ${fn.toString().slice(0, 80)}`),
+    close,
+  };
+}
+
+async function launchPlaywright(engine: 'chromium' | 'firefox', storage: Storage): Promise<ShopBrowser> {
+  const type = engine === 'chromium' ? chromium : firefox;
+  const options =
+    engine === 'chromium'
+      ? { executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true }
+      : { executablePath: firefoxPath(), channel: 'moz-firefox', headless: true };
+  if (storage === 'private') {
+    const browser = await type.launch(options);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    return playwrightBrowser(engine, page, () => browser.close());
+  }
+  const context = await type.launchPersistentContext(storage.profile, options);
+  const page = context.pages()[0] ?? (await context.newPage());
+  return playwrightBrowser(engine, page, () => context.close());
+}
+
+async function launchWebKit(storage: Storage): Promise<ShopBrowser> {
+  // One WebKitWebDriver serves one session: each launch has its own, stopped with the browser.
+  const webkit = await startWebKit(await freePort());
+  try {
+    const browser = await remote({
+      hostname: '127.0.0.1',
+      port: webkit.port,
+      logLevel: 'error',
+      capabilities: { browserName: 'safari', ...webkitCapabilities(webkit.port, storage === 'private' ? 'private' : storage.profile) },
+    });
+    const evaluate = <T, A>(fn: (arg: A) => T | Promise<T>, arg?: A): Promise<T> =>
+      // WebDriver's Execute Script awaits a promise the script returns.
+      (browser.execute as (script: unknown, arg: unknown) => Promise<T>)(fn, arg);
+    return {
+      engine: 'webkit',
+      goto: async (url) => void (await browser.url(url)),
+      async clickButton(name) {
+        const button = await browser.$(`aria/${name}`);
+        await button.waitForClickable({ timeout: 10_000 });
+        await button.click();
+      },
+      evaluate,
+      waitFor: (fn, arg, timeoutMs = 15_000) => poll(() => evaluate(fn, arg), timeoutMs, `a condition in WebKit: ${fn.toString().slice(0, 80)}`),
+      async close() {
+        try {
+          await browser.deleteSession();
+        } finally {
+          await webkit.stop();
+        }
+      },
+    };
+  } catch (error) {
+    await webkit.stop();
+    throw error;
+  }
+}
+
+/**
+ * Launches the system browser of an engine.
+ * @param engine which engine
+ * @param storage a profile folder kept across launches, or private browsing
+ * @returns the browser, on a blank page
+ */
+export function launchBrowser(engine: Engine, storage: Storage): Promise<ShopBrowser> {
+  return engine === 'webkit' ? launchWebKit(storage) : launchPlaywright(engine, storage);
+}
