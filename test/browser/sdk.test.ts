@@ -87,6 +87,23 @@ describe('engine in a real browser', () => {
     expect((await v.privacy.export()).stores.signals).toHaveLength(1);
   });
 
+  it('runs in the page when a Worker starts but cannot run the engine, and says so', async () => {
+    // The real engine, made to fail in any Worker scope (as a browser that cannot run it there).
+    const engine = await (await fetch(WORKER)).text();
+    const failing = `if (typeof WorkerGlobalScope !== 'undefined') throw new Error('no engine in Workers here');\n${engine}`;
+    const workerUrl = URL.createObjectURL(new Blob([failing], { type: 'text/javascript' }));
+    try {
+      const v = await start(site(), { workerUrl });
+      expect(v.state().engine).toBe('inline');
+      expect(v.state().notes.join(' ')).toMatch(/Worker .*failed to start/);
+      await v.consent.set({ functional: true });
+      await v.cart.add({ sku: 'A', qty: 1, price: 1 });
+      expect((await v.cart.get()).items).toEqual([{ sku: 'A', qty: 1, price: 1 }]);
+    } finally {
+      URL.revokeObjectURL(workerUrl);
+    }
+  });
+
   it('degrades to memory, and says why, when the database belongs to a newer version', async () => {
     const id = site();
     const newer = await openRaw(`vitrine:${id}`, 99, (db) => db.createObjectStore('from-the-future'));
