@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from './server';
-import { ENGINES, launchBrowser, type ShopBrowser, type Storage } from './browsers';
+import { ENGINES, launchBrowser, type ShopBrowser, type Storage } from '../engines/browsers';
 import { travelStoredTime } from '../fixtures/travel';
 import { validateReport } from '../../src/protocol/report';
 

@@ -13,8 +13,11 @@ import type { Readable } from 'node:stream';
  * downloaded: the binaries come from the Debian packages named in the errors below.
  */
 
-/** The WebKitGTK browser WebKitWebDriver launches (see its docstring). */
-const BROWSER = fileURLToPath(new URL('./webkit-browser.py', import.meta.url));
+/**
+ * The WebKitGTK browser WebKitWebDriver launches (see its docstring): beside this module, or
+ * in the checkout when this module is bundled into a bench (`npm run bench` runs from it).
+ */
+const BROWSER = [fileURLToPath(new URL('./webkit-browser.py', import.meta.url)), join(process.cwd(), 'test/engines/webkit-browser.py')].find(existsSync)!;
 /** Debian's Python, the one python3-gi is built for (a pyenv or venv python3 lacks `gi`). */
 const PYTHON = '/usr/bin/python3';
 const XVFB = '/usr/bin/Xvfb';

@@ -1,14 +1,19 @@
 // A static file server for the benchmark pages, cross-origin isolated so that
-// performance.now() has its finest resolution in Chromium.
-import { createServer } from 'node:http';
+// performance.now() has its finest resolution where the engine allows it.
+import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript' };
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript' };
 
-export function serveRepo(root) {
+/**
+ * Serves the files under `root` on a free loopback port.
+ * @param root the repository's folder
+ * @returns the listening server
+ */
+export function serveRepo(root: string): Promise<Server> {
   const server = createServer(async (req, res) => {
-    const path = normalize(join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
+    const path = normalize(join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
     const type = TYPES[extname(path)];
     if (!path.startsWith(root + sep) || !type) return res.writeHead(404).end();
     try {

@@ -1,8 +1,8 @@
 import { chromium, firefox, type Page } from 'playwright-core';
 import { remote } from 'webdriverio';
 import { CHROMIUM_ARGS, chromiumPath } from '../chromium';
-import { firefoxPath } from '../engines/firefox';
-import { freePort, startWebKit, webkitCapabilities } from '../engines/webkit';
+import { firefoxPath } from './firefox';
+import { freePort, startWebKit, webkitCapabilities } from './webkit';
 
 /** The engines a shop's visitors use: Chromium, Firefox (Gecko) and WebKit (Safari). */
 export const ENGINES = ['chromium', 'firefox', 'webkit'] as const;
@@ -78,6 +78,8 @@ async function launchWebKit(storage: Storage): Promise<ShopBrowser> {
       logLevel: 'error',
       capabilities: { browserName: 'safari', ...webkitCapabilities(webkit.port, storage === 'private' ? 'private' : storage.profile) },
     });
+    // WebDriver's default of 30 s for a script is shorter than a benchmark page's run.
+    await browser.setTimeout({ script: 600_000 });
     const evaluate = <T, A>(fn: (arg: A) => T | Promise<T>, arg?: A): Promise<T> =>
       // WebDriver's Execute Script awaits a promise the script returns.
       (browser.execute as (script: unknown, arg: unknown) => Promise<T>)(fn, arg);
