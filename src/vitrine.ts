@@ -125,7 +125,11 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
   const consent = createConsentCore(async (next) => {
     // Events tracked under the old decision reach the engine before the new one.
     batcher.send();
-    const apply = () => engine.call('setConsent', next);
+    const apply = async () => {
+      // Events come on another channel than answers, so the storage event may come later.
+      storage = await engine.call('setConsent', next);
+      if (storage === 'indexeddb') storageNote = undefined;
+    };
     // Withdrawing: from this moment nothing more leaves the page, not even reports the engine tells of meanwhile.
     await (next.purposes.measurement ? apply() : withholding(apply));
   }, report, gpc);

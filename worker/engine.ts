@@ -447,7 +447,8 @@ export function createEngine(): EngineApi {
 
     setConsent: answer(async (next: ConsentState) => {
       await applyConsent(next, false);
-      return null;
+      // In the answer, not only in an event: events travel on another channel and may come later.
+      return store.kind;
     }),
 
     async decide(rawSlot, rawOptions) {

@@ -82,7 +82,8 @@ export interface EngineApi {
    * null. A `revalidate` change answers with what it changed as well.
    */
   cart(op: CartOp | null): Promise<Reply<Cart | RevalidateResult>>;
-  setConsent(consent: ConsentState): Promise<Reply<null>>;
+  /** Applies a consent decision; answers where data is kept under it. */
+  setConsent(consent: ConsentState): Promise<Reply<StorageKind>>;
   /** Ranks the slot's offers (validated here). Waits for the first catalog if none is cached. */
   decide(slot: string, options: DecideOptions | undefined): Promise<Reply<Decision[]>>;
   /** Records an impression, click or dismissal reported by the page. */
