@@ -4,7 +4,8 @@ import { playwright } from '@vitest/browser-playwright';
 import { webdriverio } from '@vitest/browser-webdriverio';
 import { CHROMIUM_ARGS, chromiumPath } from './test/chromium.ts';
 import { firefoxPath } from './test/engines/firefox.ts';
-import { freePort, webkitCapabilities } from './test/engines/webkit.ts';
+import { freePort } from './test/ports.ts';
+import { webkitCapabilities } from './test/engines/webkit.ts';
 
 // The WebKit instance's driver port is chosen here, as vitest needs the provider's options
 // before any globalSetup runs; test/engines/webkit-setup.ts starts the driver on it.

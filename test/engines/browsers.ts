@@ -2,7 +2,8 @@ import { chromium, firefox, type Page } from 'playwright-core';
 import { remote } from 'webdriverio';
 import { CHROMIUM_ARGS, chromiumPath } from '../chromium';
 import { firefoxPath } from './firefox';
-import { freePort, startWebKit, webkitCapabilities } from './webkit';
+import { freePort } from '../ports';
+import { startWebKit, webkitCapabilities } from './webkit';
 
 /** The engines a shop's visitors use: Chromium, Firefox (Gecko) and WebKit (Safari). */
 export const ENGINES = ['chromium', 'firefox', 'webkit'] as const;

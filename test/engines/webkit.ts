@@ -1,7 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,21 +33,6 @@ export function webkitDriverPath(): string {
     throw new Error(`WebKitWebDriver not found at ${path}: install Debian's webkit2gtk-driver (apt-get install webkit2gtk-driver) or set WEBKIT_DRIVER_PATH`);
   }
   return path;
-}
-
-/**
- * A loopback port free right now, for a WebKitWebDriver started a little later.
- * @returns the port number
- */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
@@ -89,7 +73,7 @@ export interface WebKit {
 /**
  * Starts Xvfb on a free display and WebKitWebDriver on `port`, and resolves once both accept
  * connections. One driver serves one session: start one per browser.
- * @param port a free loopback port (see `freePort`)
+ * @param port a free loopback port (`freePort` in test/ports.ts)
  * @returns the running pair; call `stop()` whatever happens next
  * @example
  * const webkit = await startWebKit(await freePort());
