@@ -107,6 +107,8 @@ describe('aggregate reports from the browser to a real collector', () => {
     await fail({ delayMs: 8000 });
     const v = await start();
     await until(() => expect(v.state().reports.pending).toBe(1));
+    // The worker's own send has reached the collector (held there): what follows adds nothing.
+    await until(async () => expect(await posts()).toHaveLength(1));
     const withdrawing = v.consent.set({ measurement: false });
     // The page is hidden while the engine is still applying the withdrawal.
     await new Promise((r) => setTimeout(r, 0));
@@ -123,6 +125,7 @@ describe('aggregate reports from the browser to a real collector', () => {
     await fail({ delayMs: 8000 });
     const a = await start({ engine: 'worker' });
     await until(() => expect(a.state().reports.pending).toBe(1));
+    await until(async () => expect(await posts()).toHaveLength(1));
     const b = await start({ engine: 'worker' });
     await b.consent.set({ measurement: false });
     await b.consent.set({ measurement: true });
