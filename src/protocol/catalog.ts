@@ -103,7 +103,8 @@ export const CATALOG_DEFAULTS = {
 /** Bounds that keep a catalog (and so every report built from it) a reasonable size. */
 export const CATALOG_LIMITS = { offers: 20_000, variants: 10, categories: 50, text: 2_000 } as const;
 
-const ID = /^[A-Za-z0-9._:-]{1,100}$/;
+/** The format of a catalog id (offer, variant, slot, experiment, arm), which reports repeat. */
+export const ID = /^[A-Za-z0-9._:-]{1,100}$/;
 const MAX_WEIGHT = 1_000;
 
 /**

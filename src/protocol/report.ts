@@ -1,6 +1,6 @@
 import { Reader } from './validate';
 import type { Arm } from './decision';
-import { holdoutOf, type Catalog } from './catalog';
+import { ID, holdoutOf, type Catalog } from './catalog';
 import { SITE_ID } from './options';
 
 /** The counters of a cell, in the order reports and the collector use them. */
@@ -63,7 +63,6 @@ export function reportArms(catalog: Catalog): Arm[] {
   return [...(holdout ? holdout.arms.filter((a) => a.weight > 0).map((a) => a.id) : ['personalized' as const]), 'contextual'];
 }
 
-const ID = /^[A-Za-z0-9._:-]{1,100}$/;
 const HEX32 = /^[0-9a-f]{32}$/;
 const ARMS: readonly Arm[] = ['personalized', 'baseline', 'contextual'];
 

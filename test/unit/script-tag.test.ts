@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import '../../worker/index';
 import { freshIndexedDB } from './idb';
+import { CONSENT_SOURCES } from '../../src/protocol/options';
 
 // These tests run the built bundles: `npm test` builds first.
 const dist = (file: string) => readFileSync(join(process.cwd(), 'dist', file), 'utf8');
@@ -98,7 +99,7 @@ describe('size budgets (gzip, bytes)', () => {
     ['vitrine-render.js', 3 * 1024],
     // Loaded only with measurement consent and a collectorUrl.
     ['vitrine-report.js', 4 * 1024],
-    ...['tcf', 'gpp', 'consent-mode', 'onetrust', 'cookiebot', 'didomi', 'usercentrics', 'klaro', 'cookieconsent', 'shopify'].map(
+    ...CONSENT_SOURCES.filter((source) => source !== 'manual' && source !== 'auto').map(
       (name) => [`vitrine-consent-${name}.js`, 1536] as [string, number],
     ),
   ])('%s stays within %i bytes', (file, budget) => {
