@@ -1,6 +1,7 @@
 import type { Interest } from '../src/protocol/decision';
 import { interestStrength, STATED_STRENGTH, topCategories, withStated, withoutCategory, type Profile } from './profile';
 import type { Store } from './store';
+import { categoryLabel } from './reasons';
 
 /**
  * The interests the shopper sees and edits (`privacy.interests()`): what browsing built,
@@ -9,7 +10,7 @@ import type { Store } from './store';
  * @param labels the catalog's display names of categories
  */
 export function interestsOf(profile: Profile | null, now: number, muted: ReadonlySet<string>, labels: Record<string, string>): Interest[] {
-  const label = (c: string) => labels[c] ?? c.replace(/[-_]+/g, ' ');
+  const label = (c: string) => categoryLabel(labels, c);
   const out: Interest[] = [];
   if (profile) {
     for (const { category } of topCategories(profile, now, 100)) {

@@ -1,16 +1,11 @@
-import type { Caps, Catalog, Offer, OfferContent } from '../src/protocol/catalog';
+import type { Catalog, Offer, OfferContent } from '../src/protocol/catalog';
+import { eligible } from './eligibility';
+import { reasonsFor } from './reasons';
 import type { Decision } from '../src/protocol/decision';
 import { FEATURES, PERSONAL, PRIORITY_SCALE, RECENCY_SCALE_MS, computeFeatures, type FeatureSource, type RankInput } from './features';
 import { generator, hash32 } from './random';
 import { assignArm, assignVariant } from './arm';
-import type { ExposureLog, OfferLog } from './exposures';
-
-const DAY = 86_400_000;
-/** A product bought within this time is not promoted again (replenishment offers excepted). */
-const BOUGHT_QUIET_MS = 180 * DAY;
-/** A feature must add at least this much to the score to be given as a reason. */
-const REASON_THRESHOLD = 0.05;
-const MAX_REASONS = 2;
+import type { ExposureLog } from './exposures';
 
 /**
  * A catalog prepared for ranking, once per catalog version: per slot, the offers' weights,
@@ -89,76 +84,6 @@ export function compileCatalog(catalog: Catalog): CompiledCatalog {
 
 export { assignArm };
 
-
-function eligible(offer: Offer, input: RankInput, log: ExposureLog): boolean {
-  const { now, cart } = input;
-  // A sensitive offer is never targeted by the profile, nor hidden by it.
-  const personal = offer.sensitive ? null : input.personal;
-  const e = offer.eligibility;
-  if (e.from !== null && now < e.from) return false;
-  if (e.until !== null && now >= e.until) return false;
-  // Without a profile every shopper is new to the SDK.
-  const returning = (personal?.visits ?? 0) > 1;
-  if ((e.visitor === 'new' && returning) || (e.visitor === 'returning' && !returning)) return false;
-  if (cart.value < e.cartMinValue) return false;
-  if (e.cartCategories.length && !e.cartCategories.some((c) => cart.categories.has(c))) return false;
-  if (e.boughtBefore) {
-    if (!personal || offer.sensitive) return false;
-    const { categories, minDaysAgo } = e.boughtBefore;
-    if (!categories.some((c) => personal.purchases[c] !== undefined && now - personal.purchases[c]! >= minDaysAgo * DAY)) return false;
-  } else if (personal && offer.skus.length && offer.skus.every((s) => now - (personal.bought[s] ?? -Infinity) < BOUGHT_QUIET_MS)) {
-    return false;
-  }
-  return capsAllow(log.entry(offer.id), offer.caps, now);
-}
-
-const HOUR = 3_600_000;
-
-/**
- * Whether an offer may be shown now under its caps (0: no cap).
- * @param log the offer's recent impressions and last dismissal
- */
-export function capsAllow(log: OfferLog | undefined, caps: Caps, now: number): boolean {
-  if (!log) return true;
-  if (log.dismissedAt && now - log.dismissedAt < caps.dismissCooldownHours * HOUR) return false;
-  const within = (ms: number) => log.impressions.reduce((n, t) => (now - t < ms ? n + 1 : n), 0);
-  if (caps.perHour && within(HOUR) >= caps.perHour) return false;
-  if (caps.perDay && within(24 * HOUR) >= caps.perDay) return false;
-  if (caps.perWeek && within(7 * 24 * HOUR) >= caps.perWeek) return false;
-  return true;
-}
-
-function label(catalog: Catalog, category: string): string {
-  return catalog.categoryLabels[category] ?? category.replace(/[-_]+/g, ' ');
-}
-
-function reasonsFor(catalog: Catalog, offer: Offer, contributions: Float64Array, source: FeatureSource, input: RankInput): string[] {
-  const { now, page } = input;
-  const order = [...contributions.keys()].filter((i) => contributions[i]! >= REASON_THRESHOLD).sort((a, b) => contributions[b]! - contributions[a]!);
-  const out: string[] = [];
-  for (const i of order) {
-    let sentence: string | undefined;
-    const f = FEATURES[i];
-    if ((f === 'affinity' || f === 'recency') && source.category && source.interest) {
-      const name = label(catalog, source.category);
-      sentence = source.interest.stated
-        ? `Because you told us you like ${name}`
-        : `Because you looked at ${name} ${now - source.interest.lastAt < 7 * DAY ? 'this week' : 'recently'}`;
-    } else if (f === 'cartMatch' && source.cartCategory) {
-      sentence = `Because you have ${label(catalog, source.cartCategory)} in your cart`;
-    } else if (f === 'pageMatch') {
-      sentence = page.category && offer.categories.includes(page.category)
-        ? `Because you are looking at ${label(catalog, page.category)}`
-        : 'Because it goes with the product you are looking at';
-    } else if (f === 'priceFit') {
-      sentence = 'Because it fits the prices you usually look at';
-    }
-    if (sentence && !out.includes(sentence)) out.push(sentence);
-    if (out.length === MAX_REASONS) break;
-  }
-  if (!out.length) out.push('Featured by the shop');
-  return out;
-}
 
 function similarity(a: Offer, b: Offer): number {
   if (!a.categories.length || !b.categories.length) return 0;
