@@ -69,6 +69,15 @@ const cartSkus = (browser: ShopBrowser) =>
 /** In the page: whether the cart shows `want` lines. */
 const hasLines = (want: number) => document.querySelectorAll('#cart-lines .line').length === want;
 
+/** Accepts all in the banner, and waits until the SDK holds the decision and the banner is gone. */
+async function acceptAll(browser: ShopBrowser): Promise<void> {
+  await browser.clickButton('Accept all');
+  await browser.waitFor(() => {
+    const banner = document.querySelector<HTMLElement>('#consent')!;
+    return (window as unknown as DemoWindow).vitrine.state().consent.decided && (banner.hidden || getComputedStyle(banner).display === 'none');
+  });
+}
+
 /** What this origin holds in the browser: IndexedDB databases, Web Storage keys, cookies. */
 const stored = (browser: ShopBrowser) =>
   browser.evaluate(async () => ({
@@ -83,8 +92,9 @@ describe.each(ENGINES)('the demo shop in %s', (engine) => {
     const profile = newProfile();
     let browser = await launch(engine, profile);
     await openShop(browser);
-    await browser.clickButton('Accept all');
+    await acceptAll(browser);
     await browser.clickButton('Add Trail runner to cart');
+    await browser.waitFor(hasLines, 1);
     await browser.clickButton('Add Yoga mat to cart');
     await browser.waitFor(hasLines, 2);
     await close(browser);
@@ -115,7 +125,7 @@ describe.each(ENGINES)('the demo shop in %s', (engine) => {
     const profile = newProfile();
     let browser = await launch(engine, profile);
     await openShop(browser);
-    await browser.clickButton('Accept all');
+    await acceptAll(browser);
     await browser.clickButton('Add Coffee beans to cart');
     await browser.waitFor(hasLines, 1);
     await close(browser);
@@ -135,7 +145,7 @@ describe.each(ENGINES)('the demo shop in %s', (engine) => {
   it('works in private browsing, which keeps data for the session only', async () => {
     const browser = await launch(engine, 'private');
     await openShop(browser);
-    await browser.clickButton('Accept all');
+    await acceptAll(browser);
     await browser.clickButton('Add Road racer to cart');
     await browser.waitFor(hasLines, 1);
     expect(await cartSkus(browser)).toEqual(['RD-100']);
@@ -149,7 +159,7 @@ describe.each(ENGINES)('the demo shop in %s', (engine) => {
     const before = server.received.length;
     const browser = await launch(engine, newProfile());
     await openShop(browser);
-    await browser.clickButton('Accept all');
+    await acceptAll(browser);
     for (let i = 0; i < 2; i++) await browser.clickButton('Look at Trail runner');
     await browser.clickButton('Add Trail runner to cart');
     await browser.evaluate(() => (window as unknown as DemoWindow).vitrine.flush());
