@@ -90,6 +90,20 @@ async function launchWebKit(storage: Storage): Promise<ShopBrowser> {
       async clickButton(name) {
         const button = await browser.$(`aria/${name}`);
         await button.waitForClickable({ timeout: 10_000 });
+        // WebKitWebDriver clicks wherever the element was, without playwright's hit-target
+        // check: a button under the fixed consent banner, or moved by offers painted above it,
+        // would lose the click. Centre it and wait until it is what a click there would hit.
+        await poll(
+          () =>
+            browser.execute((el: HTMLElement) => {
+              el.scrollIntoView({ block: 'center', inline: 'center' });
+              const box = el.getBoundingClientRect();
+              const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+              return !!hit && el.contains(hit);
+            }, button as unknown as HTMLElement),
+          10_000,
+          `the button "${name}" to be clickable in WebKit`,
+        );
         await button.click();
       },
       evaluate,
