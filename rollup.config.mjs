@@ -2,34 +2,19 @@ import esbuild from 'rollup-plugin-esbuild';
 import terser from '@rollup/plugin-terser';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { fileURLToPath } from 'node:url';
-
-// idb 8 ships its async-iterator support (`for await` over cursors) in its main module. The
-// engine never iterates cursors that way (worker/db.ts walks them with continue()), so the
-// browser builds leave that section out: about 220 B gzip of every shopper's worker. The build
-// fails if idb's module no longer looks as expected (test/unit/db.test.ts checks the usage).
-const IDB_ITERATORS = { from: 'const advanceMethodProps', to: 'export { deleteDB, openDB, unwrap, wrap };' };
-const withoutIdbIterators = {
-  name: 'vitrine-idb-without-iterators',
-  transform(code, id) {
-    if (!/[\\/]idb[\\/]build[\\/]index\.js$/.test(id)) return null;
-    const from = code.indexOf(IDB_ITERATORS.from);
-    const to = code.indexOf(IDB_ITERATORS.to);
-    if (from < 0 || to < from) this.error(`idb's build changed: cannot leave out its async iterators in ${id}`);
-    return { code: code.slice(0, from) + code.slice(to), map: null };
-  },
-};
+import { readdirSync } from 'node:fs';
 
 // esbuild strips types; terser minifies (a few percent smaller than esbuild's minifier,
 // and every byte here is paid by every shopper).
 const browser = (minify) => [
-  withoutIdbIterators,
   nodeResolve({ browser: true }),
   esbuild({ target: 'es2022' }),
   ...(minify ? [terser({ ecma: 2020, compress: { passes: 3, pure_getters: true }, format: { comments: false } })] : []),
 ];
 
 // One chunk per CMP adapter (dist/vitrine-consent-<name>.js), so a shop pays only for its own CMP.
-const ADAPTERS = ['tcf', 'gpp', 'consent-mode', 'onetrust', 'cookiebot', 'didomi', 'usercentrics', 'klaro', 'cookieconsent', 'shopify'];
+// The adapters are the files of src/consent/adapters/ (one per `consent.source` name in ADAPTER_NAMES).
+const ADAPTERS = readdirSync(new URL('src/consent/adapters/', import.meta.url)).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort();
 const source = (path) => fileURLToPath(new URL(path, import.meta.url));
 const adapterEntry = {
   name: 'vitrine-adapter-entry',

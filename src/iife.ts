@@ -5,7 +5,7 @@
  * page: errors are caught and reported on the console with their code.
  */
 import { createVitrine, type Vitrine } from './vitrine';
-import { VitrineError, isVitrineError } from './protocol/errors';
+import { VitrineError, logError } from './protocol/errors';
 
 type Command = [name: string, ...args: unknown[]];
 type Stub = ((...args: unknown[]) => unknown) & { q?: ArrayLike<unknown>[]; loaded?: boolean };
@@ -14,19 +14,14 @@ const w = window as unknown as { vitrine?: Stub };
 // Read while this script runs: document.currentScript is null afterwards.
 const scriptSrc = (document.currentScript as HTMLScriptElement | null)?.src;
 
-function report(error: unknown): void {
-  const text = isVitrineError(error) ? `${error.code}: ${error.message}` : error;
-  console.error('[vitrine]', text);
-}
-
 /** Calls `fn`; a throw or a rejection is reported, never passed on. */
 function attempt(fn: () => unknown): unknown {
   try {
     const result = fn();
-    if (result instanceof Promise) return result.catch((error) => report(error));
+    if (result instanceof Promise) return result.catch(logError);
     return result;
   } catch (error) {
-    report(error);
+    logError(error);
     return undefined;
   }
 }
@@ -67,7 +62,7 @@ async function boot(queue: Command[], forward: (dispatch: Stub) => void): Promis
   if (!opts.workerUrl && scriptSrc) opts.workerUrl = new URL('vitrine-worker.js', scriptSrc).href;
   const instance = await createVitrine(opts);
   const dispatch = ((...args: unknown[]) =>
-    attempt(() => (args[0] === 'init' ? report('vitrine is already initialised') : run(instance, args as Command)))) as Stub;
+    attempt(() => (args[0] === 'init' ? logError('vitrine is already initialised') : run(instance, args as Command)))) as Stub;
   Object.assign(dispatch, safe(instance), { loaded: true });
   w.vitrine = dispatch;
   forward(dispatch);

@@ -1,5 +1,5 @@
 import { isSafeUrl } from './protocol/catalog';
-import type { Decision, DecideContext, ExposureReport } from './protocol/decision';
+import type { Decision, DecideContext, ExposureInput } from './protocol/decision';
 
 /** Options of `v.render()`. */
 export interface RenderOptions {
@@ -28,7 +28,7 @@ export interface RenderHandle {
 export interface RenderDeps {
   decide(slot: string, options: { limit?: number; context?: DecideContext }): Promise<Decision[]>;
   cached(slot: string): Decision[] | undefined;
-  record(report: ExposureReport): Promise<unknown>;
+  record(report: ExposureInput): Promise<unknown>;
 }
 
 let ids = 0;
@@ -66,7 +66,7 @@ export async function renderSlot(deps: RenderDeps, slot: string, element: Elemen
       }, { threshold: 0.5 })
     : undefined;
 
-  const report = (d: Decision, kind: ExposureReport['kind']) =>
+  const report = (d: Decision, kind: ExposureInput['kind']) =>
     deps.record({ offer: d.id, variant: d.variant, arm: d.arm, slot, kind });
 
   function seenOffer(article: HTMLElement): void {

@@ -1,4 +1,4 @@
-import { VitrineError, isVitrineError } from './protocol/errors';
+import { VitrineError, logError } from './protocol/errors';
 import { validateTrack, type TrackPayloads, type TrackType } from './protocol/events';
 import { undecided, type ConsentState } from './protocol/consent';
 import type { EngineEvent, EngineHello, EngineKind, ExportedData, ReadyReport, ReportStatus, StorageKind } from './protocol/engine';
@@ -13,7 +13,7 @@ import { createConsentCore, type ConsentApi } from './consent/core';
 import { detectCmp } from './consent/detect';
 import type { RenderHandle, RenderOptions } from './render';
 import { loadChunk } from './protocol/chunks';
-import type { DecideOptions, Decision, ExposureReport, Interest } from './protocol/decision';
+import type { DecideOptions, Decision, ExposureInput, Interest } from './protocol/decision';
 
 /** What is running, for the merchant to see (a contract: DESIGN.md §3). */
 export interface VitrineState {
@@ -80,11 +80,6 @@ function defaultWorkerUrl(): string | undefined {
   }
 }
 
-function report(error: unknown): void {
-  const e = isVitrineError(error) ? `${error.code}: ${error.message}` : error;
-  console.error('[vitrine]', e);
-}
-
 /**
  * Starts Vitrine: the engine (in a Worker when it can), storage (IndexedDB when it can)
  * and the shopper's stored consent.
@@ -105,7 +100,7 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
   let storage: StorageKind = 'memory';
   let storageNote: string | undefined;
 
-  const batcher = createBatcher(engine, opts.trackBatchSize, report);
+  const batcher = createBatcher(engine, opts.trackBatchSize, logError);
   let reports: ReportStatus = { pending: 0, sent: 0, dropped: 0 };
   let reportUrl = '';
   let ready: ReadyReport[] = [];
@@ -120,7 +115,7 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
       withheld--;
     }
   };
-  const cart = createCart(engine, report);
+  const cart = createCart(engine, logError);
   const gpc = (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
   const consent = createConsentCore(async (next) => {
     // Events tracked under the old decision reach the engine before the new one.
@@ -132,7 +127,7 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
     };
     // Withdrawing: from this moment nothing more leaves the page, not even reports the engine tells of meanwhile.
     await (next.purposes.measurement ? apply() : withholding(apply));
-  }, report, gpc);
+  }, logError, gpc);
 
   let catalogVersion: string | null = null;
   let catalogNote: string | undefined;
@@ -185,9 +180,9 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
       stopAdapter = adapter({
         window,
         options: cmp,
-        report: (signal) => void consent.external(signal, source).catch(report),
+        onSignal: (signal) => void consent.external(signal, source).catch(logError),
       });
-    })().catch(report);
+    })().catch(logError);
   }
   if (hello.cart.restored) cart.changed(hello.cart, 'restore');
 
@@ -223,7 +218,7 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
   const renderDeps = {
     decide,
     cached: (slot: string) => decisions[slot],
-    record: (r: ExposureReport) => engine.call('exposure', r).catch(report),
+    record: (r: ExposureInput) => engine.call('exposure', r).catch(logError),
   };
 
   return {

@@ -2,7 +2,7 @@ import type { ConsentState } from '../src/protocol/consent';
 import type { Catalog } from '../src/protocol/catalog';
 import type { EngineEvent } from '../src/protocol/engine';
 import type { ResolvedOptions } from '../src/protocol/options';
-import type { CompiledCatalog } from './score';
+import type { CompiledCatalog } from './decide/compile';
 import type { Store } from './store';
 
 /** The resolved options plus what the engine derives from them. */

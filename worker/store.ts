@@ -29,6 +29,12 @@ export interface ExposureRecord {
   at: number;
   /** For a conversion: the purchase total in minor units. */
   value?: number;
+  /**
+   * The catalog version the offer was shown (or credited) under, so a window that spans a
+   * catalog update is reported per version. Absent in records kept before it was recorded:
+   * those count under the catalog current when the report is built.
+   */
+  catalog?: string;
 }
 
 /** A report, serialised as sent, waiting for the collector's acknowledgement. */
@@ -71,6 +77,12 @@ export interface MetaValues {
   muted: string[];
   /** The last decision per slot, so a page can paint before the engine is warm. */
   decisions: Record<string, Decision[]>;
+  /**
+   * The report domain ((offer, variant) pairs in catalog order) of earlier catalog versions,
+   * by version, newest last: exposures made under a version the engine no longer serves are
+   * still reported against it. Kept with measurement consent only, for a few versions.
+   */
+  reportDomains: Record<string, [offer: string, variant: string][]>;
 }
 
 /** The object stores of DESIGN.md §4. */

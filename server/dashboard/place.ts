@@ -1,4 +1,4 @@
-import { SITE_ID } from '../../src/protocol/options';
+import { SITE_ID } from '../../src/protocol/ids';
 
 /** A day, or an ISO 8601 time with its offset: what `from` and `to` may be. */
 const TIME = /^\d{4}-\d\d-\d\d(?:T\d\d:\d\d(?::\d\d(?:\.\d{1,3})?)?(?:Z|[+-]\d\d:\d\d))?$/;

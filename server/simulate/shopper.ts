@@ -64,7 +64,7 @@ function between(random: () => number, from: number, to: number): number {
 }
 
 /**
- * The content variant the engine shows this device (as worker/score.ts picks it): sticky per
+ * The content variant the engine shows this device (as worker/decide/variants.ts picks it): sticky per
  * device and offer, by the catalog's weights.
  */
 export function variantFor(offer: Offer, seed: number): string {

@@ -1,11 +1,11 @@
-import type { ConsentSource } from '../protocol/options';
+import type { AdapterName, ConsentSource } from '../protocol/options';
 import { findTcfLocator, type PageWindow } from './signal';
 
 /**
  * The order `consent.source: 'auto'` looks for a CMP in: the IAB frameworks first (a CMP
  * that speaks TCF or GPP is read through them), then the CMPs' own APIs, then Consent Mode.
  */
-export const DETECTION_ORDER: readonly [ConsentSource, (w: PageWindow) => boolean][] = [
+export const DETECTION_ORDER: readonly [AdapterName, (w: PageWindow) => boolean][] = [
   ['tcf', (w) => typeof w.__tcfapi === 'function' || !!findTcfLocator(w)],
   ['gpp', (w) => typeof w.__gpp === 'function'],
   ['onetrust', (w) => !!w.OneTrust || typeof w.OnetrustActiveGroups === 'string'],

@@ -1,4 +1,5 @@
 import type { PurposeName } from '../protocol/consent';
+import { logError } from '../protocol/errors';
 import type { ResolvedConsentOptions } from '../protocol/options';
 
 /** What a CMP says, mapped to Vitrine's purposes. */
@@ -18,8 +19,8 @@ export type PageWindow = Window & Record<string, any>;
 export interface AdapterContext {
   window: PageWindow;
   options: ResolvedConsentOptions;
-  /** Call with each decision the CMP reports; never called means the SDK stays closed. */
-  report(signal: ConsentSignal): void;
+  /** Call with each decision the CMP makes known; never called means the SDK stays closed. */
+  onSignal(signal: ConsentSignal): void;
 }
 
 /** Starts reading a CMP; returns a function that stops. */
@@ -57,7 +58,7 @@ export function whenAvailable<T>(check: () => T | undefined | null | false, foun
       return () => undefined;
     }
   } catch (error) {
-    console.error('[vitrine]', error);
+    logError(error);
     return () => undefined;
   }
   const started = Date.now();
@@ -72,7 +73,7 @@ export function whenAvailable<T>(check: () => T | undefined | null | false, foun
     } catch (error) {
       // A CMP that throws leaves the SDK closed; the error must not reach the host page.
       clearInterval(timer);
-      console.error('[vitrine]', error);
+      logError(error);
       return;
     }
     if (!value && Date.now() - started > waitMs) clearInterval(timer);

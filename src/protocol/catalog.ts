@@ -1,5 +1,6 @@
 import { Reader, readArray } from './validate';
 import { VitrineError } from './errors';
+import { readId } from './ids';
 
 /** What an offer shows. Strings are rendered as text, never as HTML. */
 export interface OfferContent {
@@ -34,7 +35,7 @@ export interface Eligibility {
   until: number | null;
 }
 
-/** Weights of the ranking features (documented in README, defined in worker/features.ts). */
+/** Weights of the ranking features (documented in README, defined in worker/decide/features.ts). */
 export interface FeatureWeights {
   affinity: number;
   recency: number;
@@ -103,8 +104,6 @@ export const CATALOG_DEFAULTS = {
 /** Bounds that keep a catalog (and so every report built from it) a reasonable size. */
 export const CATALOG_LIMITS = { offers: 20_000, variants: 10, categories: 50, text: 2_000 } as const;
 
-/** The format of a catalog id (offer, variant, slot, experiment, arm), which reports repeat. */
-export const ID = /^[A-Za-z0-9._:-]{1,100}$/;
 const MAX_WEIGHT = 1_000;
 
 /**
@@ -118,12 +117,6 @@ export function isSafeUrl(url: string): boolean {
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(compact);
   if (!scheme) return true;
   return /^https?$/i.test(scheme[1]!);
-}
-
-function id(r: Reader, field: string): string {
-  const v = r.raw(field);
-  if (typeof v !== 'string' || !ID.test(v)) r.fail(field, 'an id of 1 to 100 letters, digits, ".", "_", ":" or "-"');
-  return v;
 }
 
 function url(r: Reader, field: string): string | undefined {
@@ -169,15 +162,15 @@ function content(r: Reader, partial: boolean): Partial<OfferContent> {
 
 function readOffer(value: unknown, path: string): Offer {
   const r = Reader.of(value, path, 'catalog-invalid');
-  const offerId = id(r, 'id');
-  const slot = id(r, 'slot');
+  const offerId = readId(r, 'id');
+  const slot = readId(r, 'slot');
   const categories = strings(r, 'categories');
   const skus = strings(r, 'skus');
   const price = r.optNumber('price', 0, 1e9) ?? null;
   const base = r.optObject('content', (c) => content(c, false) as OfferContent) ?? r.fail('content', 'an object with at least a title');
   const extra = readArray(r, 'variants', CATALOG_LIMITS.variants, (v, p) => {
     const vr = Reader.of(v, p, 'catalog-invalid');
-    const variant = { id: id(vr, 'id'), weight: vr.number('weight', 0, 100), content: vr.optObject('content', (c) => content(c, true)) ?? {} };
+    const variant = { id: readId(vr, 'id'), weight: vr.number('weight', 0, 100), content: vr.optObject('content', (c) => content(c, true)) ?? {} };
     vr.done();
     if (variant.id === DEFAULT_VARIANT) vr.fail('id', 'an id other than "default" (the base content)');
     return variant;
@@ -223,7 +216,7 @@ function readOffer(value: unknown, path: string): Offer {
 
 function readExperiment(value: unknown, path: string): Experiment {
   const r = Reader.of(value, path, 'catalog-invalid');
-  const experimentId = id(r, 'id');
+  const experimentId = readId(r, 'id');
   r.oneOf('kind', ['personalization-holdout']);
   const arms = readArray(r, 'arms', 2, (v, p) => {
     const a = Reader.of(v, p, 'catalog-invalid');

@@ -46,8 +46,8 @@ export interface Interest {
   source: 'browsing' | 'stated' | 'muted';
 }
 
-/** An exposure the page reports (render does it for you). */
-export interface ExposureReport {
+/** An impression, click or dismissal the page passes to the engine (render does it for you). */
+export interface ExposureInput {
   offer: string;
   variant: string;
   arm: Arm;
@@ -70,10 +70,10 @@ export function validateDecide(slot: unknown, options: unknown): { slot: string;
 }
 
 /**
- * Validates an exposure reported by the page.
+ * Validates an exposure as it reaches the engine from the page.
  * @returns the exposure
  */
-export function validateExposure(value: unknown): ExposureReport {
+export function validateExposure(value: unknown): ExposureInput {
   const r = Reader.of(value, 'exposure', 'invalid-payload');
   const kind = r.oneOf('kind', ['impression', 'click', 'dismiss'] as const);
   const arm = r.oneOf<Arm>('arm', ['personalized', 'baseline', 'contextual']);

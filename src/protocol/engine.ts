@@ -2,7 +2,7 @@ import type { ErrorData } from './errors';
 import type { TrackEvent } from './events';
 import type { Cart, CartOp, RevalidateResult } from './cart';
 import type { ResolvedConsentOptions, VitrineOptions } from './options';
-import type { Decision, DecideOptions, ExposureReport, Interest } from './decision';
+import type { Decision, DecideOptions, ExposureInput, Interest } from './decision';
 import type { ConsentState } from './consent';
 
 /** Where the engine keeps data. */
@@ -87,7 +87,7 @@ export interface EngineApi {
   /** Ranks the slot's offers (validated here). Waits for the first catalog if none is cached. */
   decide(slot: string, options: DecideOptions | undefined): Promise<Reply<Decision[]>>;
   /** Records an impression, click or dismissal reported by the page. */
-  exposure(report: ExposureReport): Promise<Reply<null>>;
+  exposure(report: ExposureInput): Promise<Reply<null>>;
   interests(): Promise<Reply<Interest[]>>;
   mute(category: string): Promise<Reply<null>>;
   prefer(category: string): Promise<Reply<null>>;

@@ -73,3 +73,12 @@ export function toErrorData(error: unknown, fallback: ErrorCode): ErrorData {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return { code: fallback, message };
 }
+
+/**
+ * The one console logger of the SDK, for errors it must not throw at the host page: an SDK
+ * error as its code and message, anything else as it is.
+ * @param error what was thrown or rejected (or a message)
+ */
+export function logError(error: unknown): void {
+  console.error('[vitrine]', isVitrineError(error) ? `${error.code}: ${error.message}` : error);
+}

@@ -1,12 +1,23 @@
 import { Reader, isPlainObject } from './validate';
+import { SITE_ID, SITE_ID_TEXT } from './ids';
 
 /** How the engine may run. `auto` tries a Worker, then a blob Worker, then in-thread. */
 export type EngineMode = 'auto' | 'worker' | 'inline';
 
-/** Where consent decisions come from: the page itself, or the CMP already on the page. */
-export const CONSENT_SOURCES = [
-  'manual', 'auto', 'tcf', 'gpp', 'consent-mode', 'onetrust', 'cookiebot', 'didomi', 'usercentrics', 'klaro', 'cookieconsent', 'shopify',
-] as const;
+/**
+ * The CMP adapters, by `consent.source` name: the one list. Each has its file
+ * `src/consent/adapters/<name>.ts`, exporting the name in camelCase, and ships as
+ * `dist/vitrine-consent-<name>.js`.
+ */
+export const ADAPTER_NAMES = ['tcf', 'gpp', 'consent-mode', 'onetrust', 'cookiebot', 'didomi', 'usercentrics', 'klaro', 'cookieconsent', 'shopify'] as const;
+
+/** The name of a CMP adapter. */
+export type AdapterName = (typeof ADAPTER_NAMES)[number];
+
+/** Where consent decisions come from: the page itself (`manual`), the CMP found on the page (`auto`), or a named CMP. */
+export const CONSENT_SOURCES = ['manual', 'auto', ...ADAPTER_NAMES] as const;
+
+/** A `consent.source` value. */
 export type ConsentSource = (typeof CONSENT_SOURCES)[number];
 
 /** The CMP's own names for a purpose: all of them must be granted. */
@@ -84,9 +95,6 @@ export interface ResolvedOptions {
   storageTimeoutMs: number;
 }
 
-/** A site id: what `siteId`, Catalog v1's `siteId` and a report's `site` hold. */
-export const SITE_ID = /^[A-Za-z0-9._-]{1,64}$/;
-
 /**
  * Validates the options and fills in defaults. The engine does this at its ready handshake,
  * so the page bundle carries none of it; `createVitrine` rejects with the message.
@@ -97,7 +105,7 @@ export const SITE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export function resolveOptions(input: unknown): ResolvedOptions {
   const r = Reader.of(input, 'options', 'invalid-options');
   const siteId = r.raw('siteId') as string;
-  if (typeof siteId !== 'string' || !SITE_ID.test(siteId)) r.fail('siteId', 'a string of 1 to 64 letters, digits, ".", "_" or "-"');
+  if (typeof siteId !== 'string' || !SITE_ID.test(siteId)) r.fail('siteId', `a string of ${SITE_ID_TEXT}`);
   const catalogKey = r.raw('catalogKey') as string | JsonWebKey | undefined;
   if (catalogKey !== undefined && typeof catalogKey !== 'string' && !isPlainObject(catalogKey)) {
     r.fail('catalogKey', 'a JWK object or a base64 SPKI string');

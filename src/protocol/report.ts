@@ -1,7 +1,7 @@
 import { Reader } from './validate';
 import type { Arm } from './decision';
-import { ID, holdoutOf, type Catalog } from './catalog';
-import { SITE_ID } from './options';
+import { holdoutOf, type Catalog } from './catalog';
+import { ID, REPORT_ID, REPORT_ID_BYTES, SITE_ID, readId } from './ids';
 
 /** The counters of a cell, in the order reports and the collector use them. */
 export const METRICS = ['impressions', 'clicks', 'dismissals', 'conversions', 'revenue'] as const;
@@ -32,7 +32,7 @@ export type ReportNoise = { mechanism: 'none' } | { mechanism: 'geometric'; epsi
 /** Report v1 (a contract: DESIGN.md §7), the request body of `POST {collectorUrl}/v1/reports`. */
 export interface Report {
   v: 1;
-  /** 16 random bytes, hex: the only identity a report has, for deduplication. */
+  /** 16 random bytes, hex (`REPORT_ID`): the only identity a report has, for deduplication. */
   id: string;
   site: string;
   /** The start of the closed window it covers, ISO 8601, a multiple of `windowMs` since the epoch. */
@@ -63,7 +63,6 @@ export function reportArms(catalog: Catalog): Arm[] {
   return [...(holdout ? holdout.arms.filter((a) => a.weight > 0).map((a) => a.id) : ['personalized' as const]), 'contextual'];
 }
 
-const HEX32 = /^[0-9a-f]{32}$/;
 const ARMS: readonly Arm[] = ['personalized', 'baseline', 'contextual'];
 
 const CELL_FIELDS = 3 + METRICS.length;
@@ -101,12 +100,7 @@ function cell(epsilon: number | null) {
   return (value: unknown, index: number): ReportCell => {
     if (fits(value)) return value;
     const r = Reader.of(value, `report.cells[${index}]`, 'report-invalid');
-    const ids = ['offer', 'variant'].map((f) => {
-      const v = r.raw(f);
-      if (typeof v !== 'string' || !ID.test(v)) r.fail(f, 'an id of 1 to 100 letters, digits, ".", "_", ":" or "-"');
-      return v;
-    });
-    const out = { offer: ids[0]!, variant: ids[1]!, arm: r.oneOf('arm', ARMS) } as ReportCell;
+    const out = { offer: readId(r, 'offer'), variant: readId(r, 'variant'), arm: r.oneOf('arm', ARMS) } as ReportCell;
     METRICS.forEach((m, i) => (out[m] = r.integer(m, ranges[i]![0], ranges[i]![1])));
     r.done();
     return out;
@@ -126,7 +120,7 @@ export function validateReport(value: unknown): Report {
   const r = Reader.of(value, 'report', 'report-invalid');
   if (r.raw('v') !== 1) r.fail('v', '1 (the protocol version)');
   const id = r.raw('id');
-  if (typeof id !== 'string' || !HEX32.test(id)) r.fail('id', '32 lowercase hex digits (16 random bytes)');
+  if (typeof id !== 'string' || !REPORT_ID.test(id)) r.fail('id', `${2 * REPORT_ID_BYTES} lowercase hex digits (${REPORT_ID_BYTES} random bytes)`);
   const site = r.raw('site');
   if (typeof site !== 'string' || !SITE_ID.test(site)) r.fail('site', 'a site id');
   const windowMs = r.integer('windowMs', 60_000, 31 * 86_400_000);

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../../server/cli';
-import { checkCatalog } from '../../worker/catalog';
+import { checkCatalog } from '../../worker/decide/check';
 
 const dir = mkdtempSync(join(tmpdir(), 'vitrine-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

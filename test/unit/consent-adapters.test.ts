@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ADAPTERS } from '../../src/consent/adapters/index';
+import { ADAPTERS } from '../../src/consent/all-adapters';
+import type { AdapterName } from '../../src/protocol/options';
 import { detectCmp, DETECTION_ORDER } from '../../src/consent/detect';
 import type { ConsentSignal, PageWindow } from '../../src/consent/signal';
 import type { ResolvedConsentOptions } from '../../src/protocol/options';
@@ -16,9 +17,9 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function run(name: string, options: Partial<ResolvedConsentOptions> = {}) {
+function run(name: AdapterName, options: Partial<ResolvedConsentOptions> = {}) {
   const reports: ConsentSignal[] = [];
-  stops.push(ADAPTERS[name]!({ window: w, options: { source: name as never, categories: {}, vendorId: undefined, waitMs: 1000, ...options }, report: (s) => reports.push(s) }));
+  stops.push(ADAPTERS[name]({ window: w, options: { source: name as never, categories: {}, vendorId: undefined, waitMs: 1000, ...options }, onSignal: (s) => reports.push(s) }));
   return reports;
 }
 const last = (r: ConsentSignal[]) => r.at(-1);

@@ -1,10 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import '../../worker/index';
 import { freshIndexedDB } from './idb';
-import { CONSENT_SOURCES } from '../../src/protocol/options';
 
 // These tests run the built bundles: `npm test` builds first.
 const dist = (file: string) => readFileSync(join(process.cwd(), 'dist', file), 'utf8');
@@ -86,25 +84,5 @@ describe('chunks', () => {
     // Each CMP adapter is its own file; the page bundle only knows how to find them.
     expect(dist('vitrine.js')).not.toContain('OneTrustGroupsUpdated');
     expect(dist('vitrine-consent-onetrust.js')).toContain('OneTrustGroupsUpdated');
-  });
-});
-
-describe('size budgets (gzip, bytes)', () => {
-  it.each([
-    ['snippet.min.js', 600],
-    ['vitrine.js', 8 * 1024],
-    ['vitrine-worker.js', 12 * 1024],
-    // Loaded only by pages that show offers.
-    ['vitrine-decide.js', 8 * 1024],
-    ['vitrine-render.js', 3 * 1024],
-    // Loaded only with measurement consent and a collectorUrl.
-    ['vitrine-report.js', 4 * 1024],
-    ...CONSENT_SOURCES.filter((source) => source !== 'manual' && source !== 'auto').map(
-      (name) => [`vitrine-consent-${name}.js`, 1536] as [string, number],
-    ),
-  ])('%s stays within %i bytes', (file, budget) => {
-    const size = gzipSync(dist(file), { level: 9 }).length;
-    expect(size).toBeGreaterThan(100);
-    expect(size).toBeLessThanOrEqual(budget);
   });
 });

@@ -12,7 +12,7 @@ const isConsent = (e: unknown): e is Command =>
  * `dataLayer`, the last value of each type winning, and watches for new ones. Only once the
  * banner has sent an `update` is there a decision; region-scoped defaults are ignored.
  */
-export const consentMode: ConsentAdapter = ({ window: w, options, report }) => {
+export const consentMode: ConsentAdapter = ({ window: w, options, onSignal }) => {
   const names = namesFor(options, DEFAULTS);
   const state: Record<string, unknown> = {};
   let seen = 0;
@@ -31,7 +31,7 @@ export const consentMode: ConsentAdapter = ({ window: w, options, report }) => {
     seen = layer.length;
     // Defaults are the site's, not the shopper's: only the banner's update is a decision. Updates
     // replayed from the CMP's storage look the same as fresh ones, so none counts as explicit.
-    if (updated) report(signalOf((name) => state[name] === 'granted', names, false));
+    if (updated) onSignal(signalOf((name) => state[name] === 'granted', names, false));
   };
   read();
   // gtag.js and tag managers replace dataLayer.push, so new commands are polled for rather

@@ -7,13 +7,13 @@ const EVENTS = ['CookiebotOnConsentReady', 'CookiebotOnAccept', 'CookiebotOnDecl
  * Cookiebot: `Cookiebot.consent` (`preferences`, `statistics`, `marketing`), once the
  * shopper has answered (`hasResponse`), on load and at each consent event.
  */
-export const cookiebot: ConsentAdapter = ({ window: w, options, report }) => {
+export const cookiebot: ConsentAdapter = ({ window: w, options, onSignal }) => {
   const names = namesFor(options, DEFAULTS);
   const read = () => {
     const cb = w.Cookiebot;
     if (!cb?.consent || !(cb.hasResponse || cb.consented || cb.declined)) return;
     // `changed` is true only when the shopper changed their consent on this page view.
-    report(signalOf((name) => cb.consent[name] === true, names, cb.changed === true && cb.consent.method === 'explicit'));
+    onSignal(signalOf((name) => cb.consent[name] === true, names, cb.changed === true && cb.consent.method === 'explicit'));
   };
   const onEvent = () => {
     cancel();

@@ -19,14 +19,14 @@ function fromCookie(w: PageWindow, name: string): string[] | undefined {
  * else the categories in its `cc_cookie`; again at each `cc:onConsent` and `cc:onChange`.
  * Category names are configurable.
  */
-export const cookieconsent: ConsentAdapter = ({ window: w, options, report }) => {
+export const cookieconsent: ConsentAdapter = ({ window: w, options, onSignal }) => {
   const names = namesFor(options, DEFAULTS);
   const read = (explicit: boolean, categories?: string[]) => {
     const cc = w.CookieConsent;
     // With the global, only a valid consent counts (an expired or outdated cookie does not).
-    if (cc) return cc.validConsent?.() && report(signalOf((c) => cc.acceptedCategory(c) === true, names, explicit));
+    if (cc) return cc.validConsent?.() && onSignal(signalOf((c) => cc.acceptedCategory(c) === true, names, explicit));
     const accepted = categories ?? fromCookie(w, 'cc_cookie');
-    if (accepted) report(signalOf((c) => accepted.includes(c), names, explicit));
+    if (accepted) onSignal(signalOf((c) => accepted.includes(c), names, explicit));
   };
   // cc:onConsent also fires on every load while consent is valid: it is the shopper's act
   // only when there was no consent when the page started; cc:onChange always is.

@@ -12,7 +12,7 @@ const DEFAULTS = {
  * `getCurrentUserStatus()` once the shopper's status is collected, and again at each
  * `consent.changed`. Purpose ids are configurable.
  */
-export const didomi: ConsentAdapter = ({ window: w, options, report }) => {
+export const didomi: ConsentAdapter = ({ window: w, options, onSignal }) => {
   const names = namesFor(options, DEFAULTS);
   let stopped = false;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -21,7 +21,7 @@ export const didomi: ConsentAdapter = ({ window: w, options, report }) => {
     if (D.shouldUserStatusBeCollected?.() === true) return;
     const status = D.getCurrentUserStatus?.();
     const purposes = status?.purposes ?? {};
-    report(signalOf((id) => purposes[id]?.enabled === true, names, explicit));
+    onSignal(signalOf((id) => purposes[id]?.enabled === true, names, explicit));
   };
   (w.didomiOnReady ??= []).push((D: unknown) => read(D, false));
   (w.didomiEventListeners ??= []).push({ event: 'consent.changed', listener: () => read(w.Didomi, true) });

@@ -37,7 +37,7 @@ function fromPing(ping: PingData, vendorId: number | undefined): ConsentSignal |
  * `ready`. `usnat` (and the US state sections) opt-outs and their GPC field turn
  * personalization and measurement off; a `tcfeuv2` section is read with the TCF mapping.
  */
-export const gpp: ConsentAdapter = ({ window: w, options, report }) => {
+export const gpp: ConsentAdapter = ({ window: w, options, onSignal }) => {
   let stop = () => undefined as void;
   const cancel = whenAvailable(
     () => typeof w.__gpp === 'function' && w.__gpp,
@@ -49,7 +49,7 @@ export const gpp: ConsentAdapter = ({ window: w, options, report }) => {
         const ping = event.pingData;
         if (!ping || ping.signalStatus !== 'ready') return;
         const signal = fromPing(ping, options.vendorId);
-        if (signal) report(signal);
+        if (signal) onSignal(signal);
       });
       stop = () => {
         if (listenerId !== undefined) api('removeEventListener', () => undefined, listenerId);

@@ -6,7 +6,7 @@ const DEFAULTS = { functional: ['vitrine-functional'], personalization: ['vitrin
  * Klaro: the manager's consents for the services named in the Klaro config (configurable),
  * once the shopper has confirmed, and at each change through `manager.watch`.
  */
-export const klaro: ConsentAdapter = ({ window: w, options, report }) => {
+export const klaro: ConsentAdapter = ({ window: w, options, onSignal }) => {
   const names = namesFor(options, DEFAULTS);
   let watcher: { update(manager: unknown, event: string): void } | undefined;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -14,7 +14,7 @@ export const klaro: ConsentAdapter = ({ window: w, options, report }) => {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const read = (m: any, explicit: boolean) => {
     if (!m?.confirmed) return;
-    report(signalOf((service) => m.getConsent(service) === true, names, explicit));
+    onSignal(signalOf((service) => m.getConsent(service) === true, names, explicit));
   };
   const cancel = whenAvailable(
     () => w.klaro?.getManager?.(),

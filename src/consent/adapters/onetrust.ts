@@ -7,7 +7,7 @@ const DEFAULTS = { functional: ['C0003'], personalization: ['C0004'], measuremen
  * at each `OneTrustGroupsUpdated` event, once the shopper has closed the banner
  * (`OneTrust.IsAlertBoxClosed()`). Group ids are configurable.
  */
-export const onetrust: ConsentAdapter = ({ window: w, options, report }) => {
+export const onetrust: ConsentAdapter = ({ window: w, options, onSignal }) => {
   const names = namesFor(options, DEFAULTS);
   // The shopper has decided once the banner was closed; closed during this page, it is their act now.
   const closed = () => w.OneTrust?.IsAlertBoxClosed?.() === true;
@@ -19,7 +19,7 @@ export const onetrust: ConsentAdapter = ({ window: w, options, report }) => {
     if (!closed()) return;
     const explicit = !closedAtStart;
     const active = new Set(groups.split(',').filter(Boolean));
-    report(signalOf((name) => active.has(name), names, explicit));
+    onSignal(signalOf((name) => active.has(name), names, explicit));
   };
   const onUpdate = () => {
     cancel();

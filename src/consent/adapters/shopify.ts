@@ -6,7 +6,7 @@ import { whenAvailable, type ConsentAdapter } from '../signal';
  * read once the API is loaded and the shopper has answered (or no banner is needed), and at
  * each `visitorConsentCollected` event.
  */
-export const shopify: ConsentAdapter = ({ window: w, options, report }) => {
+export const shopify: ConsentAdapter = ({ window: w, options, onSignal }) => {
   const read = (explicit: boolean) => {
     const p = w.Shopify?.customerPrivacy;
     if (!p) return;
@@ -15,7 +15,7 @@ export const shopify: ConsentAdapter = ({ window: w, options, report }) => {
     if (!answered && p.shouldShowBanner?.() !== false) return;
     // An opt-out of the sale of data turns personalization and measurement off, as GPP's does.
     const sale = p.saleOfDataAllowed?.() !== false;
-    report({
+    onSignal({
       functional: p.preferencesProcessingAllowed?.() === true,
       personalization: p.marketingAllowed?.() === true && sale,
       measurement: p.analyticsProcessingAllowed?.() === true && sale,

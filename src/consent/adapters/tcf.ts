@@ -47,7 +47,7 @@ function viaLocator(w: PageWindow): TcfApi | undefined {
  * `useractioncomplete`. `gdprApplies: false` grants every purpose (the CMP says GDPR does
  * not apply here). A CMP that never answers leaves the SDK closed.
  */
-export const tcf: ConsentAdapter = ({ window: w, options, report }) => {
+export const tcf: ConsentAdapter = ({ window: w, options, onSignal }) => {
   let stop = () => undefined as void;
   const cancel = whenAvailable(
     () => (typeof w.__tcfapi === 'function' ? (w.__tcfapi as TcfApi) : viaLocator(w)),
@@ -57,14 +57,14 @@ export const tcf: ConsentAdapter = ({ window: w, options, report }) => {
         if (!success || !data || typeof data !== 'object') return;
         if (typeof data.listenerId === 'number') listenerId = data.listenerId;
         if (data.gdprApplies === false) {
-          report({ functional: true, personalization: true, measurement: true, explicit: false });
+          onSignal({ functional: true, personalization: true, measurement: true, explicit: false });
           return;
         }
         if (data.eventStatus !== 'tcloaded' && data.eventStatus !== 'useractioncomplete') return;
         const consents = data.purpose?.consents ?? {};
         const interests = data.purpose?.legitimateInterests ?? {};
         const vendor = options.vendorId === undefined || data.vendor?.consents?.[options.vendorId] === true;
-        report(tcfSignal((n) => consents[n] === true, (n) => interests[n] === true, vendor, data.eventStatus === 'useractioncomplete'));
+        onSignal(tcfSignal((n) => consents[n] === true, (n) => interests[n] === true, vendor, data.eventStatus === 'useractioncomplete'));
       });
       stop = () => {
         if (listenerId !== undefined) api('removeEventListener', 2, () => undefined, listenerId);

@@ -8,21 +8,21 @@ const DEFAULTS = { functional: ['functional'], personalization: ['marketing'], m
  * `UC_UI_INITIALIZED` and each `UC_UI_CMP_EVENT`, a category granted when every service in
  * it is. Category slugs are configurable.
  */
-export const usercentrics: ConsentAdapter = ({ window: w, options, report }) => {
+export const usercentrics: ConsentAdapter = ({ window: w, options, onSignal }) => {
   const names = namesFor(options, DEFAULTS);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const fromDetails = (details: any, explicit: boolean) => {
     const categories = details?.categories;
     // IMPLICIT is Usercentrics' state before the shopper decided: not a decision.
     if (!categories || typeof categories !== 'object' || details?.consent?.type !== 'EXPLICIT') return;
-    report(signalOf((slug) => categories[slug]?.state === 'ALL_ACCEPTED', names, explicit));
+    onSignal(signalOf((slug) => categories[slug]?.state === 'ALL_ACCEPTED', names, explicit));
   };
   let heard = false;
   const fromV2 = (explicit: boolean) => {
     const ui = w.UC_UI;
     if (!ui?.isInitialized?.() || ui.isConsentRequired?.() === true) return;
     const services = (ui.getServicesBaseInfo?.() ?? []) as { categorySlug?: string; consent?: { status?: boolean } }[];
-    report(signalOf((slug) => {
+    onSignal(signalOf((slug) => {
       const inCategory = services.filter((s) => s.categorySlug === slug);
       return inCategory.length > 0 && inCategory.every((s) => s.consent?.status === true);
     }, names, explicit));

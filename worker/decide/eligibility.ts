@@ -1,6 +1,6 @@
-import type { Caps, Offer } from '../src/protocol/catalog';
+import type { Caps, Offer } from '../../src/protocol/catalog';
 import type { RankInput } from './features';
-import type { ExposureLog, OfferLog } from './exposures';
+import type { ExposureLog, OfferLog } from '../exposures';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -10,22 +10,26 @@ const BOUGHT_QUIET_MS = 180 * DAY;
 /**
  * Whether an offer may be shown to this shopper now: its dates, visitor kind, cart
  * conditions, what was bought (replenishment, or a product bought lately), and its caps.
+ * @param offer the offer
+ * @param input what the decision may know
+ * @param log recent exposures, for the caps
+ * @returns true when every rule lets it through
  */
 export function eligible(offer: Offer, input: RankInput, log: ExposureLog): boolean {
   const { now, cart } = input;
   // A sensitive offer is never targeted by the profile, nor hidden by it.
   const personal = offer.sensitive ? null : input.personal;
-  const e = offer.eligibility;
-  if (e.from !== null && now < e.from) return false;
-  if (e.until !== null && now >= e.until) return false;
+  const rules = offer.eligibility;
+  if (rules.from !== null && now < rules.from) return false;
+  if (rules.until !== null && now >= rules.until) return false;
   // Without a profile every shopper is new to the SDK.
   const returning = (personal?.visits ?? 0) > 1;
-  if ((e.visitor === 'new' && returning) || (e.visitor === 'returning' && !returning)) return false;
-  if (cart.value < e.cartMinValue) return false;
-  if (e.cartCategories.length && !e.cartCategories.some((c) => cart.categories.has(c))) return false;
-  if (e.boughtBefore) {
+  if ((rules.visitor === 'new' && returning) || (rules.visitor === 'returning' && !returning)) return false;
+  if (cart.value < rules.cartMinValue) return false;
+  if (rules.cartCategories.length && !rules.cartCategories.some((c) => cart.categories.has(c))) return false;
+  if (rules.boughtBefore) {
     if (!personal || offer.sensitive) return false;
-    const { categories, minDaysAgo } = e.boughtBefore;
+    const { categories, minDaysAgo } = rules.boughtBefore;
     if (!categories.some((c) => personal.purchases[c] !== undefined && now - personal.purchases[c]! >= minDaysAgo * DAY)) return false;
   } else if (personal && offer.skus.length && offer.skus.every((s) => now - (personal.bought[s] ?? -Infinity) < BOUGHT_QUIET_MS)) {
     return false;
@@ -36,6 +40,9 @@ export function eligible(offer: Offer, input: RankInput, log: ExposureLog): bool
 /**
  * Whether an offer may be shown now under its caps (0: no cap).
  * @param log the offer's recent impressions and last dismissal
+ * @param caps the offer's caps
+ * @param now the time of the decision
+ * @returns false while a cap or the dismissal cool-down holds
  */
 export function capsAllow(log: OfferLog | undefined, caps: Caps, now: number): boolean {
   if (!log) return true;

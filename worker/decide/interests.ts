@@ -1,16 +1,19 @@
-import type { Interest } from '../src/protocol/decision';
-import { interestStrength, STATED_STRENGTH, topCategories, withStated, withoutCategory, type Profile } from './profile';
-import type { Store } from './store';
+import type { Interest } from '../../src/protocol/decision';
+import { interestStrength, STATED_STRENGTH, topCategories, withStated, withoutCategory, type Profile } from '../profile';
+import type { Store } from '../store';
 import { categoryLabel } from './reasons';
 
 /**
  * The interests the shopper sees and edits (`privacy.interests()`): what browsing built,
  * what they stated, and what they muted.
  * @param profile the stored profile, or null without personalization
+ * @param now the time of the request
+ * @param muted the categories the shopper muted
  * @param labels the catalog's display names of categories
+ * @returns browsing interests (strongest first), then stated ones, then muted ones
  */
 export function interestsOf(profile: Profile | null, now: number, muted: ReadonlySet<string>, labels: Record<string, string>): Interest[] {
-  const label = (c: string) => categoryLabel(labels, c);
+  const label = (category: string) => categoryLabel(labels, category);
   const out: Interest[] = [];
   if (profile) {
     for (const { category } of topCategories(profile, now, 100)) {
@@ -29,6 +32,7 @@ export function interestsOf(profile: Profile | null, now: number, muted: Readonl
 /**
  * Takes a muted category out of the profile, the raw signals and the cached decisions.
  * @param store where they are kept
+ * @param category the muted category
  */
 export async function forgetCategory(store: Store, category: string): Promise<void> {
   const profile = await store.getProfile();
@@ -40,7 +44,12 @@ export async function forgetCategory(store: Store, category: string): Promise<vo
   await store.deleteMeta(['decisions']);
 }
 
-/** Records an interest the shopper states (`privacy.prefer`) in the stored profile. */
+/**
+ * Records an interest the shopper states (`privacy.prefer`) in the stored profile.
+ * @param store where the profile is kept
+ * @param category the category they like
+ * @param now when they said so
+ */
 export async function stateInterest(store: Store, category: string, now: number): Promise<void> {
   await store.putProfile(withStated(await store.getProfile(), category, now));
 }

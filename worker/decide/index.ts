@@ -4,25 +4,33 @@
  * fetches the catalog or is asked for offers or interests, so a site without a catalog never
  * downloads it.
  */
-import { checkCatalog } from './catalog';
-import { fetchCatalog, type FetchResult } from './catalog-fetch';
-import type { Catalog } from '../src/protocol/catalog';
-import { toErrorData } from '../src/protocol/errors';
-import type { EngineContext } from './context';
-import { assignArm, compileCatalog, rank } from './score';
+import { checkCatalog } from './check';
+import { fetchCatalog, type FetchResult } from './fetch';
+import type { Catalog } from '../../src/protocol/catalog';
+import { toErrorData } from '../../src/protocol/errors';
+import type { EngineContext } from '../context';
+import { compileCatalog } from './compile';
+import { rank } from './rank';
+import { assignArm } from '../arm';
 import { personalView } from './features';
 import { forgetCategory, interestsOf, stateInterest } from './interests';
-import { validateDecide } from '../src/protocol/decision';
+import { validateDecide } from '../../src/protocol/decision';
 
 /**
  * Fetches the catalog (with the cached copy's ETag) and checks it.
+ * @param url the catalog URL
+ * @param etag the cached copy's ETag, null without one
+ * @param siteId the SDK's site id, which the catalog must name
+ * @param key the `catalogKey` option
  * @returns `not-modified`, or the checked catalog and its ETag
+ * @throws VitrineError `catalog-unavailable`, `catalog-signature` or `catalog-invalid`
  */
 async function loadCatalog(url: string, etag: string | null, siteId: string, key: string | JsonWebKey | undefined): Promise<{ status: 'not-modified' } | { status: 'ok'; catalog: Catalog; etag: string | null }> {
   const result: FetchResult = await fetchCatalog(url, etag);
   if (result.status === 'not-modified') return result;
   return { status: 'ok', catalog: await checkCatalog(result.body, siteId, key), etag: result.etag };
 }
+
 /**
  * Fetches the catalog into the engine's `cat` (with the cached copy's ETag) and keeps it for
  * offline use. A refused catalog leaves the last good one serving, with the reason in `cat.error`.
@@ -50,7 +58,6 @@ async function refreshCatalog(ctx: EngineContext, url: string): Promise<void> {
   ctx.emit({ type: 'catalog', version: cat.catalog?.version ?? null, ...(cat.error ? { error: cat.error } : {}) });
 }
 
-
 /** What the decide chunk gives the engine. */
 export interface DecideModule {
   refreshCatalog: typeof refreshCatalog;
@@ -66,6 +73,7 @@ export interface DecideModule {
   stateInterest: typeof stateInterest;
 }
 
+/** The decide chunk's module, registered by worker/decide-entry.ts. */
 export const decideModule: DecideModule = {
   refreshCatalog, loadCatalog, checkCatalog, compileCatalog, rank, personalView, assignArm, validateDecide, interestsOf, forgetCategory, stateInterest,
 };

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { validateCatalog } from '../../src/protocol/catalog';
-import { compileCatalog, rank, assignArm } from '../../worker/score';
-import { personalView, type RankInput } from '../../worker/features';
+import { compileCatalog } from '../../worker/decide/compile';
+import { rank } from '../../worker/decide/rank';
+import { assignArm } from '../../worker/arm';
+import { personalView, type RankInput } from '../../worker/decide/features';
 import { ExposureLog } from '../../worker/exposures';
 import { updateProfile, withStated, type Profile } from '../../worker/profile';
 import type { TrackEvent } from '../../src/protocol/events';

@@ -1,4 +1,4 @@
-import type { Catalog, Offer } from '../src/protocol/catalog';
+import type { Catalog, Offer } from '../../src/protocol/catalog';
 import { FEATURES, type FeatureSource, type RankInput } from './features';
 
 const DAY = 86_400_000;
@@ -6,9 +6,14 @@ const DAY = 86_400_000;
 const REASON_THRESHOLD = 0.05;
 const MAX_REASONS = 2;
 
+/** The reason given for an offer that exploration put in the slate. */
+export const EXPLORATION_REASON = 'Something different, to help you discover more of the shop';
+
 /**
  * What a shopper reads for a category: the catalog's label, else its id in words.
  * @param labels the catalog's `categoryLabels`
+ * @param category the category id
+ * @returns the label
  */
 export function categoryLabel(labels: Readonly<Record<string, string>>, category: string): string {
   return labels[category] ?? category.replace(/[-_]+/g, ' ');
@@ -17,6 +22,12 @@ export function categoryLabel(labels: Readonly<Record<string, string>>, category
 /**
  * The sentences that say why an offer is shown ("Because you looked at yoga this week"),
  * from the features that added most to its score, at most MAX_REASONS of them.
+ * @param catalog the catalog, for category labels
+ * @param offer the offer
+ * @param contributions weight × feature, in {@link FEATURES} order
+ * @param source where the personal and cart features came from
+ * @param input what the decision knew
+ * @returns one or two sentences, "Featured by the shop" when no feature counted
  */
 export function reasonsFor(catalog: Catalog, offer: Offer, contributions: Float64Array, source: FeatureSource, input: RankInput): string[] {
   const { now, page } = input;
@@ -24,19 +35,19 @@ export function reasonsFor(catalog: Catalog, offer: Offer, contributions: Float6
   const out: string[] = [];
   for (const i of order) {
     let sentence: string | undefined;
-    const f = FEATURES[i];
-    if ((f === 'affinity' || f === 'recency') && source.category && source.interest) {
+    const feature = FEATURES[i];
+    if ((feature === 'affinity' || feature === 'recency') && source.category && source.interest) {
       const name = categoryLabel(catalog.categoryLabels, source.category);
       sentence = source.interest.stated
         ? `Because you told us you like ${name}`
         : `Because you looked at ${name} ${now - source.interest.lastAt < 7 * DAY ? 'this week' : 'recently'}`;
-    } else if (f === 'cartMatch' && source.cartCategory) {
+    } else if (feature === 'cartMatch' && source.cartCategory) {
       sentence = `Because you have ${categoryLabel(catalog.categoryLabels, source.cartCategory)} in your cart`;
-    } else if (f === 'pageMatch') {
+    } else if (feature === 'pageMatch') {
       sentence = page.category && offer.categories.includes(page.category)
         ? `Because you are looking at ${categoryLabel(catalog.categoryLabels, page.category)}`
         : 'Because it goes with the product you are looking at';
-    } else if (f === 'priceFit') {
+    } else if (feature === 'priceFit') {
       sentence = 'Because it fits the prices you usually look at';
     }
     if (sentence && !out.includes(sentence)) out.push(sentence);
@@ -45,4 +56,3 @@ export function reasonsFor(catalog: Catalog, offer: Offer, contributions: Float6
   if (!out.length) out.push('Featured by the shop');
   return out;
 }
-

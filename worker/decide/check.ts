@@ -1,7 +1,7 @@
-import { VitrineError } from '../src/protocol/errors';
-import { validateCatalog, type Catalog } from '../src/protocol/catalog';
-import { isPlainObject } from '../src/protocol/validate';
-import { parseJson } from './catalog-fetch';
+import { VitrineError } from '../../src/protocol/errors';
+import { validateCatalog, type Catalog } from '../../src/protocol/catalog';
+import { isPlainObject } from '../../src/protocol/validate';
+import { parseJson } from './fetch';
 
 /** A signed catalog: the catalog's JSON text and an ECDSA P-256 / SHA-256 signature over its UTF-8 bytes. */
 export interface SignedCatalog {
@@ -18,6 +18,8 @@ function fromBase64(text: string): Uint8Array<ArrayBuffer> {
 /**
  * Imports the public key from the `catalogKey` option.
  * @param key a JWK, or base64 SPKI
+ * @returns the key, for verifying only
+ * @throws VitrineError `invalid-options` when it is not an ECDSA P-256 public key
  */
 export async function importCatalogKey(key: string | JsonWebKey): Promise<CryptoKey> {
   const algorithm = { name: 'ECDSA', namedCurve: 'P-256' };
@@ -32,6 +34,9 @@ export async function importCatalogKey(key: string | JsonWebKey): Promise<Crypto
 
 /**
  * Checks a signed catalog and returns the document inside.
+ * @param doc the parsed response body: a {@link SignedCatalog}
+ * @param key the catalog key
+ * @returns the parsed catalog document, not yet validated
  * @throws VitrineError `catalog-signature` when it is not signed, or not by that key
  */
 export async function verifySigned(doc: unknown, key: CryptoKey): Promise<unknown> {
@@ -53,6 +58,7 @@ export async function verifySigned(doc: unknown, key: CryptoKey): Promise<unknow
  * @param doc the parsed response body
  * @param siteId the SDK's site id, which the catalog must name
  * @param keySpec the `catalogKey` option
+ * @returns the validated catalog
  * @throws VitrineError `catalog-signature` or `catalog-invalid`
  */
 export async function checkCatalog(doc: unknown, siteId: string, keySpec: string | JsonWebKey | undefined): Promise<Catalog> {

@@ -1,13 +1,14 @@
-import { VitrineError } from '../src/protocol/errors';
+import { VitrineError } from '../../src/protocol/errors';
 
 /** The result of asking for the catalog. */
 export type FetchResult = { status: 'not-modified' } | { status: 'ok'; body: unknown; etag: string | null };
 
 /**
  * Fetches the catalog document. With the ETag of the cached copy, an unchanged catalog costs
- * one 304 and no parsing at all. Checking it is the decide chunk's job (worker/catalog.ts).
+ * one 304 and no parsing at all. Checking it is the decide chunk's job (worker/decide/check.ts).
  * @param url the catalog URL
  * @param etag the cached copy's ETag
+ * @returns `not-modified`, or the parsed body and its ETag
  * @throws VitrineError `catalog-unavailable`, or `catalog-invalid` when it is not JSON
  */
 export async function fetchCatalog(url: string, etag: string | null): Promise<FetchResult> {
@@ -26,6 +27,8 @@ export async function fetchCatalog(url: string, etag: string | null): Promise<Fe
 
 /**
  * Parses a catalog's JSON text.
+ * @param text the JSON text
+ * @returns the parsed value
  * @throws VitrineError `catalog-invalid` when it is not JSON
  */
 export function parseJson(text: string): unknown {

@@ -1,0 +1,81 @@
+import type { Catalog, Offer } from '../../src/protocol/catalog';
+import { FEATURES, PRIORITY_SCALE } from './features';
+
+/**
+ * A catalog prepared for ranking, once per catalog version: per slot, the offers' weights,
+ * categories (as small integers), priorities and prices in flat typed arrays, so a decision
+ * over thousands of offers is a tight loop with no string work and no allocation per offer.
+ */
+export interface CompiledCatalog {
+  catalog: Catalog;
+  /** Category id by name, over the whole catalog. */
+  categoryIds: Map<string, number>;
+  bySlot: Map<string, CompiledSlot>;
+}
+
+/** One slot's offers, as ranking reads them; arrays are indexed by the offer's position in the slot. */
+export interface CompiledSlot {
+  offers: Offer[];
+  /** Catalog position of each offer, for stable ties. */
+  catalogIndex: Int32Array;
+  /** `FEATURES.length` weights per offer, in {@link FEATURES} order. */
+  weights: Float64Array;
+  /** The offer's categories: ids in `categories`, from `categoryStart[i]` to `categoryStart[i + 1]`. */
+  categoryStart: Int32Array;
+  categories: Int32Array;
+  /** What the offer's priority adds to its score. */
+  priorityScore: Float64Array;
+  /** log10 of the offer's price, NaN without one. */
+  logPrice: Float64Array;
+  /** Offers that need the full eligibility check (any rule beyond the defaults). */
+  hasRules: Uint8Array;
+  sensitive: Uint8Array;
+  /** Offer position by id, and by SKU the offers that promote it. */
+  byId: Map<string, number>;
+  bySku: Map<string, number[]>;
+}
+
+/**
+ * Prepares a validated catalog for ranking. Done once per catalog version, so a decision
+ * never re-reads the document.
+ * @param catalog a validated catalog
+ * @returns the catalog in the shape ranking reads
+ */
+export function compileCatalog(catalog: Catalog): CompiledCatalog {
+  const categoryIds = new Map<string, number>();
+  const categoryId = (category: string) => categoryIds.get(category) ?? (categoryIds.set(category, categoryIds.size), categoryIds.size - 1);
+  const grouped = new Map<string, { offer: Offer; index: number }[]>();
+  catalog.offers.forEach((offer, index) => {
+    const list = grouped.get(offer.slot) ?? [];
+    list.push({ offer, index });
+    grouped.set(offer.slot, list);
+  });
+  const bySlot = new Map<string, CompiledSlot>();
+  for (const [slot, list] of grouped) {
+    const n = list.length;
+    const categoryStart = new Int32Array(n + 1);
+    const categories: number[] = [];
+    const compiled: CompiledSlot = {
+      offers: list.map((x) => x.offer), catalogIndex: Int32Array.from(list, (x) => x.index),
+      weights: new Float64Array(n * FEATURES.length), categoryStart, categories: new Int32Array(0),
+      priorityScore: new Float64Array(n), logPrice: new Float64Array(n), hasRules: new Uint8Array(n), sensitive: new Uint8Array(n),
+      byId: new Map(), bySku: new Map(),
+    };
+    list.forEach(({ offer }, i) => {
+      FEATURES.forEach((feature, k) => (compiled.weights[i * FEATURES.length + k] = offer.weights[feature]));
+      categoryStart[i] = categories.length;
+      for (const category of offer.categories) categories.push(categoryId(category));
+      compiled.priorityScore[i] = offer.priority * PRIORITY_SCALE;
+      compiled.logPrice[i] = offer.price ? Math.log10(offer.price) : Number.NaN;
+      const rules = offer.eligibility;
+      compiled.hasRules[i] = +(rules.visitor !== 'any' || rules.cartMinValue > 0 || rules.cartCategories.length > 0 || !!rules.boughtBefore || rules.from !== null || rules.until !== null || offer.skus.length > 0);
+      compiled.sensitive[i] = +offer.sensitive;
+      compiled.byId.set(offer.id, i);
+      for (const sku of offer.skus) compiled.bySku.set(sku, [...(compiled.bySku.get(sku) ?? []), i]);
+    });
+    categoryStart[n] = categories.length;
+    compiled.categories = Int32Array.from(categories);
+    bySlot.set(slot, compiled);
+  }
+  return { catalog, categoryIds, bySlot };
+}

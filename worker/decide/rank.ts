@@ -1,0 +1,65 @@
+import type { Decision } from '../../src/protocol/decision';
+import type { ExposureLog } from '../exposures';
+import { assignArm } from '../arm';
+import { generator, hash32 } from '../random';
+import type { CompiledCatalog } from './compile';
+import type { RankInput } from './features';
+import { explain, scoreSlot, type ScoredOffer } from './score';
+import { explore } from './explore';
+import { diversify } from './diversify';
+import { variantOf } from './variants';
+import { EXPLORATION_REASON, reasonsFor } from './reasons';
+
+/**
+ * Ranks a slot's offers: eligibility → caps → score → exploration → diversity → top `limit`.
+ * One pass over the slot scores every eligible offer and keeps a small pool of the best; only
+ * the pool (and explored picks) get their reasons worked out.
+ * @param compiled the prepared catalog
+ * @param slot the slot to fill
+ * @param limit how many offers
+ * @param input what the decision may know (profile only with personalization consent)
+ * @param log recent exposures, for caps
+ * @param seed the device seed (variants, buckets, exploration)
+ * @param draw a number that changes per decision, so exploration varies between decisions
+ * @returns the decisions, best first
+ * @example
+ * const decisions = rank(compileCatalog(catalog), 'home-hero', 3, input, exposures, seed, draws++);
+ */
+export function rank(compiled: CompiledCatalog, slot: string, limit: number, input: RankInput, log: ExposureLog, seed: number, draw: number): Decision[] {
+  const compiledSlot = compiled.bySlot.get(slot);
+  if (!compiledSlot) return [];
+  const { catalog } = compiled;
+  const arm = assignArm(catalog, seed, input.personal !== null);
+  const personalized = arm === 'personalized';
+  const poolSize = Math.min(compiledSlot.offers.length, Math.max(limit * 3, 10));
+  const { scores, pool, eligible } = scoreSlot(compiled, compiledSlot, input, log, personalized, poolSize);
+  const explainAt = (offerPosition: number) => explain(compiledSlot, offerPosition, scores[offerPosition]!, input, personalized);
+
+  const { exploration, diversity } = catalog.settings;
+  const explored = personalized && exploration > 0
+    ? explore(pool, eligible, limit, exploration, generator(hash32(`explore:${slot}:${draw}`, seed)))
+    : new Map<number, number>();
+  const exploredOffers = new Set(explored.values());
+  const candidates = pool.filter((offerPosition) => !exploredOffers.has(offerPosition)).map(explainAt);
+  const highest = scores[pool[0]!] ?? 0;
+  const lowest = scores[pool[pool.length - 1]!] ?? 0;
+  const slate: { scored: ScoredOffer; explored: boolean }[] = diversify(candidates, limit - explored.size, diversity, lowest, highest)
+    .map((scored) => ({ scored, explored: false }));
+  for (const [slatePosition, offerPosition] of explored) {
+    slate.splice(Math.min(slatePosition, slate.length), 0, { scored: explainAt(offerPosition), explored: true });
+  }
+
+  return slate.slice(0, limit).map(({ scored: { offer, score, contributions, source }, explored: wasExplored }) => {
+    const variant = variantOf(offer, seed);
+    return {
+      id: offer.id,
+      slot,
+      variant: variant.id,
+      content: variant.content,
+      score: Math.round(score * 1000) / 1000,
+      reasons: wasExplored ? [EXPLORATION_REASON] : reasonsFor(catalog, offer, contributions, source, input),
+      arm,
+      explored: wasExplored,
+    };
+  });
+}
