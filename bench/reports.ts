@@ -6,7 +6,7 @@
  */
 import { buildReports } from '../worker/report';
 import { validateCatalog } from '../src/protocol/catalog';
-import type { ExposureRecord } from '../worker/store';
+import type { ExposureRecord } from '../worker/storage/store';
 
 const MIN = 60_000;
 const t0 = Date.UTC(2026, 10, 22, 10);

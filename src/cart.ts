@@ -53,14 +53,14 @@ export function createCart(engine: EngineClient, sink: ErrorSink): CartFacade {
   };
   // The engine validates each change: it is the edge where cart data is kept.
   const apply = async (op: CartOp) => {
-    const cart = (await engine.call('cart', op)) as Cart;
+    const cart = await engine.call('cart', op);
     changed(cart, 'local');
     return cart;
   };
 
   return {
     changed,
-    get: () => engine.call('cart', null) as Promise<Cart>,
+    get: () => engine.call('getCart'),
     add: (item) => apply({ kind: 'add', item }),
     update: (sku, qty) => apply({ kind: 'update', sku, qty }),
     remove: (sku) => apply({ kind: 'remove', sku }),
@@ -77,11 +77,11 @@ export function createCart(engine: EngineClient, sink: ErrorSink): CartFacade {
       if (typeof fetchCurrent !== 'function') {
         throw new VitrineError('invalid-cart-item', 'cart.revalidate: expected a function (skus) => Promise<{ [sku]: { available, price? } }>');
       }
-      const now = (await engine.call('cart', null)) as Cart;
+      const now = await engine.call('getCart');
       if (now.items.length === 0) return { cart: now, repriced: [], removed: [], unchecked: [] };
       const { items } = now;
       const current = (await fetchCurrent(items.map((i) => i.sku))) as Record<string, CurrentOffer>;
-      const result = (await engine.call('cart', { kind: 'revalidate', current })) as RevalidateResult;
+      const result = await engine.call('revalidateCart', current);
       if (result.repriced.length || result.removed.length) changed(result.cart, 'local');
       return result;
     },

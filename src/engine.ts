@@ -3,7 +3,7 @@ import { VitrineError, isVitrineError } from './protocol/errors';
 import { withTimeout } from './protocol/timeout';
 import { INLINE_GLOBAL, READY_MESSAGE, type EngineApi, type EngineKind, type Reply } from './protocol/engine';
 import type { EngineMode } from './protocol/options';
-import { loadScript } from './script';
+import { runScript } from './protocol/chunks';
 
 type Value<R> = R extends Promise<Reply<infer T>> ? T : never;
 
@@ -97,7 +97,7 @@ async function inlineClient(url: string | undefined, timeoutMs: number, fallback
   const g = globalThis as Record<string, unknown>;
   if (typeof g[INLINE_GLOBAL] !== 'function') {
     if (!url) throw new VitrineError('engine-failed', 'no workerUrl to load the engine from');
-    await withTimeout(loadScript(url), READY_TIMEOUT_MS, 'engine-timeout', `loading ${url}`);
+    await withTimeout(runScript(url), READY_TIMEOUT_MS, 'engine-timeout', `loading ${url}`);
   }
   const factory = g[INLINE_GLOBAL];
   if (typeof factory !== 'function') throw new VitrineError('engine-failed', `${url} did not define the engine`);

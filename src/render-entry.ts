@@ -1,5 +1,5 @@
 // Entry of dist/vitrine-render.js: registers the render chunk, loaded at the first v.render().
 import { registerChunk } from './protocol/chunks';
-import { renderSlot } from './render';
+import { renderSlot, type RenderModule } from './render';
 
-registerChunk('render', { renderSlot });
+registerChunk('render', { renderSlot } satisfies RenderModule);

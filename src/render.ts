@@ -27,7 +27,7 @@ export interface RenderHandle {
 /** What the renderer needs from the SDK. */
 export interface RenderDeps {
   decide(slot: string, options: { limit?: number; context?: DecideContext }): Promise<Decision[]>;
-  cached(slot: string): Decision[] | undefined;
+  cached(slot: string): Promise<Decision[] | null>;
   record(report: ExposureInput): Promise<unknown>;
 }
 
@@ -134,7 +134,7 @@ export async function renderSlot(deps: RenderDeps, slot: string, element: Elemen
 
   const refresh = async () => paint(await deps.decide(slot, { ...(limit ? { limit } : {}), ...(context ? { context } : {}) }));
 
-  const cached = deps.cached(slot);
+  const cached = await deps.cached(slot).catch(() => null);
   if (cached?.length) {
     paint(cached.slice(0, limit ?? 3));
     // The cached offers stay if the engine cannot answer now; the error still reaches the caller of refresh().

@@ -4,15 +4,13 @@ import { undecided, type ConsentState } from './protocol/consent';
 import type { EngineEvent, EngineHello, EngineKind, ExportedData, ReadyReport, ReportStatus, StorageKind } from './protocol/engine';
 import { pageOptions } from './options';
 import type { VitrineOptions } from './protocol/options';
-import type { Cart } from './protocol/cart';
 import { startEngine } from './engine';
-import { loadScript } from './script';
 import { createBatcher } from './track';
 import { createCart, type CartApi } from './cart';
 import { createConsentCore, type ConsentApi } from './consent/core';
 import { detectCmp } from './consent/detect';
 import type { RenderHandle, RenderOptions } from './render';
-import { loadChunk } from './protocol/chunks';
+import { adapterChunk, renderChunk } from './chunks';
 import type { DecideOptions, Decision, ExposureInput, Interest } from './protocol/decision';
 
 /** What is running, for the merchant to see (a contract: DESIGN.md §3). */
@@ -131,7 +129,6 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
 
   let catalogVersion: string | null = null;
   let catalogNote: string | undefined;
-  let decisions: Record<string, Decision[]> = {};
   const onEvent = (event: EngineEvent) => {
     if (event.type === 'cart') cart.changed(event.cart, event.cause);
     else if (event.type === 'consent') consent.adopt(event.consent);
@@ -156,11 +153,8 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
   storage = hello.storage;
   storageNote = hello.storageReason;
   catalogVersion = hello.catalogVersion;
-  decisions = hello.decisions;
   if (hello.consent) await consent.restore(hello.consent);
-  // Offers decided under another consent decision are not painted again.
   consent.on('change', (c) => {
-    decisions = {};
     // Also when another tab withdrew: what this page held may have been erased there.
     if (!c.purposes.measurement) {
       ready = [];
@@ -175,7 +169,7 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
     void (async () => {
       const source = cmp.source === 'auto' ? await detectCmp(window, cmp.waitMs) : cmp.source;
       if (source === 'manual' || destroyed) return;
-      const adapter = await loadChunk(`consent-${source}`, workerUrl, opts.callTimeoutMs, loadScript);
+      const adapter = await adapterChunk(source, workerUrl, opts.callTimeoutMs);
       if (destroyed) return;
       stopAdapter = adapter({
         window,
@@ -211,13 +205,11 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
   const decide = async (slot: string, options?: DecideOptions) => {
     // What the page just tracked counts for this decision.
     batcher.send();
-    const ranked = await engine.call('decide', slot, options);
-    decisions = { ...decisions, [slot]: ranked };
-    return ranked;
+    return engine.call('decide', slot, options);
   };
   const renderDeps = {
     decide,
-    cached: (slot: string) => decisions[slot],
+    cached: (slot: string) => engine.call('cachedDecision', slot),
     record: (r: ExposureInput) => engine.call('exposure', r).catch(logError),
   };
 
@@ -229,7 +221,7 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
     async render(slot, element, options) {
       // By node type, not instanceof: the element may come from another frame.
       if ((element as Partial<Element> | null)?.nodeType !== 1) throw new VitrineError('invalid-payload', 'render.element: expected a DOM element');
-      const { renderSlot } = await loadChunk('render', workerUrl, opts.callTimeoutMs, loadScript);
+      const { renderSlot } = await renderChunk(workerUrl, opts.callTimeoutMs);
       return renderSlot(renderDeps, slot, element, options);
     },
     flush: () => batcher.flush(),
@@ -241,18 +233,15 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
         await batcher.flush().catch(() => undefined);
         storageNote = await withholding(() => engine.call('forget'));
         storage = 'memory';
-        decisions = {};
         consent.adopt(undecided());
-        cart.changed((await engine.call('cart', null)) as Cart, 'local');
+        cart.changed(await engine.call('getCart'), 'local');
       },
       interests: () => engine.call('interests'),
       async mute(category) {
         await engine.call('mute', category);
-        decisions = {};
       },
       async prefer(category) {
         await engine.call('prefer', category);
-        decisions = {};
       },
     },
     state: () => ({

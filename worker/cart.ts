@@ -3,7 +3,7 @@ import {
   CART_LIMITS,
   type Cart, type CartItem, type CartLine, type CartOp, type CurrentOffer, type RevalidateResult,
 } from '../src/protocol/cart';
-import type { CartRecord } from './store';
+import type { CartRecord } from './storage/store';
 
 /** The empty cart record. */
 export function emptyCart(): CartRecord {

@@ -1,4 +1,4 @@
-import type { ExposureRecord } from './store';
+import type { ExposureRecord } from './storage/store';
 
 const HOUR = 3_600_000;
 /** Exposures are kept this long on the device: the longest cap window, a week. */

@@ -11,7 +11,7 @@ import type { Catalog } from '../src/protocol/catalog';
 import type { Arm } from '../src/protocol/decision';
 import type { ReadyReport, ReportStatus } from '../src/protocol/engine';
 import type { EngineContext } from './context';
-import type { ExposureRecord, Guard, OutboxRecord, PendingReport } from './store';
+import type { ExposureRecord, Guard, OutboxRecord, PendingReport } from './storage/store';
 import type { ConsentState } from '../src/protocol/consent';
 
 const MINUTE = 60_000;
@@ -222,9 +222,9 @@ class Reporter {
 
   constructor(private readonly ctx: EngineContext) {
     try {
-      this.url = reportsUrl(ctx.cfg.collectorUrl!, ctx.cfg.workerUrl ?? globalThis.location?.href);
+      this.url = reportsUrl(ctx.config.collectorUrl!, ctx.config.workerUrl ?? globalThis.location?.href);
     } catch {
-      throw new VitrineError('invalid-options', `options.collectorUrl: expected a URL, got ${JSON.stringify(ctx.cfg.collectorUrl)}`);
+      throw new VitrineError('invalid-options', `options.collectorUrl: expected a URL, got ${JSON.stringify(ctx.config.collectorUrl)}`);
     }
   }
 
@@ -271,7 +271,7 @@ class Reporter {
     this.tell(outbox);
     const locks = (globalThis.navigator as (Navigator & { locks?: LockManager }) | undefined)?.locks;
     // One sender per site across tabs; a tab that finds the lock taken leaves the sending to its holder.
-    if (locks?.request) await locks.request(`${this.ctx.cfg.dbName}:reports`, { ifAvailable: true }, (lock) => (lock ? this.send(outbox) : undefined));
+    if (locks?.request) await locks.request(`${this.ctx.config.dbName}:reports`, { ifAvailable: true }, (lock) => (lock ? this.send(outbox) : undefined));
     else await this.send(outbox);
   }
 
@@ -285,8 +285,8 @@ class Reporter {
    */
   private async build(): Promise<OutboxRecord | undefined> {
     const { ctx } = this;
-    if (!ctx.cat.catalog && ctx.cat.loading) await ctx.cat.loading;
-    const catalog = ctx.cat.catalog;
+    if (!ctx.catalog.current && ctx.catalog.loading) await ctx.catalog.loading;
+    const catalog = ctx.catalog.current;
     const now = Date.now();
     let before = await this.read();
     if (!before) {
@@ -308,8 +308,8 @@ class Reporter {
         if (!current || !catalog || current.reportedUntil !== from) return current;
         try {
           const { reports, until } = buildReports({
-            catalog, siteId: ctx.cfg.siteId, windowMs: ctx.cfg.reportWindow, from: current.reportedUntil, now,
-            exposures, noise: ctx.cfg.reportNoise, room: MAX_PENDING - current.reports.length, emptyOutbox: !current.reports.length,
+            catalog, siteId: ctx.config.siteId, windowMs: ctx.config.reportWindow, from: current.reportedUntil, now,
+            exposures, noise: ctx.config.reportNoise, room: MAX_PENDING - current.reports.length, emptyOutbox: !current.reports.length,
           });
           // While the collector is backing off, new reports wait with the others.
           const nextAt = Math.max(now, ...current.reports.filter((r) => r.attempts > 0).map((r) => r.nextAt));
@@ -406,7 +406,7 @@ class Reporter {
     const reports = this.tell(await this.read().catch(() => undefined));
     const { ctx } = this;
     const now = Date.now();
-    const windowMs = ctx.cfg.reportWindow;
+    const windowMs = ctx.config.reportWindow;
     // Devices should not all report the second a window closes: spread them over a tenth of it (at most 5 min).
     const grace = Math.min(GRACE_MS, windowMs);
     const nextWindow = windowOf(now - grace, windowMs) + windowMs + grace + secureRandom() * Math.min(windowMs / 10, 5 * MINUTE);

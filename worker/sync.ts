@@ -1,6 +1,6 @@
 import type { CartLine, CartOp } from '../src/protocol/cart';
 import type { ConsentState } from '../src/protocol/consent';
-import type { ExposureRecord } from './store';
+import type { ExposureRecord } from './storage/store';
 
 /** What engines in other tabs of the same origin tell each other. */
 export type SyncMessage =

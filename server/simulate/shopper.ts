@@ -6,7 +6,7 @@
  */
 import type { Catalog, Offer } from '../../src/protocol/catalog';
 import type { Arm } from '../../src/protocol/decision';
-import type { ExposureRecord } from '../../worker/store';
+import type { ExposureRecord } from '../../worker/storage/store';
 import { assignArm, assignVariant } from '../../worker/arm';
 import { pickWeighted } from '../../worker/random';
 

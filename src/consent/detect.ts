@@ -1,4 +1,4 @@
-import type { AdapterName, ConsentSource } from '../protocol/options';
+import type { AdapterName } from '../protocol/options';
 import { findTcfLocator, type PageWindow } from './signal';
 
 /**
@@ -22,11 +22,11 @@ export const DETECTION_ORDER: readonly [AdapterName, (w: PageWindow) => boolean]
  * Finds the CMP on the page, waiting up to `waitMs` for one to load.
  * @returns its source name, or `manual` when none showed up
  */
-export function detectCmp(w: PageWindow, waitMs: number): Promise<ConsentSource> {
+export function detectCmp(w: PageWindow, waitMs: number): Promise<AdapterName | 'manual'> {
   const find = () => DETECTION_ORDER.find(([, present]) => present(w))?.[0];
   // Consent Mode commands and a cookieconsent cookie can be there before the CMP that owns
   // them has loaded: they win only if nothing ranked above them shows up meanwhile.
-  const weak = (s: ConsentSource | undefined) => s === 'consent-mode' || (s === 'cookieconsent' && !w.CookieConsent);
+  const weak = (s: AdapterName | undefined) => s === 'consent-mode' || (s === 'cookieconsent' && !w.CookieConsent);
   const settle = Math.min(waitMs, WEAK_SETTLE_MS);
   return new Promise((resolve) => {
     const started = Date.now();

@@ -2,18 +2,15 @@ import { VitrineError } from './errors';
 import { withTimeout } from './timeout';
 
 /**
- * Code that only some pages need (ranking, rendering) ships as separate files, loaded the
- * first time it is used, so a page that shows no offers never pays for it. Each chunk file
- * registers its module here when it runs; in tests the source module registers itself the
- * same way when imported.
+ * Code that only some pages need (ranking, reporting, rendering, one CMP adapter) ships as
+ * separate files, loaded the first time it is used, so a page that shows no offers never pays
+ * for it. Each chunk file registers its module here when it runs; in tests the source module
+ * registers itself the same way when imported.
+ *
+ * This file knows no chunk's shape: the layer that loads a chunk names its type
+ * (worker/chunks.ts for decide and report, src/chunks.ts for render and the adapters), so
+ * the protocol imports nothing from the layers above it (docs/ARCHITECTURE.md, "Layers").
  */
-export interface Chunks {
-  decide: import('../../worker/decide').DecideModule;
-  report: import('../../worker/report').ReportModule;
-  render: import('../render').RenderModule;
-  /** One per CMP adapter: `consent-tcf`, `consent-onetrust`, … */
-  [adapter: `consent-${string}`]: import('../consent/signal').ConsentAdapter;
-}
 
 type Registry = { [name: string]: unknown };
 
@@ -24,28 +21,51 @@ function registry(): Registry {
 
 /**
  * Makes a chunk's module available to {@link loadChunk}.
- * @param name the chunk's name
+ * @param name the chunk's name: `vitrine-<name>.js` is its file
  * @param module what it exports
  */
-export function registerChunk<K extends keyof Chunks>(name: K, module: Chunks[K]): void {
+export function registerChunk(name: string, module: unknown): void {
   registry()[name] = module;
 }
 
 const loading = new Map<string, Promise<void>>();
 
-/** Runs a classic script by URL: `importScripts` in a Worker, a script element in a page. */
-export type ScriptRunner = (url: string) => Promise<void>;
+/**
+ * Runs a classic script by URL: `importScripts` in a Worker, a script element in a page (the
+ * in-thread engine and the chunks loaded on demand).
+ * @param url the script's URL
+ * @returns resolves when it has run
+ * @throws VitrineError `engine-failed` when it cannot be loaded
+ */
+export function runScript(url: string): Promise<void> {
+  const scope = globalThis as unknown as { importScripts?: (url: string) => void };
+  if (typeof scope.importScripts === 'function') {
+    return new Promise((resolve) => {
+      scope.importScripts!(url);
+      resolve();
+    });
+  }
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = url;
+    script.async = true;
+    script.onload = () => resolve();
+    script.onerror = () => reject(new VitrineError('engine-failed', `could not load ${url}`));
+    document.head.appendChild(script);
+  });
+}
 
 /**
  * Returns a chunk's module, loading `vitrine-<name>.js` beside `baseUrl` the first time.
  * @param name the chunk
  * @param baseUrl a URL in the folder the SDK files are served from
  * @param timeoutMs how long loading may take
- * @param runScript how this context runs a script
+ * @returns the module, typed by the caller, who knows the chunk
+ * @throws VitrineError `engine-timeout`, or `engine-failed` when the file is missing or registers nothing
  */
-export async function loadChunk<K extends keyof Chunks>(name: K, baseUrl: string | undefined, timeoutMs: number, runScript: ScriptRunner): Promise<Chunks[K]> {
+export async function loadChunk<T>(name: string, baseUrl: string | undefined, timeoutMs: number): Promise<T> {
   const ready = registry()[name];
-  if (ready) return ready as Chunks[K];
+  if (ready) return ready as T;
   if (!baseUrl) throw new VitrineError('engine-failed', `no URL to load vitrine-${name}.js from`);
   const url = new URL(`vitrine-${name}.js`, baseUrl).href;
   let pending = loading.get(url);
@@ -57,5 +77,5 @@ export async function loadChunk<K extends keyof Chunks>(name: K, baseUrl: string
   await pending;
   const module = registry()[name];
   if (!module) throw new VitrineError('engine-failed', `${url} did not register the ${name} module`);
-  return module as Chunks[K];
+  return module as T;
 }

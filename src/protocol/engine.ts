@@ -1,6 +1,6 @@
 import type { ErrorData } from './errors';
 import type { TrackEvent } from './events';
-import type { Cart, CartOp, RevalidateResult } from './cart';
+import type { Cart, CartOp, CurrentOffer, RevalidateResult } from './cart';
 import type { ResolvedConsentOptions, VitrineOptions } from './options';
 import type { Decision, DecideOptions, ExposureInput, Interest } from './decision';
 import type { ConsentState } from './consent';
@@ -22,8 +22,6 @@ export interface EngineHello {
   cart: Cart;
   /** The version of the catalog in use (cached from an earlier visit), if any. */
   catalogVersion: string | null;
-  /** The last decision per slot, so offers can be painted before the engine answers. */
-  decisions: Record<string, Decision[]>;
   /** The consent options, validated: the page starts the CMP adapter they name. */
   consentOptions: ResolvedConsentOptions;
 }
@@ -77,15 +75,18 @@ export interface EngineApi {
   /** Validates the options (rejecting with `invalid-options`), opens storage, reads stored consent. */
   init(options: VitrineOptions, onEvent: (event: EngineEvent) => void): Promise<Reply<EngineHello>>;
   track(events: TrackEvent[]): Promise<Reply<number>>;
-  /**
-   * Applies a change (validated here: it comes from the page as is), or reads the cart for
-   * null. A `revalidate` change answers with what it changed as well.
-   */
-  cart(op: CartOp | null): Promise<Reply<Cart | RevalidateResult>>;
+  /** The cart as it is. */
+  getCart(): Promise<Reply<Cart>>;
+  /** Applies a change (validated here: it comes from the page as is). */
+  cart(op: CartOp): Promise<Reply<Cart>>;
+  /** Reprices and removes lines by the shop's current data (validated here); answers with what it changed. */
+  revalidateCart(current: Record<string, CurrentOffer>): Promise<Reply<RevalidateResult>>;
   /** Applies a consent decision; answers where data is kept under it. */
   setConsent(consent: ConsentState): Promise<Reply<StorageKind>>;
   /** Ranks the slot's offers (validated here). Waits for the first catalog if none is cached. */
   decide(slot: string, options: DecideOptions | undefined): Promise<Reply<Decision[]>>;
+  /** The slot's last decision (kept across page loads with personalization), to paint before `decide` answers. */
+  cachedDecision(slot: string): Promise<Reply<Decision[] | null>>;
   /** Records an impression, click or dismissal reported by the page. */
   exposure(report: ExposureInput): Promise<Reply<null>>;
   interests(): Promise<Reply<Interest[]>>;

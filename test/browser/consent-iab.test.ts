@@ -120,9 +120,9 @@ describe('TCF v2.2 with the IAB reference CMP API', () => {
       const id = (e.data as { __tcfapiCall?: { callId: string } })?.__tcfapiCall?.callId;
       if (id) callIds.push(id);
     });
-    const reports: unknown[] = [];
+    const signals: unknown[] = [];
     const stop = w.__vitrineChunks!['consent-tcf']!({
-      window: w, options: { source: 'tcf', categories: {}, vendorId: undefined, waitMs: 1000 }, report: (s: unknown) => reports.push(s),
+      window: w, options: { source: 'tcf', categories: {}, vendorId: undefined, waitMs: 1000 }, onSignal: (s: unknown) => signals.push(s),
     });
     await vi.waitFor(() => expect(callIds).toHaveLength(1));
     const forged = { __tcfapiReturn: { callId: callIds[0], success: true, returnValue: { eventStatus: 'useractioncomplete', purpose: { consents: { 1: true, 5: true, 6: true, 8: true } } } } };
@@ -132,10 +132,10 @@ describe('TCF v2.2 with the IAB reference CMP API', () => {
     w.postMessage('not json {', '*');
     w.postMessage(null, '*');
     await new Promise((r) => setTimeout(r, 200));
-    expect(reports).toEqual([]);
+    expect(signals).toEqual([]);
 
     tcfCmp.update(tcString([1, 8]), false);
-    await vi.waitFor(() => expect(reports).toContainEqual({ functional: true, personalization: false, measurement: true, explicit: expect.any(Boolean) }));
+    await vi.waitFor(() => expect(signals).toContainEqual({ functional: true, personalization: false, measurement: true, explicit: expect.any(Boolean) }));
     stop();
   });
 
@@ -160,7 +160,7 @@ describe('TCF v2.2 with the IAB reference CMP API', () => {
       fw.document.head.append(sc);
     });
     const silent: unknown[] = [];
-    const stopSilent = fw.__vitrineChunks!['consent-tcf']!({ window: fw, options: { source: 'tcf', categories: {}, vendorId: undefined, waitMs: 300 }, report: (x: unknown) => silent.push(x) });
+    const stopSilent = fw.__vitrineChunks!['consent-tcf']!({ window: fw, options: { source: 'tcf', categories: {}, vendorId: undefined, waitMs: 300 }, onSignal: (x: unknown) => silent.push(x) });
     await new Promise((r) => setTimeout(r, 400));
     expect(silent).toEqual([]);
     stopSilent();

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openDB } from 'idb';
-import { createIdbStore, DB_VERSION, MIGRATIONS, upgrade } from '../../worker/db';
-import { STORE_NAMES, type Store } from '../../worker/store';
+import { createIdbStore, DB_VERSION, MIGRATIONS, upgrade } from '../../worker/storage/idb';
+import { STORE_NAMES, type Store } from '../../worker/storage/store';
 import { updateProfile } from '../../worker/profile';
 import type { TrackEvent } from '../../src/protocol/events';
 import { forceClose, freshIndexedDB } from './idb';

@@ -180,7 +180,7 @@ describe('exposures', () => {
     ok(await first.engine.exposure({ ...impression('yoga-mat'), kind: 'dismiss' }));
     ok(await first.engine.close());
     const second = await tab();
-    expect(second.hello.decisions['home-hero']!.map((x) => x.id)).toEqual(['gift-card', 'trail-10']);
+    expect(ok(await second.engine.cachedDecision('home-hero'))!.map((x) => x.id)).toEqual(['gift-card', 'trail-10']);
   });
 
   it('credits a purchase soon after a click to the offer, on the device', async () => {

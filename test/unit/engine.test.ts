@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createEngine } from '../../worker/engine';
 import type { EngineApi, EngineEvent, Reply } from '../../src/protocol/engine';
-import type { Cart, RevalidateResult } from '../../src/protocol/cart';
+import type { Cart } from '../../src/protocol/cart';
 import type { TrackEvent } from '../../src/protocol/events';
 import { decided, ok } from './replies';
 import { forceClose, freshIndexedDB } from './idb';
@@ -170,7 +170,7 @@ describe('the cart across sessions', () => {
     cartOf(await engine.cart({ kind: 'add', item: item('A') }));
     ok(await engine.setConsent(decided({})));
     expect(await rawCount('cart')).toBe(0);
-    expect(cartOf(await engine.cart(null)).items).toEqual([item('A')]);
+    expect(cartOf(await engine.getCart()).items).toEqual([item('A')]);
   });
 
   it('expires after cartTtlDays', async () => {
@@ -191,7 +191,7 @@ describe('the cart across sessions', () => {
     cartOf(await engine.cart({ kind: 'add', item: item('A') }));
     const reply = await engine.cart({ kind: 'add', item: { sku: 'B', qty: 0, price: 1 } });
     expect(reply).toMatchObject({ ok: false, error: { code: 'invalid-cart-item', message: expect.stringContaining('qty') } });
-    expect(cartOf(await engine.cart(null)).items).toEqual([item('A')]);
+    expect(cartOf(await engine.getCart()).items).toEqual([item('A')]);
   });
 
   it('revalidates against the merchant and reports each change', async () => {
@@ -199,7 +199,7 @@ describe('the cart across sessions', () => {
     ok(await engine.setConsent(decided({ functional: true })));
     cartOf(await engine.cart({ kind: 'add', item: item('A') }));
     cartOf(await engine.cart({ kind: 'add', item: item('B') }));
-    const r = ok(await engine.cart({ kind: 'revalidate', current: { A: { available: true, price: 12 }, B: { available: false } } })) as RevalidateResult;
+    const r = ok(await engine.revalidateCart({ A: { available: true, price: 12 }, B: { available: false } }));
     expect(r.repriced).toEqual([{ sku: 'A', from: 10, to: 12 }]);
     expect(r.removed).toEqual([item('B')]);
     expect(r.cart.items).toEqual([{ sku: 'A', qty: 1, price: 12 }]);
@@ -214,18 +214,18 @@ describe('two tabs', () => {
     await vi.waitFor(() => expect(b.events.some((e) => e.type === 'consent')).toBe(true));
     const adds = Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).engine.cart({ kind: 'add', item: item(`S${i}`) }));
     (await Promise.all(adds)).forEach(ok);
-    const skus = cartOf(await a.engine.cart(null)).items.map((i) => i.sku).sort();
+    const skus = cartOf(await a.engine.getCart()).items.map((i) => i.sku).sort();
     expect(skus).toEqual(Array.from({ length: 10 }, (_, i) => `S${i}`).sort());
-    await vi.waitFor(async () => expect(cartOf(await b.engine.cart(null)).items).toHaveLength(10));
+    await vi.waitFor(async () => expect(cartOf(await b.engine.getCart()).items).toHaveLength(10));
   });
 
   it('share the session cart without functional consent, also with a tab opened later', async () => {
     const a = await tab();
     cartOf(await a.engine.cart({ kind: 'add', item: item('A') }));
     const b = await tab();
-    await vi.waitFor(async () => expect(cartOf(await b.engine.cart(null)).items).toEqual([item('A')]));
+    await vi.waitFor(async () => expect(cartOf(await b.engine.getCart()).items).toEqual([item('A')]));
     cartOf(await b.engine.cart({ kind: 'add', item: item('B') }));
-    await vi.waitFor(async () => expect(cartOf(await a.engine.cart(null)).items).toEqual([item('A'), item('B')]));
+    await vi.waitFor(async () => expect(cartOf(await a.engine.getCart()).items).toEqual([item('A'), item('B')]));
     expect(a.events.some((e) => e.type === 'cart' && e.cause === 'remote')).toBe(true);
   });
 

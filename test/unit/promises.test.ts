@@ -7,21 +7,20 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import '../../worker/decide-entry';
 import '../../worker/report-entry';
 import { createEngine } from '../../worker/engine';
-import { createIdbStore, databaseName } from '../../worker/db';
+import { createIdbStore, databaseName } from '../../worker/storage/idb';
 import { emptyProfile, updateProfile, type Profile } from '../../worker/profile';
 import { buildReports, reportModule } from '../../worker/report';
 import { compileCatalog } from '../../worker/decide/compile';
 import { rank } from '../../worker/decide/rank';
 import { ExposureLog } from '../../worker/exposures';
 import type { EngineContext } from '../../worker/context';
-import type { CartRecord, ExposureRecord, Guard, OutboxRecord, Store } from '../../worker/store';
+import type { CartRecord, ExposureRecord, Guard, OutboxRecord, Store } from '../../worker/storage/store';
 import { validateCatalog } from '../../src/protocol/catalog';
 import { CONTRIBUTION_BOUNDS } from '../../src/protocol/report';
 import { resolveOptions } from '../../src/protocol/options';
 import type { ConsentState } from '../../src/protocol/consent';
 import type { EngineApi, EngineEvent, ReportStatus } from '../../src/protocol/engine';
 import type { TrackEvent } from '../../src/protocol/events';
-import type { Cart } from '../../src/protocol/cart';
 import { decided, ok } from './replies';
 import { freshIndexedDB } from './idb';
 import { startCdn, type Cdn } from '../catalog-cdn';
@@ -76,7 +75,7 @@ async function stored(engine: EngineApi) {
 }
 
 const metaKeys = async (engine: EngineApi) => ((await stored(engine)).meta as { key: string }[]).map((m) => m.key).sort();
-const cartItems = async (engine: EngineApi) => (ok(await engine.cart(null)) as Cart).items;
+const cartItems = async (engine: EngineApi) => ok(await engine.getCart()).items;
 const bySku = (items: { sku: string }[]) => [...items].sort((a, b) => (a.sku < b.sku ? -1 : 1));
 
 describe('a storage write re-checks the stored consent decision inside its own transaction', () => {
@@ -170,20 +169,17 @@ describe('the report chunk checks measurement consent again at send time', { tim
     let closed = false;
     const statuses: ReportStatus[] = [];
     const ctx: EngineContext = {
-      cfg: { ...resolveOptions({ siteId: 'test-shop', collectorUrl: gate.base, reportWindow: MIN }), dbName: databaseName('test-shop') },
-      cat: { catalog: null, compiled: null, etag: null, fetchedAt: 0 },
+      config: { ...resolveOptions({ siteId: 'test-shop', collectorUrl: gate.base, reportWindow: MIN }), dbName: databaseName('test-shop') },
+      catalog: { current: null, compiled: null, etag: null, fetchedAt: 0 },
       store: () => store,
       consent: () => consent,
-      seed: () => 1,
       closed: () => closed,
       emit: (event) => {
         if (event.type !== 'reports') return;
         statuses.push(event.status);
         if (withdraw && event.ready.length) consent = decided({ functional: true });
       },
-      serial: (fn) => fn(),
       guarded: (fn) => fn(),
-      saveCatalog: async () => undefined,
     };
     await reportModule.startReports(ctx);
     closed = true;

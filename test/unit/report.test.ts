@@ -9,7 +9,7 @@ import { BACKOFF_MS, KEEP_MS, backoff, buildReports, reportsUrl, retryAfter, win
 import { validateCatalog } from '../../src/protocol/catalog';
 import { CONTRIBUTION_BOUNDS, REPORT_LIMITS, validateReport, type Report } from '../../src/protocol/report';
 import type { EngineApi, EngineEvent, ReportStatus } from '../../src/protocol/engine';
-import type { ExposureRecord, OutboxRecord } from '../../worker/store';
+import type { ExposureRecord, OutboxRecord } from '../../worker/storage/store';
 import { decided, ok } from './replies';
 import { freshIndexedDB } from './idb';
 import { startCdn, type Cdn } from '../catalog-cdn';

@@ -7,11 +7,8 @@
 import { checkCatalog } from './check';
 import { fetchCatalog, type FetchResult } from './fetch';
 import type { Catalog } from '../../src/protocol/catalog';
-import { toErrorData } from '../../src/protocol/errors';
-import type { EngineContext } from '../context';
 import { compileCatalog } from './compile';
 import { rank } from './rank';
-import { assignArm } from '../arm';
 import { personalView } from './features';
 import { forgetCategory, interestsOf, stateInterest } from './interests';
 import { validateDecide } from '../../src/protocol/decision';
@@ -31,42 +28,13 @@ async function loadCatalog(url: string, etag: string | null, siteId: string, key
   return { status: 'ok', catalog: await checkCatalog(result.body, siteId, key), etag: result.etag };
 }
 
-/**
- * Fetches the catalog into the engine's `cat` (with the cached copy's ETag) and keeps it for
- * offline use. A refused catalog leaves the last good one serving, with the reason in `cat.error`.
- * Never throws: the outcome is told as a `catalog` event.
- * @param url the catalog URL
- */
-async function refreshCatalog(ctx: EngineContext, url: string): Promise<void> {
-  const { cat, cfg } = ctx;
-  try {
-    const result = await loadCatalog(url, cat.catalog ? cat.etag : null, cfg.siteId, cfg.catalogKey);
-    await ctx.serial(async () => {
-      cat.fetchedAt = Date.now();
-      cat.error = undefined;
-      if (result.status === 'ok') {
-        cat.catalog = result.catalog;
-        cat.compiled = null;
-        cat.etag = result.etag;
-        await ctx.saveCatalog();
-      }
-    });
-  } catch (error) {
-    cat.fetchedAt = Date.now();
-    cat.error = toErrorData(error, 'catalog-unavailable').message;
-  }
-  ctx.emit({ type: 'catalog', version: cat.catalog?.version ?? null, ...(cat.error ? { error: cat.error } : {}) });
-}
-
 /** What the decide chunk gives the engine. */
 export interface DecideModule {
-  refreshCatalog: typeof refreshCatalog;
   loadCatalog: typeof loadCatalog;
   checkCatalog: typeof checkCatalog;
   compileCatalog: typeof compileCatalog;
   rank: typeof rank;
   personalView: typeof personalView;
-  assignArm: typeof assignArm;
   validateDecide: typeof validateDecide;
   interestsOf: typeof interestsOf;
   forgetCategory: typeof forgetCategory;
@@ -75,5 +43,5 @@ export interface DecideModule {
 
 /** The decide chunk's module, registered by worker/decide-entry.ts. */
 export const decideModule: DecideModule = {
-  refreshCatalog, loadCatalog, checkCatalog, compileCatalog, rank, personalView, assignArm, validateDecide, interestsOf, forgetCategory, stateInterest,
+  loadCatalog, checkCatalog, compileCatalog, rank, personalView, validateDecide, interestsOf, forgetCategory, stateInterest,
 };

@@ -1,6 +1,6 @@
 import type { Interest } from '../../src/protocol/decision';
 import { interestStrength, STATED_STRENGTH, topCategories, withStated, withoutCategory, type Profile } from '../profile';
-import type { Store } from '../store';
+import type { Store } from '../storage/store';
 import { categoryLabel } from './reasons';
 
 /**

@@ -1,11 +1,11 @@
-import { VitrineError } from '../src/protocol/errors';
-import type { TrackEvent } from '../src/protocol/events';
-import type { CartLine } from '../src/protocol/cart';
-import type { ConsentState } from '../src/protocol/consent';
-import type { StorageKind } from '../src/protocol/engine';
-import type { Arm, Decision, ExposureKind } from '../src/protocol/decision';
-import type { Catalog } from '../src/protocol/catalog';
-import type { Profile } from './profile';
+import { VitrineError } from '../../src/protocol/errors';
+import type { TrackEvent } from '../../src/protocol/events';
+import type { CartLine } from '../../src/protocol/cart';
+import type { ConsentState } from '../../src/protocol/consent';
+import type { StorageKind } from '../../src/protocol/engine';
+import type { Arm, Decision, ExposureKind } from '../../src/protocol/decision';
+import type { Catalog } from '../../src/protocol/catalog';
+import type { Profile } from '../profile';
 
 /** A raw signal as kept in the bounded `signals` ring. */
 export type SignalRecord = TrackEvent & { id?: number };

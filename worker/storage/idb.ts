@@ -1,12 +1,12 @@
 import { openDB, deleteDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
-import { VitrineError, isVitrineError } from '../src/protocol/errors';
-import { withTimeout } from '../src/protocol/timeout';
-import type { Profile } from './profile';
+import { VitrineError, isVitrineError } from '../../src/protocol/errors';
+import { withTimeout } from '../../src/protocol/timeout';
+import type { Profile } from '../profile';
 import {
   STORE_NAMES, consentRequired, signalCutoff,
   type CartRecord, type ExposureRecord, type Guard, type MetaValues, type OutboxRecord, type SignalRecord, type Store, type StoreName,
 } from './store';
-import type { ConsentState } from '../src/protocol/consent';
+import type { ConsentState } from '../../src/protocol/consent';
 
 /** Every Vitrine database is named `vitrine:<siteId>`, so two shops on one origin stay apart. */
 export const DB_NAME = 'vitrine';

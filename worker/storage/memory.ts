@@ -1,5 +1,5 @@
-import type { TrackEvent } from '../src/protocol/events';
-import type { Profile } from './profile';
+import type { TrackEvent } from '../../src/protocol/events';
+import type { Profile } from '../profile';
 import {
   STORE_NAMES, consentRequired, signalCutoff,
   type Documents, type ExposureRecord, type Guard, type MetaValues, type Retention, type SignalRecord, type Store, type StoreName,

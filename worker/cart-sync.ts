@@ -1,0 +1,69 @@
+import { isVitrineError } from '../src/protocol/errors';
+import type { CartLine, CartOp } from '../src/protocol/cart';
+import { applyCartOp, emptyCart, isExpired, mergeLines } from './cart';
+import { guarded } from './storage/lifecycle';
+import type { CartRecord } from './storage/store';
+import { mayKeepCart } from './purposes';
+import { persistentCart, type EngineConfig, type EngineState } from './state';
+
+/*
+ * Where the cart lives: in IndexedDB with `functional` consent (one transaction per change),
+ * else in memory for this session, shared with the engines of the other open tabs.
+ */
+
+/** Brings back the cart of an earlier session, unless it expired (then it is erased). */
+export async function restoreCart(s: EngineState, cfg: EngineConfig, now: number): Promise<void> {
+  if (!persistentCart(s)) return;
+  const saved = await guarded(s, () => s.store.get('cart'));
+  if (saved && isExpired(saved, now, cfg.cartTtlDays)) {
+    await guarded(s, () => s.store.update('cart', () => undefined));
+  } else if (saved && saved.lines.length) {
+    s.cart = saved;
+    s.restored = true;
+  }
+}
+
+/** Once `functional` is granted: the session's cart joins what is stored (an earlier tab's grant, or an earlier visit). */
+export async function keepSessionCart(s: EngineState, cfg: EngineConfig): Promise<void> {
+  const now = Date.now();
+  const session = s.cart;
+  const merged = await guarded(s, () =>
+    s.store.update('cart', (stored) => {
+      const kept = stored && !isExpired(stored, now, cfg.cartTtlDays) ? stored : emptyCart();
+      return { id: 'current', lines: mergeLines(kept.lines, session.lines), updatedAt: Math.max(kept.updatedAt, session.updatedAt) };
+    }),
+  );
+  s.cart = merged ?? emptyCart();
+}
+
+/**
+ * Applies a cart change where the cart lives, telling the other tabs either way.
+ * @param inspect sees the lines the change is applied to, inside the transaction
+ * @returns the cart after the change
+ */
+export async function changeCart(s: EngineState, cfg: EngineConfig, op: CartOp, inspect?: (lines: CartLine[], now: number) => void): Promise<CartRecord> {
+  const now = Date.now();
+  if (persistentCart(s)) {
+    try {
+      const next = await guarded(s, () =>
+        s.store.update('cart', (stored) => {
+          const base = stored && !isExpired(stored, now, cfg.cartTtlDays) ? stored : emptyCart();
+          inspect?.(base.lines, now);
+          return { id: 'current', lines: applyCartOp(base.lines, op, now), updatedAt: now };
+        }, mayKeepCart),
+      );
+      if (persistentCart(s)) {
+        s.cart = next ?? emptyCart();
+        s.sync?.post({ t: 'cart-changed' });
+        return s.cart;
+      }
+    } catch (error) {
+      if (!(isVitrineError(error) && error.code === 'consent-required')) throw error;
+    }
+    // Storage failed, or functional was withdrawn in another tab: apply the change in memory.
+  }
+  inspect?.(s.cart.lines, now);
+  s.cart = { id: 'current', lines: applyCartOp(s.cart.lines, op, now), updatedAt: now };
+  s.sync?.post({ t: 'cart-op', op, at: now });
+  return s.cart;
+}

@@ -1,0 +1,33 @@
+import { loadChunk } from '../src/protocol/chunks';
+import { toErrorData } from '../src/protocol/errors';
+import type { DecideModule } from './decide/index';
+import type { ReportModule } from './report';
+import { contextOf, type EngineContext } from './context';
+import type { EngineConfig, EngineState } from './state';
+
+/*
+ * The chunks the engine loads, by type: ranking and the catalog checks
+ * (dist/vitrine-decide.js) and reporting (dist/vitrine-report.js).
+ */
+
+/**
+ * @param cfg the engine's options (where the SDK files are, how long loading may take)
+ * @returns the decide chunk, loaded the first time
+ */
+export const decideChunk = (cfg: EngineConfig): Promise<DecideModule> => loadChunk<DecideModule>('decide', cfg.workerUrl, cfg.callTimeoutMs);
+
+const contexts = new WeakMap<EngineState, EngineContext>();
+
+/**
+ * With measurement consent and a collector, has the report chunk build and send what is due
+ * (and keep doing so while the page stays open). A chunk that cannot load is told as a
+ * `reports` event.
+ */
+export function startReports(s: EngineState, cfg: EngineConfig): void {
+  if (!cfg.collectorUrl || !s.consent.purposes.measurement) return;
+  let ctx = contexts.get(s);
+  if (!ctx) contexts.set(s, (ctx = contextOf(s)));
+  void loadChunk<ReportModule>('report', cfg.workerUrl, cfg.callTimeoutMs)
+    .then((m) => m.startReports(ctx))
+    .catch((error) => s.emit({ type: 'reports', status: { pending: 0, sent: 0, dropped: 0, error: toErrorData(error, 'engine-failed').message }, url: '', ready: [] }));
+}

@@ -1,0 +1,37 @@
+import type { Decision } from '../src/protocol/decision';
+import { guarded } from './storage/lifecycle';
+import { mayKeepSignals } from './purposes';
+import type { EngineState } from './state';
+
+/*
+ * The last decision per slot: the one cache of decisions, owned here. It is kept on the device
+ * with personalization consent, so that a page paints offers before the engine has ranked
+ * again; the page holds no copy and asks for it (`cachedDecision`).
+ */
+
+async function keep(s: EngineState): Promise<void> {
+  if (mayKeepSignals(s.consent) && s.store.kind === 'indexeddb') await guarded(s, () => s.store.setMeta('decisions', s.decisions));
+}
+
+/** Keeps a slot's new decision. */
+export async function rememberDecision(s: EngineState, slot: string, ranked: Decision[]): Promise<void> {
+  s.decisions = { ...s.decisions, [slot]: ranked };
+  await keep(s);
+}
+
+/** Takes a dismissed offer out of every slot's decision. */
+export async function withoutOffer(s: EngineState, offer: string): Promise<void> {
+  const next: Record<string, Decision[]> = {};
+  for (const [slot, ranked] of Object.entries(s.decisions)) next[slot] = ranked.filter((d) => d.id !== offer);
+  s.decisions = next;
+  await keep(s);
+}
+
+/**
+ * Drops every decision: they were made under another consent decision or another profile (a
+ * muted or stated interest), and are not painted again. In memory only: what is stored is
+ * erased (without personalization) or overwritten by the next decision.
+ */
+export function clearDecisions(s: EngineState): void {
+  s.decisions = {};
+}

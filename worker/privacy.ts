@@ -1,0 +1,83 @@
+import { VitrineError } from '../src/protocol/errors';
+import type { ExportedData } from '../src/protocol/engine';
+import type { Interest } from '../src/protocol/decision';
+import { toCart } from './cart';
+import { emptyProfile, type Profile } from './profile';
+import { decideChunk } from './chunks';
+import { clearDecisions } from './decisions';
+import { guarded, resetAfterForget, ERASED } from './storage/lifecycle';
+import type { EngineConfig, EngineState } from './state';
+
+/*
+ * The shopper's privacy operations: their interests, muting and stating one, export and
+ * erasure. The interest logic itself is in the decide chunk (worker/decide/interests.ts).
+ */
+
+/** @param call the public call, which the message names */
+function checkCategory(category: unknown, call: string): string {
+  if (typeof category !== 'string' || category.length === 0 || category.length > 100) {
+    throw new VitrineError('invalid-payload', `${call}: expected a non-empty string of at most 100 characters`);
+  }
+  return category;
+}
+
+/** The profile as stored, or an empty one. */
+export async function profileNow(s: EngineState): Promise<Profile> {
+  return (await guarded(s, () => s.store.getProfile())) ?? emptyProfile(Date.now());
+}
+
+/** The interests the profile uses, with their strength and source, muted ones included. */
+export async function interests(s: EngineState, cfg: EngineConfig): Promise<Interest[]> {
+  const d = await decideChunk(cfg);
+  const profile = s.consent.purposes.personalization ? await profileNow(s) : null;
+  return d.interestsOf(profile, Date.now(), s.muted, s.catalog.current?.categoryLabels ?? {});
+}
+
+/** Mutes an interest: never used, never shown, and taken out of the profile and the raw signals, not merely hidden. */
+export async function mute(s: EngineState, cfg: EngineConfig, category: unknown): Promise<void> {
+  const d = await decideChunk(cfg);
+  const c = checkCategory(category, 'privacy.mute');
+  s.muted.add(c);
+  clearDecisions(s);
+  if (s.consent.decided) await guarded(s, () => s.store.setMeta('muted', [...s.muted]));
+  if (s.consent.purposes.personalization) await guarded(s, () => d.forgetCategory(s.store, c));
+  s.sync?.post({ t: 'muted', muted: [...s.muted] });
+}
+
+/** States an interest (unmuting it if it was muted). Needs personalization consent. */
+export async function prefer(s: EngineState, cfg: EngineConfig, category: unknown): Promise<void> {
+  const d = await decideChunk(cfg);
+  const c = checkCategory(category, 'privacy.prefer');
+  if (!s.consent.purposes.personalization) {
+    throw new VitrineError('consent-required', 'privacy.prefer: needs personalization consent');
+  }
+  if (s.muted.delete(c)) {
+    await guarded(s, () => s.store.setMeta('muted', [...s.muted]));
+    s.sync?.post({ t: 'muted', muted: [...s.muted] });
+  }
+  await guarded(s, () => d.stateInterest(s.store, c, Date.now()));
+  clearDecisions(s);
+}
+
+/** Everything stored on this device, and what is held in memory only. */
+export async function exportData(s: EngineState, cfg: EngineConfig): Promise<ExportedData> {
+  return {
+    exportedAt: new Date().toISOString(),
+    siteId: cfg.siteId,
+    storage: s.store.kind,
+    stores: await guarded(s, () => s.store.dump()),
+    memory: { cart: toCart(s.cart, s.restored), undecidedSignals: structuredClone(s.undecidedSignals) },
+  };
+}
+
+/**
+ * Erases the site's database and everything in memory, here and in the other tabs. Not
+ * guarded: if the erasure fails, the shopper must hear so.
+ * @returns why storage is in memory now
+ */
+export async function forget(s: EngineState): Promise<string> {
+  s.sync?.post({ t: 'forget' });
+  await s.store.destroy();
+  resetAfterForget(s);
+  return ERASED;
+}
