@@ -2,7 +2,8 @@ import esbuild from 'rollup-plugin-esbuild';
 import terser from '@rollup/plugin-terser';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { fileURLToPath } from 'node:url';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 // esbuild strips types; terser minifies (a few percent smaller than esbuild's minifier,
 // and every byte here is paid by every shopper).
@@ -29,6 +30,40 @@ registerChunk('consent-${name}', ${exported});`;
   },
 };
 
+// The modules the engine shares with its chunks (worker/shared.ts lists them): the chunks take
+// them from the global the worker bundle puts them on, rather than carrying their own copies.
+const sharedSource = readFileSync(new URL('worker/shared.ts', import.meta.url), 'utf8');
+const SHARED_GLOBAL = /SHARED_GLOBAL = '(\w+)'/.exec(sharedSource)[1];
+const SHARED = [...sharedSource.matchAll(/^import \* as (\w+) from '(.+)';$/gm)].map(([, name, path]) => ({
+  name,
+  file: fileURLToPath(new URL(`${path}.ts`, new URL('worker/', import.meta.url))),
+}));
+if (SHARED.length === 0) throw new Error('worker/shared.ts: no shared modules found');
+const sharedOf = (path) => SHARED.find((m) => m.file === (path.endsWith('.ts') ? path : `${path}.ts`));
+const chunk = (input, file) => {
+  // Each import id that names a shared module, to the global it is read from.
+  const globalOf = new Map();
+  return {
+    input,
+    external: (id, importer) => {
+      const shared = importer && id.startsWith('.') ? sharedOf(resolve(dirname(importer), id)) : undefined;
+      if (shared) globalOf.set(id, `${SHARED_GLOBAL}.${shared.name}`);
+      return !!shared;
+    },
+    output: {
+      file: `dist/${file}`,
+      format: 'iife',
+      globals: (id) => {
+        const shared = sharedOf(id);
+        const name = globalOf.get(id) ?? (shared && `${SHARED_GLOBAL}.${shared.name}`);
+        if (!name) throw new Error(`${file}: ${id} is external but not a shared module`);
+        return name;
+      },
+    },
+    plugins: browser(true),
+  };
+};
+
 export default [
   ...ADAPTERS.map((name) => ({
     input: `\0adapter:${name}`,
@@ -52,11 +87,12 @@ export default [
   // the chunks loaded the first time a page needs them, and the loader snippet.
   ...[
     ['worker/index.ts', 'vitrine-worker.js'],
-    ['worker/decide-entry.ts', 'vitrine-decide.js'],
-    ['worker/report-entry.ts', 'vitrine-report.js'],
     ['src/render-entry.ts', 'vitrine-render.js'],
     ['src/snippet.ts', 'snippet.min.js'],
   ].map(([input, file]) => ({ input, output: { file: `dist/${file}`, format: 'iife' }, plugins: browser(true) })),
+  // The engine's chunks, on the modules it shares with them.
+  chunk('worker/decide-entry.ts', 'vitrine-decide.js'),
+  chunk('worker/report-entry.ts', 'vitrine-report.js'),
   // The server (`npm start`) and the catalog tool: Node ESM, dependencies left to node_modules.
   {
     input: { main: 'server/main.ts', cli: 'server/cli.ts', simulate: 'server/simulate.ts', accuracy: 'bench/accuracy.ts', 'reports-bench': 'bench/reports.ts', 'ingest-bench': 'bench/ingest.ts', 'bare-collector': 'bench/bare-collector.ts', 'browser-bench': 'bench/browsers.ts' },

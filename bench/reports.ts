@@ -4,7 +4,7 @@
  * number of cells with JSON.stringify (what any report of that shape costs at the least).
  * Runs in Node; the worker runs the same code.
  */
-import { buildReports } from '../worker/report';
+import { buildReports } from '../worker/report/build';
 import { validateCatalog } from '../src/protocol/catalog';
 import type { ExposureRecord } from '../worker/storage/store';
 

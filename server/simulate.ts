@@ -10,7 +10,7 @@ import type { Catalog } from '../src/protocol/catalog';
 import { readCatalogDocument } from './catalog-document';
 import { COLLECTOR_DEFAULTS } from './collector/defaults';
 import type { Report } from '../src/protocol/report';
-import { reportsUrl } from '../worker/report';
+import { reportsUrl } from '../worker/report/sender';
 import { SIMULATE_USAGE, parseSimulateArgs, type SimulateArgs } from './simulate/args';
 import { simulatePopulation } from './simulate/population';
 import { sendReports, type SendProgress, type SendResult } from './simulate/send';

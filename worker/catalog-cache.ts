@@ -2,11 +2,30 @@ import { toErrorData } from '../src/protocol/errors';
 import { decideChunk } from './chunks';
 import { guarded } from './storage/lifecycle';
 import { serial, type EngineConfig, type EngineState } from './state';
+import { reportDomain } from '../src/protocol/report';
+import type { Catalog } from '../src/protocol/catalog';
+import { mayReport } from './purposes';
 
 /** A catalog older than this is fetched again (with its ETag) at the next decision. */
 const CATALOG_MAX_AGE_MS = 5 * 60_000;
 /** The shape of the cached, validated catalog; another value means: fetch it again. */
 const CATALOG_CACHE_SCHEMA = 2;
+
+/** How many earlier catalog versions' report domains are kept: enough for any window still unreported. */
+const EARLIER_VERSIONS = 8;
+
+/**
+ * Keeps the report domain of the catalog being replaced (with measurement consent), so the
+ * exposures it was current for are still reported under it, removed offers included.
+ */
+async function keepEarlierDomain(s: EngineState, replaced: Catalog): Promise<void> {
+  if (!mayReport(s.consent) || s.store.kind !== 'indexeddb') return;
+  const kept = (await guarded(s, () => s.store.getMeta('reportDomains'))) ?? {};
+  delete kept[replaced.version];
+  kept[replaced.version] = reportDomain(replaced);
+  const newest = Object.keys(kept).slice(-EARLIER_VERSIONS);
+  await guarded(s, () => s.store.setMeta('reportDomains', Object.fromEntries(newest.map((v) => [v, kept[v]!]))));
+}
 
 /** Which catalogKey a cached catalog was checked with, so another key (or none) refetches it. */
 function keyOf(key: string | JsonWebKey | undefined): string | null {
@@ -48,6 +67,7 @@ async function fetchCatalog(s: EngineState, cfg: EngineConfig, url: string): Pro
       cat.fetchedAt = Date.now();
       cat.error = undefined;
       if (result.status === 'ok') {
+        if (cat.current && cat.current.version !== result.catalog.version) await keepEarlierDomain(s, cat.current);
         cat.current = result.catalog;
         cat.compiled = null;
         cat.etag = result.etag;

@@ -1,7 +1,7 @@
 import { loadChunk } from '../src/protocol/chunks';
 import { toErrorData } from '../src/protocol/errors';
 import type { DecideModule } from './decide/index';
-import type { ReportModule } from './report';
+import type { ReportModule } from './report/index';
 import { contextOf, type EngineContext } from './context';
 import type { EngineConfig, EngineState } from './state';
 

@@ -21,7 +21,7 @@ export async function enforce(s: EngineState, c: ConsentState): Promise<void> {
   const meta: (keyof MetaValues)[] = [];
   if (!mayKeepSignals(c)) stores.push('signals', 'profile'), meta.push('decisions');
   if (!mayKeepCart(c)) stores.push('cart');
-  if (!mayReport(c)) stores.push('outbox');
+  if (!mayReport(c)) stores.push('outbox'), meta.push('reportDomains');
   if (!mayKeepExposures(c)) stores.push('exposures');
   if (!mayKeepSeed(c)) meta.push('seed'), (s.seedStored = false);
   await s.store.clear(stores);

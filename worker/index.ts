@@ -6,8 +6,11 @@
 import { expose } from 'comlink';
 import { createEngine } from './engine';
 import { INLINE_GLOBAL, READY_MESSAGE } from '../src/protocol/engine';
+import { shareWithChunks } from './shared';
 
 declare const WorkerGlobalScope: (new () => unknown) | undefined;
+
+shareWithChunks();
 
 const inWorker = typeof WorkerGlobalScope === 'function' && globalThis instanceof WorkerGlobalScope;
 

@@ -3,7 +3,7 @@
  * `text/plain` body), a few at a time: retries on 429, 408, 5xx or no answer, honouring
  * `Retry-After`, and stops at any other refusal with the collector's message.
  */
-import { retryAfter } from '../../worker/report';
+import { retryAfter } from '../../worker/report/sender';
 
 /** A request not answered within this long counts as no answer. */
 const REQUEST_TIMEOUT_MS = 30_000;

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -60,7 +60,9 @@ describe('a collector killed while reports arrive', () => {
         if (res?.status === 202) answered.push(r.id);
       }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Killed once it has answered some: by then it is committing batch after batch (a fixed
+    // delay would be too short on a loaded machine, and nothing would have been answered yet).
+    await vi.waitFor(() => expect(answered.length).toBeGreaterThan(0), { timeout: 30_000, interval: 2 });
     first.child.kill('SIGKILL');
     await sending;
     expect(answered.length).toBeGreaterThan(0);

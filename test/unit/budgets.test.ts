@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SHIPPED_FILES, bytesTable, measureFile, pageBytes } from '../../bench/bytes';
 import { ADAPTER_NAMES } from '../../src/protocol/options';
+import { SHARED_GLOBAL } from '../../worker/shared';
 
 // Byte budgets per page type: what a shop's page downloads, not file by file. Bytes are exact,
 // so unlike timings they are checked here. `npm test` builds first.
@@ -11,7 +12,7 @@ const dist = join(process.cwd(), 'dist');
 const KB = 1024;
 const BUDGETS_GZIP = {
   'product page: offers, measurement, one CMP adapter': { mainThread: 10.5 * KB, all: 34 * KB },
-  'page without offers: measurement, one CMP adapter': { mainThread: 9 * KB, all: 25 * KB },
+  'page without offers: measurement, one CMP adapter': { mainThread: 9 * KB, all: 26 * KB },
 };
 
 describe('byte budgets per page type', () => {
@@ -30,6 +31,18 @@ describe('byte budgets per page type', () => {
     const built = readdirSync(dist).filter((f) => f.endsWith('.js'));
     expect([...SHIPPED_FILES].sort()).toEqual(built.sort());
     for (const f of files) expect(f.gzip, f.file).toBeGreaterThan(100);
+  });
+
+  it('builds the chunks on the modules the worker shares, without copies of their own', () => {
+    const worker = readFileSync(join(dist, 'vitrine-worker.js'), 'utf8');
+    expect(worker).toContain(SHARED_GLOBAL);
+    for (const chunk of ['vitrine-decide.js', 'vitrine-report.js']) {
+      const code = readFileSync(join(dist, chunk), 'utf8');
+      expect(code, chunk).toContain(`${SHARED_GLOBAL}.errors`);
+      // The error class is defined once, in the worker: a chunk that carried its own would
+      // spend bytes on a second copy (codes survive either way, as they travel by name).
+      expect(code, chunk).not.toMatch(/class \w+ extends Error/);
+    }
   });
 
   it('has one adapter file per consent source name, and builds each', () => {

@@ -5,7 +5,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import '../../worker/decide-entry';
 import '../../worker/report-entry';
 import { createEngine } from '../../worker/engine';
-import { BACKOFF_MS, KEEP_MS, backoff, buildReports, reportsUrl, retryAfter, windowOf } from '../../worker/report';
+import { buildReports, windowOf } from '../../worker/report/build';
+import { BACKOFF_MS, backoff, reportsUrl, retryAfter } from '../../worker/report/sender';
+import { KEEP_MS } from '../../worker/report/scheduler';
 import { validateCatalog } from '../../src/protocol/catalog';
 import { CONTRIBUTION_BOUNDS, REPORT_LIMITS, validateReport, type Report } from '../../src/protocol/report';
 import type { EngineApi, EngineEvent, ReportStatus } from '../../src/protocol/engine';
@@ -79,6 +81,34 @@ describe('building reports', () => {
   it('leaves out exposures of offers the catalog no longer has', () => {
     const { reports } = buildReports({ ...base, now: t0 + MIN, exposures: [exposure('gone', 'impression', t0)] });
     expect(reports).toEqual([]);
+  });
+
+  it('reports a window that spans a catalog update once per version, the removed offer under the version that had it', () => {
+    const old = [['gone', 'default'], ['yoga-mat', 'default']] as const;
+    const exposures = [
+      exposure('gone', 'impression', t0 + 1_000, { catalog: '2026-11-21.9' }),
+      exposure('gone', 'click', t0 + 2_000, { catalog: '2026-11-21.9' }),
+      exposure('yoga-mat', 'impression', t0 + 3_000, { catalog: '2026-11-21.9' }),
+      exposure('yoga-mat', 'impression', t0 + 30_000, { catalog: '2026-11-22.1' }),
+    ];
+    const { reports } = buildReports({ ...base, earlier: { '2026-11-21.9': old }, now: t0 + 2 * MIN, exposures });
+    expect(reports.map((r) => r.catalog).sort()).toEqual(['2026-11-21.9', '2026-11-22.1']);
+    const before = reports.find((r) => r.catalog === '2026-11-21.9')!;
+    expect(before.cells.map((c) => [c.offer, c.variant])).toEqual(old);
+    expect(before.cells.map((c) => [c.impressions, c.clicks])).toEqual([[1, 1], [1, 0]]);
+    const after = reports.find((r) => r.catalog === '2026-11-22.1')!;
+    expect(after.cells.map((c) => [c.offer, c.variant])).toEqual(DOMAIN);
+    expect(after.cells[2]!.impressions).toBe(1);
+    expect(new Set(reports.map((r) => r.id)).size).toBe(2);
+    for (const r of reports) expect(validateReport(JSON.parse(JSON.stringify(r)))).toEqual(r);
+  });
+
+  it('counts an exposure kept before versions were recorded, or of a version it no longer knows, under the current catalog', () => {
+    const exposures = [exposure('yoga-mat', 'impression', t0 + 1_000), exposure('yoga-mat', 'impression', t0 + 2_000, { catalog: 'forgotten' })];
+    const { reports } = buildReports({ ...base, now: t0 + 2 * MIN, exposures });
+    expect(reports).toHaveLength(1);
+    expect(reports[0]!.catalog).toBe(catalog.version);
+    expect(reports[0]!.cells[2]!.impressions).toBe(2);
   });
 
   it('splits a large catalog into parts under 64 KiB and 400 cells, each with its own id', () => {
@@ -266,6 +296,34 @@ describe('reports from the engine to a real collector on loopback', { timeout: 3
     expect((await gate.stats(site)).find((r) => r.offer === 'gift-card')).toMatchObject({ impressions: 1 });
     await until(async () => expect((await outbox(next.engine))?.reports).toEqual([]));
     await until(() => expect(next.status()).toMatchObject({ pending: 0, sent: 1, dropped: 0 }));
+  });
+
+  it('reports a window that spans a catalog update per version, with the exposures of the removed offer', async () => {
+    const first = await tab();
+    ok(await first.engine.setConsent(all()));
+    await show(first.engine, 'gift-card');
+    const stamped = ok(await first.engine.exportData()).stores.exposures as ExposureRecord[];
+    expect(stamped.map((e) => e.catalog)).toEqual(['2026-11-22.1']);
+    ok(await first.engine.close());
+    // The next version drops gift-card; a tab opened now fetches it.
+    const v2 = testCatalog({ siteId: site, version: '2026-11-22.2' });
+    v2.offers = v2.offers.filter((o) => o.id !== 'gift-card');
+    await cdn.set(site, v2);
+    const second = await tab();
+    await until(() => expect(second.events).toContainEqual({ type: 'catalog', version: '2026-11-22.2' }));
+    await show(second.engine, 'yoga-mat');
+    ok(await second.engine.close());
+    vi.setSystemTime(T0 + 2 * MIN);
+    await tab();
+    await until(() => expect(gate.posts(site)).toHaveLength(2));
+    const reports = gate.posts(site).map((p) => validateReport(JSON.parse(p.body)));
+    expect(gate.posts(site).map((p) => p.status)).toEqual([202, 202]);
+    const old = reports.find((r) => r.catalog === '2026-11-22.1')!;
+    expect(old.cells.find((c) => c.offer === 'gift-card')).toMatchObject({ impressions: 1 });
+    expect(old.cells.find((c) => c.offer === 'yoga-mat')).toMatchObject({ impressions: 0 });
+    const current = reports.find((r) => r.catalog === '2026-11-22.2')!;
+    expect(current.cells.some((c) => c.offer === 'gift-card')).toBe(false);
+    expect(current.cells.find((c) => c.offer === 'yoga-mat')).toMatchObject({ impressions: 1 });
   });
 
   it('keeps a report in the outbox across a restart until the collector acknowledges it', async () => {
