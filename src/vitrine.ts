@@ -13,7 +13,7 @@ import type { RenderHandle, RenderOptions } from './render';
 import { adapterChunk, renderChunk } from './chunks';
 import type { DecideOptions, Decision, ExposureInput, Interest } from './protocol/decision';
 
-/** What is running, for the merchant to see (a contract: DESIGN.md §3). */
+/** What is running, for the merchant to see (a contract: README, "API"). */
 export interface VitrineState {
   engine: EngineKind;
   storage: StorageKind;

@@ -1,7 +1,8 @@
 /**
- * Deterministic randomness from the device-local seed: experiment buckets, content variants
- * and exploration are all drawn here, so a seed reproduces a shopper's experience exactly
- * (tests) and a bucket is sticky across reloads without any user id.
+ * The engine's randomness. Deterministic, from the device-local seed: experiment buckets,
+ * content variants and exploration are all drawn here, so a seed reproduces a shopper's
+ * experience exactly (tests) and a bucket is sticky across reloads without any user id.
+ * Unpredictable, from the platform's CSPRNG: the seed itself, report noise and send times.
  */
 
 /** FNV-1a, 32 bits: a fast, well-spread hash of a string. */
@@ -61,4 +62,9 @@ export function generator(seed: number): () => number {
 /** A fresh random 32-bit seed from the platform's CSPRNG. */
 export function newSeed(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0]!;
+}
+
+/** Uniform numbers in [0, 1) from the platform's CSPRNG: report noise and send times must not be guessable. */
+export function secureRandom(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0]! / 2 ** 32;
 }

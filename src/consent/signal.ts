@@ -82,7 +82,7 @@ export function whenAvailable<T>(check: () => T | undefined | null | false, foun
 }
 
 /**
- * The TCF purposes mapping of DESIGN.md §5, shared by the TCF and GPP (tcfeuv2) adapters.
+ * The TCF purposes mapping of the README ("Consent banners (CMPs)"), shared by the TCF and GPP (tcfeuv2) adapters.
  * Legitimate interest never counts for purposes 1, 5 and 6; it may for 8 (measurement).
  * @param consent purpose n has consent
  * @param interest purpose n has legitimate interest

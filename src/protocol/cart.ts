@@ -1,7 +1,7 @@
 import { Reader } from './validate';
 import { VitrineError } from './errors';
 
-/** One cart line (a contract: DESIGN.md §3). `price` is per unit. */
+/** One cart line (a contract: README, "API"). `price` is per unit. */
 export interface CartItem {
   sku: string;
   qty: number;

@@ -83,7 +83,7 @@ export interface Experiment {
 /** The id of an offer's base content, which its other content variants are compared with. */
 export const DEFAULT_VARIANT = 'default';
 
-/** A validated Catalog v1 (DESIGN.md §6). */
+/** A validated Catalog v1 (a contract: README, "Offers: Catalog v1"). */
 export interface Catalog {
   version: string;
   siteId: string;

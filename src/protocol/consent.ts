@@ -1,4 +1,4 @@
-/** The purposes a shopper can grant (DESIGN.md §5). `necessary` is always on. */
+/** The purposes a shopper can grant (README, "`v.consent`"; docs/ARCHITECTURE.md, "Consent"). `necessary` is always on. */
 export interface Purposes {
   necessary: true;
   functional: boolean;

@@ -26,7 +26,7 @@ export interface EngineHello {
   consentOptions: ResolvedConsentOptions;
 }
 
-/** Aggregate reports on this device (DESIGN.md §7). */
+/** Aggregate reports on this device (README, "How devices report"). */
 export interface ReportStatus {
   /** Reports in the outbox, built and not yet acknowledged by the collector. */
   pending: number;

@@ -19,7 +19,7 @@ export interface PurchaseItem {
   qty: number;
 }
 
-/** The payload of each track type (a contract: DESIGN.md §3). */
+/** The payload of each track type (a contract: README, "API"). */
 export interface TrackPayloads {
   page_view: { path?: string; category?: string };
   product_view: ProductPayload;
@@ -120,7 +120,7 @@ const readers: { [K in TrackType]: (value: unknown, path: string) => TrackPayloa
   },
 };
 
-/** The track types, in the order DESIGN.md lists them. */
+/** The track types, in the order the README lists them. */
 export const TRACK_TYPES = Object.keys(readers) as TrackType[];
 
 /**

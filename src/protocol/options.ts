@@ -43,7 +43,7 @@ export interface ResolvedConsentOptions {
   waitMs: number;
 }
 
-/** Options of `createVitrine` and `vitrine('init', …)` (names are a contract: DESIGN.md §3). */
+/** Options of `createVitrine` and `vitrine('init', …)` (names are a contract: README, "Options"). */
 export interface VitrineOptions {
   /** The merchant's site id, as in the catalog. */
   siteId: string;

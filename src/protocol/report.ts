@@ -5,6 +5,7 @@ import { ID, REPORT_ID, REPORT_ID_BYTES, SITE_ID, readId } from './ids';
 
 /** The counters of a cell, in the order reports and the collector use them. */
 export const METRICS = ['impressions', 'clicks', 'dismissals', 'conversions', 'revenue'] as const;
+/** One counter of a cell, by name. */
 export type Metric = (typeof METRICS)[number];
 
 /**
@@ -29,7 +30,7 @@ export type ReportCell = { offer: string; variant: string; arm: Arm } & Record<M
 /** How a report was made deniable: not at all, or with two-sided geometric noise of parameter ε. */
 export type ReportNoise = { mechanism: 'none' } | { mechanism: 'geometric'; epsilon: number };
 
-/** Report v1 (a contract: DESIGN.md §7), the request body of `POST {collectorUrl}/v1/reports`. */
+/** Report v1 (a contract: README, "How devices report"), the request body of `POST {collectorUrl}/v1/reports`. */
 export interface Report {
   v: 1;
   /** 16 random bytes, hex (`REPORT_ID`): the only identity a report has, for deduplication. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { validateCatalog, isSafeUrl, CATALOG_DEFAULTS } from '../../src/protocol/catalog';
 import { testCatalog } from '../fixtures/catalog';
 
-/** The example of DESIGN.md §6, verbatim: the contract merchants write against. */
+/** An example catalog in the shape the README documents ("Offers: Catalog v1"): the contract merchants write against. */
 const DESIGN_EXAMPLE = {
   version: '2026-11-22.1',
   siteId: 'demo-shop',

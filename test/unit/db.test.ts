@@ -25,7 +25,7 @@ describe('schema and migrations', () => {
     expect(MIGRATIONS).toHaveLength(DB_VERSION);
   });
 
-  it('creates every store of DESIGN.md §4 in a new database', async () => {
+  it('creates every store the README lists in a new database', async () => {
     const store = await createIdbStore(NAME, 1000);
     store.close();
     const db = await openDB(NAME);

@@ -195,7 +195,7 @@ describe('retries', () => {
     expect(backoff(1, 120_000, () => 0.5)).toBe(120_000);
   });
 
-  it('resolves the collector URL as DESIGN.md §7 says: {collectorUrl}/v1/reports', () => {
+  it('resolves the collector URL as the README says: {collectorUrl}/v1/reports', () => {
     expect(reportsUrl('https://shop.example/vitrine', undefined)).toBe('https://shop.example/vitrine/v1/reports');
     expect(reportsUrl('https://shop.example/vitrine/', undefined)).toBe('https://shop.example/vitrine/v1/reports');
     expect(reportsUrl('/', 'https://shop.example/vitrine/vitrine-worker.js')).toBe('https://shop.example/v1/reports');

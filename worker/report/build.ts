@@ -5,7 +5,7 @@ import type { Catalog } from '../../src/protocol/catalog';
 import type { Arm } from '../../src/protocol/decision';
 import type { ExposureRecord } from '../storage/store';
 import { split } from './split';
-import { secureRandom } from './random';
+import { secureRandom } from '../random';
 
 /**
  * A window is reported this long after it closes (at most), so exposures still on their way

@@ -5,7 +5,7 @@ import type { OutboxRecord, PendingReport } from '../storage/store';
 import { GRACE_MS, buildReports, windowOf } from './build';
 import { MAX_PENDING, addReports, claimReport, openOutbox, postpone, readOutbox, removeReport } from './outbox';
 import { reportsUrl, sendReport } from './sender';
-import { secureRandom } from './random';
+import { secureRandom } from '../random';
 
 const MINUTE = 60_000;
 /**

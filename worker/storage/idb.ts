@@ -22,7 +22,7 @@ export function databaseName(siteId: string): string {
 /** The schema version this code writes. Bump it with a new entry in {@link MIGRATIONS}. */
 export const DB_VERSION = 1;
 
-/** The typed IndexedDB schema (DESIGN.md §4). */
+/** The typed IndexedDB schema (README, "What is stored where"). */
 export interface VitrineDB extends DBSchema {
   signals: { key: number; value: SignalRecord; indexes: { at: number } };
   profile: { key: string; value: Profile };
@@ -40,7 +40,7 @@ type UpgradeTx = IDBPTransaction<VitrineDB, StoreNames<VitrineDB>[], 'versioncha
  * Steps only ever get appended, so a database at any old version walks the same path.
  */
 export const MIGRATIONS: readonly ((db: Db, tx: UpgradeTx) => void)[] = [
-  // 0 → 1: the stores of DESIGN.md §4.
+  // 0 → 1: the stores the README lists ("What is stored where").
   (db) => {
     const signals = db.createObjectStore('signals', { keyPath: 'id', autoIncrement: true });
     signals.createIndex('at', 'at');

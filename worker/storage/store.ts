@@ -85,8 +85,9 @@ export interface MetaValues {
   reportDomains: Record<string, [offer: string, variant: string][]>;
 }
 
-/** The object stores of DESIGN.md §4. */
+/** The object stores (README, "What is stored where"). */
 export const STORE_NAMES = ['signals', 'profile', 'cart', 'exposures', 'outbox', 'meta'] as const;
+/** One object store, by name. */
 export type StoreName = (typeof STORE_NAMES)[number];
 
 /**

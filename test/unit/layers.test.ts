@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+
+// The layers point one way (docs/ARCHITECTURE.md): protocol ← page, protocol ← engine,
+// protocol ← server. This reads every import of the shipped and served code and checks it.
+
+const root = process.cwd();
+
+/** Every .ts file under a folder, as a path from the repository root. */
+function sources(folder: string): string[] {
+  return readdirSync(join(root, folder)).flatMap((name) => {
+    const path = join(folder, name);
+    if (statSync(join(root, path)).isDirectory()) return sources(path);
+    return path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** What a file imports: repository paths for its own modules, bare names for packages. */
+function importsOf(file: string): string[] {
+  const code = readFileSync(join(root, file), 'utf8');
+  const patterns = [
+    // import/export … from '…', the braces possibly over several lines
+    /^(?:import|export)\s+(?:type\s+)?(?:\{[^}]*\}|\*(?:\s+as\s+\w+)?|\w+(?:\s*,\s*\{[^}]*\})?)\s+from\s+'([^']+)'/gm,
+    /^import\s+'([^']+)'/gm,
+    /\bimport\(\s*'([^']+)'\s*\)/g,
+  ];
+  const specifiers = patterns.flatMap((p) => [...code.matchAll(p)].map((m) => m[1]!));
+  return specifiers.map((s) => (s.startsWith('.') ? relative(root, join(dirname(join(root, file)), s)) : s));
+}
+
+/** Which imports each layer may have: its own folders and these packages, nothing else. */
+const LAYERS: { name: string; files: (f: string) => boolean; may: (target: string, file: string) => boolean }[] = [
+  {
+    name: 'the protocol (types and validators every side shares)',
+    files: (f) => f.startsWith('src/protocol/'),
+    may: (t) => t.startsWith('src/protocol/'),
+  },
+  {
+    name: 'the page (src/)',
+    files: (f) => f.startsWith('src/') && !f.startsWith('src/protocol/'),
+    may: (t) => t.startsWith('src/') || t === 'comlink',
+  },
+  {
+    name: 'the engine (worker/)',
+    files: (f) => f.startsWith('worker/'),
+    may: (t) => t.startsWith('worker/') || t.startsWith('src/protocol/') || t === 'idb' || t === 'comlink',
+  },
+  {
+    name: 'the server (server/)',
+    files: (f) => f.startsWith('server/'),
+    // Only the simulator plays devices, so only it runs engine code (report building, arms).
+    may: (t, f) =>
+      t.startsWith('server/') ||
+      t.startsWith('src/protocol/') ||
+      (t.startsWith('worker/') && /^server\/simulate(\.ts|\/)/.test(f)) ||
+      /^(node:|hono|@hono\/|pg$|better-sqlite3$)/.test(t),
+  },
+];
+
+describe('layers', () => {
+  const files = [...sources('src'), ...sources('worker'), ...sources('server')];
+
+  it('finds the sources and their imports', () => {
+    expect(files.length).toBeGreaterThan(50);
+    expect(importsOf('worker/engine.ts')).toContain('src/protocol/errors');
+  });
+
+  for (const layer of LAYERS) {
+    it(`${layer.name} imports only what lies below it`, () => {
+      const own = files.filter(layer.files);
+      expect(own.length).toBeGreaterThan(0);
+      const wrong = own.flatMap((f) => importsOf(f).filter((t) => !layer.may(t, f)).map((t) => `${f} → ${t}`));
+      expect(wrong).toEqual([]);
+    });
+  }
+
+  it('ships declarations of the public API only, none of the engine', () => {
+    const config = JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8')) as { include?: string[]; files?: string[] };
+    const entries = [...(config.files ?? []), ...(config.include ?? [])];
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.filter((e) => !e.startsWith('src/'))).toEqual([]);
+    // What the build emitted: `npm test` builds first.
+    const emitted = sources('dist/types').filter((f) => !f.startsWith('dist/types/src/'));
+    expect(emitted).toEqual([]);
+  });
+});
