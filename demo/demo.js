@@ -1,29 +1,16 @@
-// The demo storefront: plain JavaScript using window.vitrine the way a merchant would.
+// The demo shop's home page: plain JavaScript using window.vitrine the way a merchant would
+// (demo/shop.js has what every page shares).
 // Everything is rendered with DOM nodes and textContent, never HTML strings.
 (function () {
   'use strict';
 
-  var PRODUCTS = [
-    { sku: 'TR-100', name: 'Trail runner', category: 'trail-running', brand: 'Ridge', price: 89 },
-    { sku: 'TR-200', name: 'Trail vest', category: 'trail-running', brand: 'Ridge', price: 59 },
-    { sku: 'RD-100', name: 'Road racer', category: 'road-running', brand: 'Pace', price: 119 },
-    { sku: 'YG-100', name: 'Yoga mat', category: 'yoga', brand: 'Lotus', price: 35 },
-    { sku: 'YG-200', name: 'Yoga blocks', category: 'yoga', brand: 'Lotus', price: 18 },
-    { sku: 'CF-100', name: 'Coffee beans', category: 'coffee', brand: 'Crema', price: 14 }
-  ];
-  var money = new Intl.NumberFormat('en-IE', { style: 'currency', currency: 'EUR' });
+  // The featured products, one per category: the server puts them in the page (server/demo/).
+  var PRODUCTS = JSON.parse(document.getElementById('home-products').textContent);
+  var shop = window.demoShop;
+  var el = shop.el;
+  var money = shop.money;
+  var addToCart = shop.addToCart;
   var $ = function (id) { return document.getElementById(id); };
-
-  function el(tag, props, children) {
-    var node = document.createElement(tag);
-    Object.keys(props || {}).forEach(function (k) {
-      if (k === 'text') node.textContent = props[k];
-      else if (k.slice(0, 2) === 'on') node.addEventListener(k.slice(2), props[k]);
-      else node.setAttribute(k, props[k]);
-    });
-    (children || []).forEach(function (c) { node.appendChild(c); });
-    return node;
-  }
 
   function renderProducts() {
     var list = $('product-list');
@@ -102,39 +89,9 @@
     });
   }
 
-  function addToCart(p) {
-    vitrine('track', 'add_to_cart', { sku: p.sku, category: p.category, name: p.name, price: p.price, currency: 'EUR' });
-    vitrine('cart.add', { sku: p.sku, qty: 1, price: p.price, name: p.name, category: p.category, currency: 'EUR' });
-  }
-
+  // The cart lines and header count are the shop's (shop.js); the home page adds its own bits.
   function renderCart(cart) {
-    var lines = $('cart-lines');
-    lines.replaceChildren();
-    var total = 0;
-    var count = 0;
-    cart.items.forEach(function (item) {
-      total += item.qty * item.price;
-      count += item.qty;
-      var qtyId = 'qty-' + item.sku;
-      var qty = el('input', { id: qtyId, type: 'number', min: '0', max: '99', value: String(item.qty), inputmode: 'numeric' });
-      qty.addEventListener('change', function () {
-        var n = Math.max(0, Math.min(99, parseInt(qty.value, 10) || 0));
-        vitrine('cart.update', item.sku, n);
-      });
-      lines.appendChild(el('li', { class: 'line', 'data-sku': item.sku }, [
-        el('span', { class: 'name', text: item.name || item.sku }),
-        el('label', { for: qtyId, class: 'visually-hidden', text: 'Quantity of ' + (item.name || item.sku) }),
-        qty,
-        el('span', { class: 'price', text: money.format(item.price * item.qty) }),
-        el('button', {
-          type: 'button', 'aria-label': 'Remove ' + (item.name || item.sku) + ' from cart', text: 'Remove',
-          onclick: function () { vitrine('cart.remove', item.sku); }
-        })
-      ]));
-    });
-    if (!cart.items.length) lines.appendChild(el('li', { class: 'empty', text: 'Your cart is empty.' }));
-    $('cart-total').textContent = money.format(total);
-    $('cart-count').textContent = String(count);
+    shop.renderCart(cart);
     $('cart-clear').disabled = !cart.items.length;
     refreshCartOffers();
   }
@@ -151,28 +108,6 @@
     }
     // Unchanged text is not written again, so screen readers hear only real changes.
     if ($('sdk-state').textContent !== words) $('sdk-state').textContent = words;
-  }
-
-  // Where focus goes back to when the banner closes: the control that opened it, or, for the
-  // banner a first visit shows by itself, the top of the page (so nothing scrolls away).
-  var consentOpener = null;
-
-  function showConsent(v, show, opener) {
-    var box = $('consent');
-    if (show) consentOpener = opener || null;
-    var c = v.consent.get();
-    ['functional', 'personalization', 'measurement'].forEach(function (p) {
-      box.querySelector('input[name="' + p + '"]').checked = c.purposes[p];
-    });
-    box.hidden = !show;
-    if (show) $('consent-all').focus();
-  }
-
-  function decide(v, choice) {
-    v.consent.set(choice).then(function () {
-      showConsent(v, false);
-      (consentOpener || $('page-title')).focus();
-    });
   }
 
   function download(v) {
@@ -213,34 +148,15 @@
       change(v, 'prefer', { category: select.value, label: select.options[select.selectedIndex].text });
     });
     renderState(v);
-    showConsent(v, !v.consent.get().decided);
-
-    $('consent-all').addEventListener('click', function () {
-      decide(v, { functional: true, personalization: true, measurement: true });
-    });
-    $('consent-none').addEventListener('click', function () {
-      decide(v, { functional: false, personalization: false, measurement: false });
-    });
-    $('consent-form').addEventListener('submit', function (e) {
-      e.preventDefault();
-      var f = e.target;
-      decide(v, { functional: f.functional.checked, personalization: f.personalization.checked, measurement: f.measurement.checked });
-    });
-    $('privacy-settings').addEventListener('click', function () { showConsent(v, true, $('privacy-settings')); });
+    var consent = window.demoConsent(v);
     $('privacy-export').addEventListener('click', function () { download(v); });
     $('privacy-forget').addEventListener('click', function () {
       v.privacy.forget().then(function () {
         $('cart-note').textContent = 'Everything stored on this device was erased.';
         renderState(v);
-        showConsent(v, true, $('privacy-forget'));
+        consent.open($('privacy-forget'));
       });
     });
     $('cart-clear').addEventListener('click', function () { v.cart.clear(); });
-    document.addEventListener('keydown', function (e) {
-      if (e.key === 'Escape' && !$('consent').hidden && v.consent.get().decided) {
-        showConsent(v, false);
-        (consentOpener || $('page-title')).focus();
-      }
-    });
   });
 })();

@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import { etag } from 'hono/etag';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serveFile } from './static';
 import { createServedCatalog } from './catalog';
 import { createCollector, type Collector, type CollectorOptions } from './collector';
+import { demoRoutes } from './demo';
 import { createRequestLog, type RequestLog } from './request-log';
 
 /** Where the server finds what it serves. */
@@ -62,13 +62,8 @@ export function createServer(options: AppOptions): Server {
   app.route('/v1/catalog', catalog.routes);
   // The SDK files, as a merchant would host them. Short cache: the names carry no hash.
   app.get('/vitrine/:file', etag(), (c) => serveFile(c, dist, c.req.param('file'), 'public, max-age=300'));
-  // The storefront page, with the built loader snippet pasted inline as a merchant would.
-  app.get('/', async (c) => {
-    const [page, snippet] = await Promise.all([readFile(join(demo, 'index.html'), 'utf8'), readFile(join(dist, 'snippet.min.js'), 'utf8')]);
-    c.header('Cache-Control', 'no-cache');
-    return c.html(page.replace('<!-- vitrine:snippet -->', () => `<script>${snippet.trim()}</script>`));
-  });
-  app.get('/demo/*', etag(), (c) => serveFile(c, demo, c.req.path.slice('/demo/'.length), 'no-cache'));
+  // The demo storefront, each page with the built loader snippet pasted inline as a merchant would.
+  app.route('/', demoRoutes(demo, dist));
   return {
     app,
     collector,

@@ -4,8 +4,8 @@ import { parseArgs } from 'node:util';
 /** What `npm run simulate` does when told nothing. */
 export const SIMULATE_DEFAULTS = {
   /** About 300 reports: at the collector's default limit (120 a minute) every arm reaches k = 20 within a minute. */
-  devices: 240,
-  /** A week, so the dashboard's daily series has days; devices keep reports no longer than that (worker/report.ts KEEP_MS). */
+  devices: 300,
+  /** A week, so the dashboard's daily series has days; devices keep reports no longer than that (worker/report/scheduler.ts KEEP_MS). */
   days: 7,
   seed: 1,
   catalog: 'demo/catalog.json',

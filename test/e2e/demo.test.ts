@@ -1,24 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath } from '../chromium';
-import { startServer } from './server';
+import { certainCatalog, startServer } from './server';
 import { travelStoredTime } from '../fixtures/travel';
 
 let server: Awaited<ReturnType<typeof startServer>>;
 const profiles: string[] = [];
 
 beforeAll(async () => {
-  // The demo's catalog without its random parts (exploration, the 10% holdout), so what a
-  // shopper sees is certain.
   const dir = mkdtempSync(join(tmpdir(), 'vitrine-e2e-catalog-'));
   profiles.push(dir);
-  const catalog = JSON.parse(readFileSync(join(process.cwd(), 'demo/catalog.json'), 'utf8'));
-  const file = join(dir, 'catalog.json');
-  writeFileSync(file, JSON.stringify({ ...catalog, settings: { ...catalog.settings, exploration: 0 }, experiments: [] }));
-  server = await startServer([], file);
+  server = await startServer([], certainCatalog(dir));
 });
 afterAll(async () => {
   await server.stop();

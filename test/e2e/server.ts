@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from '../../server/app';
 import { createSqliteStore } from '../../server/sqlite';
 import type { StatRow } from '../../server/store';
@@ -65,4 +67,17 @@ export interface ReceivedRequest {
   /** The body of a POST. */
   body: string | null;
   status: number;
+}
+
+/**
+ * Writes the demo's catalog without its random parts (exploration, the 10% holdout), so what
+ * a shopper sees is certain.
+ * @param dir a temporary folder the caller removes
+ * @returns the file's path, for {@link startServer}
+ */
+export function certainCatalog(dir: string): string {
+  const catalog = JSON.parse(readFileSync(join(process.cwd(), 'demo/catalog.json'), 'utf8'));
+  const file = join(dir, 'catalog.json');
+  writeFileSync(file, JSON.stringify({ ...catalog, settings: { ...catalog.settings, exploration: 0 }, experiments: [] }));
+  return file;
 }

@@ -16,7 +16,7 @@ async function run(...args: string[]) {
 
 describe('vitrine-catalog', () => {
   it('checks a catalog', async () => {
-    expect(await run('check', 'demo/catalog.json')).toEqual({ code: 0, out: 'ok: catalog 2026-11-23.1 for demo-shop, 9 offers' });
+    expect(await run('check', 'demo/catalog.json')).toEqual({ code: 0, out: 'ok: catalog 2026-12-01.1 for demo-shop, 18 offers' });
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ version: '1', siteId: 's', offers: [{ id: 'a', slot: 's', content: { title: 'A' }, caps: { perDay: 0 } }] }));
     expect(await run('check', bad)).toEqual({ code: 1, out: 'error: offers[0].caps.perDay: expected a positive integer' });
@@ -33,7 +33,7 @@ describe('vitrine-catalog', () => {
     expect((await run('sign', 'demo/catalog.json', '--key', privateKey, '--out', signedFile)).code).toBe(0);
     const envelope = JSON.parse(readFileSync(signedFile, 'utf8'));
     const catalog = await checkCatalog(envelope, 'demo-shop', publicJwk);
-    expect(catalog.offers).toHaveLength(9);
+    expect(catalog.offers).toHaveLength(18);
     await expect(checkCatalog({ ...envelope, signed: envelope.signed.replace('demo-shop', 'demo-shop ') }, 'demo-shop', publicJwk)).rejects.toMatchObject({ code: 'catalog-signature' });
   });
 
@@ -63,9 +63,9 @@ describe('vitrine-catalog publish', () => {
       return { code, out: lines.join('\n') };
     };
     try {
-      expect(await publish('demo/catalog.json', 'secret')).toEqual({ code: 0, out: `ok: catalog 2026-11-23.1 of demo-shop registered with ${url}` });
-      expect(await publish('demo/catalog.json', 'secret')).toEqual({ code: 0, out: `ok: catalog 2026-11-23.1 of demo-shop was already registered with ${url}` });
-      expect(await store.catalogShape('demo-shop', '2026-11-23.1')).toMatchObject({ arms: ['personalized', 'baseline', 'contextual'] });
+      expect(await publish('demo/catalog.json', 'secret')).toEqual({ code: 0, out: `ok: catalog 2026-12-01.1 of demo-shop registered with ${url}` });
+      expect(await publish('demo/catalog.json', 'secret')).toEqual({ code: 0, out: `ok: catalog 2026-12-01.1 of demo-shop was already registered with ${url}` });
+      expect(await store.catalogShape('demo-shop', '2026-12-01.1')).toMatchObject({ arms: ['personalized', 'baseline', 'contextual'] });
       expect(await publish('demo/catalog.json', 'wrong')).toEqual({ code: 1, out: 'error: the collector answered 401: a valid bearer token is required' });
       expect(await publish('demo/catalog.json', undefined)).toEqual({ code: 1, out: "error: set VITRINE_TOKEN to the collector's token" });
       const changed = join(dir, 'changed.json');
@@ -73,7 +73,7 @@ describe('vitrine-catalog publish', () => {
       writeFileSync(changed, JSON.stringify({ ...demo, offers: demo.offers.slice(1) }));
       const conflict = await publish(changed, 'secret');
       expect(conflict.code).toBe(1);
-      expect(conflict.out).toContain('error: the collector answered 409: version: catalog 2026-11-23.1 of demo-shop is already registered with other offers or arms');
+      expect(conflict.out).toContain('error: the collector answered 409: version: catalog 2026-12-01.1 of demo-shop is already registered with other offers or arms');
     } finally {
       await new Promise((r) => http.close(r));
       await server.close();

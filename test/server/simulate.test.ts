@@ -53,22 +53,22 @@ function shapeCheckingCollector(received: Report[]): Hono {
 }
 
 describe('the simulated population', () => {
-  const population = simulatePopulation({ catalog, devices: 240, days: 7, seed: 7, now: NOW });
+  const population = simulatePopulation({ catalog, devices: 300, days: 7, seed: 7, now: NOW });
   const { reports } = population;
 
   it('is the same for the same seed, ids aside, and another for another seed', () => {
-    const again = simulatePopulation({ catalog, devices: 240, days: 7, seed: 7, now: NOW });
+    const again = simulatePopulation({ catalog, devices: 300, days: 7, seed: 7, now: NOW });
     expect(withoutIds(again.reports)).toEqual(withoutIds(reports));
     expect(again.devicesByArm).toEqual(population.devicesByArm);
     expect(new Set([...reports, ...again.reports].map((r) => r.id)).size).toBe(2 * reports.length);
-    const other = simulatePopulation({ catalog, devices: 240, days: 7, seed: 8, now: NOW });
+    const other = simulatePopulation({ catalog, devices: 300, days: 7, seed: 8, now: NOW });
     expect(withoutIds(other.reports)).not.toEqual(withoutIds(reports));
   });
 
   it('sends valid reports with exactly the catalog’s cells, in order, for one allowed arm', () => {
     const domain = reportDomain(catalog);
     const arms = reportArms(catalog);
-    expect(reports.length).toBeGreaterThan(240);
+    expect(reports.length).toBeGreaterThan(300);
     for (const report of reports) {
       expect(validateReport(JSON.parse(JSON.stringify(report)))).toEqual(report);
       expect(report.site).toBe('demo-shop');
@@ -85,7 +85,7 @@ describe('the simulated population', () => {
     expect([...days].sort()).toEqual(Array.from({ length: 7 }, (_, i) => new Date(today - (7 - i) * DAY).toISOString()));
     expect(reports.every((r) => r.windowMs === DAY)).toBe(true);
     const { arms } = reportTotals(reports);
-    expect(Object.values(population.devicesByArm).reduce((a, b) => a + b, 0)).toBe(240);
+    expect(Object.values(population.devicesByArm).reduce((a, b) => a + b, 0)).toBe(300);
     for (const arm of ['personalized', 'baseline', 'contextual'] as const) expect(arms.get(arm)!.reports).toBeGreaterThanOrEqual(20);
   });
 
@@ -257,7 +257,7 @@ describe('npm run simulate', () => {
   });
 
   it('defaults to the collector on $PORT and the catalog it serves', () => {
-    expect(parseSimulateArgs([], { PORT: '9000', VITRINE_CATALOG: 'shop.json' })).toMatchObject({ url: 'http://localhost:9000', catalogFile: 'shop.json', catalogGiven: false, devices: 240, days: 7, seed: 1, epsilon: undefined });
+    expect(parseSimulateArgs([], { PORT: '9000', VITRINE_CATALOG: 'shop.json' })).toMatchObject({ url: 'http://localhost:9000', catalogFile: 'shop.json', catalogGiven: false, devices: 300, days: 7, seed: 1, epsilon: undefined });
     expect(parseSimulateArgs(['--noise', '0.5', '--seed', '42'], {})).toMatchObject({ url: 'http://localhost:8080', catalogFile: 'demo/catalog.json', epsilon: 0.5, seed: 42 });
   });
 });

@@ -1,0 +1,117 @@
+import { html, raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import { CATEGORIES } from './products';
+
+type Content = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+/**
+ * How every demo page starts Vitrine, right after the loader snippet: exactly the call the
+ * README tells merchants to paste. One-minute report windows, so the dashboard fills while
+ * you try the demo (a shop keeps the one-day default).
+ */
+export const VITRINE_INIT = "vitrine('init', { siteId: 'demo-shop', catalogUrl: '/v1/catalog', collectorUrl: '/', reportWindow: 60000 });";
+
+/** What the page is about, for the shop's script: the track call it makes and the offers' context. */
+export interface PageFacts {
+  /** The `<title>` and the page's h1. */
+  title: string;
+  /** The track event the page sends when it loads, if any (a product page sends `product_view`). */
+  track?: { type: string; payload: Record<string, unknown> };
+  /** The `context` of the page's offer slots (`{ category }`, `{ category, sku }`). */
+  context?: Record<string, string>;
+}
+
+/**
+ * The shop's navigation: home, each category, search and the cart.
+ * @param current the path of the page, which the navigation marks as current
+ */
+export function navigation(current: string) {
+  const link = (href: string, label: string) =>
+    html`<li><a href="${href}"${current === href ? raw(' aria-current="page"') : ''}>${label}</a></li>`;
+  return html`<nav class="shop-nav" aria-label="Departments"><ul>
+${link('/', 'Home')}${CATEGORIES.map((c) => link(`/c/${c.id}`, c.label))}
+</ul></nav>
+<form class="search" role="search" action="/search" method="get">
+  <label for="search-q">Search the shop</label>
+  <input id="search-q" name="q" type="search" autocomplete="off">
+  <button type="submit">Search</button>
+</form>`;
+}
+
+/** The shop's own consent dialog (demo/consent-dialog.js drives it), the same on every page. */
+export function consentDialog() {
+  return html`<div id="consent" class="consent" role="dialog" aria-modal="false" aria-labelledby="consent-title" aria-describedby="consent-text" hidden>
+    <h2 id="consent-title">Your privacy choices</h2>
+    <p id="consent-text">We can keep your cart for your next visit, personalize offers on this device, and count anonymous totals of what works. Nothing you browse leaves your device.</p>
+    <form id="consent-form">
+      <fieldset>
+        <legend>Choose what we may do</legend>
+        <label><input type="checkbox" name="functional"> Keep my cart between visits</label>
+        <label><input type="checkbox" name="personalization"> Personalize offers on this device</label>
+        <label><input type="checkbox" name="measurement"> Count anonymous totals</label>
+      </fieldset>
+      <div class="actions">
+        <button type="button" id="consent-all">Accept all</button>
+        <button type="button" id="consent-none">Necessary only</button>
+        <button type="submit">Save my choices</button>
+      </div>
+    </form>
+  </div>`;
+}
+
+/**
+ * Data for the page's script, as a JSON script element (`<` escaped, so no text can close it).
+ * @param id the element's id
+ * @param data what the script reads
+ */
+export function jsonScript(id: string, data: unknown): string {
+  return `<script type="application/json" id="${id}">${JSON.stringify(data).replace(/</g, '\\u003c')}</script>`;
+}
+
+/**
+ * The head of every page of the shop: the loader snippet pasted inline and Vitrine's init,
+ * exactly as the README tells merchants, then the styles, the page's data and the shop's scripts.
+ * @param title the page's title
+ * @param snippet the built loader snippet (dist/snippet.min.js)
+ * @param data the page's data for its scripts, by element id
+ */
+export function pageHead(title: string, snippet: string, data: Record<string, unknown>) {
+  return html`<meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>${title}</title>
+  <link rel="icon" href="data:,">
+  <link rel="stylesheet" href="/demo/style.css">
+  <script>${raw(snippet.trim())}</script>
+  <script>${raw(VITRINE_INIT)}</script>
+  ${raw(Object.entries(data).map(([id, value]) => jsonScript(id, value)).join('\n  '))}
+  <script src="/demo/consent-dialog.js" defer></script>
+  <script src="/demo/shop.js" defer></script>`;
+}
+
+/**
+ * A whole storefront page: the loader snippet and Vitrine's init in the head, the shop's
+ * header, the content, and the consent dialog.
+ * @param path the page's path (for the navigation)
+ * @param facts the title and what the page tells Vitrine
+ * @param snippet the built loader snippet (dist/snippet.min.js), pasted inline as a merchant would
+ * @param content the page's main content, which holds its h1
+ */
+export function storefrontPage(path: string, facts: PageFacts, snippet: string, content: Content) {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+  ${pageHead(`${facts.title} · Vitrine demo shop`, snippet, { 'page-facts': { track: facts.track, context: facts.context ?? {} } })}
+</head>
+<body>
+  <a class="skip" href="#main">Skip to content</a>
+  <header class="top">
+    <a class="brand" href="/">Vitrine demo shop</a>
+    <a class="cart-link" href="/cart">Cart (<span id="cart-count">0</span>)</a>
+    <button type="button" class="linkish" id="privacy-settings">Privacy settings</button>
+  </header>
+  ${navigation(path)}
+  <main id="main" class="page" tabindex="-1">${content}</main>
+  ${consentDialog()}
+</body>
+</html>`;
+}

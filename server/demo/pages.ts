@@ -1,0 +1,129 @@
+import { html } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import { CURRENCY, PRODUCTS, categoryOf, type Category, type Product } from './products';
+import type { PageFacts } from './layout';
+
+/** A page of the shop: what it tells Vitrine, and its content. */
+export interface ShopPage {
+  facts: PageFacts;
+  content: HtmlEscapedString | Promise<HtmlEscapedString>;
+}
+
+const money = new Intl.NumberFormat('en-IE', { style: 'currency', currency: CURRENCY });
+
+/** @returns a price as the shop writes it (€89.00) */
+export const formatPrice = (euros: number): string => money.format(euros);
+
+/** The product's fields a cart line and a track payload carry, for the add-to-cart button. */
+function productData(p: Product): string {
+  return JSON.stringify({ sku: p.sku, name: p.name, category: p.category, brand: p.brand, price: p.price });
+}
+
+/** The page's h1: focused when the consent dialog closes. */
+const heading = (text: string) => html`<h1 id="page-title" tabindex="-1">${text}</h1>`;
+
+/** An offer slot, which demo/shop.js fills through `v.render()`. */
+const slot = (id: string, label: string, limit: number) =>
+  html`<section class="slot" aria-labelledby="slot-${id}-title"><h2 id="slot-${id}-title">${label}</h2><div class="offers" data-slot="${id}" data-limit="${limit}"></div></section>`;
+
+/** One product in a list: its picture, name, price, and an add-to-cart button. */
+function productCard(p: Product) {
+  const category = categoryOf(p.category)!;
+  return html`<li class="product" aria-labelledby="product-${p.sku}">
+  <img src="/demo/img/${category.image}.svg" alt="" width="160" height="90">
+  <h3 id="product-${p.sku}"><a href="/p/${p.sku}">${p.name}</a></h3>
+  <p class="meta">${p.brand} · ${category.label}</p>
+  <p class="price">${formatPrice(p.price)}</p>
+  <button type="button" data-add="${productData(p)}" aria-label="Add ${p.name} to cart">Add to cart</button>
+</li>`;
+}
+
+const productList = (products: readonly Product[], label: string) =>
+  html`<ul class="products" aria-label="${label}">${products.map(productCard)}</ul>`;
+
+/** A department: its products, and the offers the device picks for it. */
+export function categoryPage(category: Category): ShopPage {
+  const products = PRODUCTS.filter((p) => p.category === category.id);
+  return {
+    facts: { title: category.label, track: { type: 'category_view', payload: { category: category.id } }, context: { category: category.id } },
+    content: html`${heading(category.label)}<p class="lead">${category.blurb}</p>
+${productList(products, `${category.label} products`)}
+${slot('home-hero', 'Picked for you', 2)}`,
+  };
+}
+
+/** A product: its details, an add-to-cart button, and "you may also like" offers. */
+export function productPage(p: Product): ShopPage {
+  const category = categoryOf(p.category)!;
+  return {
+    facts: {
+      title: p.name,
+      track: { type: 'product_view', payload: { sku: p.sku, category: p.category, name: p.name, brand: p.brand, price: p.price, currency: CURRENCY } },
+      context: { category: p.category, sku: p.sku },
+    },
+    content: html`<p class="crumbs"><a href="/c/${category.id}">${category.label}</a></p>
+<article class="product-detail" aria-labelledby="page-title">
+  <img src="/demo/img/${category.image}.svg" alt="" width="320" height="180">
+  <div>
+    ${heading(p.name)}
+    <p class="meta">${p.brand}</p>
+    <p>${p.description}</p>
+    <p class="price">${formatPrice(p.price)}</p>
+    <button type="button" data-add="${productData(p)}" aria-label="Add ${p.name} to cart">Add to cart</button>
+  </div>
+</article>
+${slot('product-also', 'You may also like', 2)}`,
+  };
+}
+
+/** The shop's search results. The query is sent to Vitrine as a `search` signal, which stays on the device. */
+export function searchPage(query: string, results: readonly Product[]): ShopPage {
+  const found = query ? `${results.length} ${results.length === 1 ? 'result' : 'results'} for “${query}”` : 'Type what you are looking for.';
+  return {
+    facts: { title: query ? `Search: ${query}` : 'Search', track: query ? { type: 'search', payload: { query } } : undefined },
+    content: html`${heading('Search')}<p role="status">${found}</p>
+${results.length ? productList(results, 'Search results') : ''}`,
+  };
+}
+
+/** The cart: its lines (demo/shop.js draws them from `v.cart`), the total, and an upsell slot. */
+export function cartPage(): ShopPage {
+  return {
+    facts: { title: 'Your cart' },
+    content: html`${heading('Your cart')}
+<p id="cart-note" class="note" role="status" aria-live="polite"></p>
+<ul id="cart-lines" class="cart-lines"></ul>
+<p class="total">Total: <output id="cart-total">${formatPrice(0)}</output></p>
+<p class="actions"><a class="button" id="to-checkout" href="/checkout">Go to checkout</a></p>
+${slot('cart', 'Offers for your cart', 1)}`,
+  };
+}
+
+/** The checkout: a demo order form. Placing the order records a purchase and empties the cart. */
+export function checkoutPage(): ShopPage {
+  return {
+    facts: { title: 'Checkout' },
+    content: html`${heading('Checkout')}
+<p class="note">A demo: no payment is taken and nothing you type here is sent anywhere.</p>
+<ul id="cart-lines" class="cart-lines summary"></ul>
+<p class="total">Total: <output id="cart-total">${formatPrice(0)}</output></p>
+<form id="checkout-form" class="checkout">
+  <label for="checkout-name">Name</label>
+  <input id="checkout-name" name="name" autocomplete="name" required>
+  <label for="checkout-address">Address</label>
+  <input id="checkout-address" name="address" autocomplete="street-address" required>
+  <p id="checkout-error" class="note" role="alert"></p>
+  <button type="submit">Place order</button>
+</form>`,
+  };
+}
+
+/** The order confirmation, with a restocking offer for consumables. */
+export function orderPage(): ShopPage {
+  return {
+    facts: { title: 'Thank you' },
+    content: html`${heading('Thank you for your order')}
+<p id="order-summary" role="status">Your order is on its way.</p>
+${slot('order', 'Running low soon?', 1)}`,
+  };
+}
