@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { webdriverio } from '@vitest/browser-webdriverio';
+import { pressKey } from './test/browser/commands.ts';
 import { CHROMIUM_ARGS, chromiumPath } from './test/chromium.ts';
 import { firefoxPath } from './test/engines/firefox.ts';
 import { freePort } from './test/ports.ts';
@@ -39,6 +40,7 @@ export default defineConfig({
           testTimeout: 30_000,
           browser: {
             enabled: true,
+            commands: { pressKey },
             headless: true,
             // One instance per engine, each named in results: `browser (firefox)`. Only system
             // browsers: Debian's chromium and firefox-esr, and WebKitGTK (test/engines/webkit.ts).
@@ -53,11 +55,6 @@ export default defineConfig({
                 name: 'browser (firefox)',
                 // Playwright drives Debian's Firefox ESR through WebDriver BiDi: no Playwright build.
                 provider: playwright({ launchOptions: { channel: 'moz-firefox', executablePath: firefoxPath() } }),
-                // Under load, playwright over BiDi now and then loses vitest's iframe while typing
-                // ("Cannot find vitest-iframe on the page. This is a bug in Vitest": the provider
-                // gives `page.frame('vitest-iframe')` one second): two retries, as a loaded run once
-                // lost it twice in a row. A test that fails three times still fails.
-                retry: 2,
               },
               {
                 // The webdriverio provider names WebKit 'safari'; test/engines/webkit-browser.py

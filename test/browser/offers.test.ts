@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
-import { userEvent } from 'vitest/browser';
+import { commands, userEvent } from 'vitest/browser';
 import { createVitrine, type Vitrine } from 'vitrine';
 import { testCatalog } from '../fixtures/catalog';
 
@@ -161,11 +161,11 @@ describe('render', () => {
     (first.querySelector('.vitrine-cta') as HTMLElement).focus();
     await userEvent.tab();
     expect(document.activeElement!.tagName).toBe('SUMMARY');
-    await userEvent.keyboard('{Enter}');
+    await commands.pressKey('Enter');
     expect(first.querySelector('details')!.open).toBe(true);
     await userEvent.tab();
     expect(document.activeElement).toBe(dismiss);
-    await userEvent.keyboard('{Enter}');
+    await commands.pressKey('Enter');
     expect(region.querySelectorAll('article')).toHaveLength(1);
     // Focus stays in the offers, on the next one.
     expect(region.contains(document.activeElement)).toBe(true);
