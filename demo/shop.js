@@ -66,11 +66,8 @@
 
   window.demoShop = { el: el, money: money, addToCart: addToCart, renderCart: renderCart };
 
-  // The home page (demo/index.html) runs its own script on these; the other pages carry
-  // their facts in #page-facts and are driven from here.
-  var factsNode = $('page-facts');
-  if (!factsNode) return;
-  var facts = JSON.parse(factsNode.textContent);
+  // What the page tells Vitrine, put in the page by the server (server/demo/).
+  var facts = JSON.parse($('page-facts').textContent);
 
   document.addEventListener('click', function (e) {
     var button = e.target.closest('[data-add]');
@@ -107,7 +104,6 @@
   }
 
   vitrine('ready', function (v) {
-    window.demoConsent(v);
     v.cart.get().then(function (cart) { renderCart(cart || { items: [] }); });
     v.cart.on('change', renderCart);
     v.cart.on('restore', function (cart) {

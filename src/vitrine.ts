@@ -5,6 +5,7 @@ import type { EngineEvent, EngineHello, EngineKind, ExportedData, ReadyReport, R
 import { pageOptions } from './options';
 import type { VitrineOptions } from './protocol/options';
 import { startEngine } from './engine';
+import { resumable } from './resumable';
 import { createBatcher } from './track';
 import { createCart, type CartApi } from './cart';
 import { createConsentCore, type ConsentApi } from './consent/core';
@@ -93,7 +94,7 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
   const opts = pageOptions(options);
   // Absolute, so the engine (maybe in a blob: Worker) finds the other SDK files beside it.
   const workerUrl = new URL(opts.workerUrl ?? defaultWorkerUrl() ?? 'vitrine-worker.js', document.baseURI).href;
-  const engine = await startEngine(opts.engine, workerUrl, opts.callTimeoutMs);
+  const engine = resumable(await startEngine(opts.engine, workerUrl, opts.callTimeoutMs));
   const notes: string[] = engine.fallbackReason ? [`engine: ${engine.fallbackReason}`] : [];
   let storage: StorageKind = 'memory';
   let storageNote: string | undefined;
@@ -143,6 +144,12 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
       storageNote = event.reason;
     }
   };
+  const greet = (hello: EngineHello) => {
+    storage = hello.storage;
+    storageNote = hello.storageReason;
+    catalogVersion = hello.catalogVersion;
+    return hello.consent ? consent.restore(hello.consent) : undefined;
+  };
   let hello: EngineHello;
   try {
     hello = await engine.call('init', { ...options, workerUrl }, onEvent);
@@ -150,10 +157,7 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
     engine.terminate();
     throw error;
   }
-  storage = hello.storage;
-  storageNote = hello.storageReason;
-  catalogVersion = hello.catalogVersion;
-  if (hello.consent) await consent.restore(hello.consent);
+  await greet(hello);
   consent.on('change', (c) => {
     // Also when another tab withdrew: what this page held may have been erased there.
     if (!c.purposes.measurement) {
@@ -195,12 +199,32 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
     batcher.send();
     beacon();
   };
-  const onPageHide = () => {
+  const onPageHide = (event: PageTransitionEvent) => {
+    // Into the back-forward cache: the engine stops (src/resumable.ts); what is queued waits for the next one.
+    if (event.persisted) engine.pause();
     batcher.send();
     beacon();
   };
+  // Back from the cache: a new engine, and what happened meanwhile in other tabs (consent, cart).
+  const restart = async () => {
+    const next = await startEngine(opts.engine, workerUrl, opts.callTimeoutMs);
+    try {
+      const hello = await next.call('init', { ...options, workerUrl }, onEvent);
+      engine.resume(next);
+      if (!hello.consent) consent.adopt(undecided());
+      await greet(hello);
+      cart.changed(hello.cart, 'remote');
+    } catch (error) {
+      next.terminate();
+      throw error;
+    }
+  };
+  const onPageShow = (event: PageTransitionEvent) => {
+    if (event.persisted && engine.paused) void restart().catch(logError).finally(() => engine.resume());
+  };
   document.addEventListener('visibilitychange', onHide);
   addEventListener('pagehide', onPageHide);
+  addEventListener('pageshow', onPageShow as (event: Event) => void);
 
   const decide = async (slot: string, options?: DecideOptions) => {
     // What the page just tracked counts for this decision.
@@ -262,6 +286,7 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
       stopAdapter?.();
       document.removeEventListener('visibilitychange', onHide);
       removeEventListener('pagehide', onPageHide);
+      removeEventListener('pageshow', onPageShow as (event: Event) => void);
       await batcher.flush().catch(() => undefined);
       await engine.call('close').catch(() => undefined);
       engine.terminate();

@@ -1,8 +1,11 @@
 import { VitrineError } from '../src/protocol/errors';
-import type { ExportedData } from '../src/protocol/engine';
+import type { ExportedData, KeptData } from '../src/protocol/engine';
+import { REPORT_KEEP_MS } from '../src/protocol/report';
 import type { Interest } from '../src/protocol/decision';
 import { toCart } from './cart';
-import { emptyProfile, type Profile } from './profile';
+import { HALF_LIFE_MS, emptyProfile, type Profile } from './profile';
+import { PURPOSES_OF } from './purposes';
+import { exposureKeepMs } from './signals';
 import { decideChunk } from './chunks';
 import { clearDecisions } from './decisions';
 import { guarded, resetAfterForget, ERASED } from './storage/lifecycle';
@@ -59,6 +62,25 @@ export async function prefer(s: EngineState, cfg: EngineConfig, category: unknow
   clearDecisions(s);
 }
 
+const DAY = 86_400_000;
+
+/** Why each kind of data is kept and for how long, under this site's options. */
+function keptData(cfg: EngineConfig): KeptData[] {
+  const days: Partial<Record<KeptData['data'], number>> = {
+    signals: cfg.retention.maxAgeDays,
+    cart: cfg.cartTtlDays,
+    exposures: exposureKeepMs(cfg) / DAY,
+    outbox: REPORT_KEEP_MS / DAY,
+  };
+  return (Object.keys(PURPOSES_OF) as KeptData['data'][]).map((data) => ({
+    data,
+    purposes: [...PURPOSES_OF[data]],
+    days: days[data] ?? null,
+    ...(data === 'profile' && { halfLifeDays: HALF_LIFE_MS / DAY }),
+    ...(data === 'signals' && { maxRecords: cfg.retention.maxSignals }),
+  }));
+}
+
 /** Everything stored on this device, and what is held in memory only. */
 export async function exportData(s: EngineState, cfg: EngineConfig): Promise<ExportedData> {
   return {
@@ -67,6 +89,7 @@ export async function exportData(s: EngineState, cfg: EngineConfig): Promise<Exp
     storage: s.store.kind,
     stores: await guarded(s, () => s.store.dump()),
     memory: { cart: toCart(s.cart, s.restored), undecidedSignals: structuredClone(s.undecidedSignals) },
+    kept: keptData(cfg),
   };
 }
 

@@ -3,15 +3,43 @@
  * place. The guards are also checked inside the storage transactions, against the decision
  * stored there, so a tab still on an older decision cannot write what a newer one forbids.
  */
+import type { PurposeName } from '../src/protocol/consent';
+import type { KeptData } from '../src/protocol/engine';
 import type { Guard } from './storage/store';
 
+/**
+ * The purposes that allow each kind of data on the device, any one of them sufficing; none
+ * for what the shop needs to work once the shopper has decided (the decision itself, the
+ * catalog, the categories they muted).
+ */
+export const PURPOSES_OF = {
+  consent: [],
+  catalog: [],
+  muted: [],
+  cart: ['functional'],
+  signals: ['personalization'],
+  profile: ['personalization'],
+  decisions: ['personalization'],
+  /** Frequency caps (functional) or reports (measurement). */
+  exposures: ['functional', 'measurement'],
+  /** Variants and exploration (personalization) or experiment arms (measurement). */
+  seed: ['personalization', 'measurement'],
+  outbox: ['measurement'],
+  reportDomains: ['measurement'],
+} as const satisfies Record<KeptData['data'], readonly PurposeName[]>;
+
+const allowedFor =
+  (data: keyof typeof PURPOSES_OF): Guard =>
+  (c) =>
+    !!c && PURPOSES_OF[data].some((p: PurposeName) => c.purposes[p]);
+
 /** Keeping the cart across sessions needs `functional`. */
-export const mayKeepCart: Guard = (c) => !!c?.purposes.functional;
+export const mayKeepCart = allowedFor('cart');
 /** Signals, the profile and cached decisions need `personalization`. */
-export const mayKeepSignals: Guard = (c) => !!c?.purposes.personalization;
+export const mayKeepSignals = allowedFor('signals');
 /** Exposures need `functional` (frequency caps) or `measurement` (reports). */
-export const mayKeepExposures: Guard = (c) => !!c && (c.purposes.functional || c.purposes.measurement);
+export const mayKeepExposures = allowedFor('exposures');
 /** The device seed needs `personalization` (variants, exploration) or `measurement` (experiment arms). */
-export const mayKeepSeed: Guard = (c) => !!c && (c.purposes.personalization || c.purposes.measurement);
+export const mayKeepSeed = allowedFor('seed');
 /** The outbox and the report domains of earlier catalogs need `measurement`. */
-export const mayReport: Guard = (c) => !!c?.purposes.measurement;
+export const mayReport = allowedFor('outbox');

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { CounterStore } from '../store';
+import { REPORT_ID_MEMORY_MS } from '../../src/protocol/report';
 import { createAuth } from './auth';
 import { COLLECTOR_DEFAULTS } from './defaults';
 import { createBatcher, type BatchOptions } from './batcher';
@@ -53,7 +54,7 @@ const HOUR = 3_600_000;
  * app.route('/', collector.routes)
  */
 export function createCollector(options: CollectorOptions): Collector {
-  const { store, token, k = COLLECTOR_DEFAULTS.k, sites, dedupMs = 8 * 86_400_000 } = options;
+  const { store, token, k = COLLECTOR_DEFAULTS.k, sites, dedupMs = REPORT_ID_MEMORY_MS } = options;
   const catalogs = createCatalogRegistry(store, options.refreshCatalog);
   const batcher = createBatcher(store, options.batch);
   const routes = new Hono();

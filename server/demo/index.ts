@@ -1,21 +1,30 @@
 /**
- * The demo storefront that `npm start` serves: the home page (demo/index.html, whose head,
- * navigation and consent dialog are filled in here), a page per
- * category and product, search, the cart, the checkout and the order confirmation, each with
- * the loader snippet pasted inline and Vitrine started exactly as the README tells merchants.
- * The pages' behaviour is the shop's own plain JavaScript (demo/*.js) over `window.vitrine`.
+ * The demo storefront that `npm start` serves: the home page, a page per category and
+ * product, search, the cart, the checkout, the order confirmation and the privacy center,
+ * each with the loader snippet pasted inline and Vitrine started exactly as the README tells
+ * merchants. The pages' behaviour is the shop's own plain JavaScript (demo/*.js) over
+ * `window.vitrine`; the consent banner is vanilla-cookieconsent, served from the project's files.
  */
 import { Hono, type Context } from 'hono';
 import { etag } from 'hono/etag';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { serveFile } from '../static';
-import { consentDialog, navigation, pageHead, storefrontPage } from './layout';
-import { cartPage, categoryPage, checkoutPage, orderPage, productPage, searchPage, type ShopPage } from './pages';
-import { categoryOf, featuredProducts, productOf, searchProducts } from './products';
+import { storefrontPage } from './layout';
+import { cartPage, categoryPage, checkoutPage, homePage, orderPage, privacyPage, productPage, searchPage, type ShopPage } from './pages';
+import { CATEGORIES, categoryOf, featuredProducts, productOf, searchProducts } from './products';
 
 /** Longest search query the shop takes; longer ones are cut. */
 const MAX_QUERY = 100;
+
+/** The consent banner's files, served from its npm package as the shop's own (/demo/vendor/). */
+const VENDOR_FILES = new Set(['cookieconsent.umd.js', 'cookieconsent.css']);
+
+/** @returns the folder of vanilla-cookieconsent's built files, as installed beside the project */
+function bannerFolder(root: string): string {
+  return dirname(createRequire(join(root, 'package.json')).resolve('vanilla-cookieconsent'));
+}
 
 /**
  * @param demo the folder of the shop's static files (demo/)
@@ -30,17 +39,7 @@ export function demoRoutes(demo: string, dist: string): Hono {
     return c.html(await storefrontPage(path, page.facts, await snippet(), page.content).toString());
   };
 
-  // The home page: the loader snippet, the navigation and the consent dialog are filled in.
-  app.get('/', async (c) => {
-    const [page, code] = await Promise.all([readFile(join(demo, 'index.html'), 'utf8'), snippet()]);
-    const parts: Record<string, string> = {
-      '<!-- demo:head -->': await pageHead('Vitrine demo shop', code, { 'home-products': featuredProducts() }).toString(),
-      '<!-- demo:navigation -->': await navigation('/').toString(),
-      '<!-- demo:consent -->': await consentDialog().toString(),
-    };
-    c.header('Cache-Control', 'no-cache');
-    return c.html(Object.entries(parts).reduce((text, [mark, part]) => text.replace(mark, () => part), page));
-  });
+  app.get('/', (c) => send(c, '/', homePage(featuredProducts())));
   app.get('/c/:category', (c) => {
     const category = categoryOf(c.req.param('category'));
     return category ? send(c, c.req.path, categoryPage(category)) : c.notFound();
@@ -56,6 +55,11 @@ export function demoRoutes(demo: string, dist: string): Hono {
   app.get('/cart', (c) => send(c, '/cart', cartPage()));
   app.get('/checkout', (c) => send(c, '/checkout', checkoutPage()));
   app.get('/order', (c) => send(c, '/order', orderPage()));
+  app.get('/privacy', (c) => send(c, '/privacy', privacyPage(CATEGORIES)));
+  app.get('/demo/vendor/:file', etag(), (c) => {
+    const file = c.req.param('file');
+    return VENDOR_FILES.has(file) ? serveFile(c, bannerFolder(join(demo, '..')), file, 'no-cache') : c.notFound();
+  });
   app.get('/demo/*', etag(), (c) => serveFile(c, demo, c.req.path.slice('/demo/'.length), 'no-cache'));
   return app;
 }

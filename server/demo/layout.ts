@@ -6,10 +6,12 @@ type Content = HtmlEscapedString | Promise<HtmlEscapedString>;
 
 /**
  * How every demo page starts Vitrine, right after the loader snippet: exactly the call the
- * README tells merchants to paste. One-minute report windows, so the dashboard fills while
- * you try the demo (a shop keeps the one-day default).
+ * README tells merchants to paste, with the consent read from the shop's banner
+ * (vanilla-cookieconsent, through Vitrine's `cookieconsent` adapter). One-minute report
+ * windows, so the dashboard fills while you try the demo (a shop keeps the one-day default).
  */
-export const VITRINE_INIT = "vitrine('init', { siteId: 'demo-shop', catalogUrl: '/v1/catalog', collectorUrl: '/', reportWindow: 60000 });";
+export const VITRINE_INIT =
+  "vitrine('init', { siteId: 'demo-shop', catalogUrl: '/v1/catalog', collectorUrl: '/', reportWindow: 60000, consent: { source: 'cookieconsent' } });";
 
 /** What the page is about, for the shop's script: the track call it makes and the offers' context. */
 export interface PageFacts {
@@ -19,6 +21,10 @@ export interface PageFacts {
   track?: { type: string; payload: Record<string, unknown> };
   /** The `context` of the page's offer slots (`{ category }`, `{ category, sku }`). */
   context?: Record<string, string>;
+  /** More data for the page's scripts, by element id. */
+  data?: Record<string, unknown>;
+  /** The page's own scripts (demo/), after the shop's. */
+  scripts?: readonly string[];
 }
 
 /**
@@ -38,27 +44,6 @@ ${link('/', 'Home')}${CATEGORIES.map((c) => link(`/c/${c.id}`, c.label))}
 </form>`;
 }
 
-/** The shop's own consent dialog (demo/consent-dialog.js drives it), the same on every page. */
-export function consentDialog() {
-  return html`<div id="consent" class="consent" role="dialog" aria-modal="false" aria-labelledby="consent-title" aria-describedby="consent-text" hidden>
-    <h2 id="consent-title">Your privacy choices</h2>
-    <p id="consent-text">We can keep your cart for your next visit, personalize offers on this device, and count anonymous totals of what works. Nothing you browse leaves your device.</p>
-    <form id="consent-form">
-      <fieldset>
-        <legend>Choose what we may do</legend>
-        <label><input type="checkbox" name="functional"> Keep my cart between visits</label>
-        <label><input type="checkbox" name="personalization"> Personalize offers on this device</label>
-        <label><input type="checkbox" name="measurement"> Count anonymous totals</label>
-      </fieldset>
-      <div class="actions">
-        <button type="button" id="consent-all">Accept all</button>
-        <button type="button" id="consent-none">Necessary only</button>
-        <button type="submit">Save my choices</button>
-      </div>
-    </form>
-  </div>`;
-}
-
 /**
  * Data for the page's script, as a JSON script element (`<` escaped, so no text can close it).
  * @param id the element's id
@@ -70,48 +55,55 @@ export function jsonScript(id: string, data: unknown): string {
 
 /**
  * The head of every page of the shop: the loader snippet pasted inline and Vitrine's init,
- * exactly as the README tells merchants, then the styles, the page's data and the shop's scripts.
+ * exactly as the README tells merchants, then the styles, the page's data, the consent banner
+ * (vanilla-cookieconsent from the shop's own files, /demo/vendor/) and the shop's scripts.
  * @param title the page's title
  * @param snippet the built loader snippet (dist/snippet.min.js)
  * @param data the page's data for its scripts, by element id
+ * @param scripts the page's own scripts, after the shop's
  */
-export function pageHead(title: string, snippet: string, data: Record<string, unknown>) {
+export function pageHead(title: string, snippet: string, data: Record<string, unknown>, scripts: readonly string[] = []) {
   return html`<meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>${title}</title>
   <link rel="icon" href="data:,">
+  <link rel="stylesheet" href="/demo/vendor/cookieconsent.css">
   <link rel="stylesheet" href="/demo/style.css">
   <script>${raw(snippet.trim())}</script>
   <script>${raw(VITRINE_INIT)}</script>
   ${raw(Object.entries(data).map(([id, value]) => jsonScript(id, value)).join('\n  '))}
-  <script src="/demo/consent-dialog.js" defer></script>
-  <script src="/demo/shop.js" defer></script>`;
+  <script src="/demo/vendor/cookieconsent.umd.js" defer></script>
+  <script src="/demo/consent-banner.js" defer></script>
+  <script src="/demo/shop.js" defer></script>${raw(scripts.map((src) => `\n  <script src="${src}" defer></script>`).join(''))}`;
 }
 
 /**
  * A whole storefront page: the loader snippet and Vitrine's init in the head, the shop's
- * header, the content, and the consent dialog.
+ * header and navigation, the content, and a footer whose "Privacy settings" reopens the banner.
  * @param path the page's path (for the navigation)
  * @param facts the title and what the page tells Vitrine
  * @param snippet the built loader snippet (dist/snippet.min.js), pasted inline as a merchant would
  * @param content the page's main content, which holds its h1
  */
 export function storefrontPage(path: string, facts: PageFacts, snippet: string, content: Content) {
+  const data = { 'page-facts': { track: facts.track, context: facts.context ?? {} }, ...facts.data };
   return html`<!doctype html>
 <html lang="en">
 <head>
-  ${pageHead(`${facts.title} · Vitrine demo shop`, snippet, { 'page-facts': { track: facts.track, context: facts.context ?? {} } })}
+  ${pageHead(`${facts.title} · Vitrine demo shop`, snippet, data, facts.scripts)}
 </head>
 <body>
   <a class="skip" href="#main">Skip to content</a>
   <header class="top">
     <a class="brand" href="/">Vitrine demo shop</a>
     <a class="cart-link" href="/cart">Cart (<span id="cart-count">0</span>)</a>
-    <button type="button" class="linkish" id="privacy-settings">Privacy settings</button>
   </header>
   ${navigation(path)}
   <main id="main" class="page" tabindex="-1">${content}</main>
-  ${consentDialog()}
+  <footer class="bottom">
+    <button type="button" class="linkish" data-cc="show-preferencesModal">Privacy settings</button>
+    <a href="/privacy"${path === '/privacy' ? raw(' aria-current="page"') : ''}>Your data on this device</a>
+  </footer>
 </body>
 </html>`;
 }

@@ -41,6 +41,19 @@ function productCard(p: Product) {
 const productList = (products: readonly Product[], label: string) =>
   html`<ul class="products" aria-label="${label}">${products.map(productCard)}</ul>`;
 
+/** The home page: a hero slot and one product from each department. */
+export function homePage(featured: readonly Product[]): ShopPage {
+  return {
+    facts: { title: 'Home' },
+    content: html`${heading('Vitrine demo shop')}
+<p class="lead">Running, yoga, coffee and calmer evenings. The offers below are chosen on this device, from what you browse here, and only if you allow it: open “Why this offer?” to see why.</p>
+${slot('home-hero', 'Picked for you', 2)}
+<section class="featured" aria-labelledby="featured-title"><h2 id="featured-title">One from each department</h2>
+${productList(featured, 'Featured products')}
+</section>`,
+  };
+}
+
 /** A department: its products, and the offers the device picks for it. */
 export function categoryPage(category: Category): ShopPage {
   const products = PRODUCTS.filter((p) => p.category === category.id);
@@ -125,5 +138,61 @@ export function orderPage(): ShopPage {
     content: html`${heading('Thank you for your order')}
 <p id="order-summary" role="status">Your order is on its way.</p>
 ${slot('order', 'Running low soon?', 1)}`,
+  };
+}
+
+/**
+ * The privacy center: what Vitrine keeps on this device, the interests it uses, the last
+ * offers and why, the consent choices, export and erasure. demo/privacy.js fills it in.
+ * @param categories the departments a shopper can state an interest in
+ */
+export function privacyPage(categories: readonly Category[]): ShopPage {
+  return {
+    facts: { title: 'Your data on this device', scripts: ['/demo/privacy.js'] },
+    content: html`${heading('Your data on this device')}
+<p class="lead">What this shop personalizes is worked out here, in your browser. Nothing below leaves your device: the shop only ever receives anonymous totals, and only if you allow it.</p>
+<p id="privacy-status" class="note" role="status" aria-live="polite"></p>
+
+<section aria-labelledby="choices-title"><h2 id="choices-title">Your choices</h2>
+<ul id="choices" class="choices"></ul>
+<p><button type="button" data-cc="show-preferencesModal">Change my choices</button></p>
+</section>
+
+<section aria-labelledby="stored-title"><h2 id="stored-title">What is stored here</h2>
+<table class="stored">
+  <caption class="visually-hidden">What is stored on this device, why, and for how long</caption>
+  <thead><tr><th scope="col">What</th><th scope="col">Why it may be kept</th><th scope="col">How much</th><th scope="col">Kept until</th></tr></thead>
+  <tbody id="stored"></tbody>
+</table>
+</section>
+
+<section aria-labelledby="interests-title"><h2 id="interests-title">What the shop thinks you like</h2>
+<p class="note">Worked out from what you browse here, or what you tell us. Switch one off and it is erased and never used again.</p>
+<ul id="interests" class="interests" aria-labelledby="interests-title"></ul>
+<form id="prefer-form" class="actions">
+  <label for="prefer-category">Tell us what you like</label>
+  <select id="prefer-category">${categories.map((c) => html`<option value="${c.id}">${c.label}</option>`)}</select>
+  <button type="submit">I like this</button>
+</form>
+</section>
+
+<section aria-labelledby="offers-title"><h2 id="offers-title">Offers you were shown</h2>
+<ul id="last-offers" class="last-offers"></ul>
+</section>
+
+<section aria-labelledby="control-title"><h2 id="control-title">Take it with you, or erase it</h2>
+<div class="actions">
+  <button type="button" id="privacy-export">Download my data (JSON)</button>
+  <button type="button" id="privacy-erase" class="danger">Erase everything</button>
+</div>
+<dialog id="erase-dialog" aria-labelledby="erase-title" aria-describedby="erase-text">
+  <h2 id="erase-title">Erase everything?</h2>
+  <p id="erase-text">Your cart, your interests, the offers you saw and your privacy choices are deleted from this device. This cannot be undone.</p>
+  <form method="dialog" class="actions">
+    <button value="erase" class="danger">Erase everything</button>
+    <button value="cancel" class="secondary" autofocus>Keep my data</button>
+  </form>
+</dialog>
+</section>`,
   };
 }

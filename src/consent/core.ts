@@ -64,9 +64,15 @@ export function createConsentCore(apply: (state: ConsentState) => Promise<void>,
   const capped = (next: ConsentState): ConsentState =>
     gpc && !next.explicit ? { ...next, gpc, purposes: { ...next.purposes, personalization: false, measurement: false } } : gpc ? { ...next, gpc } : next;
 
-  const decide = (build: () => ConsentState): Promise<ConsentState> => {
+  /** Whether `next` only repeats the decision in force: same purposes, and no act where there was none. */
+  const repeats = (next: ConsentState) =>
+    state.decided && PURPOSE_NAMES.every((p) => state.purposes[p] === next.purposes[p]) && (state.explicit || !next.explicit);
+
+  /** @param skipRepeat a decision that repeats the one in force is not applied again (nothing is written) */
+  const decide = (build: () => ConsentState, skipRepeat = false): Promise<ConsentState> => {
     const run = applying.then(async () => {
       const next = capped(build());
+      if (skipRepeat && repeats(next)) return copy(state);
       await apply(next);
       state = next;
       events.emit('change', copy(state));
@@ -103,13 +109,15 @@ export function createConsentCore(apply: (state: ConsentState) => Promise<void>,
       }
       await decide(() => next);
     },
+    // A CMP tells its decision again on every page: only a change is applied, so a page load
+    // writes nothing (WebKit stalls a new page's IndexedDB while the last one's writes unwind).
     external(signal, source) {
       const { explicit, ...purposes } = signal;
       return decide(() => {
         // The CMP replaying a choice the shopper made by acting (on an earlier page) is still that act.
         const same = state.explicit && (['functional', 'personalization', 'measurement'] as const).every((p) => state.purposes[p] === purposes[p]);
         return { decided: true, purposes: { ...purposes, necessary: true }, source, updatedAt: Date.now(), explicit: explicit || !!same };
-      });
+      }, true);
     },
   };
 }

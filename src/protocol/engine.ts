@@ -3,7 +3,7 @@ import type { TrackEvent } from './events';
 import type { Cart, CartOp, CurrentOffer, RevalidateResult } from './cart';
 import type { ResolvedConsentOptions, VitrineOptions } from './options';
 import type { Decision, DecideOptions, ExposureInput, Interest } from './decision';
-import type { ConsentState } from './consent';
+import type { ConsentState, PurposeName } from './consent';
 
 /** Where the engine keeps data. */
 export type StorageKind = 'indexeddb' | 'memory';
@@ -53,6 +53,20 @@ export type EngineEvent =
   | { type: 'catalog'; version: string | null; error?: string }
   | { type: 'reports'; status: ReportStatus; url: string; ready: ReadyReport[] };
 
+/** Why one kind of data is kept on the device, and for how long. */
+export interface KeptData {
+  /** A store (`signals`, `cart`, …) or a value kept in `meta` (`consent`, `seed`, …). */
+  data: 'signals' | 'profile' | 'cart' | 'exposures' | 'outbox' | 'consent' | 'catalog' | 'seed' | 'muted' | 'decisions' | 'reportDomains';
+  /** The consent purposes that allow it, any one sufficing; none when the shop needs it to work. */
+  purposes: PurposeName[];
+  /** Days a record is kept after it was last written; `null` until it is replaced or erased. */
+  days: number | null;
+  /** For scores that fade: the days after which one counts half. */
+  halfLifeDays?: number;
+  /** For a bounded store: the most records it keeps, the oldest going first. */
+  maxRecords?: number;
+}
+
 /** Everything stored on this device, as `privacy.export()` returns it. */
 export interface ExportedData {
   exportedAt: string;
@@ -62,6 +76,8 @@ export interface ExportedData {
   stores: Record<string, unknown[]>;
   /** What the engine holds in memory only: the session cart and signals awaiting a decision. */
   memory: { cart: Cart; undecidedSignals: TrackEvent[] };
+  /** Why each kind of data is kept and for how long, as this site's options set it. */
+  kept: KeptData[];
 }
 
 /** A result or an error, as plain data: errors cross the worker boundary with their code. */

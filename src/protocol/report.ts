@@ -3,6 +3,14 @@ import type { Arm } from './decision';
 import { holdoutOf, type Catalog } from './catalog';
 import { ID, REPORT_ID, REPORT_ID_BYTES, SITE_ID, readId } from './ids';
 
+/** How long the collector remembers report ids, to count each report once. */
+export const REPORT_ID_MEMORY_MS = 8 * 86_400_000;
+/**
+ * How long a device keeps trying to deliver a report: a day less than the collector
+ * remembers ids, so that a late resend is never counted twice.
+ */
+export const REPORT_KEEP_MS = REPORT_ID_MEMORY_MS - 86_400_000;
+
 /** The counters of a cell, in the order reports and the collector use them. */
 export const METRICS = ['impressions', 'clicks', 'dismissals', 'conversions', 'revenue'] as const;
 /** One counter of a cell, by name. */

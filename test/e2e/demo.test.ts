@@ -1,166 +1,231 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath } from '../chromium';
 import { certainCatalog, startServer } from './server';
-import { travelStoredTime } from '../fixtures/travel';
+import type { ExportedData } from '../../src/protocol/engine';
+import type { Decision, Interest } from '../../src/protocol/decision';
+
+/*
+ * The demo shop as a shopper meets it in Chromium: the banner, offers that follow what they
+ * browse and say why, a change of mind in the banner's settings, the privacy center, two tabs.
+ * Every request a page or its worker makes is recorded and must stay on the shop's origin.
+ */
 
 let server: Awaited<ReturnType<typeof startServer>>;
-const profiles: string[] = [];
+const folders: string[] = [];
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vitrine-e2e-catalog-'));
-  profiles.push(dir);
+  folders.push(dir);
   server = await startServer([], certainCatalog(dir));
 });
 afterAll(async () => {
   await server.stop();
-  for (const dir of profiles) rmSync(dir, { recursive: true, force: true });
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A browser with its own profile directory, as a shopper's browser keeps one. */
-function newProfile(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'vitrine-e2e-'));
-  profiles.push(dir);
-  return dir;
-}
+type DemoWindow = Window & {
+  vitrine: {
+    cart?: object;
+    flush(): Promise<void>;
+    decide(slot: string, options: object): Promise<Decision[]>;
+    state(): { storage: string; consent: { decided: boolean; purposes: Record<string, boolean> } };
+    privacy: { export(): Promise<ExportedData>; interests(): Promise<Interest[]> };
+  };
+};
 
-function launch(profile: string): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(profile, { executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
-}
-
-async function openShop(context: BrowserContext): Promise<Page> {
-  const page = context.pages()[0] ?? (await context.newPage());
+/** A shopper's browser: its own profile, every request recorded, page errors collected. */
+async function shopper(): Promise<{ context: BrowserContext; page: Page; requests: URL[]; errors: string[] }> {
+  const profile = mkdtempSync(join(tmpdir(), 'vitrine-e2e-'));
+  folders.push(profile);
+  const context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
+  const requests: URL[] = [];
   const errors: string[] = [];
+  context.on('request', (r) => requests.push(new URL(r.url())));
+  const page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(server.base + '/');
-  await page.waitForFunction(() => typeof (window as unknown as { vitrine: { cart?: unknown } }).vitrine.cart === 'object');
-  expect(errors).toEqual([]);
-  return page;
+  return { context, page, requests, errors };
 }
 
-const cartSkus = (page: Page) => page.$$eval('#cart-lines .line', (lines) => lines.map((l) => l.getAttribute('data-sku')));
+/** Opens a page of the shop and waits until the SDK runs there. */
+async function visit(page: Page, path: string): Promise<void> {
+  await page.goto(server.base + path);
+  await page.waitForFunction(() => typeof (window as unknown as DemoWindow).vitrine.cart === 'object');
+}
 
-describe('demo storefront in Chromium', () => {
-  it('restores the cart after the browser is closed and started again', async () => {
-    const profile = newProfile();
-    let context = await launch(profile);
-    let page = await openShop(context);
-    await page.getByRole('button', { name: 'Accept all' }).click();
-    await page.getByRole('button', { name: 'Add Trail runner to cart' }).click();
+/** Clicks a button of the banner and waits until the SDK holds the decision. */
+async function answerBanner(page: Page, button: 'Accept all' | 'Reject all'): Promise<void> {
+  await page.getByRole('button', { name: button, exact: true }).click();
+  await page.waitForFunction(() => (window as unknown as DemoWindow).vitrine.state().consent.decided);
+}
+
+const exported = (page: Page) => page.evaluate(() => (window as unknown as DemoWindow).vitrine.privacy.export());
+const databases = (page: Page) => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+
+/** Every request stayed on the shop's origin, and none went to the collector unless allowed. */
+function expectOnlyTheShop(requests: URL[], reportsAllowed: boolean): void {
+  for (const url of requests) {
+    expect(url.origin).toBe(new URL(server.base).origin);
+    if (!reportsAllowed) expect(url.pathname).not.toBe('/v1/reports');
+  }
+}
+
+describe('the demo shop in Chromium', () => {
+  it('shows the banner on a first visit, and stores nothing and sends nothing before a choice', async () => {
+    const { context, page, requests, errors } = await shopper();
+    await visit(page, '/c/yoga');
+    await expect.poll(() => page.getByRole('dialog', { name: 'Your privacy choices' }).isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Add Yoga mat to cart' }).click();
-    await page.waitForFunction(() => document.querySelectorAll('#cart-lines .line').length === 2);
-    await context.close();
-
-    context = await launch(profile);
-    page = await openShop(context);
-    await page.waitForFunction(() => document.querySelectorAll('#cart-lines .line').length === 2);
-    expect(await cartSkus(page)).toEqual(['TR-100', 'YG-100']);
-    await expect.poll(() => page.textContent('#cart-note')).toContain('we kept the 2 items');
-    const cart = await page.evaluate(() => (window as unknown as { vitrine: { cart: { get(): Promise<{ restored: boolean }> } } }).vitrine.cart.get());
-    expect(cart.restored).toBe(true);
-    expect(await page.isHidden('#consent')).toBe(true);
+    await expect.poll(() => page.textContent('#cart-count')).toBe('1');
+    await page.evaluate(() => (window as unknown as DemoWindow).vitrine.flush());
+    expect(await databases(page)).toEqual([]);
+    expect(await page.evaluate(() => document.cookie)).toBe('');
+    expectOnlyTheShop(requests, false);
+    expect(errors).toEqual([]);
     await context.close();
   });
 
-  it('forgets the cart at browser restart when the shopper chose necessary only', async () => {
-    const profile = newProfile();
-    let context = await launch(profile);
-    let page = await openShop(context);
-    await page.getByRole('button', { name: 'Necessary only' }).click();
-    await page.getByRole('button', { name: 'Add Coffee beans to cart' }).click();
-    await page.waitForFunction(() => document.querySelectorAll('#cart-lines .line').length === 1);
-    await context.close();
+  it('after “Accept all”, moves the hero toward the category browsed and says why', async () => {
+    const { context, page, requests, errors } = await shopper();
+    await visit(page, '/');
+    await answerBanner(page, 'Accept all');
+    const hero = page.locator('[data-slot="home-hero"]');
+    await hero.locator('article').first().waitFor();
+    expect(await hero.textContent()).not.toMatch(/coffee/i);
 
-    context = await launch(profile);
-    page = await openShop(context);
-    await expect.poll(() => page.textContent('#cart-lines')).toContain('Your cart is empty.');
-    await context.close();
-  });
-
-  it('shows offers, personalizes them after browsing, explains why, and lets the shopper mute an interest', async () => {
-    const context = await launch(newProfile());
-    const page = await openShop(context);
-    await page.getByRole('button', { name: 'Accept all' }).click();
-    await page.waitForSelector('#offers-hero article');
-    for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Look at Trail runner' }).click();
-    await expect.poll(() => page.textContent('#offers-hero')).toContain('trail');
-    const why = page.locator('#offers-hero article', { hasText: 'trail' }).first().locator('summary');
-    await why.click();
-    const reasons = await page.locator('#offers-hero article', { hasText: 'trail' }).first().locator('li').allTextContents();
-    expect(reasons).toEqual(['Because you looked at trail running this week', 'Because you are looking at trail running']);
-
-    await expect.poll(() => page.textContent('#interests')).toContain('trail running');
-    await page.getByRole('button', { name: 'Mute trail running' }).click();
-    await expect.poll(() => page.textContent('#interests-note')).toContain('trail running is muted');
-    await expect.poll(() => page.locator('#offers-hero').textContent()).not.toMatch(/trail/i);
+    await visit(page, '/c/coffee');
+    for (const sku of ['CF-100', 'CF-200', 'CF-300']) await visit(page, `/p/${sku}`);
+    await page.evaluate(() => (window as unknown as DemoWindow).vitrine.flush());
+    await visit(page, '/');
+    const coffee = hero.locator('article', { hasText: /coffee/i }).first();
+    await coffee.waitFor();
+    await coffee.locator('summary', { hasText: 'Why this offer?' }).click();
+    expect(await coffee.locator('li').allTextContents()).toContain('Because you looked at coffee this week');
+    expectOnlyTheShop(requests, true);
+    expect(errors).toEqual([]);
     await context.close();
   });
 
-  it('sends nothing but aggregate reports: every request the page and its worker make is for SDK files, the catalog, or a valid report', async () => {
-    const context = await launch(newProfile());
-    const requests: { method: string; url: URL; body: string | null; status?: number }[] = [];
-    context.on('request', (r) => requests.push({ method: r.method(), url: new URL(r.url()), body: r.postData() }));
-    context.on('requestfinished', async (r) => {
-      const seen = requests.find((x) => x.url.href === r.url() && x.body === r.postData() && x.status === undefined);
-      if (seen) seen.status = (await r.response())?.status();
-    });
-    const page = await openShop(context);
-    await page.getByRole('button', { name: 'Accept all' }).click();
-    // The banner a first visit shows hands focus back to the top of the page, offers in view.
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('page-title');
-    expect(await page.evaluate(() => document.querySelector('#offers-hero')!.getBoundingClientRect().top)).toBeGreaterThanOrEqual(0);
-    for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Look at Trail runner' }).click();
-    await page.getByRole('button', { name: 'Add Trail runner to cart' }).click();
-    await page.getByRole('button', { name: 'Look at Yoga mat' }).click();
-    await expect.poll(() => page.textContent('#offers-hero')).toContain('yoga');
-    await page.evaluate(() => (window as unknown as { vitrine: { flush(): Promise<void> } }).vitrine.flush());
-    // The offers on screen for a second count as impressions, kept on the device.
-    const exported = () => page.evaluate(() => (window as unknown as { vitrine: { privacy: { export(): Promise<{ stores: Record<string, unknown[]> }> } } }).vitrine.privacy.export());
-    await expect.poll(async () => (await exported()).stores.exposures?.length ?? 0, { timeout: 10_000 }).toBeGreaterThan(0);
+  it('after “Reject all”, shows offers from the page alone, keeps only the consent record and the catalog, and sends no report', async () => {
+    const { context, page, requests, errors } = await shopper();
+    await visit(page, '/c/trail-running');
+    await answerBanner(page, 'Reject all');
+    for (const sku of ['TR-100', 'TR-200']) await visit(page, `/p/${sku}`);
+    await visit(page, '/c/trail-running');
+    await page.locator('[data-slot="home-hero"] article').first().waitFor();
+    const decisions = await page.evaluate(() => (window as unknown as DemoWindow).vitrine.decide('home-hero', { limit: 3, context: { category: 'trail-running' } }));
+    expect(decisions.map((d) => d.arm)).toEqual(['contextual', 'contextual', 'contextual']);
+    expect(decisions[0]!.reasons).toEqual(['Because you are looking at trail running']);
 
-    // The shopper comes back after the one-minute report window closed: its report goes out.
-    await page.evaluate(travelStoredTime, { db: 'vitrine:demo-shop', ms: 5 * 60_000 });
-    await page.reload();
-    await expect.poll(async () => (await server.stats("demo-shop")).reduce((sum, r) => sum + r.impressions, 0), { timeout: 15_000 }).toBeGreaterThan(0);
-    await expect.poll(() => page.textContent('#sdk-state'), { timeout: 10_000 }).toMatch(/Aggregate reports: [1-9]\d* sent/);
-
-    // The worker's own requests (chunks, catalog, reports) are seen here too.
-    expect(requests.some((r) => r.url.pathname === '/v1/catalog')).toBe(true);
-    expect(requests.some((r) => r.url.pathname === '/vitrine/vitrine-decide.js')).toBe(true);
-    expect(requests.some((r) => r.url.pathname === '/vitrine/vitrine-report.js')).toBe(true);
-    const { validateReport } = await import('../../src/protocol/report');
-    const reports = requests.filter((r) => r.method === 'POST');
-    expect(reports.length).toBeGreaterThan(0);
-    for (const r of requests) {
-      expect(r.url.origin).toBe(new URL(server.base).origin);
-      if (r.method === 'POST') {
-        expect(r.url.pathname).toBe('/v1/reports');
-        expect(() => validateReport(JSON.parse(r.body ?? ''))).not.toThrow();
-      } else {
-        expect(r.method).toBe('GET');
-        expect(r.url.pathname).toMatch(/^(\/|\/demo\/[\w./-]+|\/vitrine\/vitrine(-[\w-]+)?\.js|\/v1\/catalog)$/);
-        // No query string carries anything out.
-        expect(r.url.search).toBe('');
-      }
+    const { stores } = await exported(page);
+    for (const [name, records] of Object.entries(stores)) {
+      if (name !== 'meta') expect(records, name).toEqual([]);
     }
-    await expect.poll(() => reports.every((r) => r.status === 202)).toBe(true);
+    expect((stores.meta as { key: string }[]).map((m) => m.key).sort()).toEqual(['catalog', 'consent']);
+    expectOnlyTheShop(requests, false);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('erases signals and profile when personalization is withdrawn in the banner’s settings, before the next page', async () => {
+    const { context, page, errors } = await shopper();
+    await visit(page, '/');
+    await answerBanner(page, 'Accept all');
+    for (const sku of ['YG-100', 'YG-200']) await visit(page, `/p/${sku}`);
+    await page.evaluate(() => (window as unknown as DemoWindow).vitrine.flush());
+    const before = await exported(page);
+    expect(before.stores.signals!.length).toBeGreaterThan(0);
+    expect(before.stores.profile!.length).toBe(1);
+
+    await page.getByRole('button', { name: 'Privacy settings' }).click();
+    const settings = page.getByRole('dialog', { name: 'Privacy settings' });
+    await settings.getByRole('checkbox', { name: 'Personalize offers on this device' }).uncheck({ force: true });
+    await settings.getByRole('button', { name: 'Save my choices' }).click();
+    await page.waitForFunction(() => !(window as unknown as DemoWindow).vitrine.state().consent.purposes.personalization);
+
+    await visit(page, '/c/coffee');
+    const after = await exported(page);
+    expect(after.stores.signals).toEqual([]);
+    expect(after.stores.profile).toEqual([]);
+    expect((after.stores.meta as { key: string }[]).map((m) => m.key)).not.toContain('decisions');
+    expect(await page.evaluate(() => (window as unknown as DemoWindow).vitrine.privacy.interests())).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('has a privacy center that reads plainly, exports what was browsed, mutes an interest everywhere, and erases everything', async () => {
+    const { context, page, errors } = await shopper();
+    await visit(page, '/');
+    await answerBanner(page, 'Accept all');
+    for (const sku of ['TR-100', 'TR-200', 'TR-300']) await visit(page, `/p/${sku}`);
+    await page.getByRole('button', { name: 'Add Trail poles to cart' }).click();
+    await expect.poll(() => page.textContent('#cart-count')).toBe('1');
+    await page.evaluate(() => (window as unknown as DemoWindow).vitrine.flush());
+    await visit(page, '/');
+    await page.locator('[data-slot="home-hero"] article', { hasText: /trail/i }).first().waitFor();
+
+    await visit(page, '/privacy');
+    // What is kept, in words, with why and until when.
+    await expect.poll(() => page.locator('tr[data-kept="signals"]').textContent()).toMatch(/What you browsed here.*Only with personalization.*\d+ signals.*30 days after/);
+    expect(await page.locator('tr[data-kept="cart"]').textContent()).toMatch(/Your cart.*Only with keeping your cart.*1 item/);
+    expect(await page.locator('tr[data-kept="consent"]').textContent()).toMatch(/Your privacy choices.*Needed for the shop to work/);
+    expect(await page.locator('#choices').textContent()).toContain('Personalize offers on this device: on');
+    await page.locator('#last-offers li', { hasText: /trail/i }).first().locator('summary').click();
+    expect(await page.locator('#last-offers li', { hasText: /trail/i }).first().locator('details li').allTextContents()).toContain(
+      'Because you looked at trail running this week',
+    );
+
+    // The export is a JSON file holding what was browsed.
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download my data (JSON)' }).click();
+    const file = await (await download).path();
+    const data = JSON.parse(readFileSync(file, 'utf8')) as ExportedData;
+    expect(JSON.stringify(data.stores.signals)).toContain('TR-300');
+    expect(data.kept.find((k) => k.data === 'signals')).toMatchObject({ purposes: ['personalization'], days: 30 });
+
+    // Mute: gone from the profile, the offers and their reasons.
+    const trail = page.getByRole('switch', { name: 'Trail running' });
+    expect(await trail.isChecked()).toBe(true);
+    await trail.uncheck();
+    await expect.poll(() => page.locator('#privacy-status').textContent()).toContain('Trail running is switched off');
+    await visit(page, '/');
+    await page.locator('[data-slot="home-hero"] article').first().waitFor();
+    const decisions = await page.evaluate(() => (window as unknown as DemoWindow).vitrine.decide('home-hero', { limit: 5 }));
+    expect(decisions.map((d) => d.id)).not.toContain('trail-10');
+    expect(decisions.flatMap((d) => d.reasons).join(' ')).not.toMatch(/trail/i);
+
+    // Erase everything, after a confirmation: no database is left, and the banner asks again.
+    await visit(page, '/privacy');
+    await page.getByRole('button', { name: 'Erase everything' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Erase everything?' });
+    await confirm.getByRole('button', { name: 'Keep my data' }).click();
+    expect(await databases(page)).toEqual(['vitrine:demo-shop']);
+    await page.getByRole('button', { name: 'Erase everything' }).click();
+    await confirm.getByRole('button', { name: 'Erase everything' }).click();
+    await page.waitForURL('**/privacy?erased=1');
+    await page.waitForFunction(() => typeof (window as unknown as DemoWindow).vitrine.cart === 'object');
+    expect(await page.locator('#privacy-status').textContent()).toBe('Everything stored on this device was erased.');
+    await expect.poll(() => page.getByRole('dialog', { name: 'Your privacy choices' }).isVisible()).toBe(true);
+    expect(await databases(page)).toEqual([]);
+    expect(await page.textContent('#cart-count')).toBe('0');
+    expect(errors).toEqual([]);
     await context.close();
   });
 
   it('keeps two tabs in sync', async () => {
-    const context = await launch(newProfile());
-    const a = await openShop(context);
-    await a.getByRole('button', { name: 'Accept all' }).click();
+    const { context, page: a } = await shopper();
+    await visit(a, '/c/road-running');
+    await answerBanner(a, 'Accept all');
     const b = await context.newPage();
-    await b.goto(server.base + '/');
+    await visit(b, '/cart');
     await a.getByRole('button', { name: 'Add Road racer to cart' }).click();
     await b.waitForFunction(() => document.querySelectorAll('#cart-lines .line').length === 1);
-    expect(await cartSkus(b)).toEqual(['RD-100']);
+    expect(await b.getAttribute('#cart-lines .line', 'data-sku')).toBe('RD-100');
     await b.getByRole('button', { name: 'Remove Road racer from cart' }).click();
-    await a.waitForFunction(() => document.querySelectorAll('#cart-lines .line').length === 0);
+    await expect.poll(() => a.textContent('#cart-count')).toBe('0');
     await context.close();
   });
 });

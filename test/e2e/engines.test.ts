@@ -58,24 +58,28 @@ async function close(browser: ShopBrowser): Promise<void> {
   await browser.close();
 }
 
-/** Opens the demo shop and waits for the SDK to be ready. */
-async function openShop(browser: ShopBrowser): Promise<void> {
-  await browser.goto(server.base + '/');
-  await browser.waitFor(() => typeof (window as unknown as DemoWindow).vitrine.cart === 'object');
+/** Opens a page of the demo shop and waits for the SDK to be ready there. */
+async function openShop(browser: ShopBrowser, path = '/'): Promise<void> {
+  await browser.goto(server.base + path);
+  await browser.waitFor(() => typeof (window as unknown as DemoWindow).vitrine.cart === 'object').catch(async (error: Error) => {
+    throw new Error(`${path}: ${error.message}; the page is at ${await browser.evaluate(() => location.href + ' ' + document.title)}`);
+  });
 }
 
-const cartSkus = (browser: ShopBrowser) =>
-  browser.evaluate(() => [...document.querySelectorAll('#cart-lines .line')].map((l) => l.getAttribute('data-sku')));
-/** In the page: whether the cart shows `want` lines. */
-const hasLines = (want: number) => document.querySelectorAll('#cart-lines .line').length === want;
+/** In the page: whether the header counts `want` items in the cart (it follows the SDK's cart). */
+const counts = (want: number) => document.querySelector('#cart-count')!.textContent === String(want);
+
+/** In the page: whether the consent banner (vanilla-cookieconsent's box) is on screen. */
+const bannerShown = () => {
+  const box = document.querySelector<HTMLElement>('#cc-main .cm');
+  return !!box && getComputedStyle(box).visibility !== 'hidden' && document.documentElement.classList.contains('show--consent');
+};
 
 /** Accepts all in the banner, and waits until the SDK holds the decision and the banner is gone. */
 async function acceptAll(browser: ShopBrowser): Promise<void> {
+  await browser.waitFor(bannerShown);
   await browser.clickButton('Accept all');
-  await browser.waitFor(() => {
-    const banner = document.querySelector<HTMLElement>('#consent')!;
-    return (window as unknown as DemoWindow).vitrine.state().consent.decided && (banner.hidden || getComputedStyle(banner).display === 'none');
-  });
+  await browser.waitFor(() => (window as unknown as DemoWindow).vitrine.state().consent.decided && !document.documentElement.classList.contains('show--consent'));
 }
 
 /** What this origin holds in the browser: IndexedDB databases, Web Storage keys, cookies. */
@@ -87,37 +91,86 @@ const stored = (browser: ShopBrowser) =>
     cookies: document.cookie,
   }));
 
+/** Every page of the shop a shopper may land on; each shows the cart count in its header. */
+const PAGES = ['/', '/c/trail-running', '/p/YG-100', '/search?q=mat', '/cart', '/checkout', '/privacy'];
+
 describe.each(ENGINES)('the demo shop in %s', (engine) => {
-  it('restores the cart after the browser is closed and started again with the same profile', async () => {
+  it('restores the cart on every page after the browser is closed and started again with the same profile', async () => {
     const profile = newProfile();
     let browser = await launch(engine, profile);
     await openShop(browser);
     await acceptAll(browser);
     await browser.clickButton('Add Trail runner to cart');
-    await browser.waitFor(hasLines, 1);
+    await browser.waitFor(counts, 1);
     await browser.clickButton('Add Yoga mat to cart');
-    await browser.waitFor(hasLines, 2);
+    await browser.waitFor(counts, 2);
     await close(browser);
 
     browser = await launch(engine, profile);
-    await openShop(browser);
-    await browser.waitFor(hasLines, 2);
-    expect(await cartSkus(browser)).toEqual(['TR-100', 'YG-100']);
+    for (const path of PAGES) {
+      await openShop(browser, path);
+      await browser.waitFor(counts, 2).catch(async (error: Error) => {
+        const seen = await browser.evaluate(async () => {
+          const v = (window as unknown as DemoWindow).vitrine;
+          return { state: v.state(), cookie: document.cookie, cart: await v.cart!.get() };
+        });
+        throw new Error(`${path}: ${error.message}; ${JSON.stringify(seen)}`);
+      });
+      expect(await browser.evaluate(bannerShown), path).toBe(false);
+    }
+    await openShop(browser, '/cart');
+    await browser.waitFor(() => document.querySelectorAll('#cart-lines .line').length === 2).catch(async (error: Error) => {
+      throw new Error(`${error.message}; the cart page shows ${await browser.evaluate(() => document.querySelector('#main')!.textContent)}`);
+    });
+    expect(await browser.evaluate(() => [...document.querySelectorAll('#cart-lines .line')].map((l) => l.getAttribute('data-sku')))).toEqual(['TR-100', 'YG-100']);
     expect(await browser.evaluate(async () => (await (window as unknown as DemoWindow).vitrine.cart!.get()).restored)).toBe(true);
     await close(browser);
   });
 
-  it('stores nothing and sends no report before the shopper decides', async () => {
-    const before = server.received.length;
+  // Skipped in Firefox: playwright over WebDriver BiDi never sees a back navigation finish
+  // (goBack times out, and every later action waits for it), so the page cannot be driven
+  // after it. What the SDK does there is covered by test/unit/resumable.test.ts and by the
+  // engines that run this test, WebKit among them, the one that suspends a cached page's worker.
+  it.skipIf(engine === 'firefox')('comes back from the back-forward cache with a working engine, and leaves no other page without storage', async () => {
     const browser = await launch(engine, newProfile());
     await openShop(browser);
-    await browser.clickButton('Look at Trail runner');
+    await acceptAll(browser);
+    await browser.evaluate(() => {
+      addEventListener('pageshow', (e) => ((window as unknown as { cameBack?: boolean }).cameBack = e.persisted));
+    });
     await browser.clickButton('Add Trail runner to cart');
-    await browser.waitFor(hasLines, 1);
+    await browser.waitFor(counts, 1);
+    await openShop(browser, '/c/yoga');
+    await browser.clickButton('Add Yoga mat to cart');
+    await browser.waitFor(counts, 2);
+    await browser.back();
+    await browser.waitFor(() => location.pathname === '/' && typeof (window as unknown as DemoWindow).vitrine.cart === 'object');
+    // The cart changed while the page was away: the page hears it from the new engine.
+    await browser.waitFor(counts, 2);
+    await browser.clickButton('Add Coffee beans to cart');
+    await browser.waitFor(counts, 3);
+    const back = await browser.evaluate(() => ({ cameBack: (window as unknown as { cameBack?: boolean }).cameBack ?? false, storage: (window as unknown as DemoWindow).vitrine.state().storage }));
+    expect(back.storage).toBe('indexeddb');
+    await openShop(browser, '/cart');
+    await browser.waitFor(() => document.querySelectorAll('#cart-lines .line').length === 3);
+    expect(await browser.evaluate(() => (window as unknown as DemoWindow).vitrine.state().storage)).toBe('indexeddb');
+    // Which engines cached the page, for the record (WebKit does, with its worker suspended).
+    console.log(`${engine}: the page came back from the back-forward cache: ${back.cameBack}`);
+    await close(browser);
+  });
+
+  it('on a first visit, shows the banner, stores nothing and sends no report until the shopper decides', async () => {
+    const before = server.received.length;
+    const browser = await launch(engine, newProfile());
+    await openShop(browser, '/p/TR-100');
+    await browser.waitFor(bannerShown);
+    await browser.clickButton('Add Trail runner to cart');
+    await browser.waitFor(counts, 1);
+    await openShop(browser, '/c/coffee');
     await browser.evaluate(() => (window as unknown as DemoWindow).vitrine.flush());
     expect(await browser.evaluate(() => (window as unknown as DemoWindow).vitrine.state().storage)).toBe('memory');
     expect(await stored(browser)).toEqual({ databases: [], localStorage: [], sessionStorage: [], cookies: '' });
-    expect(server.received.slice(before).filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(server.received.slice(before).filter((r) => r.method !== 'GET' || r.path.startsWith('/v1/reports'))).toEqual([]);
     await close(browser);
   });
 
@@ -127,7 +180,7 @@ describe.each(ENGINES)('the demo shop in %s', (engine) => {
     await openShop(browser);
     await acceptAll(browser);
     await browser.clickButton('Add Coffee beans to cart');
-    await browser.waitFor(hasLines, 1);
+    await browser.waitFor(counts, 1);
     await close(browser);
     // What the browser keeps of the site, gone: the profile folder emptied between two launches.
     rmSync(profile.profile, { recursive: true, force: true });
@@ -138,7 +191,7 @@ describe.each(ENGINES)('the demo shop in %s', (engine) => {
     expect(state.consent.decided).toBe(false);
     expect(state.storage).toBe('memory');
     expect(await browser.evaluate(async () => (await (window as unknown as DemoWindow).vitrine.cart!.get()).items)).toEqual([]);
-    expect(await browser.evaluate(() => getComputedStyle(document.querySelector('#consent')!).display)).not.toBe('none');
+    await browser.waitFor(bannerShown);
     await close(browser);
   });
 
@@ -147,21 +200,38 @@ describe.each(ENGINES)('the demo shop in %s', (engine) => {
     await openShop(browser);
     await acceptAll(browser);
     await browser.clickButton('Add Road racer to cart');
-    await browser.waitFor(hasLines, 1);
-    expect(await cartSkus(browser)).toEqual(['RD-100']);
+    await browser.waitFor(counts, 1);
+    await openShop(browser, '/cart');
+    await browser.waitFor(() => document.querySelectorAll('#cart-lines .line').length === 1);
     const state = await browser.evaluate(() => (window as unknown as DemoWindow).vitrine.state());
     expect(state).toMatchObject({ engine: 'worker', consent: { decided: true } });
     expect(['indexeddb', 'memory']).toContain(state.storage);
     await close(browser);
   });
 
-  it('makes no request but for the shop’s files, its catalog and valid aggregate reports (the server’s view)', async () => {
+  it('audits a whole shopping session: only the shop’s files, its catalog and valid aggregate reports that carry nothing the shopper did', async () => {
     const before = server.received.length;
     const browser = await launch(engine, newProfile());
+    // What the shopper does, every word of which must stay on the device.
+    const session = { categories: ['trail-running', 'coffee'], products: ['TR-200', 'CF-100'], query: 'merino socks' };
     await openShop(browser);
     await acceptAll(browser);
-    for (let i = 0; i < 2; i++) await browser.clickButton('Look at Trail runner');
-    await browser.clickButton('Add Trail runner to cart');
+    for (const c of session.categories) await openShop(browser, `/c/${c}`);
+    for (const sku of session.products) await openShop(browser, `/p/${sku}`);
+    await openShop(browser, `/search?q=${encodeURIComponent(session.query)}`);
+    await openShop(browser, '/p/CF-100');
+    await browser.clickButton('Add Coffee beans to cart');
+    await browser.waitFor(counts, 1);
+    await openShop(browser, '/checkout');
+    await browser.waitFor(() => document.querySelectorAll('#cart-lines .line').length === 1).catch(async (error: Error) => {
+      throw new Error(`${error.message}; ${JSON.stringify(await browser.evaluate(() => (window as unknown as DemoWindow).vitrine.state()))}`);
+    });
+    await browser.evaluate(() => {
+      (document.querySelector('#checkout-name') as HTMLInputElement).value = 'Ada Lovelace';
+      (document.querySelector('#checkout-address') as HTMLInputElement).value = '12 Analytical Row';
+    });
+    await browser.clickButton('Place order');
+    await browser.waitFor(() => location.pathname === '/order' && typeof (window as unknown as DemoWindow).vitrine.cart === 'object');
     await browser.evaluate(() => (window as unknown as DemoWindow).vitrine.flush());
     // Offers on screen for a second count as impressions, and the reporter has started (its
     // outbox marks where measurement began); then the shopper comes back after the window closed.
@@ -182,15 +252,26 @@ describe.each(ENGINES)('the demo shop in %s', (engine) => {
 
     const requests = server.received.slice(before);
     expect(requests.some((r) => r.path === '/v1/catalog')).toBe(true);
+    // The strings a report may carry beyond its fixed keys: the catalog's offer and variant ids
+    // (its published domain, which the collector enforces), the site, versions and ids. None of
+    // the others may hold anything the shopper did.
+    const catalog = JSON.parse(readFileSync(join(process.cwd(), 'demo/catalog.json'), 'utf8')) as { offers: { id: string; variants?: { id: string }[] }[] };
+    const published = new Set(catalog.offers.flatMap((o) => [o.id, ...(o.variants ?? []).map((v) => v.id)]));
+    const secrets = [...session.products, ...session.categories, 'Trail vest', 'Coffee beans', session.query, 'merino', '/p/', '/c/', '/search', 'Ada Lovelace', 'Analytical'];
+    const strings = (value: unknown): string[] =>
+      typeof value === 'string' ? [value] : value && typeof value === 'object' ? Object.values(value).flatMap(strings) : [];
     for (const r of requests) {
       if (r.method === 'POST') {
         expect(r.path).toBe('/v1/reports');
         expect(() => validateReport(JSON.parse(r.body ?? ''))).not.toThrow();
         expect(r.status).toBe(202);
+        const carried = strings(JSON.parse(r.body!)).filter((text) => !published.has(text));
+        for (const word of secrets) expect(carried.filter((text) => text.toLowerCase().includes(word.toLowerCase())), word).toEqual([]);
       } else {
         expect(r.method).toBe('GET');
-        expect(r.path).toMatch(/^(\/|\/demo\/[\w./-]+|\/vitrine\/vitrine(-[\w-]+)?\.js|\/v1\/catalog)$/);
-        expect(r.search).toBe('');
+        expect(r.path).toMatch(/^(\/|\/(c|p)\/[\w-]+|\/search|\/checkout|\/order|\/demo\/[\w./-]+|\/vitrine\/vitrine(-[\w-]+)?\.js|\/v1\/catalog)$/);
+        // Only the search form's own query goes in a URL: nothing of the SDK's.
+        if (r.path !== '/search') expect(r.search).toBe('');
       }
     }
   });

@@ -38,8 +38,8 @@ async function visit(path: string): Promise<Page> {
 describe('demo storefront pages in Chromium', () => {
   it('takes a shopper from a category to a product, the cart, the checkout and the order confirmation', async () => {
     let page = await visit('/c/coffee');
-    await page.getByRole('button', { name: 'Accept all' }).click();
-    await page.waitForFunction(() => (document.querySelector('#consent') as HTMLElement).hidden);
+    await page.getByRole('button', { name: 'Accept all', exact: true }).click();
+    await page.waitForFunction(() => !document.documentElement.classList.contains('show--consent'));
     await page.getByRole('link', { name: 'Coffee beans' }).click();
     await page.waitForURL('**/p/CF-100');
     await page.waitForFunction(() => typeof (window as unknown as { vitrine: { cart?: unknown } }).vitrine.cart === 'object');

@@ -20,6 +20,8 @@ export type Storage = { profile: string } | 'private';
 export interface ShopBrowser {
   readonly engine: Engine;
   goto(url: string): Promise<void>;
+  /** Goes back one page in the history, as the browser's back button does. */
+  back(): Promise<void>;
   /** Clicks the button whose accessible name (its aria-label, else its text) is `name`. */
   clickButton(name: string): Promise<void>;
   /** Runs `fn` in the page with `arg`, awaiting a promise it returns; the result crosses as JSON. */
@@ -44,6 +46,7 @@ function playwrightBrowser(engine: Engine, page: Page, close: () => Promise<void
   return {
     engine,
     goto: async (url) => void (await page.goto(url)),
+    back: async () => void (await page.goBack()),
     clickButton: (name) => page.getByRole('button', { name, exact: true }).click(),
     evaluate,
     // Polled here, not with waitForFunction, which takes a promise the check returns for true.
@@ -87,9 +90,14 @@ async function launchWebKit(storage: Storage): Promise<ShopBrowser> {
     return {
       engine: 'webkit',
       goto: async (url) => void (await browser.url(url)),
+      back: () => browser.back(),
       async clickButton(name) {
-        const button = await browser.$(`aria/${name}`);
-        await button.waitForClickable({ timeout: 10_000 });
+        // The button by its accessible name as the page computes it (aria-label, else its
+        // text), found in the page: webdriverio's `aria/` selector may land on an inner span.
+        const find = (wanted: string) =>
+          [...document.querySelectorAll('button')].find((b) => b.offsetParent !== null && (b.getAttribute('aria-label') ?? b.textContent!.trim()) === wanted);
+        await poll(() => browser.execute(find, name).then((found) => !!found), 10_000, `the button "${name}" in WebKit`);
+        const button = await browser.$((await browser.execute(find, name)) as unknown as WebdriverIO.Element);
         // WebKitWebDriver clicks wherever the element was, without playwright's hit-target
         // check: a button under the fixed consent banner, or moved by offers painted above it,
         // would lose the click. Centre it and wait until it is what a click there would hit.

@@ -50,6 +50,10 @@ def main(argv):
     else:
         data = WebKit2.WebsiteDataManager(base_data_directory=args.data_dir, base_cache_directory=args.data_dir + '/cache')
     context = WebKit2.WebContext(website_data_manager=data)
+    if not args.ephemeral:
+        # WebKitGTK keeps cookies in memory unless told where to write them, as Safari does.
+        context.get_cookie_manager().set_persistent_storage(
+            args.data_dir + '/cookies.sqlite', WebKit2.CookiePersistentStorage.SQLITE)
     # This browser exists to be driven: WebKitWebDriver connects as soon as it starts.
     context.set_automation_allowed(True)
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from '../../server/app';
-import { CATEGORIES, PRODUCTS, searchProducts } from '../../server/demo/products';
+import { CATEGORIES, PRODUCTS, featuredProducts, searchProducts } from '../../server/demo/products';
 import { VITRINE_INIT } from '../../server/demo/layout';
 import { validateCatalog } from '../../src/protocol/catalog';
 
@@ -24,7 +24,7 @@ describe('demo storefront pages', () => {
     for (const c of CATEGORIES) expect(PRODUCTS.filter((p) => p.category === c.id)).toHaveLength(5);
   });
 
-  it.each(['/', '/c/yoga', '/p/TR-100', '/search?q=trail', '/cart', '/checkout', '/order'])(
+  it.each(['/', '/c/yoga', '/p/TR-100', '/search?q=trail', '/cart', '/checkout', '/order', '/privacy'])(
     '%s: a whole page with the snippet inline, Vitrine started as the README says, and the navigation',
     async (path) => {
       const res = await app.request(path);
@@ -34,8 +34,8 @@ describe('demo storefront pages', () => {
       expect(html).toContain(VITRINE_INIT);
       expect(html).toMatch(/<html lang="en">/);
       for (const c of CATEGORIES) expect(html).toContain(`href="/c/${c.id}"`);
-      expect(html).toContain('id="consent"');
-      expect(html).not.toContain('<!-- demo:');
+      expect(html).toContain('<script src="/demo/vendor/cookieconsent.umd.js" defer></script>');
+      expect(html).toContain('data-cc="show-preferencesModal">Privacy settings</button>');
     },
   );
 
@@ -50,7 +50,8 @@ describe('demo storefront pages', () => {
     expect(jsonIn(category, 'page-facts')).toMatchObject({ track: { type: 'category_view', payload: { category: 'coffee' } } });
     expect(category.match(/aria-label="Add [^"]+ to cart"/g)).toHaveLength(5);
     const home = await (await app.request('/')).text();
-    expect((jsonIn(home, 'home-products') as { category: string }[]).map((p) => p.category)).toEqual(CATEGORIES.map((c) => c.id));
+    expect(home).toContain('data-slot="home-hero"');
+    expect([...home.matchAll(/<a href="\/p\/([A-Z]+-\d+)">/g)].map((m) => m[1])).toEqual(featuredProducts().map((p) => p.sku));
   });
 
   it('searches the shop, and escapes the query wherever the page shows it', async () => {
@@ -59,6 +60,17 @@ describe('demo storefront pages', () => {
     expect(html).not.toContain('<img src=x');
     expect(html).toContain('0 results for');
     expect(jsonIn(html, 'page-facts')).toMatchObject({ track: { type: 'search', payload: { query: '</script><img src=x onerror=alert(1)>' } } });
+  });
+
+  it('serves the consent banner from the project\'s own files, and nothing else from node_modules', async () => {
+    const script = await app.request('/demo/vendor/cookieconsent.umd.js');
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toContain('text/javascript');
+    expect(await script.text()).toContain('CookieConsent 3.1.0');
+    expect((await app.request('/demo/vendor/cookieconsent.css')).status).toBe(200);
+    for (const path of ['/demo/vendor/package.json', '/demo/vendor/cookieconsent.esm.js', '/demo/vendor/..%2F..%2Fpackage.json']) {
+      expect((await app.request(path)).status, path).toBe(404);
+    }
   });
 
   it.each(['/c/nope', '/p/NOPE-1', '/p/', '/c/'])('answers 404 to %s', async (path) => {

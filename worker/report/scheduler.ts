@@ -1,5 +1,6 @@
 import { VitrineError, toErrorData } from '../../src/protocol/errors';
 import type { ReadyReport, ReportStatus } from '../../src/protocol/engine';
+import { REPORT_KEEP_MS } from '../../src/protocol/report';
 import type { EngineContext } from '../context';
 import type { OutboxRecord, PendingReport } from '../storage/store';
 import { GRACE_MS, buildReports, windowOf } from './build';
@@ -8,11 +9,8 @@ import { reportsUrl, sendReport } from './sender';
 import { secureRandom } from '../random';
 
 const MINUTE = 60_000;
-/**
- * A report not acknowledged within a week is dropped: the collector forgets report ids after
- * eight days, so a later resend could be counted twice.
- */
-export const KEEP_MS = 7 * 24 * 60 * MINUTE;
+/** A report not acknowledged in time is dropped (src/protocol/report.ts says why). */
+export const KEEP_MS = REPORT_KEEP_MS;
 /** What the page is given for its hide-time sends: the keepalive quota of a page. */
 const READY_BYTES = 64 * 1024;
 
