@@ -89,6 +89,7 @@ export default [
     ['worker/index.ts', 'vitrine-worker.js'],
     ['src/render-entry.ts', 'vitrine-render.js'],
     ['src/snippet.ts', 'snippet.min.js'],
+    ['src/snippet-trusted-types.ts', 'snippet-trusted-types.min.js'],
   ].map(([input, file]) => ({ input, output: { file: `dist/${file}`, format: 'iife' }, plugins: browser(true) })),
   // The engine's chunks, on the modules it shares with them.
   chunk('worker/decide-entry.ts', 'vitrine-decide.js'),

@@ -32,7 +32,7 @@ export interface PageBytes {
 
 /** Every file a page may load, as shipped. */
 export const SHIPPED_FILES: readonly string[] = [
-  'snippet.min.js', 'vitrine.js', 'vitrine-render.js', 'vitrine-worker.js', 'vitrine-decide.js', 'vitrine-report.js',
+  'snippet.min.js', 'snippet-trusted-types.min.js', 'vitrine.js', 'vitrine-render.js', 'vitrine-worker.js', 'vitrine-decide.js', 'vitrine-report.js',
   ...ADAPTER_NAMES.map((name) => `vitrine-consent-${name}.js`),
 ];
 

@@ -4,6 +4,7 @@ import { withTimeout } from './protocol/timeout';
 import { INLINE_GLOBAL, READY_MESSAGE, type EngineApi, type EngineKind, type Reply } from './protocol/engine';
 import type { EngineMode } from './protocol/options';
 import { runScript } from './protocol/chunks';
+import { scriptUrl } from './protocol/trusted-types';
 
 type Value<R> = R extends Promise<Reply<infer T>> ? T : never;
 
@@ -30,7 +31,7 @@ function spawn(url: string, what: string): Promise<Worker> {
   return new Promise((resolve, reject) => {
     let worker: Worker;
     try {
-      worker = new Worker(url);
+      worker = new Worker(scriptUrl(url));
     } catch (error) {
       // WebKit refuses a cross-origin script at once with a bare "The operation is insecure."
       return reject(new VitrineError('engine-failed', `${what}: ${(error as Error).message}`));

@@ -6,6 +6,7 @@ import { pageOptions } from './options';
 import type { VitrineOptions } from './protocol/options';
 import { startEngine } from './engine';
 import { resumable } from './resumable';
+import { createScriptPolicy } from './trusted-policy';
 import { createBatcher } from './track';
 import { createCart, type CartApi } from './cart';
 import { createConsentCore, type ConsentApi } from './consent/core';
@@ -92,6 +93,8 @@ function defaultWorkerUrl(): string | undefined {
  */
 export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
   const opts = pageOptions(options);
+  // Before any script or Worker of the SDK's is created: they go through it under Trusted Types.
+  createScriptPolicy();
   // Absolute, so the engine (maybe in a blob: Worker) finds the other SDK files beside it.
   const workerUrl = new URL(opts.workerUrl ?? defaultWorkerUrl() ?? 'vitrine-worker.js', document.baseURI).href;
   const engine = resumable(await startEngine(opts.engine, workerUrl, opts.callTimeoutMs));

@@ -34,7 +34,7 @@ function productCard(p: Product) {
   <h3 id="product-${p.sku}"><a href="/p/${p.sku}">${p.name}</a></h3>
   <p class="meta">${p.brand} · ${category.label}</p>
   <p class="price">${formatPrice(p.price)}</p>
-  <button type="button" data-add="${productData(p)}" aria-label="Add ${p.name} to cart">Add to cart</button>
+  <button type="button" data-add="${productData(p)}" aria-label="Add to cart: ${p.name}">Add to cart</button>
 </li>`;
 }
 
@@ -82,7 +82,7 @@ export function productPage(p: Product): ShopPage {
     <p class="meta">${p.brand}</p>
     <p>${p.description}</p>
     <p class="price">${formatPrice(p.price)}</p>
-    <button type="button" data-add="${productData(p)}" aria-label="Add ${p.name} to cart">Add to cart</button>
+    <button type="button" data-add="${productData(p)}" aria-label="Add to cart: ${p.name}">Add to cart</button>
   </div>
 </article>
 ${slot('product-also', 'You may also like', 2)}`,

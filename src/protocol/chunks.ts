@@ -1,5 +1,6 @@
 import { VitrineError } from './errors';
 import { withTimeout } from './timeout';
+import { scriptUrl } from './trusted-types';
 
 /**
  * Code that only some pages need (ranking, reporting, rendering, one CMP adapter) ships as
@@ -47,7 +48,7 @@ export function runScript(url: string): Promise<void> {
   }
   return new Promise((resolve, reject) => {
     const script = document.createElement('script');
-    script.src = url;
+    script.src = scriptUrl(url);
     script.async = true;
     script.onload = () => resolve();
     script.onerror = () => reject(new VitrineError('engine-failed', `could not load ${url}`));

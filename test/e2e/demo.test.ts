@@ -78,7 +78,7 @@ describe('the demo shop in Chromium', () => {
     const { context, page, requests, errors } = await shopper();
     await visit(page, '/c/yoga');
     await expect.poll(() => page.getByRole('dialog', { name: 'Your privacy choices' }).isVisible()).toBe(true);
-    await page.getByRole('button', { name: 'Add Yoga mat to cart' }).click();
+    await page.getByRole('button', { name: 'Add to cart: Yoga mat' }).click();
     await expect.poll(() => page.textContent('#cart-count')).toBe('1');
     await page.evaluate(() => (window as unknown as DemoWindow).vitrine.flush());
     expect(await databases(page)).toEqual([]);
@@ -161,7 +161,7 @@ describe('the demo shop in Chromium', () => {
     await visit(page, '/');
     await answerBanner(page, 'Accept all');
     for (const sku of ['TR-100', 'TR-200', 'TR-300']) await visit(page, `/p/${sku}`);
-    await page.getByRole('button', { name: 'Add Trail poles to cart' }).click();
+    await page.getByRole('button', { name: 'Add to cart: Trail poles' }).click();
     await expect.poll(() => page.textContent('#cart-count')).toBe('1');
     await page.evaluate(() => (window as unknown as DemoWindow).vitrine.flush());
     await visit(page, '/');
@@ -221,7 +221,7 @@ describe('the demo shop in Chromium', () => {
     await answerBanner(a, 'Accept all');
     const b = await context.newPage();
     await visit(b, '/cart');
-    await a.getByRole('button', { name: 'Add Road racer to cart' }).click();
+    await a.getByRole('button', { name: 'Add to cart: Road racer' }).click();
     await b.waitForFunction(() => document.querySelectorAll('#cart-lines .line').length === 1);
     expect(await b.getAttribute('#cart-lines .line', 'data-sku')).toBe('RD-100');
     await b.getByRole('button', { name: 'Remove Road racer from cart' }).click();

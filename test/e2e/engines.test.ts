@@ -100,9 +100,9 @@ describe.each(ENGINES)('the demo shop in %s', (engine) => {
     let browser = await launch(engine, profile);
     await openShop(browser);
     await acceptAll(browser);
-    await browser.clickButton('Add Trail runner to cart');
+    await browser.clickButton('Add to cart: Trail runner');
     await browser.waitFor(counts, 1);
-    await browser.clickButton('Add Yoga mat to cart');
+    await browser.clickButton('Add to cart: Yoga mat');
     await browser.waitFor(counts, 2);
     await close(browser);
 
@@ -138,16 +138,16 @@ describe.each(ENGINES)('the demo shop in %s', (engine) => {
     await browser.evaluate(() => {
       addEventListener('pageshow', (e) => ((window as unknown as { cameBack?: boolean }).cameBack = e.persisted));
     });
-    await browser.clickButton('Add Trail runner to cart');
+    await browser.clickButton('Add to cart: Trail runner');
     await browser.waitFor(counts, 1);
     await openShop(browser, '/c/yoga');
-    await browser.clickButton('Add Yoga mat to cart');
+    await browser.clickButton('Add to cart: Yoga mat');
     await browser.waitFor(counts, 2);
     await browser.back();
     await browser.waitFor(() => location.pathname === '/' && typeof (window as unknown as DemoWindow).vitrine.cart === 'object');
     // The cart changed while the page was away: the page hears it from the new engine.
     await browser.waitFor(counts, 2);
-    await browser.clickButton('Add Coffee beans to cart');
+    await browser.clickButton('Add to cart: Coffee beans');
     await browser.waitFor(counts, 3);
     const back = await browser.evaluate(() => ({ cameBack: (window as unknown as { cameBack?: boolean }).cameBack ?? false, storage: (window as unknown as DemoWindow).vitrine.state().storage }));
     expect(back.storage).toBe('indexeddb');
@@ -164,7 +164,7 @@ describe.each(ENGINES)('the demo shop in %s', (engine) => {
     const browser = await launch(engine, newProfile());
     await openShop(browser, '/p/TR-100');
     await browser.waitFor(bannerShown);
-    await browser.clickButton('Add Trail runner to cart');
+    await browser.clickButton('Add to cart: Trail runner');
     await browser.waitFor(counts, 1);
     await openShop(browser, '/c/coffee');
     await browser.evaluate(() => (window as unknown as DemoWindow).vitrine.flush());
@@ -179,7 +179,7 @@ describe.each(ENGINES)('the demo shop in %s', (engine) => {
     let browser = await launch(engine, profile);
     await openShop(browser);
     await acceptAll(browser);
-    await browser.clickButton('Add Coffee beans to cart');
+    await browser.clickButton('Add to cart: Coffee beans');
     await browser.waitFor(counts, 1);
     await close(browser);
     // What the browser keeps of the site, gone: the profile folder emptied between two launches.
@@ -199,7 +199,7 @@ describe.each(ENGINES)('the demo shop in %s', (engine) => {
     const browser = await launch(engine, 'private');
     await openShop(browser);
     await acceptAll(browser);
-    await browser.clickButton('Add Road racer to cart');
+    await browser.clickButton('Add to cart: Road racer');
     await browser.waitFor(counts, 1);
     await openShop(browser, '/cart');
     await browser.waitFor(() => document.querySelectorAll('#cart-lines .line').length === 1);
@@ -220,7 +220,7 @@ describe.each(ENGINES)('the demo shop in %s', (engine) => {
     for (const sku of session.products) await openShop(browser, `/p/${sku}`);
     await openShop(browser, `/search?q=${encodeURIComponent(session.query)}`);
     await openShop(browser, '/p/CF-100');
-    await browser.clickButton('Add Coffee beans to cart');
+    await browser.clickButton('Add to cart: Coffee beans');
     await browser.waitFor(counts, 1);
     await openShop(browser, '/checkout');
     await browser.waitFor(() => document.querySelectorAll('#cart-lines .line').length === 1).catch(async (error: Error) => {

@@ -12,6 +12,7 @@ import type { StatRow } from '../../server/store';
  * the collector on an in-memory SQLite store (k = 1, so a test sees its own reports). The
  * served catalog is registered with the collector, as `npm start` does.
  * @param log receives the server's log lines; `perRequest` adds one line per request
+ * @param routes the test's own pages, served before the server's
  * @returns its base URL, the collector's totals for a site, every request it received (the
  *   server's side of a network audit, for engines whose driver cannot watch the network), and
  *   a function that stops it
@@ -20,6 +21,7 @@ export async function startServer(
   log: string[] = [],
   catalogFile?: string,
   perRequest = true,
+  routes?: (app: Hono) => void,
 ): Promise<{ base: string; stats: (site: string) => Promise<StatRow[]>; received: ReceivedRequest[]; stop: () => Promise<void> }> {
   const store = createSqliteStore(':memory:');
   const app = createServer({
@@ -39,6 +41,7 @@ export async function startServer(
     await next();
     seen.status = c.res.status;
   });
+  routes?.(audited);
   audited.route('/', app.app);
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: audited.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));

@@ -45,7 +45,7 @@ describe('demo storefront pages in Chromium', () => {
     await page.waitForFunction(() => typeof (window as unknown as { vitrine: { cart?: unknown } }).vitrine.cart === 'object');
     await page.waitForSelector('[data-slot="product-also"] article');
     expect(await page.textContent('[data-slot="product-also"]')).toMatch(/filters/i);
-    await page.getByRole('button', { name: 'Add Coffee beans to cart' }).click();
+    await page.getByRole('button', { name: 'Add to cart: Coffee beans' }).click();
     await expect.poll(() => page.textContent('#cart-count')).toBe('1');
 
     page = await visit('/cart');
@@ -73,7 +73,7 @@ describe('demo storefront pages in Chromium', () => {
   it('finds products by search', async () => {
     const page = await visit('/search?q=yoga+mat');
     expect(await page.getByRole('status').first().textContent()).toBe('1 result for “yoga mat”');
-    expect(await page.getByRole('button', { name: 'Add Yoga mat to cart' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Add to cart: Yoga mat' }).count()).toBe(1);
     expect(errors).toEqual([]);
   });
 });

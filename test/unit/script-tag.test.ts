@@ -16,15 +16,26 @@ beforeEach(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-function runSnippet(): HTMLScriptElement {
+function runSnippet(file = 'snippet.min.js'): HTMLScriptElement {
   const appended: Node[] = [];
   vi.spyOn(document.head, 'appendChild').mockImplementation(<T extends Node>(node: T) => (appended.push(node), node));
-  (0, eval)(dist('snippet.min.js'));
+  (0, eval)(dist(file));
   expect(appended).toHaveLength(1);
   return appended[0] as HTMLScriptElement;
 }
 
 describe('script tag', () => {
+  it('the README shows the snippet as it is built', () => {
+    expect(readFileSync(join(process.cwd(), 'README.md'), 'utf8')).toContain(dist('snippet.min.js').trim());
+  });
+
+  it('the Trusted Types snippet does the same where the browser has no Trusted Types', () => {
+    const script = runSnippet('snippet-trusted-types.min.js');
+    expect(script.src).toMatch(/\/vitrine\/vitrine\.js$/);
+    expect(script.async).toBe(true);
+    expect(typeof win().vitrine).toBe('function');
+  });
+
   it('the snippet queues commands and loads the SDK asynchronously', () => {
     const script = runSnippet();
     expect(script.src).toMatch(/\/vitrine\/vitrine\.js$/);
