@@ -45,7 +45,11 @@ async function main(): Promise<void> {
     console.log(`Offer catalog:           ${base}/v1/catalog`);
     console.log(`Collector:               POST ${base}/v1/reports, GET ${base}/v1/stats (Authorization: Bearer <token>), ${config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`}`);
     console.log(`Dashboard:               ${base}/dashboard?site=demo-shop${config.token ? '' : `  (token for this run: ${token})`}`);
-    console.log(`Fill it with simulated shoppers: npm run simulate (in another terminal)`);
+    console.log(
+      `Your own visit:          accept "Count anonymous totals" in the shop's banner and browse; within about two minutes (a page of the shop open)\n` +
+        `                         its report is on the dashboard, ${config.k > 1 ? `as "1 of ${config.k} reports so far" until ${config.k} reports make a row (VITRINE_K=1 npm start shows your own numbers)` : 'in numbers (VITRINE_K=1)'}`,
+    );
+    console.log(`Fill it with simulated shoppers: npm run simulate (in another terminal); pictures of it all: npm run screenshots -- --token <token>`);
     console.log('Press Ctrl+C to stop.');
   });
   // Stop accepting, answer the requests in flight (their batch is committed first), then

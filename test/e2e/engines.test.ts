@@ -61,9 +61,25 @@ async function close(browser: ShopBrowser): Promise<void> {
 /** Opens a page of the demo shop and waits for the SDK to be ready there. */
 async function openShop(browser: ShopBrowser, path = '/'): Promise<void> {
   await browser.goto(server.base + path);
-  await browser.waitFor(() => typeof (window as unknown as DemoWindow).vitrine.cart === 'object').catch(async (error: Error) => {
-    throw new Error(`${path}: ${error.message}; the page is at ${await browser.evaluate(() => location.href + ' ' + document.title)}`);
+  // The whole suite runs the three engines at once on two cores: a start may take a while.
+  await browser.waitFor(() => typeof (window as unknown as DemoWindow).vitrine.cart === 'object', undefined, 30_000).catch(async (error: Error) => {
+    throw new Error(`${path}: ${error.message}; ${await describePage(browser)}`);
   });
+}
+
+/** What a page shows of itself, for a failure's message: where it is, the SDK's state, and whether the engine answers. */
+async function describePage(browser: ShopBrowser): Promise<string> {
+  const seen = await browser.evaluate(async () => {
+    const v = (window as unknown as { vitrine?: { state?: () => unknown; cart?: { get(): Promise<unknown> } } }).vitrine;
+    const answer = v?.cart ? await Promise.race([v.cart.get().then((c) => c, (e: Error) => `failed: ${e.message}`), new Promise((r) => setTimeout(() => r('no answer in 3 s'), 3000))]) : 'no SDK';
+    return {
+      url: location.href,
+      state: v?.state?.(),
+      cart: answer,
+      loaded: performance.getEntriesByType('resource').map((r) => `${new URL(r.name).pathname} ${Math.round(r.duration)} ms`),
+    };
+  });
+  return JSON.stringify(seen);
 }
 
 /** In the page: whether the header counts `want` items in the cart (it follows the SDK's cart). */
@@ -79,7 +95,12 @@ const bannerShown = () => {
 async function acceptAll(browser: ShopBrowser): Promise<void> {
   await browser.waitFor(bannerShown);
   await browser.clickButton('Accept all');
-  await browser.waitFor(() => (window as unknown as DemoWindow).vitrine.state().consent.decided && !document.documentElement.classList.contains('show--consent'));
+  await browser
+    .waitFor(() => (window as unknown as DemoWindow).vitrine.state().consent.decided && !document.documentElement.classList.contains('show--consent'), undefined, 30_000)
+    .catch(async (error: Error) => {
+      const banner = await browser.evaluate(() => ({ classes: document.documentElement.className, cookie: document.cookie }));
+      throw new Error(`${error.message}; the banner: ${JSON.stringify(banner)}; ${await describePage(browser)}`);
+    });
 }
 
 /** What this origin holds in the browser: IndexedDB databases, Web Storage keys, cookies. */
@@ -110,17 +131,13 @@ describe.each(ENGINES)('the demo shop in %s', (engine) => {
     for (const path of PAGES) {
       await openShop(browser, path);
       await browser.waitFor(counts, 2).catch(async (error: Error) => {
-        const seen = await browser.evaluate(async () => {
-          const v = (window as unknown as DemoWindow).vitrine;
-          return { state: v.state(), cookie: document.cookie, cart: await v.cart!.get() };
-        });
-        throw new Error(`${path}: ${error.message}; ${JSON.stringify(seen)}`);
+        throw new Error(`${path}: ${error.message}; ${await describePage(browser)}`);
       });
       expect(await browser.evaluate(bannerShown), path).toBe(false);
     }
     await openShop(browser, '/cart');
     await browser.waitFor(() => document.querySelectorAll('#cart-lines .line').length === 2).catch(async (error: Error) => {
-      throw new Error(`${error.message}; the cart page shows ${await browser.evaluate(() => document.querySelector('#main')!.textContent)}`);
+      throw new Error(`${error.message}; ${await describePage(browser)}`);
     });
     expect(await browser.evaluate(() => [...document.querySelectorAll('#cart-lines .line')].map((l) => l.getAttribute('data-sku')))).toEqual(['TR-100', 'YG-100']);
     expect(await browser.evaluate(async () => (await (window as unknown as DemoWindow).vitrine.cart!.get()).restored)).toBe(true);
@@ -224,7 +241,7 @@ describe.each(ENGINES)('the demo shop in %s', (engine) => {
     await browser.waitFor(counts, 1);
     await openShop(browser, '/checkout');
     await browser.waitFor(() => document.querySelectorAll('#cart-lines .line').length === 1).catch(async (error: Error) => {
-      throw new Error(`${error.message}; ${JSON.stringify(await browser.evaluate(() => (window as unknown as DemoWindow).vitrine.state()))}`);
+      throw new Error(`${error.message}; ${await describePage(browser)}`);
     });
     await browser.evaluate(() => {
       (document.querySelector('#checkout-name') as HTMLInputElement).value = 'Ada Lovelace';
