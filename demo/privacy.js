@@ -12,7 +12,7 @@
   var PURPOSES = [
     { name: 'functional', title: 'Keep my cart',
       on: 'Your cart stays on this device between visits, and offers you dismissed stay away.',
-      off: 'Your cart lasts until you close the browser.' },
+      off: 'Your cart is kept only while a page of the shop is open.' },
     { name: 'personalization', title: 'Personalize offers on this device',
       on: 'What you browse here is kept in this browser and used, here only, to pick offers for you.',
       off: 'Offers follow the page you are on, never your history. Nothing you browse is kept.' },

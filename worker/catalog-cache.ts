@@ -4,7 +4,7 @@ import { guarded } from './storage/lifecycle';
 import { serial, type EngineConfig, type EngineState } from './state';
 import { reportDomain } from '../src/protocol/report';
 import type { Catalog } from '../src/protocol/catalog';
-import { mayReport } from './purposes';
+import { mayKeepCatalog, mayReport } from './purposes';
 
 /** A catalog older than this is fetched again (with its ETag) at the next decision. */
 const CATALOG_MAX_AGE_MS = 5 * 60_000;
@@ -45,10 +45,10 @@ export async function restoreCatalog(s: EngineState, cfg: EngineConfig): Promise
   }
 }
 
-/** Keeps the catalog for offline use, once the shopper has decided and IndexedDB is open. */
+/** Keeps the catalog for offline use, once the shopper has allowed it and IndexedDB is open. */
 export async function saveCatalog(s: EngineState, cfg: EngineConfig): Promise<void> {
   const { current, fetchedAt } = s.catalog;
-  if (!current || !s.consent.decided || s.store.kind !== 'indexeddb') return;
+  if (!current || !mayKeepCatalog(s.consent) || s.store.kind !== 'indexeddb') return;
   // An ETag chosen by the server could single a device out: it is kept only with functional consent.
   const etag = s.consent.purposes.functional ? s.catalog.etag : null;
   const record = { catalog: current, etag, fetchedAt, schema: CATALOG_CACHE_SCHEMA, key: keyOf(cfg.catalogKey) };

@@ -1,7 +1,7 @@
 import type { ConsentState } from '../src/protocol/consent';
 import type { MetaValues, StoreName } from './storage/store';
 import { guarded, openStore } from './storage/lifecycle';
-import { mayKeepCart, mayKeepExposures, mayKeepSeed, mayKeepSignals, mayReport } from './purposes';
+import { mayKeepCart, mayKeepCatalog, mayKeepExposures, mayKeepSeed, mayKeepSignals, mayReport } from './purposes';
 import { appendSignals } from './signals';
 import { keepSessionCart } from './cart-sync';
 import { saveCatalog } from './catalog-cache';
@@ -24,6 +24,7 @@ export async function enforce(s: EngineState, c: ConsentState): Promise<void> {
   if (!mayReport(c)) stores.push('outbox'), meta.push('reportDomains');
   if (!mayKeepExposures(c)) stores.push('exposures');
   if (!mayKeepSeed(c)) meta.push('seed'), (s.seedStored = false);
+  if (!mayKeepCatalog(c)) meta.push('catalog');
   await s.store.clear(stores);
   await s.store.deleteMeta(meta);
   if (!mayKeepSignals(c)) clearDecisions(s);

@@ -10,12 +10,13 @@ import type { Guard } from './storage/store';
 /**
  * The purposes that allow each kind of data on the device, any one of them sufficing; none
  * for what the shop needs to work once the shopper has decided (the decision itself, the
- * catalog, the categories they muted).
+ * categories they muted).
  */
 export const PURPOSES_OF = {
   consent: [],
-  catalog: [],
   muted: [],
+  /** The shop's offer list, kept for the next page when the shopper lets the shop keep anything at all. */
+  catalog: ['functional', 'personalization', 'measurement'],
   cart: ['functional'],
   signals: ['personalization'],
   profile: ['personalization'],
@@ -33,6 +34,8 @@ const allowedFor =
   (c) =>
     !!c && PURPOSES_OF[data].some((p: PurposeName) => c.purposes[p]);
 
+/** Keeping the catalog needs any purpose but `necessary`: after "Reject all" only the decision is stored. */
+export const mayKeepCatalog = allowedFor('catalog');
 /** Keeping the cart across sessions needs `functional`. */
 export const mayKeepCart = allowedFor('cart');
 /** Signals, the profile and cached decisions need `personalization`. */

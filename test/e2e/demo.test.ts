@@ -109,7 +109,7 @@ describe('the demo shop in Chromium', () => {
     await context.close();
   });
 
-  it('after “Reject all”, shows offers from the page alone, keeps only the consent record and the catalog, and sends no report', async () => {
+  it('after “Reject all”, shows offers from the page alone, keeps nothing but the consent record, and sends no report', async () => {
     const { context, page, requests, errors } = await shopper();
     await visit(page, '/c/trail-running');
     await answerBanner(page, 'Reject all');
@@ -124,7 +124,7 @@ describe('the demo shop in Chromium', () => {
     for (const [name, records] of Object.entries(stores)) {
       if (name !== 'meta') expect(records, name).toEqual([]);
     }
-    expect((stores.meta as { key: string }[]).map((m) => m.key).sort()).toEqual(['catalog', 'consent']);
+    expect((stores.meta as { key: string }[]).map((m) => m.key)).toEqual(['consent']);
     expectOnlyTheShop(requests, false);
     expect(errors).toEqual([]);
     await context.close();
@@ -211,6 +211,37 @@ describe('the demo shop in Chromium', () => {
     await expect.poll(() => page.getByRole('dialog', { name: 'Your privacy choices' }).isVisible()).toBe(true);
     expect(await databases(page)).toEqual([]);
     expect(await page.textContent('#cart-count')).toBe('0');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('lets a keyboard work the privacy center: an interest’s switch, and the erase confirmation', async () => {
+    const { context, page, errors } = await shopper();
+    await visit(page, '/');
+    await answerBanner(page, 'Accept all');
+    for (const sku of ['YG-100', 'YG-200']) await visit(page, `/p/${sku}`);
+    await page.evaluate(() => (window as unknown as DemoWindow).vitrine.flush());
+    await visit(page, '/privacy');
+    const yoga = page.getByRole('switch', { name: 'Yoga' });
+    await yoga.waitFor();
+    await yoga.focus();
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.locator('#privacy-status').textContent()).toContain('Yoga is switched off');
+    // Focus stays on the switch, now off, after the list is drawn again.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('interest-yoga');
+    expect(await page.getByRole('switch', { name: 'Yoga' }).isChecked()).toBe(false);
+
+    const erase = page.getByRole('button', { name: 'Erase everything' });
+    await erase.focus();
+    await page.keyboard.press('Enter');
+    const confirm = page.getByRole('dialog', { name: 'Erase everything?' });
+    await confirm.waitFor();
+    // The safe choice has the focus; Escape closes without erasing, back on the button that opened it.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Keep my data');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => confirm.isVisible()).toBe(false);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('privacy-erase');
+    expect(await databases(page)).toEqual(['vitrine:demo-shop']);
     expect(errors).toEqual([]);
     await context.close();
   });
