@@ -1,6 +1,9 @@
 // Runs inside a Chromium Worker: the real decide chunk (dist/vitrine-decide.js) ranking
 // synthetic catalogs, against a plain typed-array dot product over the same sizes.
-importScripts('/dist/vitrine-decide.js');
+// The chunk takes its validators and ids from the worker bundle (worker/shared.ts): load it
+// first, as a page would (no engine is exposed here: this worker answers the bench only).
+self.WorkerGlobalScope = undefined;
+importScripts('/dist/vitrine-worker.js', '/dist/vitrine-decide.js');
 const decide = self.__vitrineChunks.decide;
 
 const FEATURES = 5;
