@@ -64,7 +64,8 @@
     if (checkout) checkout.hidden = !cart.items.length;
   }
 
-  window.demoShop = { el: el, money: money, addToCart: addToCart, renderCart: renderCart };
+  // What the shop's page scripts (demo/privacy.js) share with this one.
+  window.demoShop = { el: el };
 
   // What the page tells Vitrine, put in the page by the server (server/demo/).
   var facts = JSON.parse($('page-facts').textContent);

@@ -56,9 +56,13 @@ export function demoRoutes(demo: string, dist: string): Hono {
   app.get('/checkout', (c) => send(c, '/checkout', checkoutPage()));
   app.get('/order', (c) => send(c, '/order', orderPage()));
   app.get('/privacy', (c) => send(c, '/privacy', privacyPage(CATEGORIES)));
+  // Looked up at the first request, once: a server without the demo's devDependencies still starts.
+  let vendor: string | undefined;
   app.get('/demo/vendor/:file', etag(), (c) => {
     const file = c.req.param('file');
-    return VENDOR_FILES.has(file) ? serveFile(c, bannerFolder(join(demo, '..')), file, 'no-cache') : c.notFound();
+    if (!VENDOR_FILES.has(file)) return c.notFound();
+    vendor ??= bannerFolder(join(demo, '..'));
+    return serveFile(c, vendor, file, 'no-cache');
   });
   app.get('/demo/*', etag(), (c) => serveFile(c, demo, c.req.path.slice('/demo/'.length), 'no-cache'));
   return app;

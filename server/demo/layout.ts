@@ -21,8 +21,6 @@ export interface PageFacts {
   track?: { type: string; payload: Record<string, unknown> };
   /** The `context` of the page's offer slots (`{ category }`, `{ category, sku }`). */
   context?: Record<string, string>;
-  /** More data for the page's scripts, by element id. */
-  data?: Record<string, unknown>;
   /** The page's own scripts (demo/), after the shop's. */
   scripts?: readonly string[];
 }
@@ -86,7 +84,7 @@ export function pageHead(title: string, snippet: string, data: Record<string, un
  * @param content the page's main content, which holds its h1
  */
 export function storefrontPage(path: string, facts: PageFacts, snippet: string, content: Content) {
-  const data = { 'page-facts': { track: facts.track, context: facts.context ?? {} }, ...facts.data };
+  const data = { 'page-facts': { track: facts.track, context: facts.context ?? {} } };
   return html`<!doctype html>
 <html lang="en">
 <head>

@@ -62,6 +62,14 @@ async function answerBanner(page: Page, button: 'Accept all' | 'Reject all'): Pr
   await page.waitForFunction(() => (window as unknown as DemoWindow).vitrine.state().consent.decided);
 }
 
+/** Accepts all on the home page, visits `paths`, and waits until what they tracked is stored. */
+async function acceptAndBrowse(page: Page, paths: readonly string[]): Promise<void> {
+  await visit(page, '/');
+  await answerBanner(page, 'Accept all');
+  for (const path of paths) await visit(page, path);
+  await page.evaluate(() => (window as unknown as DemoWindow).vitrine.flush());
+}
+
 const exported = (page: Page) => page.evaluate(() => (window as unknown as DemoWindow).vitrine.privacy.export());
 const databases = (page: Page) => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
 
@@ -132,10 +140,7 @@ describe('the demo shop in Chromium', () => {
 
   it('erases signals and profile when personalization is withdrawn in the banner’s settings, before the next page', async () => {
     const { context, page, errors } = await shopper();
-    await visit(page, '/');
-    await answerBanner(page, 'Accept all');
-    for (const sku of ['YG-100', 'YG-200']) await visit(page, `/p/${sku}`);
-    await page.evaluate(() => (window as unknown as DemoWindow).vitrine.flush());
+    await acceptAndBrowse(page, ['/p/YG-100', '/p/YG-200']);
     const before = await exported(page);
     expect(before.stores.signals!.length).toBeGreaterThan(0);
     expect(before.stores.profile!.length).toBe(1);
@@ -158,9 +163,7 @@ describe('the demo shop in Chromium', () => {
 
   it('has a privacy center that reads plainly, exports what was browsed, mutes an interest everywhere, and erases everything', async () => {
     const { context, page, errors } = await shopper();
-    await visit(page, '/');
-    await answerBanner(page, 'Accept all');
-    for (const sku of ['TR-100', 'TR-200', 'TR-300']) await visit(page, `/p/${sku}`);
+    await acceptAndBrowse(page, ['/p/TR-100', '/p/TR-200', '/p/TR-300']);
     await page.getByRole('button', { name: 'Add to cart: Trail poles' }).click();
     await expect.poll(() => page.textContent('#cart-count')).toBe('1');
     await page.evaluate(() => (window as unknown as DemoWindow).vitrine.flush());
@@ -217,10 +220,7 @@ describe('the demo shop in Chromium', () => {
 
   it('lets a keyboard work the privacy center: an interest’s switch, and the erase confirmation', async () => {
     const { context, page, errors } = await shopper();
-    await visit(page, '/');
-    await answerBanner(page, 'Accept all');
-    for (const sku of ['YG-100', 'YG-200']) await visit(page, `/p/${sku}`);
-    await page.evaluate(() => (window as unknown as DemoWindow).vitrine.flush());
+    await acceptAndBrowse(page, ['/p/YG-100', '/p/YG-200']);
     await visit(page, '/privacy');
     const yoga = page.getByRole('switch', { name: 'Yoga' });
     await yoga.waitFor();
