@@ -144,7 +144,7 @@ export function updateProfile(previous: Profile | undefined, events: readonly Tr
         for (const item of e.payload.items) {
           if (muted.has(item.category)) continue;
           bump(p.categories, item.category, weight, now);
-          if (!muted.has(item.category)) p.purchases[item.category] = now;
+          p.purchases[item.category] = now;
           p.bought[item.sku] = now;
           addPrice(p, item.price, weight, now);
         }

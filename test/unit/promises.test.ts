@@ -218,6 +218,10 @@ describe('a muted category is never learned', () => {
     expect(mixed.brands).toEqual({});
     expect(mixed.price).toEqual({ weight: 1, mean: Math.log10(30), variance: 0, at: T + 1000 });
     expect(mixed.events).toBe(1);
+    // A page view still counts as a visit, but its muted category gains nothing.
+    const page = updateProfile(undefined, [{ type: 'page_view', at: T, payload: { path: '/c/trail', category: 'trail-running' } }], muted);
+    expect(page.categories).toEqual({});
+    expect(page.visits).toBe(1);
   });
 
   it('browsing a category after muting it leaves the stored profile without it', async () => {
