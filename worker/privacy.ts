@@ -9,6 +9,7 @@ import { exposureKeepMs } from './signals';
 import { decideChunk } from './chunks';
 import { clearDecisions } from './decisions';
 import { guarded, resetAfterForget, ERASED } from './storage/lifecycle';
+import { MAX_EXPOSURES } from './storage/store';
 import type { EngineConfig, EngineState } from './state';
 
 /*
@@ -78,6 +79,7 @@ function keptData(cfg: EngineConfig): KeptData[] {
     days: days[data] ?? null,
     ...(data === 'profile' && { halfLifeDays: HALF_LIFE_MS / DAY }),
     ...(data === 'signals' && { maxRecords: cfg.retention.maxSignals }),
+    ...(data === 'exposures' && { maxRecords: MAX_EXPOSURES }),
   }));
 }
 

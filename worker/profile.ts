@@ -17,7 +17,7 @@ export interface Profile {
   brands: Record<string, Affinity>;
   /** Decayed weighted mean and variance of log10(price) of products looked at or carted. */
   price: { weight: number; mean: number; variance: number; at: number } | null;
-  /** Category → when something in it was last bought (for replenishment offers). */
+  /** Category → when something in it was last bought (for replenishment offers). The latest {@link MAX_INTERESTS}. */
   purchases: Record<string, number>;
   /** SKU → when it was last bought, so offers stop promoting it. The latest {@link MAX_BOUGHT}. */
   bought?: Record<string, number>;
@@ -38,6 +38,12 @@ export const VISIT_GAP_MS = 30 * 60_000;
 export const MAX_INTERESTS = 100;
 /** The most bought SKUs a profile remembers. */
 export const MAX_BOUGHT = 200;
+
+/** The `max` entries of a key → time map with the latest times. */
+function latest(map: Record<string, number>, max: number): Record<string, number> {
+  const entries = Object.entries(map);
+  return entries.length > max ? Object.fromEntries(entries.sort((a, b) => b[1] - a[1]).slice(0, max)) : map;
+}
 
 /** How much each kind of signal says about interest in its category and brand. */
 const WEIGHTS = {
@@ -156,8 +162,8 @@ export function updateProfile(previous: Profile | undefined, events: readonly Tr
   }
   p.categories = bound(p.categories, p.lastSeen);
   p.brands = bound(p.brands, p.lastSeen);
-  const bought = Object.entries(p.bought);
-  if (bought.length > MAX_BOUGHT) p.bought = Object.fromEntries(bought.sort((a, b) => b[1] - a[1]).slice(0, MAX_BOUGHT));
+  p.bought = latest(p.bought ?? {}, MAX_BOUGHT);
+  p.purchases = latest(p.purchases, MAX_INTERESTS);
   return p;
 }
 

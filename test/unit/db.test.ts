@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openDB } from 'idb';
 import { createIdbStore, DB_VERSION, MIGRATIONS, upgrade } from '../../worker/storage/idb';
-import { STORE_NAMES, type Store } from '../../worker/storage/store';
+import { MAX_EXPOSURES, STORE_NAMES, type Store } from '../../worker/storage/store';
+import { createMemoryStore } from '../../worker/storage/memory';
 import { updateProfile } from '../../worker/profile';
 import type { TrackEvent } from '../../src/protocol/events';
 import { forceClose, freshIndexedDB } from './idb';
@@ -87,6 +88,24 @@ describe('signals ring', () => {
     const store = await createIdbStore(NAME, 1000);
     await append(store, [view(1), view(2)]);
     expect((await store.getProfile())?.events).toBe(2);
+    store.close();
+  });
+});
+
+describe('exposures', () => {
+  it.each([
+    ['IndexedDB', () => createIdbStore(NAME, 1000)],
+    ['memory', async () => createMemoryStore()],
+  ])('keeps at most MAX_EXPOSURES in %s, dropping the oldest', async (_, open) => {
+    const store = await open();
+    const exposure = (i: number) => ({ offer: `o${i}`, variant: 'default', arm: 'personalized' as const, slot: 'hero', kind: 'impression' as const, at: T + i });
+    // Written newest first for a few, so "oldest" means the earliest time, not the first written.
+    for (const i of [2, 1, 0]) await store.addExposure(exposure(i));
+    for (let i = 3; i < MAX_EXPOSURES + 5; i++) await store.addExposure(exposure(i));
+    const kept = await store.exposuresSince(0);
+    expect(kept).toHaveLength(MAX_EXPOSURES);
+    expect(kept[0]!.at).toBe(T + 5);
+    expect(kept.at(-1)!.at).toBe(T + MAX_EXPOSURES + 4);
     store.close();
   });
 });

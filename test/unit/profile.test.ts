@@ -63,4 +63,12 @@ describe('profile', () => {
     const events = Array.from({ length: MAX_INTERESTS + 50 }, (_, i) => view(`c${i}`, T + i));
     expect(Object.keys(updateProfile(undefined, events).categories)).toHaveLength(MAX_INTERESTS);
   });
+
+  it('remembers purchases in the latest MAX_INTERESTS categories only', () => {
+    const bought = (i: number): TrackEvent => ({ type: 'purchase', at: T + i, payload: { items: [{ sku: `s${i}`, category: `c${i}`, price: 5, qty: 1 }], total: 5, currency: 'EUR' } });
+    const p = updateProfile(undefined, Array.from({ length: MAX_INTERESTS + 50 }, (_, i) => bought(i)));
+    expect(Object.keys(p.purchases)).toHaveLength(MAX_INTERESTS);
+    expect(p.purchases).not.toHaveProperty('c49');
+    expect(p.purchases).toHaveProperty('c50', T + 50);
+  });
 });

@@ -3,7 +3,7 @@ import { VitrineError, isVitrineError } from '../../src/protocol/errors';
 import { withTimeout } from '../../src/protocol/timeout';
 import type { Profile } from '../profile';
 import {
-  STORE_NAMES, consentRequired, signalCutoff,
+  MAX_EXPOSURES, STORE_NAMES, consentRequired, signalCutoff,
   type CartRecord, type ExposureRecord, type Guard, type MetaValues, type OutboxRecord, type SignalRecord, type Store, type StoreName,
 } from './store';
 import type { ConsentState } from '../../src/protocol/consent';
@@ -234,7 +234,9 @@ export async function createIdbStore(name: string, timeoutMs: number): Promise<S
       run('addExposure', async (db) => {
         const tx = db.transaction(['exposures', 'meta'], 'readwrite');
         await check(tx.objectStore('meta'), guard, 'addExposure');
-        void tx.objectStore('exposures').add(record);
+        const exposures = tx.objectStore('exposures');
+        void exposures.add(record);
+        if ((await exposures.count()) > MAX_EXPOSURES) await (await exposures.index('at').openCursor())?.delete();
         await tx.done;
       }),
     deleteSignals: (matches) =>

@@ -1,7 +1,7 @@
 import type { TrackEvent } from '../../src/protocol/events';
 import type { Profile } from '../profile';
 import {
-  STORE_NAMES, consentRequired, signalCutoff,
+  MAX_EXPOSURES, STORE_NAMES, consentRequired, signalCutoff,
   type Documents, type ExposureRecord, type Guard, type MetaValues, type Retention, type SignalRecord, type Store, type StoreName,
 } from './store';
 
@@ -81,6 +81,7 @@ export function createMemoryStore(): Store {
     async addExposure(record, guard) {
       check(guard, 'addExposure');
       exposures.push({ ...structuredClone(record), id: nextExposure++ });
+      if (exposures.length > MAX_EXPOSURES) exposures.splice(exposures.indexOf(exposures.reduce((a, b) => (b.at < a.at ? b : a))), 1);
     },
     async exposuresSince(since) {
       return structuredClone(exposures.filter((e) => e.at >= since).sort((a, b) => a.at - b.at));

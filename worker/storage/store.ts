@@ -17,6 +17,12 @@ export interface CartRecord {
   updatedAt: number;
 }
 
+/**
+ * The most exposures a device keeps, the oldest going first: a week of them is kept, and this
+ * bounds that week for a page that shows offers without end (about 300 a day).
+ */
+export const MAX_EXPOSURES = 2_000;
+
 /** One impression, click, dismissal or credited purchase of an offer (caps, attribution, reports). */
 export interface ExposureRecord {
   id?: number;
