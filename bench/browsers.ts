@@ -1,97 +1,86 @@
 /**
- * Part of `npm run bench`: the SDK's costs in the browser (bench/track.html, bench/decide.html),
- * measured in Chromium, Firefox and WebKit in the same run, printed side by side. Each figure
- * has its baseline from the same engine and run: batched storage against one transaction per
- * event, ranking against a plain typed-array dot product over the same offers. Not a test:
- * nothing here passes or fails, but an engine that cannot run says why.
+ * Part of `npm run bench`: the areas measured in the browser (tracking cost, time to first
+ * offer, storage growth, ranking), each in Chromium, Firefox and WebKit in the same run, one
+ * engine after the other, through the three-engine setup of the end-to-end tests
+ * (test/engines/browsers.ts). Pages come from bench/serve.ts, which also serves the peers'
+ * bundles and the sink their events go to. An engine or an area that cannot run is named with
+ * the reason, and the run exits non-zero; the others are still saved.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENGINES, launchBrowser, type Engine } from '../test/engines/browsers';
-import { serveRepo } from './serve';
+import type { BrowserArea, RunPage } from './browser-area';
+import { FIRST_OFFER } from './first-offer-area';
+import { RANKING } from './ranking-area';
+import { saveArea, type Figure } from './results';
+import { serveRepo, type SinkCounts } from './serve';
+import { STORAGE } from './storage-area';
+import { TRACKING } from './tracking-area';
 
-interface TrackFigures {
-  isolated: boolean;
-  cost: { calls: number; block: number; medianUs: number; p99Us: number };
-  batched: { events: number; perSecond: number };
-  perEvent: { perSecond: number };
-}
-interface DecideFigures {
-  ranking: { size: number; p50: number; p95: number; dotP50: number }[];
-  e2e: { size: number; p50: number; p95: number }[];
-}
 type BenchWindow = Window & { benchReady?: boolean; runBench(options: object): Promise<unknown> };
 
-const SIZES = [100, 1_000, 10_000];
-const FEATURES = 5;
+const AREAS: BrowserArea[] = [TRACKING, FIRST_OFFER, STORAGE, RANKING];
 
-/** Opens a bench page in the engine and runs it. */
-async function measure(engine: Engine, base: string): Promise<{ track: TrackFigures; decide: DecideFigures }> {
+const sink: SinkCounts = {};
+const server = await serveRepo(process.cwd(), sink);
+const address = server.address();
+const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+const figures = new Map<string, Figure[]>(AREAS.map((a) => [a.id, []]));
+const failures: string[] = [];
+
+/** Runs every area in one engine, on a fresh profile. */
+async function measureEngine(engine: Engine): Promise<void> {
   const profile = mkdtempSync(join(tmpdir(), `vitrine-bench-${engine}-`));
   const browser = await launchBrowser(engine, { profile });
+  const run: RunPage = async <T>(page: string, options: object = {}) => {
+    await browser.goto(`${base}/bench/${page}`);
+    await browser.waitFor(() => (window as unknown as BenchWindow).benchReady === true, undefined, 30_000);
+    return browser.evaluate((o) => (window as unknown as BenchWindow).runBench(o), options) as Promise<T>;
+  };
   try {
-    const run = async <T>(page: string, options: object): Promise<T> => {
-      await browser.goto(`${base}/bench/${page}`);
-      await browser.waitFor(() => (window as unknown as BenchWindow).benchReady === true, undefined, 30_000);
-      return browser.evaluate((o) => (window as unknown as BenchWindow).runBench(o), options) as Promise<T>;
-    };
-    const track = await run<TrackFigures>('track.html', { calls: 10_000, block: 10, events: 5_000 });
-    const decide = await run<DecideFigures>('decide.html', { sizes: SIZES, iterations: 200 });
-    return { track, decide };
+    for (const area of AREAS) {
+      const started = performance.now();
+      try {
+        const measured = await area.measure({ run, sink }, engine);
+        figures.get(area.id)!.push(...measured);
+        for (const f of measured) console.log(line(f));
+      } catch (error) {
+        failures.push(`${area.title} in ${engine}: ${(error as Error).message.split('\n')[0]}`);
+        console.log(`  FAILED ${area.title} in ${engine}: ${(error as Error).message.split('\n')[0]}`);
+      }
+      console.error(`  (${area.title} in ${engine}: ${((performance.now() - started) / 1000).toFixed(0)} s)`);
+    }
   } finally {
     await browser.close();
     rmSync(profile, { recursive: true, force: true });
   }
 }
 
-const f = (x: number, digits = 2) => x.toFixed(digits);
+const number = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: x < 10 ? 3 : 1 });
+function line(f: Figure): string {
+  const spread = f.reps > 1 ? ` (${number(f.min)}–${number(f.max)}, ${f.reps} reps)` : '';
+  const ratio = Number.isFinite(f.ratio) ? `${f.ratio.toFixed(2)}×` : '—';
+  return `  ${f.name}: ${number(f.median)} ${f.unit}${spread}; ${ratio} ${f.baseline.name}`;
+}
 
-const server = await serveRepo(process.cwd());
-const address = server.address();
-const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-const results = new Map<Engine, Awaited<ReturnType<typeof measure>> | string>();
 try {
-  for (const engine of ENGINES) {
-    const started = performance.now();
-    results.set(engine, await measure(engine, base).catch((error: Error) => `could not run: ${error.message.split('\n')[0]}`));
-    console.error(`  (${engine} measured in ${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  // `node dist/server/browser-bench.mjs webkit` measures one engine only (while working on a page).
+  const wanted = process.argv.slice(2);
+  for (const engine of ENGINES.filter((e) => wanted.length === 0 || wanted.includes(e))) {
+    console.log(`\n${engine}`);
+    await measureEngine(engine).catch((error: Error) => {
+      failures.push(`${engine}: could not run: ${error.message.split('\n')[0]}`);
+      console.log(`  FAILED: ${engine} could not run: ${error.message.split('\n')[0]}`);
+    });
   }
 } finally {
   server.close();
 }
-
-const rows: [label: string, value: (r: Awaited<ReturnType<typeof measure>>) => string][] = [
-  ['cross-origin isolated (finest timer)', (r) => (r.track.isolated ? 'yes' : 'no')],
-  ['track(): µs per call, median', (r) => f(r.track.cost.medianUs)],
-  ['track(): µs per call, p99', (r) => f(r.track.cost.p99Us)],
-  ['events to IndexedDB/s, batched', (r) => f(r.track.batched.perSecond, 0)],
-  ['  × one transaction per event', (r) => `${f(r.track.batched.perSecond / r.track.perEvent.perSecond, 1)}×`],
-  ...SIZES.flatMap((size): [string, (r: Awaited<ReturnType<typeof measure>>) => string][] => [
-    [`decide() in the Worker, ${size} offers: p50 ms`, (r) => f(r.decide.ranking.find((x) => x.size === size)!.p50, 3)],
-    [`  ns per offer-feature × dot product`, (r) => {
-      const x = r.decide.ranking.find((y) => y.size === size)!;
-      return `${f((x.p50 * 1e6) / (size * FEATURES), 1)} ns, ${f(x.p50 / x.dotP50, 1)}×`;
-    }],
-    [`decide() from the page, ${size} offers: p50 / p95 ms`, (r) => {
-      const x = r.decide.e2e.find((y) => y.size === size)!;
-      return `${f(x.p50)} / ${f(x.p95)}`;
-    }],
-  ]),
-];
-
-console.log('The SDK in the browser: the same pages in each engine, one after the other, in one run');
-console.log('(track: 10,000 calls timed in blocks of 10, 5,000 events stored; decide: 200 rankings per size in the Worker, 100 from the page)\n');
-const width = 52;
-const column = 24;
-console.log(`${''.padEnd(width)}${ENGINES.map((e) => e.padEnd(column)).join('')}`);
-for (const [label, value] of rows) {
-  console.log(`${label.padEnd(width)}${ENGINES.map((e) => {
-    const r = results.get(e);
-    return (typeof r === 'string' || !r ? '—' : value(r)).padEnd(column);
-  }).join('')}`);
+for (const area of AREAS) {
+  saveArea({ id: area.id, title: area.title, about: area.about, figures: figures.get(area.id)!, versions: area.versions() });
 }
-for (const engine of ENGINES) {
-  const r = results.get(engine);
-  if (typeof r === 'string') console.log(`\n${engine}: ${r}`);
+if (failures.length) {
+  console.error(`\n${failures.length} parts of the browser bench failed:\n${failures.map((f) => `  ${f}`).join('\n')}`);
+  process.exitCode = 1;
 }

@@ -7,9 +7,8 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import { SHIPPED_FILES, measureFile, pageBytes } from './bytes';
-import { figure, saveArea, type Figure } from './results';
+import { figure, packageVersion, saveArea, type Figure } from './results';
 
 /** The peers' browser bundles: package, file in it, and what the shop would load. */
 const PEERS = [
@@ -21,7 +20,6 @@ const PEERS = [
 const require = createRequire(join(process.cwd(), 'package.json'));
 /** @returns the folder an installed package lives in */
 const packageDir = (pkg: string) => dirname(require.resolve(`${pkg}/package.json`));
-const versionOf = (pkg: string) => (JSON.parse(readFileSync(join(packageDir(pkg), 'package.json'), 'utf8')) as { version: string }).version;
 
 function main(): void {
   const dist = join(process.cwd(), 'dist');
@@ -49,7 +47,7 @@ function main(): void {
     about:
       'What a page downloads, compressed as a server sends it (gzip -9, brotli -11). Vitrine per page type, with its largest consent adapter; the peers by the bundle a shop pastes. Exact: one measurement each. Ratio: against Vitrine’s product page on the main thread (gzip or brotli alike).',
     figures,
-    versions: Object.fromEntries(PEERS.map((p) => [p.pkg, versionOf(p.pkg)])),
+    versions: Object.fromEntries(PEERS.map((p) => [p.pkg, packageVersion(p.pkg)])),
   });
   for (const f of figures) console.log(`${f.name}: ${f.median} B (${f.ratio.toFixed(2)}×)`);
 }

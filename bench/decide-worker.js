@@ -1,4 +1,4 @@
-// Runs inside a Chromium Worker: the real decide chunk (dist/vitrine-decide.js) ranking
+// Runs inside a Worker: the real decide chunk (dist/vitrine-decide.js) ranking
 // synthetic catalogs, against a plain typed-array dot product over the same sizes.
 // The chunk takes its validators and ids from the worker bundle (worker/shared.ts): load it
 // first, as a page would (no engine is exposed here: this worker answers the bench only).
@@ -7,7 +7,6 @@ importScripts('/dist/vitrine-worker.js', '/dist/vitrine-decide.js');
 const decide = self.__vitrineChunks.decide;
 
 const FEATURES = 5;
-const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
 function catalogOf(size) {
   const offers = [];
@@ -46,7 +45,6 @@ async function run({ sizes, iterations }) {
       decide.rank(compiled, 'hero', 3, input, noExposures, 42, i);
       if (i >= 20) times.push(performance.now() - t0);
     }
-    times.sort((a, b) => a - b);
 
     // The baseline: scores as a dot product of weights and precomputed features.
     const w = new Float64Array(size * FEATURES).map((_, i) => (i % 7) / 7);
@@ -66,8 +64,7 @@ async function run({ sizes, iterations }) {
       }
       if (i >= 20) dots.push((performance.now() - t0) / reps);
     }
-    dots.sort((a, b) => a - b);
-    out.push({ size, p50: quantile(times, 0.5), p95: quantile(times, 0.95), dotP50: quantile(dots, 0.5), dotP95: quantile(dots, 0.95), check: scores[size - 1] });
+    out.push({ size, features: FEATURES, times, dots, check: scores[size - 1] });
   }
   return out;
 }

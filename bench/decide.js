@@ -2,8 +2,6 @@
 // from the page (postMessage both ways, the profile read from IndexedDB, the ranking).
 import { createVitrine } from '/dist/vitrine.mjs';
 
-const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-
 function inWorker(params) {
   return new Promise((resolve, reject) => {
     const w = new Worker('/bench/decide-worker.js');
@@ -34,8 +32,7 @@ async function endToEnd(size, iterations) {
   }
   await v.privacy.forget();
   await v.destroy();
-  times.sort((a, b) => a - b);
-  return { size, p50: quantile(times, 0.5), p95: quantile(times, 0.95) };
+  return { size, times };
 }
 
 window.runBench = async ({ sizes, iterations }) => {

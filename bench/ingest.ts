@@ -27,6 +27,7 @@ import { reportArms, reportDomain, validateReport, type Report } from '../src/pr
 import type { Arm } from '../src/protocol/decision';
 import { generator } from '../worker/random';
 import { startPostgres } from '../test/postgres';
+import { baselineOf, figure, packageVersion, saveArea, type Figure } from './results';
 
 const CONNECTIONS = 16;
 const REPETITIONS = 3;
@@ -41,6 +42,9 @@ const DIRECT = '/direct';
 const SINK = '/sink';
 const POSTGRES_CELLS = 20;
 const POSTGRES_SECONDS = 5;
+/** Fewer concurrent senders than CONNECTIONS, to see how the rates change from 1 to 16 (20 cells). */
+const FEW_SENDERS = [1, 4];
+const SWEEP_SECONDS = 4;
 /** The collector's aim, from the issue: at least this share of the bare handler's reports/s. */
 const AIM = 0.8;
 const SITE = 'bench';
@@ -98,6 +102,8 @@ interface Child {
 
 const children = new Set<Child>();
 const failures: string[] = [];
+/** What bench/report.ts shows as area 5. */
+const figures: Figure[] = [];
 const dist = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
 function median(xs: number[]): number {
@@ -280,10 +286,10 @@ function load(urls: string[], path: string, next: () => Buffer, seconds: number,
 }
 
 /** Runs the load and records a failure under `label`, with the server's last log lines. */
-async function measured(label: string, servers: Child[], path: string, next: () => Buffer, seconds: number): Promise<Run> {
+async function measured(label: string, servers: Child[], path: string, next: () => Buffer, seconds: number, connections = CONNECTIONS): Promise<Run> {
   const serverCpu = () => servers.reduce((sum, s) => sum + cpuSeconds(s), 0);
   const [server0, generator0, started] = [serverCpu(), process.cpuUsage(), performance.now()];
-  const run = await load(servers.map((s) => s.url), path, next, seconds);
+  const run = await load(servers.map((s) => s.url), path, next, seconds, connections);
   const generator = process.cpuUsage(generator0);
   run.serverCpu = ((serverCpu() - server0) * 1e6) / run.answers;
   run.generatorCpu = (generator.user + generator.system) / 1e3 / (performance.now() - started);
@@ -309,6 +315,19 @@ function row(label: string, runs: Run[], ratio = ''): string {
   return `  ${label.padEnd(24)} ${columns.map((c) => c.padEnd(20)).join(' ')} ${ratio}`;
 }
 
+/**
+ * Keeps reports/s and p99 of `runs` for the report, each against the same figure of the
+ * baseline's runs (measured alternating with them in this run).
+ */
+function record(name: string, runs: Run[], baseline: { name: string; runs: Run[] }): void {
+  const [good, base] = [ok(runs), ok(baseline.runs)];
+  if (good.length === 0 || base.length === 0) return;
+  const rate = (rs: Run[]) => rs.map((r) => r.perSecond);
+  const p99 = (rs: Run[]) => rs.map((r) => r.p99);
+  figures.push(figure(`${name}: reports/s`, 'reports/s', rate(good), baselineOf(baseline.name, rate(base))));
+  figures.push(figure(`${name}: p99`, 'ms', p99(good), baselineOf(baseline.name, p99(base))));
+}
+
 /** Per-repetition ratios a/b, for the repetitions where neither failed. */
 function ratios(a: Run[], b: Run[]): number[] {
   return a.flatMap((r, i) => (r.failure || b[i]!.failure ? [] : [r.perSecond / b[i]!.perSecond]));
@@ -332,6 +351,24 @@ async function startCollector(name: string, dir: string, bench: { file: object; 
   writeFileSync(catalogFile, JSON.stringify(bench.file));
   const data = mkdtempSync(join(dir, 'data-'));
   return startChild(name, dist('main.mjs'), collectorEnv(data, catalogFile, databaseUrl), COLLECTOR_URL, dir);
+}
+
+/** The bare handler and the collector with fewer concurrent senders, alternating as above. */
+async function fewSenders(bare: Child, collector: Child, next: () => Buffer, cells: number): Promise<void> {
+  console.log(`  ${cells} cells with fewer senders, ${SWEEP_SECONDS} s per run:`);
+  for (const senders of FEW_SENDERS) {
+    const runs = { bare: [] as Run[], collector: [] as Run[] };
+    for (let i = 1; i <= REPETITIONS; i++) {
+      runs.bare.push(await measured(`bare handler, ${cells} cells, ${senders} senders, repetition ${i}`, [bare], REPORTS, next, SWEEP_SECONDS, senders));
+      runs.collector.push(await measured(`collector, ${cells} cells, ${senders} senders, repetition ${i}`, [collector], REPORTS, next, SWEEP_SECONDS, senders));
+    }
+    const toBare = ratios(runs.collector, runs.bare);
+    console.log(row(`${senders} senders, bare`, runs.bare));
+    console.log(row(`${senders} senders, collector`, runs.collector, spread(toBare, 2)));
+    const bareBase = { name: `bare handler, ${cells} cells, ${senders} senders`, runs: runs.bare };
+    record(`bare handler, ${cells} cells, ${senders} senders`, runs.bare, bareBase);
+    record(`collector on SQLite, ${cells} cells, ${senders} senders`, runs.collector, bareBase);
+  }
 }
 
 async function sqlite(dir: string, bare: Child): Promise<string[]> {
@@ -368,6 +405,14 @@ async function sqlite(dir: string, bare: Child): Promise<string[]> {
         `the bare handler runs at ${spread(bareToReach, 2)} of it${capped}; ` +
         `autocannon's process used at most ${generator(runs.bare)} of a core in the bare handler's runs, ${generator(runs.reach)} in these`,
     );
+    const bareBase = { name: `bare handler, ${cells} cells, ${CONNECTIONS} senders`, runs: runs.bare };
+    record(`bare handler, ${cells} cells, ${CONNECTIONS} senders`, runs.bare, bareBase);
+    record(`bare handler reading the body as the collector does, ${cells} cells, ${CONNECTIONS} senders`, runs.direct, bareBase);
+    record(`collector on SQLite, ${cells} cells, ${CONNECTIONS} senders`, runs.collector, bareBase);
+    record(`collector on SQLite, ${cells} cells, ${CONNECTIONS} senders, against the same read`, runs.collector, {
+      name: `bare handler reading the body as the collector does, ${cells} cells`, runs: runs.direct,
+    });
+    if (cells === POSTGRES_CELLS) await fewSenders(bare, collector, next, cells);
     rss.push(`collector ${cells} cells ${peakRss(collector)}`);
     await stopChild(collector);
   }
@@ -403,17 +448,23 @@ async function postgres(dir: string): Promise<string[]> {
       throw new Error('the collector accepted reports but made no tables in PostgreSQL: does server/main.ts read VITRINE_DATABASE_URL?');
     }
     console.log(
-      `\n  PostgreSQL store, ${POSTGRES_CELLS} cells, ${POSTGRES_SECONDS} s per run, ${REPETITIONS} repetitions alternating; two processes share the ${CONNECTIONS} connections`,
+      `\n  PostgreSQL store, ${POSTGRES_CELLS} cells, ${POSTGRES_SECONDS} s per run, ${REPETITIONS} repetitions alternating; two processes share the senders`,
     );
     console.log(header('collector processes', 'reports/s × one process'));
     await measured('warm-up, PostgreSQL', [one, two], REPORTS, next, WARM_UP_SECONDS);
-    const runs = { one: [] as Run[], two: [] as Run[] };
-    for (let i = 1; i <= REPETITIONS; i++) {
-      runs.one.push(await measured(`one process on PostgreSQL, repetition ${i}`, [one], REPORTS, next, POSTGRES_SECONDS));
-      runs.two.push(await measured(`two processes on PostgreSQL, repetition ${i}`, [one, two], REPORTS, next, POSTGRES_SECONDS));
+    // Two processes need two senders at least: one connection would reach only one of them.
+    for (const senders of [...FEW_SENDERS.filter((n) => n > 1), CONNECTIONS]) {
+      const runs = { one: [] as Run[], two: [] as Run[] };
+      for (let i = 1; i <= REPETITIONS; i++) {
+        runs.one.push(await measured(`one process on PostgreSQL, ${senders} senders, repetition ${i}`, [one], REPORTS, next, POSTGRES_SECONDS, senders));
+        runs.two.push(await measured(`two processes on PostgreSQL, ${senders} senders, repetition ${i}`, [one, two], REPORTS, next, POSTGRES_SECONDS, senders));
+      }
+      console.log(row(`1, ${senders} senders`, runs.one));
+      console.log(row(`2, ${senders} senders`, runs.two, spread(ratios(runs.two, runs.one), 2)));
+      const oneBase = { name: `one collector on PostgreSQL, ${POSTGRES_CELLS} cells, ${senders} senders`, runs: runs.one };
+      record(`one collector on PostgreSQL, ${POSTGRES_CELLS} cells, ${senders} senders`, runs.one, oneBase);
+      record(`two collectors on PostgreSQL, ${POSTGRES_CELLS} cells, ${senders} senders`, runs.two, oneBase);
     }
-    console.log(row('1', runs.one));
-    console.log(row('2', runs.two, spread(ratios(runs.two, runs.one), 2)));
     return [`collectors on PostgreSQL ${peakRss(one)} and ${peakRss(two)}`];
   } finally {
     // The collectors go first, so none sees its database vanish.
@@ -433,6 +484,16 @@ try {
   const rss = await sqlite(dir, bare);
   rss.push(...(await postgres(dir)));
   console.log(`\n  peak RSS (VmHWM): bare handler ${peakRss(bare)}; ${rss.join('; ')}`);
+  saveArea({
+    id: '5-collector',
+    title: 'Collector',
+    about:
+      `Reports ingested on loopback (POST /v1/reports), load from autocannon in the bench's process; ${REPETITIONS} repetitions of ${SECONDS} s (${SWEEP_SECONDS} s with fewer senders, ${POSTGRES_SECONDS} s on PostgreSQL), alternating with their baseline. ` +
+      'Baseline of the SQLite collector: a bare hono handler that only reads the same bodies (c.req.text()) and parses them; a second row compares it with the bare handler reading the body as the collector does. Baseline of two PostgreSQL collectors: one. ' +
+      `The issue's aim is 0.8× the bare handler on SQLite.`,
+    figures,
+    versions: { autocannon: packageVersion('autocannon'), 'better-sqlite3': packageVersion('better-sqlite3'), pg: packageVersion('pg'), hono: packageVersion('hono') },
+  });
 } catch (error) {
   console.error(`\nIngest bench stopped: ${(error as Error).message}`);
   process.exitCode = 1;

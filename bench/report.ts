@@ -51,7 +51,7 @@ function table(figures: readonly Figure[]): string {
   return [
     row(['figure', 'median', 'min', 'max', 'reps', 'baseline', '× baseline']),
     row(['---', '---:', '---:', '---:', '---:', '---', '---:']),
-    ...figures.map((f) => row([f.name, `${number(f.median)} ${f.unit}`, number(f.min), number(f.max), f.reps, `${f.baseline.name}: ${number(f.baseline.median)} ${f.unit}`, `${f.ratio.toFixed(2)}×`])),
+    ...figures.map((f) => row([f.name, `${number(f.median)} ${f.unit}`, number(f.min), number(f.max), f.reps, `${f.baseline.name}: ${number(f.baseline.median)} ${f.unit}`, Number.isFinite(f.ratio) ? `${f.ratio.toFixed(2)}×` : '—'])),
   ].join('\n');
 }
 

@@ -33,6 +33,11 @@ export interface Area {
   versions: Record<string, string>;
 }
 
+/** The version of an installed package, read from its package.json (which not every package exports). */
+export function packageVersion(name: string): string {
+  return (JSON.parse(readFileSync(join(process.cwd(), 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 /** Where the areas' JSON files are kept between the benchmark runs and the report. */
 export const RESULTS_DIR = join(process.cwd(), 'bench', 'results');
 
@@ -42,8 +47,19 @@ export const RESULTS_DIR = join(process.cwd(), 'bench', 'results');
  */
 export function figure(name: string, unit: string, values: readonly number[], baseline: { name: string; median: number }): Figure {
   const sorted = [...values].sort((a, b) => a - b);
-  const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
-  return { name, unit, reps: sorted.length, min: sorted[0]!, median, max: sorted.at(-1)!, baseline, ratio: median / baseline.median };
+  return { name, unit, reps: sorted.length, min: sorted[0]!, median: medianOf(sorted), max: sorted.at(-1)!, baseline, ratio: medianOf(sorted) / baseline.median };
+}
+
+/** The median of measurements (the mean of the middle two for an even count). */
+export function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const half = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[half]! : (sorted[half - 1]! + sorted[half]!) / 2;
+}
+
+/** A baseline for {@link figure}: a name and the median of its measurements. */
+export function baselineOf(name: string, values: readonly number[]): { name: string; median: number } {
+  return { name, median: medianOf(values) };
 }
 
 /** Saves an area's figures for bench/report.ts. */

@@ -1,0 +1,62 @@
+/**
+ * Area 3 of `npm run bench`: time to first offer on a cold page (bench/first-offer.html). A
+ * first visit accepts and leaves the catalog in IndexedDB; then each load runs from the page's
+ * first script to the frame after the offer is in the page, with the Worker and with the
+ * in-thread engine, followed by 100 warm `decide()` calls. The peer line is GrowthBook: its
+ * browser bundle evaluating one feature from a payload in the page, the value written into the
+ * same element.
+ */
+import type { Engine } from '../test/engines/browsers';
+import { browserArea, engineLabel } from './browser-area';
+import { baselineOf, figure, packageVersion, type Figure } from './results';
+
+const REPETITIONS = 10;
+
+/** The page's modes, and how the report names them. */
+const MODES = {
+  worker: 'Vitrine with its Worker',
+  inline: 'Vitrine, in-thread engine',
+  growthbook: 'GrowthBook, one feature from a local payload',
+} as const;
+type Mode = keyof typeof MODES;
+
+interface FirstOfferRun {
+  firstMs: number;
+  engine: string;
+  warmP95Ms: number;
+}
+type Raw = Record<Mode, FirstOfferRun[]>;
+
+const pageOf = (mode: Mode) => (mode === 'growthbook' ? 'first-offer.html?sdk=growthbook' : `first-offer.html?sdk=vitrine&engine=${mode}`);
+
+export const FIRST_OFFER = browserArea<Raw>({
+  id: '3-first-offer',
+  title: 'Time to first offer',
+  about:
+    `A cold page load (new page, new engine) with the catalog kept by an earlier visit: from the page’s first script to the frame after the offer is in the page; ${REPETITIONS} loads per line, alternating. ` +
+    'Warm p95: 100 calls after the first offer, `decide()` for Vitrine (a round trip to the engine, the profile read, the ranking), `getFeatureValue()` for GrowthBook (synchronous, in the page). Baseline: GrowthBook, same engine.',
+  versions: () => ({ '@growthbook/growthbook': packageVersion('@growthbook/growthbook') }),
+
+  async measure({ run }) {
+    await run('first-offer.html?sdk=vitrine&phase=setup');
+    const raw: Raw = { worker: [], inline: [], growthbook: [] };
+    for (let rep = 0; rep < REPETITIONS; rep++) {
+      for (const mode of Object.keys(MODES) as Mode[]) {
+        const result = await run<FirstOfferRun>(pageOf(mode));
+        if (mode !== 'growthbook' && result.engine !== mode) throw new Error(`${MODES[mode]}: the page ran the ${result.engine} engine`);
+        raw[mode].push(result);
+      }
+    }
+    return raw;
+  },
+
+  figures(engine: Engine, raw: Raw): Figure[] {
+    const label = engineLabel(engine);
+    const first = baselineOf(`${label}: ${MODES.growthbook}, first value painted`, raw.growthbook.map((r) => r.firstMs));
+    const warm = baselineOf(`${label}: ${MODES.growthbook}, warm p95`, raw.growthbook.map((r) => r.warmP95Ms));
+    return (Object.keys(MODES) as Mode[]).flatMap((mode) => [
+      figure(`${label}: ${MODES[mode]}, first ${mode === 'growthbook' ? 'value' : 'offer'} painted`, 'ms', raw[mode].map((r) => r.firstMs), first),
+      figure(`${label}: ${MODES[mode]}, warm ${mode === 'growthbook' ? 'getFeatureValue()' : 'decide()'} p95`, 'ms', raw[mode].map((r) => r.warmP95Ms), warm),
+    ]);
+  },
+});

@@ -1,0 +1,111 @@
+// Time to first offer (area 3 of npm run bench), on a cold page: from the page's first script
+// (window.benchStart) to the frame after the offer is in the page. ?sdk=vitrine loads the
+// shipped script as the loader snippet does, with ?engine=worker|inline, and the catalog the
+// first visit (?phase=setup) left in IndexedDB; ?sdk=growthbook evaluates one feature from a
+// payload in the page and writes its value, the peer's equivalent with nothing to fetch.
+(() => {
+  const params = new URLSearchParams(location.search);
+  const sdk = params.get('sdk');
+  const hero = document.getElementById('hero');
+  const SITE = 'demo-shop';
+  const SLOT = 'home-hero';
+  const WARM_DECISIONS = 100;
+  const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+
+  /** Resolves with the time of the first frame after `element` gets its first child. */
+  const painted = (element) =>
+    new Promise((resolve) => {
+      const observer = new MutationObserver(() => {
+        if (!element.firstElementChild) return;
+        observer.disconnect();
+        requestAnimationFrame(() => resolve(performance.now()));
+      });
+      observer.observe(element, { childList: true, subtree: true });
+    });
+
+  const load = (src) => {
+    const s = document.createElement('script');
+    s.src = src;
+    s.async = true;
+    document.head.append(s);
+  };
+
+  function vitrine() {
+    window.vitrine = function () {
+      (window.vitrine.q = window.vitrine.q || []).push(arguments);
+    };
+    window.vitrine('init', { siteId: SITE, catalogUrl: '/demo/catalog.json', engine: params.get('engine') || 'auto' });
+    const shown = painted(hero);
+    load('/dist/vitrine.js');
+    const ready = new Promise((resolve) => window.vitrine('ready', resolve));
+    if (params.get('phase') === 'setup') {
+      // The first visit: the shopper accepts, the catalog is fetched and kept.
+      return async () => {
+        const v = await ready;
+        await v.consent.set({ functional: true, personalization: true, measurement: false });
+        await v.decide(SLOT, { limit: 1 });
+        await v.flush();
+        return { catalog: v.state().catalog };
+      };
+    }
+    window.vitrine('render', SLOT, hero, { limit: 1 });
+    return async () => {
+      const [at, v] = await Promise.all([shown, ready]);
+      const warm = [];
+      for (let i = 0; i < WARM_DECISIONS; i++) {
+        const t0 = performance.now();
+        await v.decide(SLOT, { limit: 3 });
+        warm.push(performance.now() - t0);
+      }
+      warm.sort((a, b) => a - b);
+      return { firstMs: at - window.benchStart, engine: v.state().engine, warmP95Ms: quantile(warm, 0.95) };
+    };
+  }
+
+  /** A GrowthBook feature that picks the hero offer: targeting rules and an experiment, as a shop would set it up. */
+  const PAYLOAD = {
+    features: {
+      'hero-offer': {
+        defaultValue: 'gift-card',
+        rules: [
+          { condition: { country: 'NL', visits: { $gt: 3 } }, force: 'loyalty-10' },
+          { condition: { interests: { $elemMatch: { $eq: 'coffee' } } }, force: 'coffee-again' },
+          { key: 'hero-test', hashAttribute: 'id', variations: ['trail-10', 'yoga-mat'], weights: [0.5, 0.5], coverage: 1 },
+        ],
+      },
+    },
+  };
+
+  function growthbook() {
+    const shown = painted(hero);
+    let evaluate;
+    const evaluated = new Promise((resolve) => (evaluate = resolve));
+    const s = document.createElement('script');
+    s.src = '/peer/growthbook/index.min.js';
+    s.async = true;
+    s.onload = () => {
+      const gb = new window.growthbook.GrowthBook({ attributes: { id: 'device-1', country: 'DE', visits: 2, interests: ['trail-running'] } });
+      gb.initSync({ payload: PAYLOAD });
+      const offer = document.createElement('p');
+      offer.textContent = gb.getFeatureValue('hero-offer', 'gift-card');
+      hero.append(offer);
+      evaluate(gb);
+    };
+    document.head.append(s);
+    return async () => {
+      const [at, gb] = await Promise.all([shown, evaluated]);
+      const warm = [];
+      for (let i = 0; i < WARM_DECISIONS; i++) {
+        const t0 = performance.now();
+        gb.getFeatureValue('hero-offer', 'gift-card');
+        warm.push(performance.now() - t0);
+      }
+      warm.sort((a, b) => a - b);
+      return { firstMs: at - window.benchStart, engine: 'page', warmP95Ms: quantile(warm, 0.95) };
+    };
+  }
+
+  const result = sdk === 'growthbook' ? growthbook() : vitrine();
+  window.runBench = () => result();
+  window.benchReady = true;
+})();
