@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { validateCatalog } from '../../src/protocol/catalog';
 import { compileCatalog } from '../../worker/decide/compile';
 import { rank } from '../../worker/decide/rank';
+import { explain } from '../../worker/decide/score';
+import { generator } from '../../worker/random';
 import { assignArm } from '../../worker/arm';
 import { personalView, type RankInput } from '../../worker/decide/features';
 import { ExposureLog } from '../../worker/exposures';
@@ -33,6 +35,41 @@ function decide(doc: unknown, slot: string, inp: RankInput, log = new ExposureLo
 const browsedTrail = () => updateProfile(undefined, [view('trail-running'), view('trail-running'), view('trail-running')]);
 
 describe('ranking', () => {
+  it('gives the slate of an exhaustive scoring, though most offers of a large slot skip their price fit', () => {
+    const random = generator(99);
+    const offers = Array.from({ length: 400 }, (_, i) => ({
+      id: `o${i}`, slot: 's', categories: [`c${Math.floor(random() * 20)}`], price: Math.round(5 + random() * 400),
+      content: { title: `Offer ${i}` }, priority: Math.floor(random() * 50),
+      weights: { affinity: random() * 3, recency: random(), cartMatch: 1, pageMatch: 1, priceFit: random() * 3 - 1 },
+    }));
+    const browsing = Array.from({ length: 30 }, (_, i): TrackEvent => ({ type: 'product_view', at: NOW - i * 3_600_000, payload: { sku: `s${i}`, category: `c${i % 10}`, price: 40 + (i % 7) * 5 } }));
+    const shopper = input(updateProfile(undefined, browsing), { cart: { categories: new Set(['c3']), value: 20 }, page: { category: 'c5' } });
+    const catalog = testCatalog({ settings: { exploration: 0, diversity: 0 }, offers });
+    const compiled = compileCatalog(validateCatalog(catalog));
+    const slot = compiled.bySlot.get('s')!;
+    const exhaustive = slot.offers
+      .map((_, i) => ({ i, score: explain(slot, i, Number.NaN, shopper, true).score }))
+      .sort((a, b) => b.score - a.score || slot.offers[b.i]!.priority - slot.offers[a.i]!.priority || slot.catalogIndex[a.i]! - slot.catalogIndex[b.i]!);
+    const slate = rank(compiled, 's', 5, shopper, new ExposureLog(), SEED, 0);
+    expect(slate.every((d) => d.arm === 'personalized')).toBe(true);
+    expect(slate.map((d) => [d.id, d.score])).toEqual(exhaustive.slice(0, 5).map(({ i, score }) => [slot.offers[i]!.id, Math.round(score * 1000) / 1000]));
+    // Offers that exploration picks from below the pool get their whole score too.
+    const explored = rank(compileCatalog(validateCatalog({ ...catalog, settings: { exploration: 1, diversity: 0 } })), 's', 5, shopper, new ExposureLog(), SEED, 0);
+    const exact = new Map(exhaustive.map(({ i, score }) => [slot.offers[i]!.id, Math.round(score * 1000) / 1000]));
+    expect(explored.filter((d) => d.explored).length).toBeGreaterThan(0);
+    for (const d of explored) expect(d.score).toBe(exact.get(d.id));
+  });
+
+  it('finds the offers that fit the price band best even when they come last in the catalog', () => {
+    // Alike but for their price: only the fit tells them apart, and the fitting ones come last.
+    const offers = Array.from({ length: 100 }, (_, i) => ({
+      id: `o${i}`, slot: 's', categories: ['c0'], price: i < 90 ? 1000 + i : 45, content: { title: `Offer ${i}` }, priority: 10, weights: { priceFit: 2 },
+    }));
+    const browsing = Array.from({ length: 10 }, (_, i): TrackEvent => ({ type: 'product_view', at: NOW - i * 60_000, payload: { sku: `s${i}`, category: 'c0', price: 40 + i } }));
+    const slate = decide(testCatalog({ settings: { exploration: 0, diversity: 0 }, offers }), 's', input(updateProfile(undefined, browsing)), new ExposureLog(), 3);
+    expect(slate.map((d) => d.id)).toEqual(['o90', 'o91', 'o92']);
+  });
+
   it('without a profile ranks by priority, and says the shop features it', () => {
     const d = decide(testCatalog(), 'home-hero', input(null));
     expect(d.map((x) => x.id)).toEqual(['yoga-mat', 'gift-card', 'trail-10', 'vitamins']);

@@ -6,7 +6,10 @@ import { FEATURE, FEATURES, PERSONAL, RECENCY_SCALE_MS, computeFeatures, type Fe
 
 /** A slot's eligible offers, scored; offers are named by their position in the slot. */
 export interface SlotScores {
-  /** Score by position; set for eligible offers only. */
+  /**
+   * Score by position; set for eligible offers only, and NaN for one that could not reach the
+   * pool (its price fit was not worked out: {@link explain} does it).
+   */
   scores: Float64Array;
   /** The best eligible offers, best first: ties go to the higher priority, then to catalog order. */
   pool: number[];
@@ -85,14 +88,24 @@ export function scoreSlot(compiled: CompiledCatalog, slot: CompiledSlot, input: 
     if ((hasRules[i] || exposed[i]) && !eligible(offers[i]!, input, log)) continue;
     const at = i * FEATURES.length;
     let score = priorityScore[i]! + weights[at + FEATURE.cartMatch]! * cartMatch + weights[at + FEATURE.pageMatch]! * pageMatch;
+    eligibleList[eligibleCount++] = i;
     if (personalized && !sensitive[i]) {
       score += weights[at + FEATURE.affinity]! * affinity + (strongest >= 0 ? weights[at + FEATURE.recency]! * recency[strongest]! : 0);
       const price = logPrice[i]!;
-      // The same fit as computeFeatures' priceFit, on log prices: 1 inside the band.
-      if (band && price === price) score += weights[at + FEATURE.priceFit]! * (price < low ? Math.exp(-3 * (low - price)) : price > high ? Math.exp(-3 * (price - high)) : 1);
+      if (band && price === price) {
+        const fitWeight = weights[at + FEATURE.priceFit]!;
+        // The fit is at most 1: an offer that could not enter the full pool even then is left
+        // with its score unknown (NaN, worked out by `explain` if exploration picks it), which
+        // saves the exponential for most offers of a large slot.
+        if (pool.length === poolSize && score + Math.max(0, fitWeight) < scores[pool[poolSize - 1]!]!) {
+          scores[i] = Number.NaN;
+          continue;
+        }
+        // The same fit as computeFeatures' priceFit, on log prices: 1 inside the band.
+        score += fitWeight * (price < low ? Math.exp(-3 * (low - price)) : price > high ? Math.exp(-3 * (price - high)) : 1);
+      }
     }
     scores[i] = score;
-    eligibleList[eligibleCount++] = i;
     // Keep the pool sorted best first; most offers fall out at the first comparison.
     if (pool.length === poolSize) {
       const worst = scores[pool[poolSize - 1]!]!;
@@ -122,7 +135,7 @@ export interface ScoredOffer {
  * show, not in the scoring pass.
  * @param slot the slot's compiled offers
  * @param position the offer's position in the slot
- * @param score its score from {@link scoreSlot}
+ * @param score its score from {@link scoreSlot} (NaN when it left it unknown)
  * @param input what the decision may know
  * @param personalized whether personal features count
  * @returns the offer, its score and its feature contributions
@@ -132,6 +145,10 @@ export function explain(slot: CompiledSlot, position: number, score: number, inp
   const features = new Float64Array(FEATURES.length);
   const source = computeFeatures(offer, input, personalized && !slot.sensitive[position], features);
   const contributions = new Float64Array(FEATURES.length);
-  for (let k = 0; k < FEATURES.length; k++) if (!PERSONAL[k] || personalized) contributions[k] = slot.weights[position * FEATURES.length + k]! * features[k]!;
-  return { offer, score, contributions, source };
+  let sum = slot.priorityScore[position]!;
+  for (let k = 0; k < FEATURES.length; k++) {
+    if (!PERSONAL[k] || personalized) contributions[k] = slot.weights[position * FEATURES.length + k]! * features[k]!;
+    sum += contributions[k]!;
+  }
+  return { offer, score: score === score ? score : sum, contributions, source };
 }
