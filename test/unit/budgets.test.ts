@@ -10,11 +10,13 @@ import { SHARED_GLOBAL } from '../../worker/shared';
 const dist = join(process.cwd(), 'dist');
 // KB here is 1,024 bytes, as in the issue that set the ceilings (10.5 KB and 34 KB). The product
 // page's "in all" rose to 34.5 KB with the engine's restart after the back-forward cache, the
-// Trusted Types policy and the inventory of what is kept (`privacy.export().kept`).
+// Trusted Types policy and the inventory of what is kept (`privacy.export().kept`); the page
+// without offers' 26 KB to 26.5 KB with the caps that bound every store on the device (the
+// exposures' count, the profile's purchases).
 const KB = 1024;
 const BUDGETS_GZIP = {
   'product page: offers, measurement, one CMP adapter': { mainThread: 10.5 * KB, all: 34.5 * KB },
-  'page without offers: measurement, one CMP adapter': { mainThread: 9 * KB, all: 26 * KB },
+  'page without offers: measurement, one CMP adapter': { mainThread: 9 * KB, all: 26.5 * KB },
 };
 
 describe('byte budgets per page type', () => {
