@@ -34,9 +34,13 @@ async function measureEngine(engine: Engine): Promise<void> {
   const profile = mkdtempSync(join(tmpdir(), `vitrine-bench-${engine}-`));
   const browser = await launchBrowser(engine, { profile });
   const run: RunPage = async <T>(page: string, options: object = {}) => {
-    await browser.goto(`${base}/bench/${page}`);
-    await browser.waitFor(() => (window as unknown as BenchWindow).benchReady === true, undefined, 30_000);
-    return browser.evaluate((o) => (window as unknown as BenchWindow).runBench(o), options) as Promise<T>;
+    try {
+      await browser.goto(`${base}/bench/${page}`);
+      await browser.waitFor(() => (window as unknown as BenchWindow).benchReady === true, undefined, 30_000);
+      return (await browser.evaluate((o) => (window as unknown as BenchWindow).runBench(o), options)) as T;
+    } catch (error) {
+      throw new Error(`bench/${page}: ${(error as Error).message.split('\n')[0]}`);
+    }
   };
   try {
     for (const area of AREAS) {
