@@ -96,15 +96,17 @@ describe('exposures', () => {
   it.each([
     ['IndexedDB', () => createIdbStore(NAME, 1000)],
     ['memory', async () => createMemoryStore()],
-  ])('keeps at most MAX_EXPOSURES in %s, dropping the oldest', async (_, open) => {
+  ])('keeps at most MAX_EXPOSURES in %s, dropping the oldest impressions and never a dismissal', async (_, open) => {
     const store = await open();
-    const exposure = (i: number) => ({ offer: `o${i}`, variant: 'default', arm: 'personalized' as const, slot: 'hero', kind: 'impression' as const, at: T + i });
+    const exposure = (i: number, kind: 'impression' | 'dismiss' = 'impression') => ({ offer: `o${i}`, variant: 'default', arm: 'personalized' as const, slot: 'hero', kind, at: T + i });
+    await store.addExposure(exposure(-1, 'dismiss'));
     // Written newest first for a few, so "oldest" means the earliest time, not the first written.
     for (const i of [2, 1, 0]) await store.addExposure(exposure(i));
     for (let i = 3; i < MAX_EXPOSURES + 5; i++) await store.addExposure(exposure(i));
     const kept = await store.exposuresSince(0);
     expect(kept).toHaveLength(MAX_EXPOSURES);
-    expect(kept[0]!.at).toBe(T + 5);
+    expect(kept[0]).toMatchObject({ kind: 'dismiss', at: T - 1 });
+    expect(kept[1]!.at).toBe(T + 6);
     expect(kept.at(-1)!.at).toBe(T + MAX_EXPOSURES + 4);
     store.close();
   });

@@ -236,7 +236,11 @@ export async function createIdbStore(name: string, timeoutMs: number): Promise<S
         await check(tx.objectStore('meta'), guard, 'addExposure');
         const exposures = tx.objectStore('exposures');
         void exposures.add(record);
-        if ((await exposures.count()) > MAX_EXPOSURES) await (await exposures.index('at').openCursor())?.delete();
+        // Over the cap, the oldest impressions go; clicks, dismissals and conversions stay.
+        let excess = (await exposures.count()) - MAX_EXPOSURES;
+        for (let cursor = excess > 0 ? await exposures.index('at').openCursor() : null; cursor && excess > 0; cursor = await cursor.continue()) {
+          if (cursor.value.kind === 'impression') (void cursor.delete(), excess--);
+        }
         await tx.done;
       }),
     deleteSignals: (matches) =>

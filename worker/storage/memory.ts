@@ -81,7 +81,12 @@ export function createMemoryStore(): Store {
     async addExposure(record, guard) {
       check(guard, 'addExposure');
       exposures.push({ ...structuredClone(record), id: nextExposure++ });
-      if (exposures.length > MAX_EXPOSURES) exposures.splice(exposures.indexOf(exposures.reduce((a, b) => (b.at < a.at ? b : a))), 1);
+      if (exposures.length > MAX_EXPOSURES) {
+        // Over the cap, the oldest impressions go; clicks, dismissals and conversions stay.
+        const impressions = exposures.filter((e) => e.kind === 'impression').sort((a, b) => a.at - b.at);
+        const drop = new Set(impressions.slice(0, exposures.length - MAX_EXPOSURES));
+        exposures = exposures.filter((e) => !drop.has(e));
+      }
     },
     async exposuresSince(since) {
       return structuredClone(exposures.filter((e) => e.at >= since).sort((a, b) => a.at - b.at));

@@ -18,8 +18,9 @@ export interface CartRecord {
 }
 
 /**
- * The most exposures a device keeps, the oldest going first: a week of them is kept, and this
- * bounds that week for a page that shows offers without end (about 300 a day).
+ * The most exposures a device keeps: a week of them is kept, and this bounds that week for a
+ * page that shows offers without end (about 300 a day). Over it the oldest impressions go;
+ * clicks, dismissals and credited purchases, which a shopper makes one by one, are kept.
  */
 export const MAX_EXPOSURES = 2_000;
 
