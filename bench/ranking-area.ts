@@ -2,7 +2,7 @@
  * Area 6 of `npm run bench`: ranking against its physical limit. In a Worker, the real decide
  * chunk ranks synthetic catalogs of 100 to 10,000 offers with a full profile
  * (bench/decide-worker.js), against a plain typed-array dot product over as many offers and
- * features; and `decide()` from the page, end to end, against the ranking alone.
+ * features. (A warm `decide()` from the page is in area 3.)
  */
 import type { Engine } from '../test/engines/browsers';
 import { browserArea, engineLabel } from './browser-area';
@@ -14,14 +14,13 @@ const ITERATIONS = 200;
 interface Ranking {
   size: number;
   features: number;
-  /** ms per ranking. */
+  /** ms per ranking (each sample the mean of several rankings at small sizes, as for the dot product). */
   times: number[];
   /** ms per dot product over the same offers and features. */
   dots: number[];
 }
 interface Raw {
   ranking: Ranking[];
-  e2e: { size: number; times: number[] }[];
 }
 
 export const RANKING = browserArea<Raw>({
@@ -29,7 +28,7 @@ export const RANKING = browserArea<Raw>({
   title: 'Ranking against its physical limit',
   about:
     `decide()’s ranking in a Worker (the decide chunk as shipped: eligibility, caps, features, scoring, exploration, diversity, reasons) over synthetic catalogs, ${ITERATIONS} rankings per size after a warm-up, as ns per offer-feature; ` +
-    'baseline: a plain Float64Array dot product over the same number of offers and features, the floor of any linear scorer. Last rows: decide() from the page (postMessage both ways, the profile read from IndexedDB, the ranking), against the ranking alone of a catalog of the same size (the rows above).',
+    'baseline: a plain Float64Array dot product over the same number of offers and features, the floor of any linear scorer. Below 100,000 offer-features a sample times several rankings (and dot products) and divides, as one is close to the timer’s resolution. A warm decide() from the page, round trip included, is in “Time to first offer”.',
   versions: () => ({}),
 
   async measure({ run }) {
@@ -46,11 +45,6 @@ export const RANKING = browserArea<Raw>({
         figure(`${label}: decide() ranking, ${r.size.toLocaleString('en-US')} offers, per offer-feature`, 'ns', perFeature(r.times), dot),
         figure(`${label}: dot product, ${r.size.toLocaleString('en-US')} offers, per offer-feature`, 'ns', perFeature(r.dots), dot),
       );
-    }
-    for (const e of raw.e2e) {
-      const ranking = raw.ranking.find((r) => r.size === e.size)!;
-      const alone = baselineOf(`${label}: the ranking alone, ${e.size.toLocaleString('en-US')} offers`, ranking.times);
-      figures.push(figure(`${label}: decide() from the page, ${e.size.toLocaleString('en-US')} offers`, 'ms', e.times, alone));
     }
     return figures;
   },
