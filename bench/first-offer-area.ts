@@ -38,7 +38,8 @@ export const FIRST_OFFER = browserArea<Raw>({
   versions: () => ({ '@growthbook/growthbook': packageVersion('@growthbook/growthbook') }),
 
   async measure({ run }) {
-    await run('first-offer.html?sdk=vitrine&phase=setup');
+    const setup = await run<{ catalogVersion: string | null }>('first-offer.html?sdk=vitrine&phase=setup');
+    if (!setup.catalogVersion) throw new Error('the first visit kept no catalog: the loads after it would not start from a cached one');
     const raw: Raw = { worker: [], inline: [], growthbook: [] };
     for (let rep = 0; rep < REPETITIONS; rep++) {
       for (const mode of Object.keys(MODES) as Mode[]) {

@@ -45,7 +45,7 @@
         await v.consent.set({ functional: true, personalization: true, measurement: false });
         await v.decide(SLOT, { limit: 1 });
         await v.flush();
-        return { catalog: v.state().catalog };
+        return { catalogVersion: v.state().catalogVersion };
       };
     }
     window.vitrine('render', SLOT, hero, { limit: 1 });

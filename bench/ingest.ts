@@ -27,7 +27,7 @@ import { reportArms, reportDomain, validateReport, type Report } from '../src/pr
 import type { Arm } from '../src/protocol/decision';
 import { generator } from '../worker/random';
 import { startPostgres } from '../test/postgres';
-import { baselineOf, figure, packageVersion, saveArea, type Figure } from './results';
+import { baselineOf, figure, medianOf, packageVersion, saveArea, type Figure } from './results';
 
 const CONNECTIONS = 16;
 const REPETITIONS = 3;
@@ -106,11 +106,6 @@ const failures: string[] = [];
 const figures: Figure[] = [];
 const dist = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
 function percentile(sorted: Float64Array, p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! : Number.NaN;
 }
@@ -119,7 +114,7 @@ function percentile(sorted: Float64Array, p: number): number {
 function spread(xs: number[], digits: number): string {
   if (xs.length === 0) return 'failed';
   const f = (x: number) => x.toFixed(digits);
-  return `${f(median(xs))} (${f(Math.min(...xs))}–${f(Math.max(...xs))})`;
+  return `${f(medianOf(xs))} (${f(Math.min(...xs))}–${f(Math.max(...xs))})`;
 }
 
 function tail(file: string, lines = 8): string {
@@ -395,10 +390,10 @@ async function sqlite(dir: string, bare: Child): Promise<string[]> {
     console.log(row(`${cells} cells, bare`, runs.bare));
     console.log(row(`${cells} cells, bare, Node read`, runs.direct));
     console.log(
-      row(`${cells} cells, collector`, runs.collector, `${spread(toBare, 2)}${toBare.length ? (median(toBare) >= AIM ? `  (aim ≥ ${AIM}: met)` : `  (aim ≥ ${AIM}: NOT met)`) : ''}`) +
+      row(`${cells} cells, collector`, runs.collector, `${spread(toBare, 2)}${toBare.length ? (medianOf(toBare) >= AIM ? `  (aim ≥ ${AIM}: met)` : `  (aim ≥ ${AIM}: NOT met)`) : ''}`) +
         `; × bare with the Node read: ${spread(toDirect, 2)}`,
     );
-    const capped = bareToReach.length && median(bareToReach) > AIM ? ': close to it, so the load generator may cap the figures above' : '';
+    const capped = bareToReach.length && medianOf(bareToReach) > AIM ? ': close to it, so the load generator may cap the figures above' : '';
     const generator = (rs: Run[]) => `${(Math.max(...rs.map((r) => r.generatorCpu)) * 100).toFixed(0)}%`;
     console.log(
       `  ${`${cells} cells, load reach`.padEnd(24)} ${spread(ok(runs.reach).map((r) => r.perSecond), 0).padEnd(20)} bodies sent to a route that does not read them; ` +

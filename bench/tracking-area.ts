@@ -81,8 +81,8 @@ export const TRACKING = browserArea<Raw>({
     const requests: Raw['requests'] = {};
     for (let rep = 0; rep < REPETITIONS; rep++) {
       for (const sdk of Object.keys(SDKS) as Sdk[]) {
-        const before = sink[sdk.split('-')[0]!]?.requests ?? 0;
         const [name, engine] = sdk.split('-') as [string, string | undefined];
+        const before = sink[name]?.requests ?? 0;
         const result = await run<TrackingRun>(`tracking.html?sdk=${name}${engine ? `&engine=${engine}` : ''}`, { calls: CALLS });
         if (PEERS.includes(sdk)) await quiet(sink, name);
         const sent = (sink[name]?.requests ?? 0) - before;

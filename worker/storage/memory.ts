@@ -81,11 +81,11 @@ export function createMemoryStore(): Store {
     async addExposure(record, guard) {
       check(guard, 'addExposure');
       exposures.push({ ...structuredClone(record), id: nextExposure++ });
+      // Over the cap the oldest impression goes (clicks, dismissals and conversions stay). A
+      // memory store starts empty, so one add never leaves more than one over.
       if (exposures.length > MAX_EXPOSURES) {
-        // Over the cap, the oldest impressions go; clicks, dismissals and conversions stay.
-        const impressions = exposures.filter((e) => e.kind === 'impression').sort((a, b) => a.at - b.at);
-        const drop = new Set(impressions.slice(0, exposures.length - MAX_EXPOSURES));
-        exposures = exposures.filter((e) => !drop.has(e));
+        const oldest = exposures.reduce<ExposureRecord | undefined>((o, e) => (e.kind === 'impression' && (!o || e.at < o.at) ? e : o), undefined);
+        if (oldest) exposures.splice(exposures.indexOf(oldest), 1);
       }
     },
     async exposuresSince(since) {
