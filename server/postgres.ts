@@ -3,7 +3,7 @@ import { METRICS } from '../src/protocol/report';
 import type { Arm } from '../src/protocol/decision';
 import { mergeReports } from './counters';
 import { VARIANCES, toStat, windowBound, type SumRow } from './counter-columns';
-import { sameShape, type CatalogShape, type CounterStore, type DailyRow } from './store';
+import { sameShape, type CatalogShape, type CounterStore, type DailyRow, type WindowRow } from './store';
 
 
 /**
@@ -204,6 +204,15 @@ export async function createPostgresStore(url: string, options: { poolSize?: num
         [site, windowBound(from), windowBound(to)],
       );
       return rows.map((r) => toStat(r) as DailyRow);
+    },
+    async windows(site, from, to) {
+      const { rows } = await pool.query<SumRow & { windowStart: number; windowMs: number }>(
+        `SELECT window_start::float8 AS "windowStart", window_ms::float8 AS "windowMs", catalog, offer, variant, arm, ${SUMS}
+         FROM counters WHERE site = $1 AND window_start >= $2 AND window_start < $3
+         GROUP BY window_start, window_ms, catalog, offer, variant, arm ORDER BY window_start, window_ms, ${KEY_ORDER}`,
+        [site, windowBound(from), windowBound(to)],
+      );
+      return rows.map((r) => toStat(r) as WindowRow);
     },
     async purgeIds(before) {
       const { rowCount } = await pool.query('DELETE FROM report_ids WHERE received_at < $1', [windowBound(before)]);

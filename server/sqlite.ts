@@ -5,7 +5,7 @@ import { METRICS, type Report } from '../src/protocol/report';
 import type { Arm } from '../src/protocol/decision';
 import { mergeRuns, sumRuns, type Run } from './counters';
 import { VARIANCES, toStat, windowBound, type SumRow } from './counter-columns';
-import { sameShape, type CatalogShape, type CounterStore, type DailyRow, type Registration } from './store';
+import { sameShape, type CatalogShape, type CounterStore, type DailyRow, type Registration, type WindowRow } from './store';
 
 
 /** Schema steps: `MIGRATIONS[n]` takes a database at version n to n + 1 (PRAGMA user_version). */
@@ -176,6 +176,10 @@ export function createSqliteStore(dir: string, options: { synchronous?: SqliteSy
     SELECT strftime('%Y-%m-%d', window_start / 1000, 'unixepoch') AS day, catalog, offer, variant, arm, ${sums}
     FROM counters WHERE site = ? AND window_start >= ? AND window_start < ?
     GROUP BY day, catalog, offer, variant, arm ORDER BY day, catalog, offer, variant, arm`);
+  const windows = db.prepare(`
+    SELECT window_start AS windowStart, window_ms AS windowMs, catalog, offer, variant, arm, ${sums}
+    FROM counters WHERE site = ? AND window_start >= ? AND window_start < ?
+    GROUP BY window_start, window_ms, catalog, offer, variant, arm ORDER BY window_start, window_ms, catalog, offer, variant, arm`);
   const purge = db.prepare('DELETE FROM report_ids WHERE received_at < ?');
   const findCatalog = db.prepare('SELECT cells, arms FROM catalogs WHERE site = ? AND version = ?');
   const insertCatalog = db.prepare('INSERT OR IGNORE INTO catalogs (site, version, cells, arms, registered_at) VALUES (?, ?, ?, ?, ?)');
@@ -208,6 +212,10 @@ export function createSqliteStore(dir: string, options: { synchronous?: SqliteSy
     daily: async (site, from, to) => {
       folded();
       return (daily.all(site, ...range(from, to)) as (SumRow & { day: string })[]).map((r) => toStat(r) as DailyRow);
+    },
+    windows: async (site, from, to) => {
+      folded();
+      return (windows.all(site, ...range(from, to)) as (SumRow & { windowStart: number; windowMs: number })[]).map((r) => toStat(r) as WindowRow);
     },
     purgeIds: async (before) => purge.run(before).changes,
     close: async () => {

@@ -20,6 +20,13 @@ export type DailyRow = StatRow & {
   day: string;
 };
 
+/** Totals of one (window, catalog version, offer, variant, arm): what the priors are computed from. */
+export type WindowRow = StatRow & {
+  /** The window's start, ms since the epoch. */
+  windowStart: number;
+  windowMs: number;
+};
+
 /**
  * What a catalog version lets a report hold: its (offer, variant) domain in catalog order and
  * the arms a device may be in. The collector accepts a report only when it has exactly this shape.
@@ -71,6 +78,8 @@ export interface CounterStore {
   stats(site: string, from: number, to: number): Promise<StatRow[]>;
   /** Totals per UTC day for a site over windows starting in [from, to). */
   daily(site: string, from: number, to: number): Promise<DailyRow[]>;
+  /** Totals per window for a site over windows starting in [from, to), oldest first. */
+  windows(site: string, from: number, to: number): Promise<WindowRow[]>;
   /** Forgets report ids received before `before`; returns how many. */
   purgeIds(before: number): Promise<number>;
   close(): Promise<void>;

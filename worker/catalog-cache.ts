@@ -9,7 +9,7 @@ import { mayKeepCatalog, mayReport } from './purposes';
 /** A catalog older than this is fetched again (with its ETag) at the next decision. */
 const CATALOG_MAX_AGE_MS = 5 * 60_000;
 /** The shape of the cached, validated catalog; another value means: fetch it again. */
-const CATALOG_CACHE_SCHEMA = 2;
+const CATALOG_CACHE_SCHEMA = 3;
 
 /** How many earlier catalog versions' report domains are kept: enough for any window still unreported. */
 const EARLIER_VERSIONS = 8;

@@ -1,6 +1,6 @@
 import { Reader, readArray } from './validate';
 import { VitrineError } from './errors';
-import { readId } from './ids';
+import { ID, readId } from './ids';
 
 /** What an offer shows. Strings are rendered as text, never as HTML. */
 export interface OfferContent {
@@ -42,6 +42,8 @@ export interface FeatureWeights {
   cartMatch: number;
   pageMatch: number;
   priceFit: number;
+  /** The balance between the device's relevance score and the draw from the offer's learned prior. */
+  learned: number;
 }
 
 /** Impression caps per offer (positive integers; left out: no cap, kept as 0) and a quiet period after a dismissal. */
@@ -71,6 +73,27 @@ export interface Offer {
   sensitive: boolean;
   /** Order of the non-personalized baseline: higher first. */
   priority: number;
+  /** What of this offer learns from the priors; null: its slot's or the catalog's switch. */
+  learning: LearningSwitch | null;
+}
+
+/** Which decisions learn from the collector's priors: the offer's rank, the choice of its content variant. */
+export interface LearningSwitch {
+  offers: boolean;
+  variants: boolean;
+}
+
+/** A catalog's opt-in to learning from the collector's priors (README, "Offers that learn"). */
+export interface CatalogLearning {
+  /** The ECDSA P-256 public key (JWK, or base64 SPKI) the priors document must be signed with. */
+  priorsKey: string | JsonWebKey;
+  /** Where devices fetch the priors, relative to the catalog's URL; null: `priors?site=<siteId>` beside the catalog. */
+  priorsUrl: string | null;
+  /** The switch of every offer without one of its own or of its slot. Default: both off. */
+  offers: boolean;
+  variants: boolean;
+  /** Per slot, a switch for its offers. */
+  slots: Record<string, LearningSwitch>;
 }
 
 /** The standard experiment: personalized ranking against the baseline. */
@@ -91,13 +114,15 @@ export interface Catalog {
   experiments: Experiment[];
   /** Display names of categories for reasons ("trail running shoes"); ids are shown otherwise. */
   categoryLabels: Record<string, string>;
+  /** Null when nothing learns: ranking and variants are the catalog's alone. */
+  learning: CatalogLearning | null;
   offers: Offer[];
 }
 
 /** Defaults of the optional fields, as documented in the README. */
 export const CATALOG_DEFAULTS = {
   settings: { exploration: 0.1, diversity: 0.3, attributionWindowHours: 24 },
-  weights: { affinity: 1, recency: 0.5, cartMatch: 1, pageMatch: 1, priceFit: 0.5 },
+  weights: { affinity: 1, recency: 0.5, cartMatch: 1, pageMatch: 1, priceFit: 0.5, learned: 1 },
   caps: { perHour: 0, perDay: 0, perWeek: 0, dismissCooldownHours: 72 },
 } as const;
 
@@ -206,12 +231,67 @@ function readOffer(value: unknown, path: string): Offer {
   const sensitive = r.optBoolean('sensitive') ?? false;
   if (sensitive && eligibility.boughtBefore) r.fail('eligibility.boughtBefore', 'no purchase history on a sensitive offer (sensitive offers are contextual only)');
   const priority = r.optNumber('priority', -1e6, 1e6) ?? 0;
+  const learning = r.optObject('learning', readSwitch) ?? null;
   r.done();
   return {
     id: offerId, slot, categories, skus, price, content: base,
     variants: [{ id: DEFAULT_VARIANT, weight: 100 - extraWeight, content: {} }, ...extra],
-    eligibility, weights, caps, sensitive, priority,
+    eligibility, weights, caps, sensitive, priority, learning,
   };
+}
+
+function readSwitch(r: Reader): LearningSwitch {
+  return { offers: r.optBoolean('offers') ?? false, variants: r.optBoolean('variants') ?? false };
+}
+
+/** An ECDSA P-256 public key as a JWK (never one holding the private part) or base64 SPKI. */
+function readPublicKey(r: Reader, field: string): string | JsonWebKey {
+  const v = r.raw(field);
+  const expected = 'an ECDSA P-256 public key: a JWK { "kty": "EC", "crv": "P-256", "x", "y" } or base64 SPKI';
+  if (typeof v === 'string') {
+    if (!/^[A-Za-z0-9+/=_-]{40,400}$/.test(v)) r.fail(field, expected);
+    return v;
+  }
+  const k = Reader.of(v, r.at(field), 'catalog-invalid');
+  if (k.raw('d') !== undefined) k.fail('d', 'no private key: the catalog holds the public key only');
+  k.oneOf('kty', ['EC']);
+  k.oneOf('crv', ['P-256']);
+  const jwk: JsonWebKey = { kty: 'EC', crv: 'P-256', x: k.string('x', 100), y: k.string('y', 100) };
+  const ext = k.optBoolean('ext');
+  if (ext !== undefined) jwk.ext = ext;
+  const ops = k.raw('key_ops');
+  if (ops !== undefined && !(Array.isArray(ops) && ops.length <= 2 && ops.every((o) => o === 'verify'))) k.fail('key_ops', '["verify"]');
+  if (ops !== undefined) jwk.key_ops = ['verify'];
+  k.done();
+  return jwk;
+}
+
+function readLearning(r: Reader): CatalogLearning {
+  const priorsKey = readPublicKey(r, 'priorsKey');
+  const priorsUrl = url(r, 'priorsUrl') ?? null;
+  const { offers, variants } = readSwitch(r);
+  const slotsIn = r.raw('slots');
+  const slots: Record<string, LearningSwitch> = Object.create(null);
+  if (slotsIn !== undefined) {
+    const s = Reader.of(slotsIn, r.at('slots'), 'catalog-invalid');
+    for (const slot of Object.keys(slotsIn as object)) {
+      if (!ID.test(slot)) s.fail(slot, 'a slot id of 1 to 100 letters, digits, ".", "_", ":" or "-" as the key');
+      slots[slot] = s.optObject(slot, readSwitch)!;
+    }
+    s.done();
+  }
+  return { priorsKey, priorsUrl, offers, variants, slots };
+}
+
+/**
+ * What of an offer learns from the priors: its own switch, else its slot's, else the catalog's.
+ * @param catalog a validated catalog
+ * @param offer one of its offers
+ */
+export function learningOf(catalog: Catalog, offer: Offer): LearningSwitch {
+  const learning = catalog.learning;
+  if (!learning) return { offers: false, variants: false };
+  return offer.learning ?? learning.slots[offer.slot] ?? { offers: learning.offers, variants: learning.variants };
 }
 
 function readExperiment(value: unknown, path: string): Experiment {
@@ -254,6 +334,7 @@ export function validateCatalog(value: unknown): Catalog {
     for (const key of Object.keys(categoryLabelsIn)) out[key] = l.string(key, 100);
     return out;
   }) ?? Object.create(null);
+  const learning = r.optObject('learning', readLearning) ?? null;
   const offers = readArray(r, 'offers', CATALOG_LIMITS.offers, readOffer)!;
   r.done();
   const seen = new Set<string>();
@@ -261,7 +342,7 @@ export function validateCatalog(value: unknown): Catalog {
     if (seen.has(o.id)) throw new VitrineError('catalog-invalid', `offers[${i}].id: expected a unique id; "${o.id}" is used twice`);
     seen.add(o.id);
   });
-  return { version, siteId, settings, experiments, categoryLabels, offers };
+  return { version, siteId, settings, experiments, categoryLabels, learning, offers };
 }
 
 /**

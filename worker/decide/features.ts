@@ -27,7 +27,7 @@ export type Feature = (typeof FEATURES)[number];
 export const FEATURE = Object.fromEntries(FEATURES.map((name, index) => [name, index])) as { readonly [F in Feature]: number };
 
 // Every catalog weight must say whether it is personal, so a new one cannot be left out here.
-const IS_PERSONAL: Record<keyof FeatureWeights, boolean> = { affinity: true, recency: true, cartMatch: false, pageMatch: false, priceFit: true };
+const IS_PERSONAL: Record<keyof FeatureWeights, boolean> = { affinity: true, recency: true, cartMatch: false, pageMatch: false, priceFit: true, learned: false };
 
 /** Whether each feature (in {@link FEATURES} order) comes from the profile. */
 export const PERSONAL: readonly boolean[] = FEATURES.map((name) => IS_PERSONAL[name]);
