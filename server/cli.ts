@@ -3,6 +3,7 @@ import { webcrypto } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { validateCatalog } from '../src/protocol/catalog';
+import { readSigningKey, signDocument } from './signing-key';
 
 const USAGE = `Usage:
   vitrine-catalog check <catalog.json>                      validate a catalog (Catalog v1)
@@ -79,10 +80,7 @@ export async function cli(args: string[], out: (line: string) => void = console.
       out(USAGE);
       return 2;
     }
-    const signed = await readCatalog(file);
-    const key = await webcrypto.subtle.importKey('jwk', JSON.parse(await readFile(keyFile, 'utf8')), ecdsa, false, ['sign']);
-    const signature = Buffer.from(await webcrypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key, new TextEncoder().encode(signed))).toString('base64');
-    const envelope = JSON.stringify({ signed, signature });
+    const envelope = await signDocument(await readSigningKey(await readFile(keyFile, 'utf8')), await readCatalog(file));
     const target = flag('--out');
     if (target) await writeFile(target, envelope);
     else out(envelope);

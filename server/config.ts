@@ -22,6 +22,12 @@ export interface Config {
   flushReports: number;
   /** SQLite only: `full` waits for the disk at every flush, so a 202 survives a power loss too. */
   sqliteSync: 'normal' | 'full';
+  /** The private JWK file that signs priors; without one, the demo's key when the demo catalog is served, else priors are off. */
+  priorsKeyFile: string | undefined;
+  /** How often a new priors version is computed, in minutes. */
+  priorsMinutes: number;
+  /** Old periods count half as much in the priors after this many days; 0: no discount. */
+  priorsHalfLifeDays: number;
 }
 
 /** A setting that cannot be used: the message names the variable and what it expects. */
@@ -32,7 +38,8 @@ export class ConfigError extends Error {
 /**
  * Reads and checks the settings: PORT, HOST, VITRINE_ROOT, VITRINE_CATALOG, VITRINE_DATABASE_URL,
  * VITRINE_DATA, VITRINE_TOKEN, VITRINE_K, VITRINE_RATE_PER_MINUTE, VITRINE_SITES, VITRINE_ORIGINS,
- * VITRINE_TRUST_PROXY, VITRINE_LOG_REQUESTS, VITRINE_FLUSH_MS, VITRINE_FLUSH_REPORTS, VITRINE_SQLITE_SYNC.
+ * VITRINE_TRUST_PROXY, VITRINE_LOG_REQUESTS, VITRINE_FLUSH_MS, VITRINE_FLUSH_REPORTS, VITRINE_SQLITE_SYNC,
+ * VITRINE_PRIORS_KEY, VITRINE_PRIORS_MINUTES, VITRINE_PRIORS_HALF_LIFE_DAYS.
  * @param env the environment
  * @param defaultRoot the package root when VITRINE_ROOT is not set
  * @throws ConfigError naming the variable that is wrong
@@ -82,5 +89,8 @@ export function readConfig(env: Record<string, string | undefined>, defaultRoot:
     flushMs: integer('VITRINE_FLUSH_MS', COLLECTOR_DEFAULTS.flushMs, 0, 1000),
     flushReports: integer('VITRINE_FLUSH_REPORTS', COLLECTOR_DEFAULTS.flushReports, 1, 100_000),
     sqliteSync: oneOf('VITRINE_SQLITE_SYNC', ['normal', 'full'] as const),
+    priorsKeyFile: env.VITRINE_PRIORS_KEY || undefined,
+    priorsMinutes: integer('VITRINE_PRIORS_MINUTES', 60, 1, 7 * 24 * 60),
+    priorsHalfLifeDays: integer('VITRINE_PRIORS_HALF_LIFE_DAYS', 14, 0, 3650),
   };
 }

@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { createServer } from './app';
@@ -7,6 +8,8 @@ import { ConfigError, readConfig } from './config';
 import { createSqliteStore } from './sqlite';
 import { createPostgresStore } from './postgres';
 import type { CounterStore } from './store';
+import { readSigningKey, type SigningKey } from './signing-key';
+import { DEMO_PRIORS_KEY } from './demo';
 
 /**
  * `npm start`: serves the demo storefront, the SDK and the collector on http://localhost:$PORT
@@ -17,6 +20,16 @@ async function main(): Promise<void> {
   const store: CounterStore = config.databaseUrl ? await createPostgresStore(config.databaseUrl) : createSqliteStore(config.dataDir, { synchronous: config.sqliteSync });
   // Without a configured token, one is made for this run and printed, so the demo's dashboard opens.
   const token = config.token ?? randomBytes(12).toString('base64url');
+  // The demo catalog names the demo's priors key; any other catalog needs the merchant's own.
+  const priorsKeyFile = config.priorsKeyFile ?? (config.catalogFile ? undefined : join(config.root, 'demo', DEMO_PRIORS_KEY));
+  let priorsKey: SigningKey | undefined;
+  if (priorsKeyFile) {
+    try {
+      priorsKey = await readSigningKey(await readFile(priorsKeyFile, 'utf8'));
+    } catch (error) {
+      throw new ConfigError(`VITRINE_PRIORS_KEY: ${priorsKeyFile} cannot be used: ${(error as Error).message}`);
+    }
+  }
   const server = createServer({
     root: config.root,
     log: (line) => console.log(line),
@@ -30,6 +43,8 @@ async function main(): Promise<void> {
       sites: config.sites,
       origins: config.origins,
       batch: { delayMs: config.flushMs, maxReports: config.flushReports },
+      priors: priorsKey && { key: priorsKey, everyMs: config.priorsMinutes * 60_000, halfLifeDays: config.priorsHalfLifeDays },
+      log: (line) => console.log(line),
       // The address is used for rate limiting only, hashed with a salt that never leaves memory.
       clientAddress: (c) =>
         // The last X-Forwarded-For entry is the one the trusted proxy added; earlier ones are the client's to choose.
@@ -43,6 +58,7 @@ async function main(): Promise<void> {
     console.log(`Vitrine demo storefront: ${base}/`);
     console.log(`SDK files:               ${base}/vitrine/vitrine.js, ${base}/vitrine/vitrine-worker.js`);
     console.log(`Offer catalog:           ${base}/v1/catalog`);
+    console.log(`Learned priors:          ${priorsKey ? `${base}/v1/priors?site=demo-shop (a new version every ${config.priorsMinutes} min)` : 'off (set VITRINE_PRIORS_KEY to a private JWK from npm run catalog -- keygen)'}`);
     console.log(`Collector:               POST ${base}/v1/reports, GET ${base}/v1/stats (Authorization: Bearer <token>), ${config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`}`);
     console.log(`Dashboard:               ${base}/dashboard?site=demo-shop${config.token ? '' : `  (token for this run: ${token})`}`);
     console.log(

@@ -3,7 +3,7 @@ import { METRICS } from '../src/protocol/report';
 import type { Arm } from '../src/protocol/decision';
 import { mergeReports } from './counters';
 import { VARIANCES, toStat, windowBound, type SumRow } from './counter-columns';
-import { sameShape, type CatalogShape, type CounterStore, type DailyRow, type WindowRow } from './store';
+import { PRIORS_KEPT, sameShape, type CatalogShape, type CounterStore, type DailyRow, type LearningShape, type StoredPriors, type WindowRow } from './store';
 
 
 /**
@@ -25,10 +25,19 @@ export const MIGRATIONS: readonly string[] = [
      site text NOT NULL, version text NOT NULL, cells jsonb NOT NULL, arms jsonb NOT NULL, registered_at bigint NOT NULL,
      PRIMARY KEY (site, version)
    );`,
+  // 1 → 2: what the priors need of a catalog that learns, and the priors documents published.
+  `ALTER TABLE catalogs ADD COLUMN learning jsonb;
+   CREATE TABLE priors (
+     site text NOT NULL, version text NOT NULL, catalog text NOT NULL, computed_at bigint NOT NULL, document text NOT NULL,
+     PRIMARY KEY (site, version)
+   );
+   CREATE INDEX priors_newest ON priors (site, computed_at);`,
 ];
 
 /** The session-level advisory lock held while migrating, so collectors starting together migrate once ("vitr"). */
 const MIGRATION_LOCK = 0x76697472;
+/** The first key of the transaction-level advisory lock of a site's priors (the second is the site's hash), so one collector computes each version ("prio"). */
+const PRIORS_LOCK = 0x7072696f;
 
 /** The counters columns, in the order `commit` sends their arrays. */
 const COLUMNS = [
@@ -50,6 +59,17 @@ const SUMS = `SUM(reports)::float8 AS reports, SUM(noisy_reports)::float8 AS "no
 /** Byte order, as SQLite's BINARY collation sorts, whatever the database's locale. */
 const KEY_ORDER = ['catalog', 'offer', 'variant', 'arm'].map((c) => `${c} COLLATE "C"`).join(', ');
 
+
+/** Totals per window of a site, through a pool or the client of a transaction. */
+async function readWindows(db: pg.Pool | pg.PoolClient, site: string, from: number, to: number): Promise<WindowRow[]> {
+  const { rows } = await db.query<SumRow & { windowStart: number; windowMs: number }>(
+    `SELECT window_start::float8 AS "windowStart", window_ms::float8 AS "windowMs", catalog, offer, variant, arm, ${SUMS}
+     FROM counters WHERE site = $1 AND window_start >= $2 AND window_start < $3
+     GROUP BY window_start, window_ms, catalog, offer, variant, arm ORDER BY window_start, window_ms, ${KEY_ORDER}`,
+    [site, windowBound(from), windowBound(to)],
+  );
+  return rows.map((r) => toStat(r) as WindowRow);
+}
 
 /** Runs `work` in a transaction on one client of the pool: committed when it resolves, rolled back when it throws. */
 async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -146,23 +166,57 @@ export async function createPostgresStore(url: string, options: { poolSize?: num
     throw error;
   }
 
+  type CatalogRow = { version: string; cells: [string, string][]; arms: Arm[]; learning: LearningShape | null };
+  const toShape = (site: string, row: CatalogRow | undefined): CatalogShape | undefined =>
+    row && { site, version: row.version, cells: row.cells, arms: row.arms, ...(row.learning ? { learning: row.learning } : {}) };
   const catalogShape = async (site: string, version: string): Promise<CatalogShape | undefined> => {
-    const { rows } = await pool.query<{ cells: [string, string][]; arms: Arm[] }>('SELECT cells, arms FROM catalogs WHERE site = $1 AND version = $2', [site, version]);
-    return rows[0] && { site, version, cells: rows[0].cells, arms: rows[0].arms };
+    const { rows } = await pool.query<CatalogRow>('SELECT version, cells, arms, learning FROM catalogs WHERE site = $1 AND version = $2', [site, version]);
+    return toShape(site, rows[0]);
   };
+  const NEWEST_PRIORS = `SELECT site, version, catalog, computed_at::float8 AS "computedAt", document FROM priors
+    WHERE site = $1 ORDER BY computed_at DESC, version COLLATE "C" DESC LIMIT 1`;
 
   return {
     async registerCatalog(shape, at) {
       // A version is immutable, so the insert and the read need no transaction between them.
       const inserted = await pool.query(
-        'INSERT INTO catalogs (site, version, cells, arms, registered_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',
-        [shape.site, shape.version, JSON.stringify(shape.cells), JSON.stringify(shape.arms), at],
+        'INSERT INTO catalogs (site, version, cells, arms, registered_at, learning) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING',
+        [shape.site, shape.version, JSON.stringify(shape.cells), JSON.stringify(shape.arms), at, shape.learning ? JSON.stringify(shape.learning) : null],
       );
       if (inserted.rowCount === 1) return 'added';
       const kept = await catalogShape(shape.site, shape.version);
       return kept && sameShape(kept, shape) ? 'known' : 'conflict';
     },
     catalogShape,
+    async currentCatalog(site) {
+      const { rows } = await pool.query<CatalogRow>(
+        'SELECT version, cells, arms, learning FROM catalogs WHERE site = $1 ORDER BY registered_at DESC, version COLLATE "C" DESC LIMIT 1',
+        [site],
+      );
+      return toShape(site, rows[0]);
+    },
+    async latestPriors(site) {
+      return (await pool.query<StoredPriors>(NEWEST_PRIORS, [site])).rows[0];
+    },
+    renewPriors(site, fresh, make) {
+      // The lock is the transaction's: whoever holds it computes; the others wait, then find
+      // the new document fresh. The computation reads counters through the pool meanwhile.
+      return transaction(pool, async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [PRIORS_LOCK, site]);
+        const latest = (await client.query<StoredPriors>(NEWEST_PRIORS, [site])).rows[0];
+        if (fresh(latest)) return latest;
+        const made = await make((from, to) => readWindows(client, site, from, to));
+        if (!made) return undefined;
+        await client.query('INSERT INTO priors (site, version, catalog, computed_at, document) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [
+          made.site, made.version, made.catalog, made.computedAt, made.document,
+        ]);
+        await client.query(
+          `DELETE FROM priors WHERE site = $1 AND version NOT IN (SELECT version FROM priors WHERE site = $1 ORDER BY computed_at DESC, version COLLATE "C" DESC LIMIT ${PRIORS_KEPT})`,
+          [site],
+        );
+        return made;
+      });
+    },
     async commit(reports, receivedAt) {
       if (reports.length === 0) return [];
       // Ids in one order everywhere, so two collectors claiming shared ids wait on each other instead of deadlocking.
@@ -205,15 +259,7 @@ export async function createPostgresStore(url: string, options: { poolSize?: num
       );
       return rows.map((r) => toStat(r) as DailyRow);
     },
-    async windows(site, from, to) {
-      const { rows } = await pool.query<SumRow & { windowStart: number; windowMs: number }>(
-        `SELECT window_start::float8 AS "windowStart", window_ms::float8 AS "windowMs", catalog, offer, variant, arm, ${SUMS}
-         FROM counters WHERE site = $1 AND window_start >= $2 AND window_start < $3
-         GROUP BY window_start, window_ms, catalog, offer, variant, arm ORDER BY window_start, window_ms, ${KEY_ORDER}`,
-        [site, windowBound(from), windowBound(to)],
-      );
-      return rows.map((r) => toStat(r) as WindowRow);
-    },
+    windows: (site, from, to) => readWindows(pool, site, from, to),
     async purgeIds(before) {
       const { rowCount } = await pool.query('DELETE FROM report_ids WHERE received_at < $1', [windowBound(before)]);
       return rowCount ?? 0;

@@ -5,7 +5,7 @@ import { METRICS, type Report } from '../src/protocol/report';
 import type { Arm } from '../src/protocol/decision';
 import { mergeRuns, sumRuns, type Run } from './counters';
 import { VARIANCES, toStat, windowBound, type SumRow } from './counter-columns';
-import { sameShape, type CatalogShape, type CounterStore, type DailyRow, type Registration, type WindowRow } from './store';
+import { PRIORS_KEPT, sameShape, type CatalogShape, type CounterStore, type DailyRow, type LearningShape, type Registration, type StoredPriors, type WindowRow } from './store';
 
 
 /** Schema steps: `MIGRATIONS[n]` takes a database at version n to n + 1 (PRAGMA user_version). */
@@ -33,6 +33,13 @@ export const MIGRATIONS: readonly string[] = [
      catalog TEXT NOT NULL, arm TEXT NOT NULL, cells TEXT NOT NULL,
      reports INTEGER NOT NULL, noisy_reports INTEGER NOT NULL, variance TEXT NOT NULL, sums BLOB NOT NULL
    );`,
+  // 4 → 5: what the priors need of a catalog that learns, and the priors documents published.
+  `ALTER TABLE catalogs ADD COLUMN learning TEXT;
+   CREATE TABLE priors (
+     site TEXT NOT NULL, version TEXT NOT NULL, catalog TEXT NOT NULL, computed_at INTEGER NOT NULL, document TEXT NOT NULL,
+     PRIMARY KEY (site, version)
+   ) WITHOUT ROWID;
+   CREATE INDEX priors_newest ON priors (site, computed_at);`,
 ];
 
 /**
@@ -181,25 +188,55 @@ export function createSqliteStore(dir: string, options: { synchronous?: SqliteSy
     FROM counters WHERE site = ? AND window_start >= ? AND window_start < ?
     GROUP BY window_start, window_ms, catalog, offer, variant, arm ORDER BY window_start, window_ms, catalog, offer, variant, arm`);
   const purge = db.prepare('DELETE FROM report_ids WHERE received_at < ?');
-  const findCatalog = db.prepare('SELECT cells, arms FROM catalogs WHERE site = ? AND version = ?');
-  const insertCatalog = db.prepare('INSERT OR IGNORE INTO catalogs (site, version, cells, arms, registered_at) VALUES (?, ?, ?, ?, ?)');
-
-  const catalogShape = (site: string, version: string): CatalogShape | undefined => {
-    const row = findCatalog.get(site, version) as { cells: string; arms: string } | undefined;
-    return row && { site, version, cells: JSON.parse(row.cells) as [string, string][], arms: JSON.parse(row.arms) as Arm[] };
-  };
+  const findCatalog = db.prepare('SELECT version, cells, arms, learning FROM catalogs WHERE site = ? AND version = ?');
+  const newestCatalog = db.prepare('SELECT version, cells, arms, learning FROM catalogs WHERE site = ? ORDER BY registered_at DESC, version DESC LIMIT 1');
+  const insertCatalog = db.prepare('INSERT OR IGNORE INTO catalogs (site, version, cells, arms, registered_at, learning) VALUES (?, ?, ?, ?, ?, ?)');
+  type CatalogRow = { version: string; cells: string; arms: string; learning: string | null };
+  const toShape = (site: string, row: CatalogRow | undefined): CatalogShape | undefined =>
+    row && {
+      site, version: row.version, cells: JSON.parse(row.cells) as [string, string][], arms: JSON.parse(row.arms) as Arm[],
+      ...(row.learning ? { learning: JSON.parse(row.learning) as LearningShape } : {}),
+    };
+  const catalogShape = (site: string, version: string) => toShape(site, findCatalog.get(site, version) as CatalogRow | undefined);
   const register = db.transaction((shape: CatalogShape, at: number): Registration => {
     const kept = catalogShape(shape.site, shape.version);
     if (kept) return sameShape(kept, shape) ? 'known' : 'conflict';
-    insertCatalog.run(shape.site, shape.version, JSON.stringify(shape.cells), JSON.stringify(shape.arms), at);
+    insertCatalog.run(shape.site, shape.version, JSON.stringify(shape.cells), JSON.stringify(shape.arms), at, shape.learning ? JSON.stringify(shape.learning) : null);
     return 'added';
   });
+  const newestPriors = db.prepare('SELECT site, version, catalog, computed_at AS computedAt, document FROM priors WHERE site = ? ORDER BY computed_at DESC, version DESC LIMIT 1');
+  const insertPriors = db.prepare('INSERT OR IGNORE INTO priors (site, version, catalog, computed_at, document) VALUES (?, ?, ?, ?, ?)');
+  const trimPriors = db.prepare(`DELETE FROM priors WHERE site = ? AND version NOT IN (SELECT version FROM priors WHERE site = ? ORDER BY computed_at DESC, version DESC LIMIT ${PRIORS_KEPT})`);
+  const latestPriors = (site: string) => newestPriors.get(site) as StoredPriors | undefined;
+  const keepPriors = db.transaction((p: StoredPriors) => {
+    insertPriors.run(p.site, p.version, p.catalog, p.computedAt, p.document);
+    trimPriors.run(p.site, p.site);
+  });
+  const readWindows = (site: string, from: number, to: number): WindowRow[] => {
+    folded();
+    return (windows.all(site, ...range(from, to)) as (SumRow & { windowStart: number; windowMs: number })[]).map((r) => toStat(r) as WindowRow);
+  };
+  // One process owns a SQLite store: a queue per site is the lock.
+  const renewing = new Map<string, Promise<unknown>>();
   // Bounds as integers (Infinity would bind as a REAL and compare oddly).
   const range = (from: number, to: number) => [windowBound(from), windowBound(to)] as const;
 
   return {
     registerCatalog: async (shape, at) => register(shape, at),
     catalogShape: async (site, version) => catalogShape(site, version),
+    currentCatalog: async (site) => toShape(site, newestCatalog.get(site) as CatalogRow | undefined),
+    latestPriors: async (site) => latestPriors(site),
+    renewPriors(site, fresh, make) {
+      const run = (renewing.get(site) ?? Promise.resolve()).then(async () => {
+        const latest = latestPriors(site);
+        if (fresh(latest)) return latest;
+        const made = await make(async (from, to) => readWindows(site, from, to));
+        if (made && db.open) keepPriors(made);
+        return made;
+      });
+      renewing.set(site, run.catch(() => undefined));
+      return run;
+    },
     commit: async (reports, receivedAt) => {
       const added = commit(reports, receivedAt);
       foldSoon();
@@ -213,10 +250,7 @@ export function createSqliteStore(dir: string, options: { synchronous?: SqliteSy
       folded();
       return (daily.all(site, ...range(from, to)) as (SumRow & { day: string })[]).map((r) => toStat(r) as DailyRow);
     },
-    windows: async (site, from, to) => {
-      folded();
-      return (windows.all(site, ...range(from, to)) as (SumRow & { windowStart: number; windowMs: number })[]).map((r) => toStat(r) as WindowRow);
-    },
+    windows: async (site, from, to) => readWindows(site, from, to),
     purgeIds: async (before) => purge.run(before).changes,
     close: async () => {
       folded();

@@ -38,7 +38,32 @@ export interface CatalogShape {
   cells: readonly (readonly [offer: string, variant: string])[];
   /** The arms a device may report in: `contextual`, and the holdout's arms (or `personalized` without one). */
   arms: readonly Arm[];
+  /** What the priors need, for a version whose catalog learns (Catalog v1's `learning`); not part of the shape's identity. */
+  learning?: LearningShape | undefined;
 }
+
+/** What computing and signing priors needs of a catalog version that learns. */
+export interface LearningShape {
+  attributionWindowHours: number;
+  /** The slot of each offer. */
+  slots: Record<string, string>;
+  /** The public key the catalog names for its priors (JWK or base64 SPKI). */
+  priorsKey: string | JsonWebKey;
+}
+
+/** A priors document as kept: its signed JSON, and what finds it. */
+export interface StoredPriors {
+  site: string;
+  version: string;
+  /** The catalog version it applies to. */
+  catalog: string;
+  computedAt: number;
+  /** The signed envelope `{ signed, signature }` as served. */
+  document: string;
+}
+
+/** Priors documents kept per site (the newest); older ones are deleted as new ones come. */
+export const PRIORS_KEPT = 48;
 
 /** What happened to a catalog version given to the store. */
 export type Registration = 'added' | 'known' | 'conflict';
@@ -74,6 +99,23 @@ export interface CounterStore {
    * @returns per report, in order: true when its counters were added, false for a duplicate
    */
   commit(reports: readonly Report[], receivedAt: number): Promise<boolean[]>;
+  /** The newest version registered for a site, or undefined. */
+  currentCatalog(site: string): Promise<CatalogShape | undefined>;
+  /** The newest priors document of a site, or undefined. */
+  latestPriors(site: string): Promise<StoredPriors | undefined>;
+  /**
+   * Renews a site's priors under a lock shared by every collector on the store, so that exactly
+   * one computes each version: when `fresh` says the newest document will do, it is returned;
+   * otherwise `make` computes one, which is kept (with the newest {@link PRIORS_KEPT}) and returned.
+   * @param fresh whether the newest document (undefined when there is none) needs no renewal
+   * @param make computes a new document from the site's windows in [from, to) (read through
+   * the lock's own connection, so a pool of one cannot wait on itself); undefined when there is nothing to publish
+   */
+  renewPriors(
+    site: string,
+    fresh: (latest: StoredPriors | undefined) => boolean,
+    make: (windows: (from: number, to: number) => Promise<WindowRow[]>) => Promise<StoredPriors | undefined>,
+  ): Promise<StoredPriors | undefined>;
   /** Totals for a site over windows starting in [from, to). */
   stats(site: string, from: number, to: number): Promise<StatRow[]>;
   /** Totals per UTC day for a site over windows starting in [from, to). */

@@ -33,7 +33,15 @@ export interface CatalogRegistry {
  * @param catalog a validated catalog
  */
 function shapeOf(catalog: Catalog): CatalogShape {
-  return { site: catalog.siteId, version: catalog.version, cells: reportDomain(catalog), arms: reportArms(catalog) };
+  const shape: CatalogShape = { site: catalog.siteId, version: catalog.version, cells: reportDomain(catalog), arms: reportArms(catalog) };
+  if (catalog.learning) {
+    shape.learning = {
+      attributionWindowHours: catalog.settings.attributionWindowHours,
+      slots: Object.fromEntries(catalog.offers.map((o) => [o.id, o.slot])),
+      priorsKey: catalog.learning.priorsKey,
+    };
+  }
+  return shape;
 }
 
 function compile(shape: CatalogShape): Compiled {

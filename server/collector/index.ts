@@ -9,6 +9,9 @@ import { createCatalogsApi } from './catalogs';
 import { createIngest } from './ingest';
 import { createStatsApi } from './stats-api';
 import { createDashboard } from '../dashboard';
+import { createPriorsPublisher } from '../priors/publisher';
+import { createPriorsApi, type PriorsApi } from '../priors/routes';
+import type { SigningKey } from '../signing-key';
 
 /** How the collector is set up (README: "The collector"). */
 export interface CollectorOptions {
@@ -33,6 +36,10 @@ export interface CollectorOptions {
   batch?: BatchOptions;
   /** Asked before a catalog version is called unknown: reloads the catalog this server serves. */
   refreshCatalog?: () => Promise<void>;
+  /** Publishes learned priors at /v1/priors, signed with this key; off without one. */
+  priors?: { key: SigningKey; everyMs?: number; halfLifeDays?: number; now?: () => number } | undefined;
+  /** Where the priors schedule tells of a renewal that failed. */
+  log?: (line: string) => void;
 }
 
 /** The collector: its routes, its catalog registry, and a clean stop. */
@@ -59,12 +66,18 @@ export function createCollector(options: CollectorOptions): Collector {
   const batcher = createBatcher(store, options.batch);
   const routes = new Hono();
   routes.route('/v1/reports', createIngest({ batcher, catalogs, sites, origins: options.origins, perMinute: options.perMinute ?? COLLECTOR_DEFAULTS.perMinute, clientAddress: options.clientAddress }));
-  if (token) {
-    const auth = createAuth(token);
+  const auth = token ? createAuth(token) : undefined;
+  if (auth) {
     routes.route('/v1/catalogs', createCatalogsApi({ auth, catalogs, sites }));
     const reading = { store, auth, k, sites, holdoutShare: options.holdoutShare };
     routes.route('/v1/stats', createStatsApi(reading));
     routes.route('/dashboard', createDashboard(reading));
+  }
+  let priors: PriorsApi | undefined;
+  if (options.priors) {
+    const publisher = createPriorsPublisher({ store, k, ...options.priors });
+    priors = createPriorsApi({ publisher, auth, sites, ...(options.log ? { log: options.log } : {}) });
+    routes.route('/v1/priors', priors.routes);
   }
   // Report ids are kept only as long as a device may resend: then they are forgotten.
   const purge = () => void store.purgeIds(Date.now() - dedupMs).catch(() => undefined);
@@ -76,6 +89,7 @@ export function createCollector(options: CollectorOptions): Collector {
     catalogs,
     async close() {
       clearInterval(purging);
+      priors?.close();
       await batcher.drain();
     },
   };

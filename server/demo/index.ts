@@ -15,6 +15,12 @@ import { storefrontPage } from './layout';
 import { cartPage, categoryPage, checkoutPage, homePage, orderPage, privacyPage, productPage, searchPage, type ShopPage } from './pages';
 import { CATEGORIES, categoryOf, featuredProducts, productOf, searchProducts } from './products';
 
+/**
+ * The demo shop's priors signing key (a private JWK in demo/, never served): its public half is
+ * in demo/catalog.json. For the demo only; a shop's collector has its own (VITRINE_PRIORS_KEY).
+ */
+export const DEMO_PRIORS_KEY = 'demo-priors-key.jwk';
+
 /** Longest search query the shop takes; longer ones are cut. */
 const MAX_QUERY = 100;
 

@@ -217,7 +217,7 @@ describe('the SQLite store', () => {
     return { dir, file: join(dir, 'collector.db') };
   };
 
-  it('creates its folder and schema on first start: counters, ids, catalog versions and pending runs, no report as such', async () => {
+  it('creates its folder and schema on first start: counters, ids, catalog versions, pending runs and priors, no report as such', async () => {
     const { dir } = await folder();
     const { join } = await import('node:path');
     const store = createSqliteStore(join(dir, 'nested', 'data'));
@@ -226,11 +226,11 @@ describe('the SQLite store', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_MIGRATIONS.length);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name).sort();
-    expect(tables).toEqual(['catalogs', 'counters', 'pending_runs', 'report_ids']);
+    expect(tables).toEqual(['catalogs', 'counters', 'pending_runs', 'priors', 'report_ids']);
     db.close();
   });
 
-  it.each([1, 2, 3])('migrates a version %i database to the current one, keeping its counters and report ids', async (from) => {
+  it.each([1, 2, 3, 4])('migrates a version %i database to the current one, keeping its counters and report ids', async (from) => {
     const { dir, file } = await folder();
     const old = new Database(file);
     for (let v = 0; v < from; v++) old.exec(SQLITE_MIGRATIONS[v]!);

@@ -1,0 +1,98 @@
+import { priorsJson, type Priors } from '../../src/protocol/priors';
+import type { CatalogShape, CounterStore, StoredPriors, WindowRow } from '../store';
+import type { SigningKey } from '../signing-key';
+import { namesKey, signDocument } from '../signing-key';
+import { computePriors, PRIORS_DEFAULTS, PRIORS_LOOKBACK_MS, type PriorsCatalog } from './compute';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** How the collector publishes priors (README, "Offers that learn"). */
+export interface PriorsPublisherOptions {
+  store: CounterStore;
+  /** The collector's k: what is released needs k reports. */
+  k: number;
+  /** The key that signs the documents; the catalogs that learn must name its public key. */
+  key: SigningKey;
+  /** How often a new version is computed (default hourly); versions are aligned on multiples of it since the epoch. */
+  everyMs?: number;
+  /** Old periods count half as much after this many days; 0: no discount (default 14). */
+  halfLifeDays?: number;
+  /** The clock. */
+  now?: () => number;
+}
+
+/** What a request for a site's priors gets: the document, or why there is none. */
+export type PriorsAnswer = { ok: true; priors: StoredPriors } | { ok: false; reason: string };
+
+/** Computes, signs, keeps and finds each site's priors. */
+export interface PriorsPublisher {
+  /**
+   * The site's current priors: the newest kept, renewed first when its period is over or its
+   * catalog is no longer the site's current one (exactly one collector on the store computes a version).
+   * @param force computes a new version whatever the newest is (on demand)
+   */
+  current(site: string, force?: boolean): Promise<PriorsAnswer>;
+  /** The update period. */
+  everyMs: number;
+}
+
+/** A document stays usable this long after it was computed: a device stops using priors that long without an update. */
+export function validityOf(everyMs: number): number {
+  return Math.max(4 * everyMs, DAY);
+}
+
+/** The offers of a catalog version, in order, from its (offer, variant) cells and the learning section's slots. */
+function priorsCatalog(shape: CatalogShape): PriorsCatalog {
+  const offers: PriorsCatalog['offers'] = [];
+  for (const [offer, variant] of shape.cells) {
+    const last = offers[offers.length - 1];
+    if (last?.id === offer) last.variants.push(variant);
+    else offers.push({ id: offer, slot: shape.learning!.slots[offer] ?? '', variants: [variant] });
+  }
+  return { site: shape.site, version: shape.version, attributionWindowHours: shape.learning!.attributionWindowHours, offers };
+}
+
+/**
+ * The collector's priors: computed from the store's counters for the current catalog version
+ * of a site, when that catalog learns and names this collector's key, signed, and kept in the
+ * store so that every collector on it serves the same document.
+ * @example
+ * const publisher = createPriorsPublisher({ store, k: 20, key: await readSigningKey(text) });
+ * const answer = await publisher.current('demo-shop');
+ */
+export function createPriorsPublisher(options: PriorsPublisherOptions): PriorsPublisher {
+  const { store, k, key } = options;
+  const everyMs = options.everyMs ?? PRIORS_DEFAULTS.periodMs;
+  const halfLifeDays = options.halfLifeDays ?? PRIORS_DEFAULTS.halfLifeDays;
+  const now = options.now ?? Date.now;
+  const method = { ...PRIORS_DEFAULTS, periodMs: everyMs, halfLifeDays, k };
+
+  async function make(shape: CatalogShape, windows: (from: number, to: number) => Promise<WindowRow[]>, at: number): Promise<StoredPriors> {
+    const rows = await windows(at - PRIORS_LOOKBACK_MS, at);
+    const document: Priors = {
+      v: 1, site: shape.site, catalog: shape.version, version: new Date(at).toISOString(),
+      computedAt: at, validUntil: at + validityOf(everyMs), method,
+      priors: computePriors(priorsCatalog(shape), rows, at, method),
+    };
+    return { site: shape.site, version: document.version, catalog: shape.version, computedAt: at, document: await signDocument(key, priorsJson(document)) };
+  }
+
+  return {
+    everyMs,
+    async current(site, force = false) {
+      const shape = await store.currentCatalog(site);
+      if (!shape) return { ok: false, reason: `no catalog is registered for ${site}` };
+      if (!shape.learning) return { ok: false, reason: `catalog ${shape.version} of ${site} does not learn (it has no "learning" section)` };
+      if (!namesKey(key, shape.learning.priorsKey)) {
+        return { ok: false, reason: `catalog ${shape.version} of ${site} names another priors key than this collector's (VITRINE_PRIORS_KEY): devices would refuse its priors` };
+      }
+      const at = now();
+      const period = Math.floor(at / everyMs);
+      const fresh = (latest: StoredPriors | undefined) =>
+        !force && latest !== undefined && latest.catalog === shape.version && Math.floor(latest.computedAt / everyMs) === period;
+      const priors = await store.renewPriors(site, fresh, (windows) => make(shape, windows, at));
+      return priors ? { ok: true, priors } : { ok: false, reason: `no priors for ${site} yet` };
+    },
+  };
+}
