@@ -4,6 +4,10 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { validateCatalog } from '../src/protocol/catalog';
 import { readSigningKey, signDocument } from './signing-key';
+import { createSqliteStore } from './sqlite';
+import { createPostgresStore } from './postgres';
+import { createPriorsPublisher } from './priors/publisher';
+import { COLLECTOR_DEFAULTS } from './collector/defaults';
 
 const USAGE = `Usage:
   vitrine-catalog check <catalog.json>                      validate a catalog (Catalog v1)
@@ -12,7 +16,11 @@ const USAGE = `Usage:
                                                             validate and sign a catalog
   vitrine-catalog publish <catalog.json> --collector <url>  register a catalog version (plain or signed) with the
                                                             collector before shops get it; the token is read from
-                                                            VITRINE_TOKEN`;
+                                                            VITRINE_TOKEN
+  vitrine-catalog priors <site> --key <private-key.jwk> [--out <priors.json>]
+                                                            compute and sign a site's priors now from a collector's
+                                                            store (VITRINE_DATABASE_URL, or the SQLite in VITRINE_DATA,
+                                                            default .data; k from VITRINE_K), to serve from a CDN`;
 
 async function readCatalog(file: string): Promise<string> {
   const text = await readFile(file, 'utf8');
@@ -38,7 +46,30 @@ async function publish(file: string, collector: string, token: string, out: (lin
 }
 
 /**
- * The merchant's catalog tool: check, keygen, sign, publish. Exit code 0 on success, 1 on a
+ * Computes, signs and keeps a site's priors now, from the store a collector uses.
+ * @returns the exit code
+ */
+async function priors(site: string, keyFile: string, target: string | undefined, env: Record<string, string | undefined>, out: (line: string) => void): Promise<number> {
+  const key = await readSigningKey(await readFile(keyFile, 'utf8'));
+  const store = env.VITRINE_DATABASE_URL ? await createPostgresStore(env.VITRINE_DATABASE_URL, { poolSize: 1 }) : createSqliteStore(env.VITRINE_DATA || '.data');
+  try {
+    const k = Number(env.VITRINE_K || COLLECTOR_DEFAULTS.k);
+    const answer = await createPriorsPublisher({ store, k, key }).current(site, true);
+    if (!answer.ok) {
+      out(`error: ${answer.reason}`);
+      return 1;
+    }
+    if (target) await writeFile(target, answer.priors.document);
+    else out(answer.priors.document);
+    if (target) out(`ok: priors ${answer.priors.version} of ${site} for catalog ${answer.priors.catalog} written to ${target}`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * The merchant's catalog tool: check, keygen, sign, publish, priors. Exit code 0 on success, 1 on a
  * bad catalog, key or answer, 2 on bad usage.
  * @param args the command line after the script name
  * @param out where results go
@@ -50,7 +81,7 @@ export async function cli(args: string[], out: (line: string) => void = console.
     const i = rest.indexOf(name);
     return i === -1 ? undefined : rest[i + 1];
   };
-  if (!file || !['check', 'keygen', 'sign', 'publish'].includes(command ?? '')) {
+  if (!file || !['check', 'keygen', 'sign', 'publish', 'priors'].includes(command ?? '')) {
     out(USAGE);
     return 2;
   }
@@ -67,6 +98,14 @@ export async function cli(args: string[], out: (line: string) => void = console.
         return collector ? 1 : 2;
       }
       return await publish(file, collector, env.VITRINE_TOKEN, out);
+    }
+    if (command === 'priors') {
+      const keyFile = flag('--key');
+      if (!keyFile) {
+        out(USAGE);
+        return 2;
+      }
+      return await priors(file, keyFile, flag('--out'), env, out);
     }
     const ecdsa = { name: 'ECDSA', namedCurve: 'P-256' };
     if (command === 'keygen') {
