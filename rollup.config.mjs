@@ -93,6 +93,7 @@ export default [
   ].map(([input, file]) => ({ input, output: { file: `dist/${file}`, format: 'iife' }, plugins: browser(true) })),
   // The engine's chunks, on the modules it shares with them.
   chunk('worker/decide-entry.ts', 'vitrine-decide.js'),
+  chunk('worker/learn-entry.ts', 'vitrine-learn.js'),
   chunk('worker/report-entry.ts', 'vitrine-report.js'),
   // The server (`npm start`) and the catalog tool: Node ESM, dependencies left to node_modules.
   {

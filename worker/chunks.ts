@@ -2,12 +2,14 @@ import { loadChunk } from '../src/protocol/chunks';
 import { toErrorData } from '../src/protocol/errors';
 import type { DecideModule } from './decide/index';
 import type { ReportModule } from './report/index';
+import type { LearnModule } from './learn/index';
 import { contextOf, type EngineContext } from './context';
 import type { EngineConfig, EngineState } from './state';
 
 /*
  * The chunks the engine loads, by type: ranking and the catalog checks
- * (dist/vitrine-decide.js) and reporting (dist/vitrine-report.js).
+ * (dist/vitrine-decide.js), learning from the collector's priors (dist/vitrine-learn.js) and
+ * reporting (dist/vitrine-report.js).
  */
 
 /**
@@ -16,7 +18,20 @@ import type { EngineConfig, EngineState } from './state';
  */
 export const decideChunk = (cfg: EngineConfig): Promise<DecideModule> => loadChunk<DecideModule>('decide', cfg.workerUrl, cfg.callTimeoutMs);
 
+/**
+ * @param cfg the engine's options
+ * @returns the learn chunk (priors and Thompson sampling), loaded the first time a catalog that learns needs it
+ */
+export const learnChunk = (cfg: EngineConfig): Promise<LearnModule> => loadChunk<LearnModule>('learn', cfg.workerUrl, cfg.callTimeoutMs);
+
 const contexts = new WeakMap<EngineState, EngineContext>();
+
+/** @returns the one context the chunks get of an engine */
+export function engineContext(s: EngineState): EngineContext {
+  let ctx = contexts.get(s);
+  if (!ctx) contexts.set(s, (ctx = contextOf(s)));
+  return ctx;
+}
 
 /**
  * With measurement consent and a collector, has the report chunk build and send what is due
@@ -25,8 +40,7 @@ const contexts = new WeakMap<EngineState, EngineContext>();
  */
 export function startReports(s: EngineState, cfg: EngineConfig): void {
   if (!cfg.collectorUrl || !s.consent.purposes.measurement) return;
-  let ctx = contexts.get(s);
-  if (!ctx) contexts.set(s, (ctx = contextOf(s)));
+  const ctx = engineContext(s);
   void loadChunk<ReportModule>('report', cfg.workerUrl, cfg.callTimeoutMs)
     .then((m) => m.startReports(ctx))
     .catch((error) => s.emit({ type: 'reports', status: { pending: 0, sent: 0, dropped: 0, error: toErrorData(error, 'engine-failed').message }, url: '', ready: [] }));

@@ -24,7 +24,7 @@ export async function enforce(s: EngineState, c: ConsentState): Promise<void> {
   if (!mayReport(c)) stores.push('outbox'), meta.push('reportDomains');
   if (!mayKeepExposures(c)) stores.push('exposures');
   if (!mayKeepSeed(c)) meta.push('seed'), (s.seedStored = false);
-  if (!mayKeepCatalog(c)) meta.push('catalog');
+  if (!mayKeepCatalog(c)) meta.push('catalog', 'priors');
   await s.store.clear(stores);
   await s.store.deleteMeta(meta);
   if (!mayKeepSignals(c)) clearDecisions(s);

@@ -17,7 +17,7 @@ import { attribute, saveExposure } from './attribution';
 import { exposureKeepMs, keepSignals, prune } from './signals';
 import { rememberDecision, withoutOffer } from './decisions';
 import { onTabMessage } from './tabs';
-import { decideChunk, startReports } from './chunks';
+import { decideChunk, engineContext, learnChunk, startReports } from './chunks';
 import { exportData, forget, interests, mute, prefer, profileNow } from './privacy';
 
 /**
@@ -126,6 +126,9 @@ export function createEngine(): EngineApi {
       const early = s.config;
       if (early && !s.catalog.current) await refreshCatalog(s, early);
       const chunk = early ? await decideChunk(early).catch(() => undefined) : undefined;
+      // A catalog that learns: its priors too, outside the queue (the learn chunk waits only for the first).
+      const learning = chunk && s.catalog.current?.learning ? await learnChunk(early!).catch(() => undefined) : undefined;
+      await learning?.preparePriors(engineContext(s), chunk!, s.catalog.current!, Date.now());
       return answer(async () => {
         const cfg = configOf(s);
         const d = chunk ?? (await decideChunk(cfg));
@@ -137,10 +140,11 @@ export function createEngine(): EngineApi {
         const compiled = (s.catalog.compiled ??= d.compileCatalog(catalog));
         const now = Date.now();
         if (isCatalogStale(s, now)) void refreshCatalog(s, cfg);
+        const learned = (catalog.learning && learning?.drawsFor(engineContext(s), catalog, now)) || null;
         const personal = s.consent.purposes.personalization ? d.personalView(await profileNow(s), now, s.muted) : null;
         const lines = s.cart.lines;
         const cart = { categories: new Set(lines.flatMap((l) => (l.category ? [l.category] : []))), value: lines.reduce((sum, l) => sum + l.qty * l.price, 0) };
-        const ranked = d.rank(compiled, slot, limit, { now, personal, cart, page: context, muted: s.muted }, s.exposures, s.seed, s.draws++);
+        const ranked = d.rank(compiled, slot, limit, { now, personal, cart, page: context, muted: s.muted, learned }, s.exposures, s.seed, s.draws++);
         await rememberDecision(s, slot, ranked);
         return ranked;
       })();

@@ -17,6 +17,8 @@ export const PURPOSES_OF = {
   muted: [],
   /** The shop's offer list, kept for the next page when the shopper lets the shop keep anything at all. */
   catalog: ['functional', 'personalization', 'measurement'],
+  /** What the shop's other shoppers did, as the collector published it: kept like the catalog. */
+  priors: ['functional', 'personalization', 'measurement'],
   cart: ['functional'],
   signals: ['personalization'],
   profile: ['personalization'],
@@ -29,7 +31,11 @@ export const PURPOSES_OF = {
   reportDomains: ['measurement'],
 } as const satisfies Record<KeptData['data'], readonly PurposeName[]>;
 
-const allowedFor =
+/**
+ * The guard of one kind of data: true when a consent decision allows keeping it.
+ * @param data the kind of data, as {@link PURPOSES_OF} names it
+ */
+export const allowedFor =
   (data: keyof typeof PURPOSES_OF): Guard =>
   (c) =>
     !!c && PURPOSES_OF[data].some((p: PurposeName) => c.purposes[p]);

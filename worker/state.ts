@@ -12,6 +12,8 @@ import { createMemoryStore } from './storage/memory';
 import { emptyCart } from './cart';
 import { ExposureLog } from './exposures';
 import { newSeed } from './random';
+import type { Priors } from '../src/protocol/priors';
+import type { LearnedDraws } from './decide/learned';
 
 /** The resolved options plus what the engine derives from them. */
 export interface EngineConfig extends ResolvedOptions {
@@ -31,6 +33,26 @@ export interface CatalogState {
   /** The fetch under way, which later callers wait for instead of fetching again. */
   loading?: Promise<void>;
 }
+
+/** The priors the engine learns from (worker/priors-cache.ts keeps them). */
+export interface PriorsState {
+  /** The last good priors, checked; null before the first. */
+  current: Priors | null;
+  /** The key they were checked with (the catalog's `learning.priorsKey`, as JSON). */
+  key: string | null;
+  etag: string | null;
+  fetchedAt: number;
+  /** The catalog version the last fetch was for. */
+  askedFor?: string;
+  /** Why the last fetch failed, when it did. */
+  error?: string;
+  loading?: Promise<void>;
+  /** The device's draws from `current`, and what they were drawn for (catalog and priors versions, seed). */
+  draws?: { for: string; value: LearnedDraws };
+}
+
+/** @returns the state before any priors */
+export const noPriors = (): PriorsState => ({ current: null, key: null, etag: null, fetchedAt: 0 });
 
 /** Why storage is in memory before the shopper decides. */
 export const NO_DECISION_YET = 'nothing is stored before the shopper decides';
@@ -63,6 +85,8 @@ export interface EngineState {
   sync: TabSync | undefined;
   closed: boolean;
   catalog: CatalogState;
+  /** The collector's priors for the catalog (worker/priors-cache.ts). */
+  priors: PriorsState;
   /** The device-local seed (experiment arms, variants, exploration). Never sent. */
   seed: number;
   /** Whether the seed is in storage. */
@@ -95,6 +119,7 @@ export function createState(): EngineState {
     sync: undefined,
     closed: false,
     catalog: { current: null, compiled: null, etag: null, fetchedAt: 0 },
+    priors: noPriors(),
     seed: newSeed(),
     seedStored: false,
     muted: new Set(),

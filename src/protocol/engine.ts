@@ -56,7 +56,7 @@ export type EngineEvent =
 /** Why one kind of data is kept on the device, and for how long. */
 export interface KeptData {
   /** A store (`signals`, `cart`, …) or a value kept in `meta` (`consent`, `seed`, …). */
-  data: 'signals' | 'profile' | 'cart' | 'exposures' | 'outbox' | 'consent' | 'catalog' | 'seed' | 'muted' | 'decisions' | 'reportDomains';
+  data: 'signals' | 'profile' | 'cart' | 'exposures' | 'outbox' | 'consent' | 'catalog' | 'priors' | 'seed' | 'muted' | 'decisions' | 'reportDomains';
   /** The consent purposes that allow it, any one sufficing; none when the shop needs it to work. */
   purposes: PurposeName[];
   /** Days a record is kept after it was last written; `null` until it is replaced or erased. */

@@ -9,7 +9,7 @@ import { testCatalog } from '../fixtures/catalog';
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 
 const personal = (extra: Partial<PersonalView>): PersonalView => ({ interests: new Map(), band: null, visits: 1, purchases: {}, bought: {}, ...extra });
-const input = (extra: Partial<RankInput>): RankInput => ({ now: NOW, personal: null, cart: { categories: new Set(), value: 0 }, page: {}, muted: new Set(), ...extra });
+const input = (extra: Partial<RankInput>): RankInput => ({ now: NOW, personal: null, cart: { categories: new Set(), value: 0 }, page: {}, muted: new Set(), learned: null, ...extra });
 const interestedInYoga = input({ personal: personal({ interests: new Map([['yoga', { strength: 0.8, lastAt: NOW - RECENCY_SCALE_MS, stated: false }]]) }) });
 
 /**
@@ -22,6 +22,7 @@ const CASES: Record<Feature, { input: RankInput; value: number; reason: string }
   cartMatch: { input: input({ cart: { categories: new Set(['yoga']), value: 30 } }), value: 1, reason: 'Because you have yoga in your cart' },
   pageMatch: { input: input({ page: { category: 'yoga' } }), value: 1, reason: 'Because you are looking at yoga' },
   priceFit: { input: input({ personal: personal({ band: { low: 10, high: 100 } }) }), value: Math.exp(-3 * Math.log10(5)), reason: 'Because it fits the prices you usually look at' },
+  learned: { input: input({ learned: { version: 'p1', variants: new Map(), values: new Map([['mat', 0.4]]) } }), value: 0.4, reason: 'Popular in this shop' },
 };
 
 /** One yoga mat at 500, weighted on `feature` alone. */

@@ -14,6 +14,7 @@ import { reportModule } from '../../worker/report/index';
 import { compileCatalog } from '../../worker/decide/compile';
 import { rank } from '../../worker/decide/rank';
 import { ExposureLog } from '../../worker/exposures';
+import { noPriors } from '../../worker/state';
 import type { EngineContext } from '../../worker/context';
 import type { CartRecord, ExposureRecord, Guard, OutboxRecord, Store } from '../../worker/storage/store';
 import { validateCatalog } from '../../src/protocol/catalog';
@@ -172,6 +173,7 @@ describe('the report chunk checks measurement consent again at send time', { tim
     const ctx: EngineContext = {
       config: { ...resolveOptions({ siteId: 'test-shop', collectorUrl: gate.base, reportWindow: MIN }), dbName: databaseName('test-shop') },
       catalog: { current: null, compiled: null, etag: null, fetchedAt: 0 },
+      priors: noPriors(),
       store: () => store,
       consent: () => consent,
       closed: () => closed,
@@ -181,6 +183,9 @@ describe('the report chunk checks measurement consent again at send time', { tim
         if (withdraw && event.ready.length) consent = decided({ functional: true });
       },
       guarded: (fn) => fn(),
+      serial: (fn) => fn(),
+      seed: () => 1,
+      mayKeep: () => true,
     };
     await reportModule.startReports(ctx);
     closed = true;
@@ -253,7 +258,7 @@ describe('frequency caps', () => {
     const compiled = withCaps(caps);
     return minutes.map((m) => {
       const now = NOW + m * MIN;
-      const input = { now, personal: null, cart: { categories: new Set<string>(), value: 0 }, page: {}, muted: new Set<string>() };
+      const input = { now, personal: null, cart: { categories: new Set<string>(), value: 0 }, page: {}, muted: new Set<string>(), learned: null };
       const shown = rank(compiled, 'home-hero', 4, input, log, 1, 0).some((d) => d.id === 'yoga-mat');
       if (shown) log.add({ ...impression('yoga-mat'), at: now });
       return shown;
@@ -278,7 +283,7 @@ describe('frequency caps', () => {
     const compiled = withCaps({ dismissCooldownHours: 72 });
     const log = new ExposureLog();
     log.add({ ...impression('yoga-mat'), kind: 'dismiss', at: NOW });
-    const shown = (now: number) => rank(compiled, 'home-hero', 4, { now, personal: null, cart: { categories: new Set<string>(), value: 0 }, page: {}, muted: new Set<string>() }, log, 1, 0).some((d) => d.id === 'yoga-mat');
+    const shown = (now: number) => rank(compiled, 'home-hero', 4, { now, personal: null, cart: { categories: new Set<string>(), value: 0 }, page: {}, muted: new Set<string>(), learned: null }, log, 1, 0).some((d) => d.id === 'yoga-mat');
     expect([NOW + 72 * HOUR - 1, NOW + 72 * HOUR].map(shown)).toEqual([false, true]);
   });
 

@@ -24,6 +24,7 @@ function input(profile: Profile | null, extra: Partial<RankInput> = {}, muted = 
     cart: { categories: new Set(), value: 0 },
     page: {},
     muted,
+    learned: null,
     ...extra,
   };
 }

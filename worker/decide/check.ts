@@ -1,10 +1,10 @@
 import { VitrineError } from '../../src/protocol/errors';
 import { validateCatalog, type Catalog } from '../../src/protocol/catalog';
 import { isPlainObject } from '../../src/protocol/validate';
-import { parseJson } from './fetch';
+import { parseJson, type DocumentKind } from './fetch';
 
-/** A signed catalog: the catalog's JSON text and an ECDSA P-256 / SHA-256 signature over its UTF-8 bytes. */
-export interface SignedCatalog {
+/** A signed document (catalog, priors): its JSON text and an ECDSA P-256 / SHA-256 signature over its UTF-8 bytes. */
+export interface SignedDocument {
   signed: string;
   /** Base64 of the raw (IEEE P1363, r ‖ s) signature, as WebCrypto makes it. */
   signature: string;
@@ -16,32 +16,36 @@ function fromBase64(text: string): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * Imports the public key from the `catalogKey` option.
+ * Imports a public key: the `catalogKey` option, or the priors key a catalog names.
  * @param key a JWK, or base64 SPKI
+ * @param kind whose key: the catalog's (an option, `invalid-options`) or the priors' (named in the catalog, `priors-signature`)
  * @returns the key, for verifying only
- * @throws VitrineError `invalid-options` when it is not an ECDSA P-256 public key
+ * @throws VitrineError when it is not an ECDSA P-256 public key
  */
-export async function importCatalogKey(key: string | JsonWebKey): Promise<CryptoKey> {
+export async function importKey(key: string | JsonWebKey, kind: DocumentKind = 'catalog'): Promise<CryptoKey> {
   const algorithm = { name: 'ECDSA', namedCurve: 'P-256' };
   try {
     return typeof key === 'string'
       ? await crypto.subtle.importKey('spki', fromBase64(key), algorithm, false, ['verify'])
       : await crypto.subtle.importKey('jwk', key, algorithm, false, ['verify']);
   } catch (error) {
-    throw new VitrineError('invalid-options', `options.catalogKey: expected an ECDSA P-256 public key (${(error as Error).message})`);
+    const where = kind === 'catalog' ? 'options.catalogKey' : 'catalog: learning.priorsKey';
+    throw new VitrineError(kind === 'catalog' ? 'invalid-options' : 'priors-signature', `${where}: expected an ECDSA P-256 public key (${(error as Error).message})`);
   }
 }
 
 /**
- * Checks a signed catalog and returns the document inside.
- * @param doc the parsed response body: a {@link SignedCatalog}
- * @param key the catalog key
- * @returns the parsed catalog document, not yet validated
- * @throws VitrineError `catalog-signature` when it is not signed, or not by that key
+ * Checks a signed document and returns the document inside.
+ * @param doc the parsed response body: a {@link SignedDocument}
+ * @param key the key it must be signed with
+ * @param kind which document, for error codes and messages
+ * @returns the parsed document, not yet validated
+ * @throws VitrineError `catalog-signature` / `priors-signature` when it is not signed, or not by that key
  */
-export async function verifySigned(doc: unknown, key: CryptoKey): Promise<unknown> {
+export async function verifySigned(doc: unknown, key: CryptoKey, kind: DocumentKind = 'catalog'): Promise<unknown> {
+  const why = kind === 'catalog' ? 'options.catalogKey is set' : 'the catalog names a priors key';
   if (!isPlainObject(doc) || typeof doc.signed !== 'string' || typeof doc.signature !== 'string') {
-    throw new VitrineError('catalog-signature', 'catalog: expected a signed catalog { "signed": "<catalog JSON>", "signature": "<base64>" } because options.catalogKey is set');
+    throw new VitrineError(`${kind}-signature`, `${kind}: expected a signed ${kind} { "signed": "<${kind} JSON>", "signature": "<base64>" } because ${why}`);
   }
   let ok = false;
   try {
@@ -49,8 +53,8 @@ export async function verifySigned(doc: unknown, key: CryptoKey): Promise<unknow
   } catch {
     ok = false;
   }
-  if (!ok) throw new VitrineError('catalog-signature', 'catalog: the signature does not match options.catalogKey');
-  return parseJson(doc.signed);
+  if (!ok) throw new VitrineError(`${kind}-signature`, `${kind}: the signature does not match ${kind === 'catalog' ? 'options.catalogKey' : 'the catalog\'s learning.priorsKey'}`);
+  return parseJson(doc.signed, kind);
 }
 
 /**
@@ -62,7 +66,7 @@ export async function verifySigned(doc: unknown, key: CryptoKey): Promise<unknow
  * @throws VitrineError `catalog-signature` or `catalog-invalid`
  */
 export async function checkCatalog(doc: unknown, siteId: string, keySpec: string | JsonWebKey | undefined): Promise<Catalog> {
-  const inner = keySpec ? await verifySigned(doc, await importCatalogKey(keySpec)) : doc;
+  const inner = keySpec ? await verifySigned(doc, await importKey(keySpec)) : doc;
   const catalog = validateCatalog(inner);
   if (catalog.siteId !== siteId) {
     throw new VitrineError('catalog-invalid', `siteId: expected "${siteId}" (the SDK's siteId), got "${catalog.siteId}"`);

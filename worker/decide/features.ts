@@ -1,6 +1,7 @@
 import type { DecideContext } from '../../src/protocol/decision';
 import type { FeatureWeights, Offer } from '../../src/protocol/catalog';
 import { interestStrength, priceBand, STATED_STRENGTH, type Profile } from '../profile';
+import type { LearnedDraws } from './learned';
 
 /**
  * The ranking features, defined here and only here. Each is a number in [0, 1]; an offer's
@@ -13,12 +14,14 @@ import { interestStrength, priceBand, STATED_STRENGTH, type Profile } from '../p
  * | cartMatch | no | the cart holds something in the offer's categories |
  * | pageMatch | no | the page is about the offer's category or one of its products |
  * | priceFit | yes | the offer's price sits in the price band the shopper looks at |
+ * | learned | no | how far the offer's click-through rate drawn from the collector's priors is above its slot's mean (worker/learn/thompson.ts) |
  *
  * Personal features are 0 without `personalization` consent, in the holdout's baseline arm,
- * and for `sensitive` offers. Weights and feature values are laid out in this order; code
+ * and for `sensitive` offers. `learned` is 0 in the baseline arm, for offers that do not learn
+ * and without priors. Weights and feature values are laid out in this order; code
  * finds a feature through {@link FEATURE}, never by a number.
  */
-export const FEATURES = ['affinity', 'recency', 'cartMatch', 'pageMatch', 'priceFit'] as const satisfies readonly (keyof FeatureWeights)[];
+export const FEATURES = ['affinity', 'recency', 'cartMatch', 'pageMatch', 'priceFit', 'learned'] as const satisfies readonly (keyof FeatureWeights)[];
 
 /** A ranking feature's name. */
 export type Feature = (typeof FEATURES)[number];
@@ -62,6 +65,8 @@ export interface RankInput {
   cart: { categories: Set<string>; value: number };
   page: DecideContext;
   muted: Set<string>;
+  /** What the device drew from the collector's priors; null without usable priors (and in the baseline arm). */
+  learned: LearnedDraws | null;
 }
 
 /**
@@ -123,6 +128,7 @@ export function computeFeatures(offer: Offer, input: RankInput, personalAllowed:
     }
   }
   if (page.sku !== undefined && offer.skus.includes(page.sku)) out[FEATURE.pageMatch] = 1;
+  out[FEATURE.learned] = input.learned?.values.get(offer.id) ?? 0;
   if (source.interest) out[FEATURE.recency] = Math.exp(-Math.max(0, input.now - source.interest.lastAt) / RECENCY_SCALE_MS);
   if (personalAllowed && personal?.band && offer.price) {
     const { low, high } = personal.band;

@@ -1,41 +1,45 @@
 import { VitrineError } from '../../src/protocol/errors';
 
-/** The result of asking for the catalog. */
+/** The signed documents a device fetches: the merchant's catalog, the collector's priors. */
+export type DocumentKind = 'catalog' | 'priors';
+
+/** The result of asking for a document. */
 export type FetchResult = { status: 'not-modified' } | { status: 'ok'; body: unknown; etag: string | null };
 
 /**
- * Fetches the catalog document. With the ETag of the cached copy, an unchanged catalog costs
- * one 304 and no parsing at all. Checking it is the decide chunk's job (worker/decide/check.ts).
- * @param url the catalog URL
+ * Fetches a document (the catalog, the priors). With the ETag of the cached copy, an unchanged
+ * one costs one 304 and no parsing at all. Checking it is the caller's job (worker/decide/check.ts).
+ * @param url the document's URL
  * @param etag the cached copy's ETag
+ * @param kind which document, for error codes and messages
  * @returns `not-modified`, or the parsed body and its ETag
- * @throws VitrineError `catalog-unavailable`, or `catalog-invalid` when it is not JSON
+ * @throws VitrineError `catalog-unavailable` / `priors-unavailable`, or `…-invalid` when it is not JSON
  */
-export async function fetchCatalog(url: string, etag: string | null): Promise<FetchResult> {
+export async function fetchDocument(url: string, etag: string | null, kind: DocumentKind = 'catalog'): Promise<FetchResult> {
   let response: Response;
   try {
-    // Our own cache (IndexedDB) holds the catalog and its ETag, so the HTTP cache stays out
+    // Our own cache (IndexedDB) holds the document and its ETag, so the HTTP cache stays out
     // of it and our 304 comes back to us as is.
     response = await fetch(url, { headers: etag ? { 'If-None-Match': etag } : {}, credentials: 'omit', cache: 'no-store' });
   } catch (error) {
-    throw new VitrineError('catalog-unavailable', `catalog: ${url} could not be fetched (${(error as Error).message})`);
+    throw new VitrineError(`${kind}-unavailable`, `${kind}: ${url} could not be fetched (${(error as Error).message})`);
   }
   if (response.status === 304) return { status: 'not-modified' };
-  if (!response.ok) throw new VitrineError('catalog-unavailable', `catalog: ${url} answered ${response.status}`);
-  return { status: 'ok', body: parseJson(await response.text()), etag: response.headers.get('ETag') };
+  if (!response.ok) throw new VitrineError(`${kind}-unavailable`, `${kind}: ${url} answered ${response.status}`);
+  return { status: 'ok', body: parseJson(await response.text(), kind), etag: response.headers.get('ETag') };
 }
 
 /**
- * Parses a catalog's JSON text.
+ * Parses a document's JSON text.
  * @param text the JSON text
+ * @param kind which document, for the error
  * @returns the parsed value
- * @throws VitrineError `catalog-invalid` when it is not JSON
+ * @throws VitrineError `catalog-invalid` / `priors-invalid` when it is not JSON
  */
-export function parseJson(text: string): unknown {
+export function parseJson(text: string, kind: DocumentKind = 'catalog'): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new VitrineError('catalog-invalid', `catalog: not JSON (${(error as Error).message})`);
+    throw new VitrineError(`${kind}-invalid`, `${kind}: not JSON (${(error as Error).message})`);
   }
 }
-

@@ -4,8 +4,8 @@
  * fetches the catalog or is asked for offers or interests, so a site without a catalog never
  * downloads it.
  */
-import { checkCatalog } from './check';
-import { fetchCatalog, type FetchResult } from './fetch';
+import { checkCatalog, importKey, verifySigned } from './check';
+import { fetchDocument, type DocumentKind, type FetchResult } from './fetch';
 import type { Catalog } from '../../src/protocol/catalog';
 import { compileCatalog } from './compile';
 import { rank } from './rank';
@@ -23,14 +23,31 @@ import { validateDecide } from '../../src/protocol/decision';
  * @throws VitrineError `catalog-unavailable`, `catalog-signature` or `catalog-invalid`
  */
 async function loadCatalog(url: string, etag: string | null, siteId: string, key: string | JsonWebKey | undefined): Promise<{ status: 'not-modified' } | { status: 'ok'; catalog: Catalog; etag: string | null }> {
-  const result: FetchResult = await fetchCatalog(url, etag);
+  const result: FetchResult = await fetchDocument(url, etag);
   if (result.status === 'not-modified') return result;
   return { status: 'ok', catalog: await checkCatalog(result.body, siteId, key), etag: result.etag };
+}
+
+/**
+ * Fetches a signed document (with the cached copy's ETag) and checks its signature: the learn
+ * chunk loads the priors with it, so it carries no copy of the fetch and the checks.
+ * @param url the document's URL
+ * @param etag the cached copy's ETag, null without one
+ * @param kind which document, for error codes and messages
+ * @param key the public key it must be signed with
+ * @returns `not-modified`, or the document inside the signed envelope (not yet validated) and its ETag
+ * @throws VitrineError `…-unavailable`, `…-signature` or `…-invalid`
+ */
+async function loadSigned(url: string, etag: string | null, kind: DocumentKind, key: string | JsonWebKey): Promise<FetchResult> {
+  const result = await fetchDocument(url, etag, kind);
+  if (result.status === 'not-modified') return result;
+  return { status: 'ok', body: await verifySigned(result.body, await importKey(key, kind), kind), etag: result.etag };
 }
 
 /** What the decide chunk gives the engine. */
 export interface DecideModule {
   loadCatalog: typeof loadCatalog;
+  loadSigned: typeof loadSigned;
   checkCatalog: typeof checkCatalog;
   compileCatalog: typeof compileCatalog;
   rank: typeof rank;
@@ -43,5 +60,5 @@ export interface DecideModule {
 
 /** The decide chunk's module, registered by worker/decide-entry.ts. */
 export const decideModule: DecideModule = {
-  loadCatalog, checkCatalog, compileCatalog, rank, personalView, validateDecide, interestsOf, forgetCategory, stateInterest,
+  loadCatalog, loadSigned, checkCatalog, compileCatalog, rank, personalView, validateDecide, interestsOf, forgetCategory, stateInterest,
 };

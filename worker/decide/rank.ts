@@ -25,12 +25,14 @@ import { EXPLORATION_REASON, reasonsFor } from './reasons';
  * @example
  * const decisions = rank(compileCatalog(catalog), 'home-hero', 3, input, exposures, seed, draws++);
  */
-export function rank(compiled: CompiledCatalog, slot: string, limit: number, input: RankInput, log: ExposureLog, seed: number, draw: number): Decision[] {
+export function rank(compiled: CompiledCatalog, slot: string, limit: number, rankInput: RankInput, log: ExposureLog, seed: number, draw: number): Decision[] {
   const compiledSlot = compiled.bySlot.get(slot);
   if (!compiledSlot) return [];
   const { catalog } = compiled;
-  const arm = assignArm(catalog, seed, input.personal !== null);
+  const arm = assignArm(catalog, seed, rankInput.personal !== null);
   const personalized = arm === 'personalized';
+  // The baseline arm keeps the fixed, non-learning order: it is what the uplift is measured against.
+  const input = arm === 'baseline' && rankInput.learned ? { ...rankInput, learned: null } : rankInput;
   const poolSize = Math.min(compiledSlot.offers.length, Math.max(limit * 3, 10));
   const { scores, pool, eligible } = scoreSlot(compiled, compiledSlot, input, log, personalized, poolSize);
   const explainAt = (offerPosition: number) => explain(compiledSlot, offerPosition, scores[offerPosition]!, input, personalized);
@@ -50,7 +52,7 @@ export function rank(compiled: CompiledCatalog, slot: string, limit: number, inp
   }
 
   return slate.slice(0, limit).map(({ scored: { offer, score, contributions, source }, explored: wasExplored }) => {
-    const variant = variantOf(offer, seed);
+    const variant = variantOf(offer, seed, input.learned);
     return {
       id: offer.id,
       slot,

@@ -49,6 +49,9 @@ export function reasonsFor(catalog: Catalog, offer: Offer, contributions: Float6
         : 'Because it goes with the product you are looking at';
     } else if (feature === 'priceFit') {
       sentence = 'Because it fits the prices you usually look at';
+    } else if (feature === 'learned') {
+      // What other shoppers did, said as such: never as if it were this shopper's own behaviour.
+      sentence = 'Popular in this shop';
     }
     if (sentence && !out.includes(sentence)) out.push(sentence);
     if (out.length === MAX_REASONS) break;

@@ -3,6 +3,7 @@ import type { ExposureLog } from '../exposures';
 import type { CompiledCatalog, CompiledSlot } from './compile';
 import { eligible } from './eligibility';
 import { FEATURE, FEATURES, PERSONAL, RECENCY_SCALE_MS, computeFeatures, type FeatureSource, type RankInput } from './features';
+import { learnedValues } from './learned';
 
 /** A slot's eligible offers, scored; offers are named by their position in the slot. */
 export interface SlotScores {
@@ -61,6 +62,7 @@ export function scoreSlot(compiled: CompiledCatalog, slot: CompiledSlot, input: 
   const exposed = new Uint8Array(n);
   for (const id of log.offers()) if (byId.has(id)) exposed[byId.get(id)!] = 1;
   const band = personalized ? input.personal?.band : null;
+  const learned = input.learned && learnedValues(slot, input.learned);
   const low = band ? Math.log10(band.low) : 0;
   const high = band ? Math.log10(band.high) : 0;
 
@@ -88,6 +90,7 @@ export function scoreSlot(compiled: CompiledCatalog, slot: CompiledSlot, input: 
     if ((hasRules[i] || exposed[i]) && !eligible(offers[i]!, input, log)) continue;
     const at = i * FEATURES.length;
     let score = priorityScore[i]! + weights[at + FEATURE.cartMatch]! * cartMatch + weights[at + FEATURE.pageMatch]! * pageMatch;
+    if (learned) score += weights[at + FEATURE.learned]! * learned[i]!;
     eligibleList[eligibleCount++] = i;
     if (personalized && !sensitive[i]) {
       score += weights[at + FEATURE.affinity]! * affinity + (strongest >= 0 ? weights[at + FEATURE.recency]! * recency[strongest]! : 0);

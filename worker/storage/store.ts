@@ -5,6 +5,7 @@ import type { ConsentState } from '../../src/protocol/consent';
 import type { StorageKind } from '../../src/protocol/engine';
 import type { Arm, Decision, ExposureKind } from '../../src/protocol/decision';
 import type { Catalog } from '../../src/protocol/catalog';
+import type { Priors } from '../../src/protocol/priors';
 import type { Profile } from '../profile';
 
 /** A raw signal as kept in the bounded `signals` ring. */
@@ -78,6 +79,8 @@ export interface MetaValues {
   consent: ConsentState;
   /** The last good catalog, as validated, and its ETag: usable offline, never re-validated. */
   catalog: { catalog: Catalog; etag: string | null; fetchedAt: number; schema: number; key: string | null };
+  /** The last good priors of the collector, as checked, with the key they were checked with and their ETag. */
+  priors: { priors: Priors; key: string | null; etag: string | null; fetchedAt: number; schema: number };
   /** Device-local random seed for experiment buckets, variants and exploration. Never sent. */
   seed: number;
   /** Categories the shopper muted: never used, never shown. */

@@ -1,0 +1,168 @@
+// @vitest-environment node
+// The engine needs no DOM: Node gives it fetch, BroadcastChannel and WebCrypto as a Worker would.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import '../../worker/decide-entry';
+import '../../worker/learn-entry';
+import { createEngine } from '../../worker/engine';
+import { learnedDraws } from '../../worker/learn/thompson';
+import { betaDraw } from '../../worker/learn/sample';
+import { generator } from '../../worker/random';
+import { validateCatalog } from '../../src/protocol/catalog';
+import { priorsJson, type ArmPrior, type Priors } from '../../src/protocol/priors';
+import { reportDomain } from '../../src/protocol/report';
+import type { EngineApi } from '../../src/protocol/engine';
+import { decided, ok } from './replies';
+import { freshIndexedDB } from './idb';
+import { startCdn, type Cdn } from '../catalog-cdn';
+import { testCatalog } from '../fixtures/catalog';
+
+const SITE = 'test-shop';
+const ECDSA = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+let cdn: Cdn;
+let engines: EngineApi[] = [];
+let n = 0;
+let name: string;
+
+async function keyPair() {
+  const pair = await crypto.subtle.generateKey(ECDSA, true, ['sign', 'verify']);
+  const { kty, crv, x, y } = await crypto.subtle.exportKey('jwk', pair.publicKey);
+  const sign = async (text: string) => JSON.stringify({ signed: text, signature: Buffer.from(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, new TextEncoder().encode(text))).toString('base64') });
+  return { publicJwk: { kty, crv, x, y }, sign };
+}
+let key: Awaited<ReturnType<typeof keyPair>>;
+
+/** The test shop's catalog, learning its offers' rank and variants, with its priors at /c/<name>-priors. */
+function learningCatalog(extra: Record<string, unknown> = {}) {
+  return testCatalog({ learning: { priorsKey: key.publicJwk, priorsUrl: `/c/${name}-priors`, offers: true, variants: true }, ...extra });
+}
+
+/** Priors for the learning catalog: trail-10's variant `b` clicked at about 20%, everything else at about 1%. */
+function priors(extra: Partial<Priors> = {}, catalog = validateCatalog(learningCatalog())): Priors {
+  const now = Date.now();
+  const arm = (offer: string, variant: string): ArmPrior => {
+    const [alpha, beta] = offer === 'trail-10' && variant === 'b' ? [200, 800] : [10, 990];
+    return { offer, variant, ctr: { alpha, beta, basis: 'own' }, cvr: { alpha: 1, beta: 1, basis: 'none' } };
+  };
+  return {
+    v: 1, site: SITE, catalog: catalog.version, version: new Date(now).toISOString(), computedAt: now, validUntil: now + 86_400_000,
+    method: { periodMs: 3_600_000, halfLifeDays: 14, minImpressions: 100, k: 20, floor: 0.01 },
+    priors: reportDomain(catalog).map(([offer, variant]) => arm(offer, variant)),
+    ...extra,
+  };
+}
+
+beforeAll(async () => {
+  cdn = await startCdn();
+  key = await keyPair();
+});
+afterAll(() => cdn.stop());
+beforeEach(async () => {
+  freshIndexedDB();
+  engines = [];
+  name = `learn-${n++}`;
+  await cdn.set(name, learningCatalog());
+});
+afterEach(async () => {
+  for (const e of engines) await e.close();
+});
+
+async function tab() {
+  const engine = createEngine();
+  ok(await engine.init({ siteId: SITE, catalogUrl: `${cdn.base}/c/${name}` }, () => undefined));
+  engines.push(engine);
+  return engine;
+}
+
+describe('drawing from the priors', () => {
+  it('draws Beta variates with the distribution\'s mean and spread', () => {
+    const random = generator(7);
+    const draws = Array.from({ length: 20_000 }, () => betaDraw(3, 7, random));
+    const mean = draws.reduce((s, x) => s + x, 0) / draws.length;
+    const variance = draws.reduce((s, x) => s + (x - mean) ** 2, 0) / draws.length;
+    expect(mean).toBeCloseTo(0.3, 2);
+    expect(variance).toBeCloseTo((3 * 7) / (10 ** 2 * 11), 3);
+    expect(betaDraw(0.5, 0.5, random)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('gives the winning variant to nearly every device and every variant its floor share', () => {
+    const catalog = validateCatalog(learningCatalog());
+    const p = priors({}, catalog);
+    const seeds = Array.from({ length: 4000 }, (_, i) => i * 2_654_435_761);
+    const shown = seeds.map((seed) => learnedDraws(catalog, p, seed).variants.get('trail-10'));
+    const share = (v: string) => shown.filter((x) => x === v).length / seeds.length;
+    expect(share('b')).toBeGreaterThan(0.97);
+    // The floor: 1% of devices each pick a variant at random, so `default` keeps about 1%.
+    expect(share('default')).toBeGreaterThan(0.004);
+    expect(share('default')).toBeLessThan(0.02);
+  });
+
+  it('keeps a device\'s draws for a priors version, and draws afresh for the next', () => {
+    const catalog = validateCatalog(learningCatalog());
+    const p = priors({}, catalog);
+    const seeds = Array.from({ length: 50 }, (_, i) => i + 1);
+    for (const seed of seeds) expect(learnedDraws(catalog, p, seed)).toEqual(learnedDraws(catalog, p, seed));
+    const next = { ...p, version: 'next' };
+    const changed = seeds.filter((seed) => learnedDraws(catalog, p, seed).values.get('trail-10') !== learnedDraws(catalog, next, seed).values.get('trail-10'));
+    expect(changed.length).toBeGreaterThan(40);
+  });
+
+  it('learns nothing for offers whose switch is off, nor from the uniform prior of an arm without evidence', () => {
+    const catalog = validateCatalog(learningCatalog({ learning: { priorsKey: key.publicJwk, slots: { cart: { offers: true } } } }));
+    const p = priors({}, catalog);
+    p.priors = p.priors.map((a) => (a.offer === 'big-basket' ? { ...a, ctr: { alpha: 1, beta: 1, basis: 'none' } } : a));
+    const draws = learnedDraws(catalog, p, 1);
+    expect([...draws.values.keys()]).toEqual(['coffee-again']);
+    expect(draws.variants.size).toBe(0);
+  });
+});
+
+describe('an engine whose catalog learns', () => {
+  it('shows the variant and offer its priors favour, and says it is popular in this shop', async () => {
+    await cdn.set(`${name}-priors`, await key.sign(priorsJson(priors())));
+    const engine = await tab();
+    const [top] = ok(await engine.decide('home-hero', { limit: 1 }));
+    expect(top).toMatchObject({ id: 'trail-10', variant: 'b', arm: 'contextual', reasons: ['Popular in this shop'] });
+    // Fetched once for the catalog version, not at every decision.
+    ok(await engine.decide('home-hero', { limit: 1 }));
+    expect(cdn.hits(`${name}-priors`)).toEqual({ ok: 1, notModified: 0 });
+  });
+
+  it.each([
+    ['signed with another key', async (text: string) => (await keyPair()).sign(text)],
+    ['tampered with', async (text: string) => {
+      const signed = await key.sign(text);
+      const tampered = signed.replace('\\"alpha\\":200', '\\"alpha\\":900');
+      expect(tampered).not.toBe(signed);
+      return tampered;
+    }],
+    ['not signed', async (text: string) => text],
+  ])('refuses priors %s, and ranks as the catalog says', async (_, make) => {
+    await cdn.set(`${name}-priors`, await make(priorsJson(priors())));
+    const engine = await tab();
+    const [top] = ok(await engine.decide('home-hero', { limit: 1 }));
+    expect(top).toMatchObject({ id: 'yoga-mat', reasons: ['Featured by the shop'] });
+  });
+
+  it.each([
+    ['past their validUntil', () => priors({ computedAt: Date.now() - 2 * 86_400_000, validUntil: Date.now() - 1 })],
+    ['for another catalog version', () => priors({ catalog: 'an-older-version' })],
+    ['for another site', () => priors({ site: 'other-shop' })],
+  ])('uses no priors %s', async (_, make) => {
+    await cdn.set(`${name}-priors`, await key.sign(priorsJson(make())));
+    const engine = await tab();
+    expect(ok(await engine.decide('home-hero', { limit: 1 }))[0]).toMatchObject({ id: 'yoga-mat' });
+  });
+
+  it('keeps the holdout\'s baseline arm on the catalog\'s fixed order and weights', async () => {
+    const holdout = { experiments: [{ id: 'holdout', kind: 'personalization-holdout', arms: [{ id: 'personalized', weight: 0 }, { id: 'baseline', weight: 1 }] }] };
+    await cdn.set(name, learningCatalog(holdout));
+    await cdn.set(`${name}-priors`, await key.sign(priorsJson(priors({}, validateCatalog(learningCatalog(holdout))))));
+    const engine = await tab();
+    // Without personalization consent the device is in the contextual arm, which learns.
+    expect(ok(await engine.decide('home-hero', { limit: 1 }))[0]).toMatchObject({ id: 'trail-10', arm: 'contextual' });
+    ok(await engine.setConsent(decided({ personalization: true })));
+    const baseline = ok(await engine.decide('home-hero', { limit: 4 }));
+    expect(baseline.map((d) => [d.id, d.arm])).toEqual([['yoga-mat', 'baseline'], ['gift-card', 'baseline'], ['trail-10', 'baseline'], ['vitamins', 'baseline']]);
+    expect(baseline.every((d) => !d.reasons.includes('Popular in this shop'))).toBe(true);
+  });
+});

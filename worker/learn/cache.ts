@@ -1,0 +1,115 @@
+import { toErrorData } from '../../src/protocol/errors';
+import type { Catalog } from '../../src/protocol/catalog';
+import type { Priors } from '../../src/protocol/priors';
+import type { EngineContext } from '../context';
+import type { LearnedDraws } from '../decide/learned';
+import type { DecideModule } from '../decide/index';
+import { loadPriors } from './load';
+import { learnedDraws } from './thompson';
+
+/**
+ * The collector's priors for the current catalog (README, "Offers that learn"), owned here:
+ * restored from the device, refreshed with their ETag, used only while they are for the
+ * catalog's version and before their `validUntil`, and the device's draws from them.
+ */
+
+/** Priors older than this are fetched again (with their ETag) at the next decision. */
+const PRIORS_MAX_AGE_MS = 5 * 60_000;
+/** The shape of the cached priors; another value means: fetch them again. */
+const PRIORS_CACHE_SCHEMA = 1;
+
+const keyOf = (catalog: Catalog): string | null => (catalog.learning ? JSON.stringify(catalog.learning.priorsKey) : null);
+
+/**
+ * Where a catalog's priors are: its `learning.priorsUrl`, or `priors?site=<siteId>` beside the
+ * catalog, resolved against the catalog's URL.
+ */
+export function priorsUrl(catalog: Catalog, catalogUrl: string | undefined, siteId: string): string | null {
+  if (!catalog.learning || !catalogUrl) return null;
+  return new URL(catalog.learning.priorsUrl ?? `priors?site=${encodeURIComponent(siteId)}`, catalogUrl).href;
+}
+
+async function restore(ctx: EngineContext, catalog: Catalog): Promise<void> {
+  const cached = await ctx.guarded(() => ctx.store().getMeta('priors'));
+  if (!ctx.priors.current && cached?.schema === PRIORS_CACHE_SCHEMA && cached.key === keyOf(catalog)) {
+    Object.assign(ctx.priors, { current: cached.priors, key: cached.key, etag: cached.etag, fetchedAt: cached.fetchedAt });
+  }
+}
+
+async function save(ctx: EngineContext): Promise<void> {
+  const { current, key, fetchedAt } = ctx.priors;
+  const consent = ctx.consent();
+  if (!current || !ctx.mayKeep('priors') || ctx.store().kind !== 'indexeddb') return;
+  // As with the catalog, an ETag could single a device out: kept with functional consent only.
+  const etag = consent.purposes.functional ? ctx.priors.etag : null;
+  await ctx.guarded(() => ctx.store().setMeta('priors', { priors: current, key, etag, fetchedAt, schema: PRIORS_CACHE_SCHEMA }));
+}
+
+async function fetchPriors(ctx: EngineContext, decide: DecideModule, catalog: Catalog, url: string): Promise<void> {
+  const p = ctx.priors;
+  const key = keyOf(catalog);
+  try {
+    const result = await loadPriors(decide.loadSigned, url, p.current && p.key === key ? p.etag : null, catalog.learning!.priorsKey, ctx.config.siteId);
+    await ctx.serial(async () => {
+      p.fetchedAt = Date.now();
+      p.error = undefined;
+      if (result.status === 'ok') {
+        Object.assign(p, { current: result.priors, key, etag: result.etag });
+        await save(ctx);
+      }
+    });
+  } catch (error) {
+    p.fetchedAt = Date.now();
+    p.error = toErrorData(error, 'priors-unavailable').message;
+  }
+}
+
+/** Fetches the priors; refused ones leave the last good in place, with the reason in `priors.error`. Callers during a fetch share it. */
+function refresh(ctx: EngineContext, decide: DecideModule, catalog: Catalog): Promise<void> | undefined {
+  const url = priorsUrl(catalog, ctx.config.catalogUrl, ctx.config.siteId);
+  if (!url) return;
+  return (ctx.priors.loading ??= fetchPriors(ctx, decide, catalog, url).finally(() => (ctx.priors.loading = undefined)));
+}
+
+/**
+ * The priors a decision may learn from: for this catalog's version and site, checked with the
+ * key it names, and not past their `validUntil`; otherwise none (the catalog's own order).
+ */
+export function usablePriors(ctx: EngineContext, catalog: Catalog, now: number): Priors | null {
+  const p = ctx.priors.current;
+  return p && p.catalog === catalog.version && p.site === catalog.siteId && ctx.priors.key === keyOf(catalog) && now < p.validUntil ? p : null;
+}
+
+/**
+ * Gets priors ready for a decision, outside the engine's queue: restores those an earlier
+ * visit kept, waits for the first fetch when there are none for this catalog version, and
+ * refreshes stale ones in the background. Never throws.
+ * @param ctx the engine
+ * @param decide the decide chunk, whose fetch and signature check load the priors
+ * @param catalog the current catalog (one that learns)
+ * @param now the time of the decision
+ */
+export async function preparePriors(ctx: EngineContext, decide: DecideModule, catalog: Catalog, now: number): Promise<void> {
+  const p = ctx.priors;
+  if (!p.fetchedAt) await restore(ctx, catalog).catch(() => undefined);
+  // Asked for once per catalog version, then again when stale (failures included, so a collector
+  // without priors is not asked at every decision).
+  const first = p.askedFor !== catalog.version;
+  if (!first && now - p.fetchedAt <= PRIORS_MAX_AGE_MS) return;
+  p.askedFor = catalog.version;
+  const fetching = refresh(ctx, decide, catalog);
+  // Without usable priors, the first fetch for this version is waited for; later ones are not.
+  if (first && !usablePriors(ctx, catalog, now)) await fetching;
+}
+
+/**
+ * The device's draws from the usable priors, drawn once per catalog version, priors version and seed.
+ * @returns the draws, or null without usable priors
+ */
+export function drawsFor(ctx: EngineContext, catalog: Catalog, now: number): LearnedDraws | null {
+  const priors = usablePriors(ctx, catalog, now);
+  if (!priors) return null;
+  const drawnFor = `${catalog.version}\u0000${priors.version}\u0000${ctx.seed()}`;
+  if (ctx.priors.draws?.for !== drawnFor) ctx.priors.draws = { for: drawnFor, value: learnedDraws(catalog, priors, ctx.seed()) };
+  return ctx.priors.draws.value;
+}

@@ -1,0 +1,24 @@
+import { VitrineError } from '../../src/protocol/errors';
+import { validatePriors, type Priors } from '../../src/protocol/priors';
+import type { DecideModule } from '../decide/index';
+
+/**
+ * Fetches the priors (with the cached copy's ETag), checks their signature against the key the
+ * catalog names, and validates them for this site.
+ * @param loadSigned the decide chunk's fetch and signature check
+ * @param url the priors URL
+ * @param etag the cached copy's ETag, null without one
+ * @param key the catalog's `learning.priorsKey`
+ * @param siteId the SDK's site id, which the priors must name
+ * @returns `not-modified`, or the checked priors and their ETag
+ * @throws VitrineError `priors-unavailable`, `priors-signature` or `priors-invalid`
+ */
+export async function loadPriors(
+  loadSigned: DecideModule['loadSigned'], url: string, etag: string | null, key: string | JsonWebKey, siteId: string,
+): Promise<{ status: 'not-modified' } | { status: 'ok'; priors: Priors; etag: string | null }> {
+  const result = await loadSigned(url, etag, 'priors', key);
+  if (result.status === 'not-modified') return result;
+  const priors = validatePriors(result.body);
+  if (priors.site !== siteId) throw new VitrineError('priors-invalid', `site: expected "${siteId}" (the SDK's siteId), got "${priors.site}"`);
+  return { status: 'ok', priors, etag: result.etag };
+}
