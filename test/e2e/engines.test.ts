@@ -296,9 +296,10 @@ describe.each(ENGINES)('the demo shop in %s', (engine) => {
         for (const word of secrets) expect(carried.filter((text) => text.toLowerCase().includes(word.toLowerCase())), word).toEqual([]);
       } else {
         expect(r.method).toBe('GET');
-        expect(r.path).toMatch(/^(\/|\/(c|p)\/[\w-]+|\/search|\/checkout|\/order|\/demo\/[\w./-]+|\/vitrine\/vitrine(-[\w-]+)?\.js|\/v1\/catalog)$/);
-        // Only the search form's own query goes in a URL: nothing of the SDK's.
-        if (r.path !== '/search') expect(r.search).toBe('');
+        expect(r.path).toMatch(/^(\/|\/(c|p)\/[\w-]+|\/search|\/checkout|\/order|\/demo\/[\w./-]+|\/vitrine\/vitrine(-[\w-]+)?\.js|\/v1\/catalog|\/v1\/priors)$/);
+        // Only the search form's own query goes in a URL: nothing of the SDK's but the site of the priors.
+        if (r.path === '/v1/priors') expect(r.search).toBe('?site=demo-shop');
+        else if (r.path !== '/search') expect(r.search).toBe('');
       }
     }
   });

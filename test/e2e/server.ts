@@ -6,13 +6,18 @@ import { join } from 'node:path';
 import { createServer } from '../../server/app';
 import { createSqliteStore } from '../../server/sqlite';
 import type { StatRow } from '../../server/store';
+import type { CollectorOptions } from '../../server/collector';
+import { readSigningKey } from '../../server/signing-key';
+import { DEMO_PRIORS_KEY } from '../../server/demo';
 
 /**
  * Starts the real server on a free loopback port, serving this checkout's demo and dist, with
- * the collector on an in-memory SQLite store (k = 1, so a test sees its own reports). The
- * served catalog is registered with the collector, as `npm start` does.
+ * the collector on an in-memory SQLite store (k = 1, so a test sees its own reports) and its
+ * priors signed with the demo's key, as `npm start` does. The served catalog is registered
+ * with the collector, as `npm start` does.
  * @param log receives the server's log lines; `perRequest` adds one line per request
  * @param routes the test's own pages, served before the server's
+ * @param collector settings of the collector that differ from the above (a token, a rate limit)
  * @returns its base URL, the collector's totals for a site, every request it received (the
  *   server's side of a network audit, for engines whose driver cannot watch the network), and
  *   a function that stops it
@@ -22,14 +27,16 @@ export async function startServer(
   catalogFile?: string,
   perRequest = true,
   routes?: (app: Hono) => void,
+  collector: Partial<CollectorOptions> = {},
 ): Promise<{ base: string; stats: (site: string) => Promise<StatRow[]>; received: ReceivedRequest[]; stop: () => Promise<void> }> {
   const store = createSqliteStore(':memory:');
+  const key = await readSigningKey(readFileSync(join(process.cwd(), 'demo', DEMO_PRIORS_KEY), 'utf8'));
   const app = createServer({
     root: process.cwd(),
     log: (line) => log.push(line),
     logRequests: perRequest,
     ...(catalogFile ? { catalogFile } : {}),
-    collector: { store, k: 1 },
+    collector: { store, k: 1, priors: { key }, ...collector },
   });
   await app.ready;
   const received: ReceivedRequest[] = [];

@@ -19,7 +19,7 @@ async function run(...args: string[]) {
 
 describe('vitrine-catalog', () => {
   it('checks a catalog', async () => {
-    expect(await run('check', 'demo/catalog.json')).toEqual({ code: 0, out: 'ok: catalog 2026-12-01.1 for demo-shop, 18 offers' });
+    expect(await run('check', 'demo/catalog.json')).toEqual({ code: 0, out: 'ok: catalog 2026-12-06.1 for demo-shop, 18 offers' });
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ version: '1', siteId: 's', offers: [{ id: 'a', slot: 's', content: { title: 'A' }, caps: { perDay: 0 } }] }));
     expect(await run('check', bad)).toEqual({ code: 1, out: 'error: offers[0].caps.perDay: expected a positive integer' });
@@ -66,9 +66,9 @@ describe('vitrine-catalog publish', () => {
       return { code, out: lines.join('\n') };
     };
     try {
-      expect(await publish('demo/catalog.json', 'secret')).toEqual({ code: 0, out: `ok: catalog 2026-12-01.1 of demo-shop registered with ${url}` });
-      expect(await publish('demo/catalog.json', 'secret')).toEqual({ code: 0, out: `ok: catalog 2026-12-01.1 of demo-shop was already registered with ${url}` });
-      expect(await store.catalogShape('demo-shop', '2026-12-01.1')).toMatchObject({ arms: ['personalized', 'baseline', 'contextual'] });
+      expect(await publish('demo/catalog.json', 'secret')).toEqual({ code: 0, out: `ok: catalog 2026-12-06.1 of demo-shop registered with ${url}` });
+      expect(await publish('demo/catalog.json', 'secret')).toEqual({ code: 0, out: `ok: catalog 2026-12-06.1 of demo-shop was already registered with ${url}` });
+      expect(await store.catalogShape('demo-shop', '2026-12-06.1')).toMatchObject({ arms: ['personalized', 'baseline', 'contextual'] });
       expect(await publish('demo/catalog.json', 'wrong')).toEqual({ code: 1, out: 'error: the collector answered 401: a valid bearer token is required' });
       expect(await publish('demo/catalog.json', undefined)).toEqual({ code: 1, out: "error: set VITRINE_TOKEN to the collector's token" });
       const changed = join(dir, 'changed.json');
@@ -76,7 +76,7 @@ describe('vitrine-catalog publish', () => {
       writeFileSync(changed, JSON.stringify({ ...demo, offers: demo.offers.slice(1) }));
       const conflict = await publish(changed, 'secret');
       expect(conflict.code).toBe(1);
-      expect(conflict.out).toContain('error: the collector answered 409: version: catalog 2026-12-01.1 of demo-shop is already registered with other offers or arms');
+      expect(conflict.out).toContain('error: the collector answered 409: version: catalog 2026-12-06.1 of demo-shop is already registered with other offers or arms');
     } finally {
       await new Promise((r) => http.close(r));
       await server.close();

@@ -1,10 +1,11 @@
 // @vitest-environment node
 // The engine needs no DOM: Node gives it fetch, BroadcastChannel and WebCrypto as a Worker would.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import '../../worker/decide-entry';
 import '../../worker/learn-entry';
 import { createEngine } from '../../worker/engine';
 import { learnedDraws } from '../../worker/learn/thompson';
+import { priorsUrl } from '../../worker/learn/cache';
 import { betaDraw } from '../../worker/learn/sample';
 import { generator } from '../../worker/random';
 import { validateCatalog } from '../../src/protocol/catalog';
@@ -113,6 +114,22 @@ describe('drawing from the priors', () => {
     const draws = learnedDraws(catalog, p, 1);
     expect([...draws.values.keys()]).toEqual(['coffee-again']);
     expect(draws.variants.size).toBe(0);
+  });
+});
+
+describe('where a device finds the priors', () => {
+  it('looks beside the catalog, or at the catalog\'s priorsUrl, relative to the page when the catalog URL is', () => {
+    const catalog = validateCatalog(learningCatalog({ learning: { priorsKey: key.publicJwk } }));
+    expect(priorsUrl(catalog, 'https://cdn.example/shop/catalog.json', 'my shop')).toBe('https://cdn.example/shop/priors?site=my%20shop');
+    vi.stubGlobal('location', { href: 'https://shop.example/p/42' });
+    try {
+      expect(priorsUrl(catalog, '/v1/catalog', 'demo-shop')).toBe('https://shop.example/v1/priors?site=demo-shop');
+      const elsewhere = validateCatalog(learningCatalog({ learning: { priorsKey: key.publicJwk, priorsUrl: 'https://collector.example/v1/priors?site=demo-shop' } }));
+      expect(priorsUrl(elsewhere, '/v1/catalog', 'demo-shop')).toBe('https://collector.example/v1/priors?site=demo-shop');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(priorsUrl(validateCatalog(testCatalog()), '/v1/catalog', 'demo-shop')).toBeNull();
   });
 });
 

@@ -26,7 +26,9 @@ const keyOf = (catalog: Catalog): string | null => (catalog.learning ? JSON.stri
  */
 export function priorsUrl(catalog: Catalog, catalogUrl: string | undefined, siteId: string): string | null {
   if (!catalog.learning || !catalogUrl) return null;
-  return new URL(catalog.learning.priorsUrl ?? `priors?site=${encodeURIComponent(siteId)}`, catalogUrl).href;
+  // A relative catalog URL is relative to the page (or the worker) that fetches it.
+  const base = new URL(catalogUrl, (globalThis as { location?: { href: string } }).location?.href);
+  return new URL(catalog.learning.priorsUrl ?? `priors?site=${encodeURIComponent(siteId)}`, base).href;
 }
 
 async function restore(ctx: EngineContext, catalog: Catalog): Promise<void> {
@@ -66,7 +68,13 @@ async function fetchPriors(ctx: EngineContext, decide: DecideModule, catalog: Ca
 
 /** Fetches the priors; refused ones leave the last good in place, with the reason in `priors.error`. Callers during a fetch share it. */
 function refresh(ctx: EngineContext, decide: DecideModule, catalog: Catalog): Promise<void> | undefined {
-  const url = priorsUrl(catalog, ctx.config.catalogUrl, ctx.config.siteId);
+  let url: string | null;
+  try {
+    url = priorsUrl(catalog, ctx.config.catalogUrl, ctx.config.siteId);
+  } catch (error) {
+    ctx.priors.error = `priors: no URL to fetch them from (${(error as Error).message})`;
+    return;
+  }
   if (!url) return;
   return (ctx.priors.loading ??= fetchPriors(ctx, decide, catalog, url).finally(() => (ctx.priors.loading = undefined)));
 }
