@@ -19,6 +19,7 @@ const AREAS = [
   ['4-storage', 'Storage footprint and growth'],
   ['5-collector', 'Collector'],
   ['6-ranking', 'Ranking against its physical limit'],
+  ['7-learning', 'Offers that learn: the closed loop'],
 ] as const;
 
 /** @returns the first line a command prints, or why it could not run */

@@ -63,9 +63,10 @@ const KEY_ORDER = ['catalog', 'offer', 'variant', 'arm'].map((c) => `${c} COLLAT
 /** Totals per window of a site, through a pool or the client of a transaction. */
 async function readWindows(db: pg.Pool | pg.PoolClient, site: string, from: number, to: number): Promise<WindowRow[]> {
   const { rows } = await db.query<SumRow & { windowStart: number; windowMs: number }>(
-    `SELECT window_start::float8 AS "windowStart", window_ms::float8 AS "windowMs", catalog, offer, variant, arm, ${SUMS}
+    `SELECT window_start::float8 AS "windowStart", window_ms::float8 AS "windowMs", catalog, offer, variant, arm,
+       reports::float8 AS reports, noisy_reports::float8 AS "noisyReports", ${[...METRICS.map((m) => `${m}::float8 AS ${m}`), ...VARIANCES].join(', ')}
      FROM counters WHERE site = $1 AND window_start >= $2 AND window_start < $3
-     GROUP BY window_start, window_ms, catalog, offer, variant, arm ORDER BY window_start, window_ms, ${KEY_ORDER}`,
+     ORDER BY window_start, window_ms, ${KEY_ORDER}`,
     [site, windowBound(from), windowBound(to)],
   );
   return rows.map((r) => toStat(r) as WindowRow);

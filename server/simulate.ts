@@ -15,6 +15,7 @@ import { SIMULATE_USAGE, parseSimulateArgs, type SimulateArgs } from './simulate
 import { simulatePopulation } from './simulate/population';
 import { sendReports, type SendProgress, type SendResult } from './simulate/send';
 import { ctr, reportTotals, type Totals } from './simulate/totals';
+import { LOOP_DEFAULTS, LOOP_POLICIES, runPolicy, type LoopOptions } from './simulate/closed-loop';
 
 
 /** What the simulation needs from its surroundings; tests replace them. */
@@ -47,6 +48,19 @@ function expectations(reports: readonly Report[], out: (line: string) => void): 
   const conversions = all.reduce((s, t) => s + t.conversions, 0);
   const revenue = all.reduce((s, t) => s + t.revenue, 0);
   out(`  ${conversions} conversions, ${(revenue / 100).toFixed(2)} in revenue`);
+}
+
+/** Runs every policy of the closed loop and prints their cumulative clicks per day. */
+async function printClosedLoop(options: LoopOptions, out: (line: string) => void): Promise<void> {
+  out(`The closed loop: ${options.days} days of ${options.devicesPerDay * options.pagesPerVisit} impressions, ground truth seed ${options.seed}.`);
+  const oracle = await runPolicy(LOOP_POLICIES[0]!, options);
+  const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  for (const policy of LOOP_POLICIES) {
+    const r = policy === LOOP_POLICIES[0] ? oracle : await runPolicy(policy, options);
+    const share = (day: number) => percent(r.clicks[day - 1]! / oracle.clicks[day - 1]!);
+    const mid = Math.min(14, options.days);
+    out(`  ${policy.name.padEnd(40)} ${String(total(r.clicks)).padStart(7)} clicks, ${String(total(r.conversions)).padStart(5)} conversions; day ${mid}: ${share(mid)} of the oracle's clicks`);
+  }
 }
 
 /** Explains why delivery stopped, with what to do about it. */
@@ -89,6 +103,10 @@ export async function simulate(argv: string[], environment: SimulateEnvironment 
   }
   if (args.help) {
     out(SIMULATE_USAGE);
+    return 0;
+  }
+  if (args.closedLoop) {
+    await printClosedLoop({ ...LOOP_DEFAULTS, days: args.days, seed: args.seed }, out);
     return 0;
   }
   let catalog: Catalog;

@@ -183,10 +183,11 @@ export function createSqliteStore(dir: string, options: { synchronous?: SqliteSy
     SELECT strftime('%Y-%m-%d', window_start / 1000, 'unixepoch') AS day, catalog, offer, variant, arm, ${sums}
     FROM counters WHERE site = ? AND window_start >= ? AND window_start < ?
     GROUP BY day, catalog, offer, variant, arm ORDER BY day, catalog, offer, variant, arm`);
+  // A counters row is one (window, version, offer, variant, arm) already: read as it is, in key order.
   const windows = db.prepare(`
-    SELECT window_start AS windowStart, window_ms AS windowMs, catalog, offer, variant, arm, ${sums}
+    SELECT window_start AS windowStart, window_ms AS windowMs, catalog, offer, variant, arm, reports, noisy_reports AS noisyReports, ${[...METRICS, ...VARIANCES].join(', ')}
     FROM counters WHERE site = ? AND window_start >= ? AND window_start < ?
-    GROUP BY window_start, window_ms, catalog, offer, variant, arm ORDER BY window_start, window_ms, catalog, offer, variant, arm`);
+    ORDER BY window_start, window_ms, catalog, offer, variant, arm`);
   const purge = db.prepare('DELETE FROM report_ids WHERE received_at < ?');
   const findCatalog = db.prepare('SELECT version, cells, arms, learning FROM catalogs WHERE site = ? AND version = ?');
   const newestCatalog = db.prepare('SELECT version, cells, arms, learning FROM catalogs WHERE site = ? ORDER BY registered_at DESC, version DESC LIMIT 1');

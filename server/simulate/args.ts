@@ -1,5 +1,6 @@
 /** The command line of `npm run simulate`, read and checked. */
 import { parseArgs } from 'node:util';
+import { LOOP_DEFAULTS } from './closed-loop';
 
 /** What `npm run simulate` does when told nothing. */
 export const SIMULATE_DEFAULTS = {
@@ -20,7 +21,10 @@ export const SIMULATE_USAGE = `Usage: npm run simulate -- [options]
   --devices <n>        simulated devices (default ${SIMULATE_DEFAULTS.devices})
   --days <d>           devices are used on days among the last d days (default ${SIMULATE_DEFAULTS.days})
   --seed <s>           the same seed gives the same population (default ${SIMULATE_DEFAULTS.seed})
-  --noise <epsilon>    reports with local noise of this epsilon, as the SDK's reportNoise option (0.01 to 20)`;
+  --noise <epsilon>    reports with local noise of this epsilon, as the SDK's reportNoise option (0.01 to 20)
+  --closed-loop        instead: the learning loop, offline, on its own shop and collector store: devices running the
+                       SDK's decide code against a seeded ground truth, their reports fed back as priors; prints the
+                       clicks per day of each policy (--days, default 28; --seed picks the ground truth)`;
 
 /** The simulation's settings. */
 export interface SimulateArgs {
@@ -33,6 +37,8 @@ export interface SimulateArgs {
   days: number;
   seed: number;
   epsilon: number | undefined;
+  /** Runs the closed learning loop offline instead of sending reports. */
+  closedLoop: boolean;
   help: boolean;
 }
 
@@ -63,6 +69,7 @@ export function parseSimulateArgs(argv: string[], env: Record<string, string | u
       days: { type: 'string' },
       seed: { type: 'string' },
       noise: { type: 'string' },
+      'closed-loop': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -79,9 +86,10 @@ export function parseSimulateArgs(argv: string[], env: Record<string, string | u
     catalogFile: values.catalog ?? env.VITRINE_CATALOG ?? SIMULATE_DEFAULTS.catalog,
     catalogGiven: values.catalog !== undefined,
     devices: number('devices', values.devices, SIMULATE_DEFAULTS.devices, 1, 100_000, true),
-    days: number('days', values.days, SIMULATE_DEFAULTS.days, 1, 31, true),
+    days: number('days', values.days, values['closed-loop'] ? LOOP_DEFAULTS.days : SIMULATE_DEFAULTS.days, 1, 31, true),
     seed: number('seed', values.seed, SIMULATE_DEFAULTS.seed, 0, 2 ** 32 - 1, true),
     epsilon: values.noise === undefined ? undefined : number('noise', values.noise, 0, 0.01, 20, false),
+    closedLoop: values['closed-loop'] ?? false,
     help: values.help ?? false,
   };
 }

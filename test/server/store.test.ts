@@ -176,6 +176,22 @@ describe.each(stores)('the %s store', (_, makeStore) => {
     expect(await store.daily('demo-shop', START + DAY, Infinity)).toEqual([{ day: '2026-11-23', ...row, reports: 1, impressions: 2 }]);
   });
 
+  it('gives the totals of each window apart, oldest first, with their noise variance', async () => {
+    const store = await makeStore();
+    const early = report({ cells: [cell('trail-10', 'default', 'contextual', { impressions: 3, clicks: 1 })] });
+    const late = report({ windowStart: new Date(START + DAY).toISOString(), cells: [cell('trail-10', 'default', 'contextual', { impressions: 2 })], noise: { mechanism: 'geometric', epsilon: 1 } });
+    const again = report({ cells: [cell('trail-10', 'default', 'contextual', { impressions: 1 })] });
+    await store.commit([late, early, again], START + 2 * DAY);
+    const row = { catalog: '2026-11-22.1', offer: 'trail-10', variant: 'default', arm: 'contextual', windowMs: DAY, dismissals: 0, conversions: 0, revenue: 0 };
+    const noisy = Object.fromEntries(METRICS.map((m) => [m, noiseVariance(1, CONTRIBUTION_BOUNDS[m])]));
+    expect(await store.windows('demo-shop', -Infinity, Infinity)).toEqual([
+      { ...row, windowStart: START, reports: 2, noisyReports: 0, impressions: 4, clicks: 1, variance: NO_NOISE },
+      { ...row, windowStart: START + DAY, reports: 1, noisyReports: 1, impressions: 2, clicks: 0, variance: noisy },
+    ]);
+    expect(await store.windows('demo-shop', START + DAY, Infinity)).toHaveLength(1);
+    expect(await store.windows('other-shop', -Infinity, Infinity)).toEqual([]);
+  });
+
   it('registers a catalog version once: the same shape is known, another is a conflict that changes nothing', async () => {
     const store = await makeStore();
     const shape: CatalogShape = {
