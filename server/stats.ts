@@ -27,11 +27,11 @@ export interface OfferStats {
   vsDefault: Comparison | null;
 }
 
-/** A CTR against a control's: relative uplift with a frequentist 95% interval, and the Bayesian chance to beat it. */
+/** A CTR against a control's: relative uplift with a frequentist 95% interval (the delta method, the control's uncertainty included), and the Bayesian chance to beat it. */
 export interface Comparison {
   /** (CTR − control CTR) / control CTR; null while the control has no clicks. */
   uplift: number | null;
-  /** A 95% confidence interval of the uplift (normal approximation on the difference, scaled by the control CTR). */
+  /** A 95% confidence interval of the uplift (the delta method on the ratio of the two CTRs, both uncertain). */
   ci95: [number, number] | null;
   /** P(CTR > control CTR) under Beta(1 + clicks, 1 + impressions − clicks) posteriors with a uniform prior. */
   chanceToBeat: number;
@@ -219,9 +219,9 @@ export function chanceToBeat(variant: CtrEvidence, control: CtrEvidence): number
 }
 
 /**
- * A CTR against a control's: the relative uplift with a 95% confidence interval (normal
- * approximation on the difference of proportions, widened by any local noise, scaled by the
- * control's CTR) and the Bayesian chance to beat the control.
+ * A CTR against a control's: the relative uplift with a 95% confidence interval (the delta
+ * method on the ratio of the two CTRs, each with its sampling variance and any local noise's)
+ * and the Bayesian chance to beat the control.
  */
 export function compareCtr(variant: CtrEvidence, control: CtrEvidence): Comparison {
   const side = (e: CtrEvidence) => {
@@ -233,10 +233,13 @@ export function compareCtr(variant: CtrEvidence, control: CtrEvidence): Comparis
   let uplift: number | null = null;
   let ci95: [number, number] | null = null;
   if (variant.impressions > 0 && control.impressions > 0 && c.ctr > 0) {
-    const diff = v.ctr - c.ctr;
-    const se = Math.sqrt(v.variance + c.variance);
-    uplift = diff / c.ctr;
-    ci95 = [(diff - Z95 * se) / c.ctr, (diff + Z95 * se) / c.ctr];
+    // The delta method on the ratio r = CTR / control CTR: Var(r) ≈ Var(p) / p_c² + p² Var(p_c) / p_c⁴.
+    // Dividing the difference's interval by the control's CTR, as if that CTR were exact, would
+    // leave out its second term, which dominates when the control has few impressions.
+    const ratio = v.ctr / c.ctr;
+    const se = Math.sqrt(v.variance / c.ctr ** 2 + (v.ctr ** 2 * c.variance) / c.ctr ** 4);
+    uplift = ratio - 1;
+    ci95 = [uplift - Z95 * se, uplift + Z95 * se];
   }
   return { uplift, ci95, chanceToBeat: chanceToBeat(variant, control) };
 }
