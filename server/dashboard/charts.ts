@@ -1,6 +1,6 @@
 import { html } from 'hono/html';
 import { estimate, pct, soFar } from './format';
-import type { VariantView } from './view';
+import type { OfferView, VariantView } from './view';
 
 const WIDTH = 340;
 const HEIGHT = 160;
@@ -67,5 +67,52 @@ ${v.daily.some((d) => !d.stats && d.pending !== null) ? html`<p class="legend">A
       : html`<td colspan="3" class="pending">${d.pending === null ? 'no reports' : soFar(d.pending, k)}</td>`
   }</tr>`,
 )}</tbody></table></details>
+</figure>`;
+}
+
+const LINE_DASHES = ['', '6 3', '2 3', '8 3 2 3'];
+
+/** Per day on which every variant of the offer may be shown: each one's share of the offer's impressions. */
+export function dailyShares(o: OfferView): { day: string; shares: number[] }[] {
+  const days = o.variants[0]?.daily.map((d) => d.day) ?? [];
+  return days.flatMap((day, i) => {
+    const impressions = o.variants.map((v) => v.daily[i]?.stats?.impressions);
+    if (impressions.some((n) => n === undefined)) return [];
+    const total = impressions.reduce((a, b) => a! + b!, 0)!;
+    return total > 0 ? [{ day, shares: impressions.map((n) => Math.max(0, n!) / total) }] : [];
+  });
+}
+
+/**
+ * The share of an offer's impressions each content variant got per day (what the devices'
+ * draws gave it), as an SVG line chart with a text alternative and the numbers in a table.
+ * Only days on which every variant has k reports count.
+ * @returns the figure, or an empty string for an offer with one variant or no such day
+ */
+export function shareChart(o: OfferView) {
+  const days = dailyShares(o);
+  if (o.variants.length < 2 || days.length === 0) return '';
+  const w = WIDTH - PLOT.left - PLOT.right;
+  const h = HEIGHT - PLOT.top - PLOT.bottom;
+  const x = (i: number) => PLOT.left + (days.length === 1 ? w / 2 : (i * w) / (days.length - 1));
+  const y = (share: number) => PLOT.top + h - share * h;
+  const base = PLOT.top + h;
+  const last = days.at(-1)!;
+  const label = `Share of ${o.offer}'s impressions per day, ${days[0]!.day} to ${last.day}; on ${last.day}: ${o.variants.map((v, i) => `${v.variant} ${pct(last.shares[i]!, 1)}`).join(', ')}.`;
+  return html`<figure>
+<figcaption>${o.offer} <small>share of impressions per variant</small></figcaption>
+<svg role="img" aria-label="${label}" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}">
+<line class="grid" x1="${PLOT.left}" x2="${WIDTH - PLOT.right}" y1="${PLOT.top}" y2="${PLOT.top}"></line>
+<text x="${PLOT.left - 4}" y="${PLOT.top + 4}" text-anchor="end">100%</text>
+<text x="${PLOT.left - 4}" y="${base + 4}" text-anchor="end">0%</text>
+${o.variants.map((v, i) => html`<polyline class="share" fill="none" stroke-dasharray="${LINE_DASHES[i % LINE_DASHES.length]}" points="${days.map((d, j) => `${x(j).toFixed(1)},${y(d.shares[i]!).toFixed(1)}`).join(' ')}"></polyline>
+<text x="${(x(days.length - 1) - 2).toFixed(1)}" y="${(y(last.shares[i]!) - 3).toFixed(1)}" text-anchor="end">${v.variant}</text>`)}
+<line class="axis" x1="${PLOT.left}" x2="${WIDTH - PLOT.right}" y1="${base}" y2="${base}"></line>
+<text x="${PLOT.left}" y="${base + 16}">${days[0]!.day.slice(5)}</text><text x="${WIDTH - PLOT.right}" y="${base + 16}" text-anchor="end">${last.day.slice(5)}</text>
+</svg>
+<details><summary>Daily shares <span class="muted">(${o.offer})</span></summary>
+<table><caption>Share of ${o.offer}'s impressions per variant and day</caption>
+<thead><tr><th scope="col">Day (UTC)</th>${o.variants.map((v) => html`<th scope="col">${v.variant}</th>`)}</tr></thead>
+<tbody>${days.map((d) => html`<tr><th scope="row">${d.day}</th>${d.shares.map((sh) => html`<td>${pct(sh, 1)}</td>`)}</tr>`)}</tbody></table></details>
 </figure>`;
 }

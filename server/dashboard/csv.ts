@@ -1,5 +1,6 @@
 import { halfWidth, soFar } from './format';
 import type { OfferView } from './view';
+import type { PriorsSummary } from '../priors/summary';
 
 type Cell = string | number | null | undefined;
 
@@ -8,6 +9,7 @@ export const CSV_COLUMNS = [
   'offer', 'variant', 'reports', 'impressions', 'impressions_pm95', 'clicks', 'clicks_pm95', 'ctr',
   'ctr_uplift_vs_default', 'uplift_ci95_low', 'uplift_ci95_high', 'chance_to_beat_default',
   'conversions', 'conversions_pm95', 'conversion_rate', 'revenue', 'revenue_pm95', 'note',
+  'share_of_offer_impressions', 'priors_version', 'learned_ctr', 'learned_ctr_ci95_low', 'learned_ctr_ci95_high', 'chance_best', 'learned_from',
 ] as const;
 
 /**
@@ -26,14 +28,18 @@ export function csvField(value: Cell): string {
  * variant. Rows under k carry only their note ("12 of 20 reports so far"), no numbers. Revenue is
  * in major units; rates are fractions.
  */
-export function offersCsv(offers: OfferView[], k: number): string {
+export function offersCsv(offers: OfferView[], k: number, priors: PriorsSummary | null = null): string {
   const rows: Cell[][] = [[...CSV_COLUMNS]];
   for (const o of offers) {
+    // A share only when every variant of the offer may be shown.
+    const offerImpressions = o.variants.every((v) => v.stats) ? o.variants.reduce((sum, v) => sum + Math.max(0, v.stats!.impressions), 0) : 0;
     for (const v of o.variants) {
       const s = v.stats;
       const note = v.pending === null ? '' : s ? `and a group with ${soFar(v.pending, k)}` : soFar(v.pending, k);
+      const b = priors?.arms.find((a) => a.offer === v.offer && a.variant === v.variant);
+      const learned: Cell[] = [s && offerImpressions > 0 ? Math.max(0, s.impressions) / offerImpressions : null, b ? priors!.version : null, b?.mean, b?.ci95[0], b?.ci95[1], b?.chanceBest, b?.basis];
       if (!s) {
-        rows.push([v.offer, v.variant, ...Array(CSV_COLUMNS.length - 3).fill(null), note]);
+        rows.push([v.offer, v.variant, ...Array(CSV_COLUMNS.length - 3 - learned.length).fill(null), note, ...learned]);
         continue;
       }
       const c = s.vsDefault;
@@ -42,6 +48,7 @@ export function offersCsv(offers: OfferView[], k: number): string {
         v.offer, v.variant, s.reports, Math.round(s.impressions), halfWidth(s, 'impressions'), Math.round(s.clicks), halfWidth(s, 'clicks'), s.ctr,
         c?.uplift, c?.ci95?.[0], c?.ci95?.[1], c?.chanceToBeat,
         Math.round(s.conversions), halfWidth(s, 'conversions'), s.conversionRate, s.revenue / 100, revenueHalf === undefined ? null : revenueHalf / 100, note,
+        ...learned,
       ]);
     }
   }

@@ -7,6 +7,8 @@ import { dashboardPage } from './page';
 import { placeHref, readPlace, type Place } from './place';
 import { signInPage, sitePage } from './signin';
 import { offerViews } from './view';
+import { summarizePriors, type PriorsSummary } from '../priors/summary';
+import { validatePriors, type SignedPriors } from '../../src/protocol/priors';
 
 /** No script at all, nothing from elsewhere, forms only to this origin, never framed. */
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -20,11 +22,19 @@ function basePath(c: Context): string {
 /** Reads the query or form values of a request as one lookup. */
 const fromForm = (form: Record<string, unknown>) => (name: string) => (typeof form[name] === 'string' ? form[name] : undefined);
 
-/** What the page and the CSV show: the k-anonymous stats and the per-day rows, grouped by offer. */
+/** The site's current priors, summed up; null when it has none (its catalog does not learn, or none was computed yet). */
+async function readPriors(options: StatsOptions, site: string): Promise<PriorsSummary | null> {
+  const stored = await options.store.latestPriors(site);
+  if (!stored) return null;
+  // The collector signed it itself: only its content is read here.
+  return summarizePriors(validatePriors(JSON.parse((JSON.parse(stored.document) as SignedPriors).signed)));
+}
+
+/** What the page and the CSV show: the k-anonymous stats and the per-day rows, grouped by offer, and the priors the devices learn from. */
 async function readDashboard(options: StatsOptions, place: Place) {
   const q = statsQuery((name) => place[name as keyof Place], options.sites)!;
-  const [body, daily] = await Promise.all([readStats(options, q), options.store.daily(q.site, q.from, q.to)]);
-  return { body, offers: offerViews(body, daily) };
+  const [body, daily, priors] = await Promise.all([readStats(options, q), options.store.daily(q.site, q.from, q.to), readPriors(options, q.site)]);
+  return { body, offers: offerViews(body, daily), priors };
 }
 
 /**
@@ -48,8 +58,8 @@ export function createDashboard(options: StatsOptions): Hono {
     const { place, carried, errors } = readPlace((name) => c.req.query(name), options.sites);
     if (!options.auth.signedIn(c)) return c.html(signInPage(base, carried, c.req.query('failed') === '1' ? 'That token is not right.' : undefined), 401);
     if (!place) return c.html(sitePage(base, carried, errors), errors.length ? 400 : 200);
-    const { body, offers } = await readDashboard(options, place);
-    return c.html(dashboardPage(base, place, body, offers));
+    const { body, offers, priors } = await readDashboard(options, place);
+    return c.html(dashboardPage(base, place, body, offers, priors, Date.now()));
   });
 
   app.post('/login', async (c) => {
@@ -73,10 +83,10 @@ export function createDashboard(options: StatsOptions): Hono {
     if (!options.auth.signedIn(c)) return c.text('Sign in at the dashboard first.', 401);
     const { place, errors } = readPlace((name) => c.req.query(name), options.sites);
     if (!place) return c.text(errors.join('\n') || 'site: expected a site id', 400);
-    const { body, offers } = await readDashboard(options, place);
+    const { body, offers, priors } = await readDashboard(options, place);
     c.header('Content-Type', 'text/csv; charset=utf-8');
     c.header('Content-Disposition', `attachment; filename="vitrine-${place.site}.csv"`);
-    return c.body(offersCsv(offers, body.k));
+    return c.body(offersCsv(offers, body.k, priors));
   });
   return app;
 }

@@ -2,7 +2,8 @@ import { html } from 'hono/html';
 import type { PendingCell, StatsBody } from '../collector/stats-api';
 import { DEFAULT_VARIANT } from '../../src/protocol/catalog';
 import type { Comparison, HoldoutStats } from '../stats';
-import { dailyChart, dailyScale } from './charts';
+import { dailyChart, dailyScale, shareChart } from './charts';
+import type { ArmBelief, PriorsSummary } from '../priors/summary';
 import { chance, count, estimate, money, pct, signedPct, soFar, verdict } from './format';
 import { page, placeFields } from './layout';
 import { placeHref, type Place } from './place';
@@ -29,7 +30,18 @@ function variantRow(v: VariantView, k: number, hasDefault: boolean) {
 ${vs}<td>${estimate(o, 'conversions')}</td><td>${pct(o.conversionRate)}</td><td>${estimate(o, 'revenue', money)}</td></tr>`;
 }
 
-function offerSection(o: OfferView, k: number) {
+const BASIS_TEXT = { own: 'its own reports', offer: 'its offer (too few of its own)', slot: 'its slot (too few of its own)', none: 'nothing yet' } as const;
+
+/** What the devices learn about an offer's variants from the current priors. */
+function priorsTable(o: OfferView, beliefs: ArmBelief[]) {
+  if (!beliefs.length) return '';
+  return html`<table><caption>What the devices learn about ${o.offer} (the current priors)</caption>
+<thead><tr><th scope="col">Variant</th><th scope="col">Learned CTR <small>(95% interval)</small></th><th scope="col">Chance to be best</th><th scope="col">Learned from</th></tr></thead>
+<tbody>${beliefs.map((b) => html`<tr><th scope="row">${b.variant}</th><td>${pct(b.mean)} <small>(${pct(b.ci95[0])} to ${pct(b.ci95[1])})</small></td>
+<td>${b.chanceBest === null ? 'one variant' : chance(b.chanceBest)}</td><td>${BASIS_TEXT[b.basis]}</td></tr>`)}</tbody></table>`;
+}
+
+function offerSection(o: OfferView, k: number, beliefs: ArmBelief[]) {
   const hasDefault = o.variants.some((v) => v.variant === DEFAULT_VARIANT);
   const charted = o.variants.filter((v) => v.daily.some((d) => d.stats));
   const scale = dailyScale(charted);
@@ -39,7 +51,17 @@ function offerSection(o: OfferView, k: number) {
 <th scope="col">CTR against default <small>(95% interval)</small></th><th scope="col">Chance to beat default</th><th scope="col">Reading</th>
 <th scope="col">Conversions</th><th scope="col">Conversion rate</th><th scope="col">Revenue</th></tr></thead>
 <tbody>${o.variants.map((v) => variantRow(v, k, hasDefault))}</tbody></table>
-${charted.length ? html`<div class="charts">${charted.map((v) => dailyChart(v, k, scale))}</div>` : html`<p class="muted">No day has ${k} reports yet: no daily chart.</p>`}`;
+${priorsTable(o, beliefs)}
+${charted.length ? html`<div class="charts">${shareChart(o)}${charted.map((v) => dailyChart(v, k, scale))}</div>` : html`<p class="muted">No day has ${k} reports yet: no daily chart.</p>`}`;
+}
+
+const minutes = (ms: number) => (ms < 120_000 ? `${Math.max(0, Math.round(ms / 1000))} s` : ms < 7_200_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 3_600_000)} h`);
+
+/** The priors the devices learn from: which, for which catalog, and how old. */
+function priorsSection(priors: PriorsSummary | null, now: number) {
+  if (!priors) return html`<p>No learned priors for this site: its catalog does not learn, or none were computed yet (README, "Offers that learn").</p>`;
+  const stale = now >= priors.validUntil;
+  return html`<p>The devices learn from priors version <strong>${priors.version}</strong> for catalog ${priors.catalog}, computed ${minutes(now - priors.computedAt)} ago${stale ? html`; <strong class="warn">past their validUntil (${new Date(priors.validUntil).toISOString()}): devices no longer use them</strong>` : ''}. Per offer below, each variant's learned CTR and its chance to be the best of the offer's variants, as the devices' draws see them.</p>`;
 }
 
 function holdoutSection(h: HoldoutStats | null, pending: PendingCell[], k: number) {
@@ -71,10 +93,14 @@ const period = (place: Place) =>
 
 /**
  * The dashboard of one site: per offer, its content variants against the default with daily
- * charts; the personalization holdout; a CSV of the same numbers. No script; every value escaped.
+ * charts, what the devices learn of them and the share of impressions each got; the
+ * personalization holdout; a CSV of the same numbers. No script; every value escaped.
  * @param base the dashboard's path
+ * @param priors the site's current priors, summed up; null without
+ * @param now the time the page is made, for the priors' age
  */
-export function dashboardPage(base: string, place: Place, body: StatsBody, offers: OfferView[]) {
+export function dashboardPage(base: string, place: Place, body: StatsBody, offers: OfferView[], priors: PriorsSummary | null = null, now = Date.now()) {
+  const beliefsOf = (offer: string) => priors?.arms.filter((a) => a.offer === offer) ?? [];
   const noisy = body.offers.some((o) => o.noisyReports > 0);
   return page(
     `Vitrine dashboard: ${body.site}`,
@@ -87,7 +113,10 @@ export function dashboardPage(base: string, place: Place, body: StatsBody, offer
 <section aria-labelledby="offers"><h2 id="offers">Offers and their content variants</h2>
 <p class="hint"><strong>CTR against default</strong>: how much higher or lower the click-through rate is than the offer's default content, with the range that holds the true difference 95 times out of 100. <strong>Chance to beat default</strong>: the probability, given the clicks so far, that this content's true CTR is higher than the default's. A difference is called only when both agree.</p>
 ${noisy ? html`<p class="hint">Some reports carry local noise: their totals are estimates, shown with ± the half-width of a 95% confidence interval.</p>` : ''}
-${offers.length ? offers.map((o) => offerSection(o, body.k)) : html`<p>No reports for this site and period yet.</p>`}
+${offers.length ? offers.map((o) => offerSection(o, body.k, beliefsOf(o.offer))) : html`<p>No reports for this site and period yet.</p>`}
+</section>
+<section aria-labelledby="learning"><h2 id="learning">What the devices learn</h2>
+${priorsSection(priors, now)}
 </section>
 <section aria-labelledby="holdout"><h2 id="holdout">Personalization against the baseline</h2>
 ${holdoutSection(body.holdout, body.pending, body.k)}

@@ -32,7 +32,7 @@ figure { margin: 0; width: 340px; }
 figure th, figure td { padding: .2rem .4rem; font-size: .9rem; } figure th[scope="row"] { white-space: nowrap; font-weight: normal; }
 figcaption { font-weight: 600; margin-bottom: .2rem; }
 svg text { fill: #4a4a4f; font-size: 11px; }
-svg .bar { fill: #14365d; } svg .pending { fill: #8a8a90; } svg .axis { stroke: #6b6b70; } svg .grid { stroke: #d0d0d5; }
+svg .bar { fill: #14365d; } svg .share { stroke: #14365d; stroke-width: 2; } svg .pending { fill: #8a8a90; } svg .axis { stroke: #6b6b70; } svg .grid { stroke: #d0d0d5; }
 details { margin-top: .3rem; } summary { cursor: pointer; color: #0b4f9c; }
 .warn { background: #fff3cd; padding: .5rem 1rem; border-left: 4px solid #8a6100; }
 a { color: #0b4f9c; }

@@ -12,6 +12,12 @@ import type { Arm } from '../../src/protocol/decision';
 import type { Report, ReportCell } from '../../src/protocol/report';
 import { addNoise } from '../../src/protocol/noise';
 import { generator } from '../../worker/random';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { validateCatalog } from '../../src/protocol/catalog';
+import { createCatalogRegistry } from '../../server/collector/catalog-registry';
+import { createPriorsPublisher } from '../../server/priors/publisher';
+import { readSigningKey } from '../../server/signing-key';
 
 const stores: CounterStore[] = [];
 afterEach(async () => {
@@ -264,6 +270,41 @@ describe('GET /dashboard/export.csv', () => {
     expectSafeHeaders(res);
   });
 
+  it('shows what the devices learn: the priors\' version and age, each variant\'s learned CTR and chance to be best, and its share of impressions per day', async () => {
+    const d = dashboard();
+    const keyText = readFileSync(join(process.cwd(), 'demo', 'demo-priors-key.jwk'), 'utf8');
+    const { kty, crv, x, y } = JSON.parse(keyText) as JsonWebKey;
+    const catalog = validateCatalog({
+      version: '2026-11-20.1', siteId: 'demo-shop', learning: { priorsKey: { kty, crv, x, y }, variants: true },
+      offers: [{ id: 'trail-10', slot: 'hero', content: { title: 'Trail' }, variants: [{ id: 'b', weight: 50, content: {} }] }],
+    });
+    await createCatalogRegistry(d.store).register(catalog);
+    // Two days: b gets most impressions on the second (as the devices' draws gave them), and more clicks throughout.
+    await d.store.commit([
+      ...times(3, () => report([cell('trail-10', 'default', 40, 1), cell('trail-10', 'b', 40, 4)], 0)),
+      ...times(3, () => report([cell('trail-10', 'default', 10, 0), cell('trail-10', 'b', 40, 5)], 1)),
+    ], Date.now());
+    const now = Date.now();
+    const made = await createPriorsPublisher({ store: d.store, k: 3, key: await readSigningKey(keyText), now: () => now }).current('demo-shop');
+    expect(made.ok).toBe(true);
+    const page = await expectPage(await d.get('/dashboard?site=demo-shop'), 200);
+    expect(page).toMatch(new RegExp(`priors version <strong>${new Date(now).toISOString()}</strong> for catalog 2026-11-20.1, computed \\d+ s ago`));
+    const learned = page.slice(page.indexOf('<caption>What the devices learn about trail-10'));
+    // b: 27 clicks of 240 impressions; default: 3 of 150 (each day a period, weighted by the slot's traffic).
+    const b = rowOf(learned, 'b');
+    expect(b).toMatch(/<td>\d+\.\d\d% <small>\(\d+\.\d\d% to \d+\.\d\d%\)<\/small><\/td>/);
+    expect(b).toMatch(/<td>9\d\.\d%<\/td>/);
+    expect(b).toContain('<td>its own reports</td>');
+    expect(page).toContain('aria-label="Share of trail-10&#39;s impressions per day, 2026-11-20 to 2026-11-21; on 2026-11-21: default 20.0%, b 80.0%."');
+    const csv = (await (await d.get('/dashboard/export.csv?site=demo-shop')).text()).split('\r\n');
+    const bRow = csv.find((l) => l.startsWith('trail-10,b,'))!.split(',');
+    const col = (name: (typeof CSV_COLUMNS)[number]) => bRow[CSV_COLUMNS.indexOf(name)];
+    expect(col('priors_version')).toBe(new Date(now).toISOString());
+    expect(Number(col('share_of_offer_impressions'))).toBeCloseTo(240 / 390, 6);
+    expect(Number(col('chance_best'))).toBeGreaterThan(0.95);
+    expect(col('learned_from')).toBe('own');
+  });
+
   it('downloads the numbers of the page: a header row, one row per variant, rows under k without numbers', async () => {
     const d = dashboard();
     await d.store.commit(
@@ -279,10 +320,11 @@ describe('GET /dashboard/export.csv', () => {
     expect(lines[0]).toBe(CSV_COLUMNS.join(','));
     const vs = compareCtr({ impressions: 30, clicks: 9, noiseVariance: 0 }, { impressions: 30, clicks: 3, noiseVariance: 0 });
     const round = (x: number) => String(Number(x.toFixed(6)));
+    // No priors for this site: the learning columns stay empty; the share is of the offer's impressions.
     expect(lines.slice(1)).toEqual([
-      'socks,default,,,,,,,,,,,,,,,,2 of 3 reports so far',
-      'trail-10,default,3,30,,3,,0.1,,,,,0,,0,0,,',
-      `trail-10,b,3,30,,9,,0.3,${round(vs.uplift!)},${round(vs.ci95![0])},${round(vs.ci95![1])},${round(vs.chanceToBeat)},0,,0,0,,`,
+      'socks,default,,,,,,,,,,,,,,,,2 of 3 reports so far,,,,,,,',
+      'trail-10,default,3,30,,3,,0.1,,,,,0,,0,0,,,0.5,,,,,,',
+      `trail-10,b,3,30,,9,,0.3,${round(vs.uplift!)},${round(vs.ci95![0])},${round(vs.ci95![1])},${round(vs.chanceToBeat)},0,,0,0,,,0.5,,,,,,`,
       '',
     ]);
   });

@@ -6,7 +6,7 @@ import '../../worker/learn-entry';
 import { createEngine } from '../../worker/engine';
 import { learnedDraws } from '../../worker/learn/thompson';
 import { priorsUrl } from '../../worker/learn/cache';
-import { betaDraw } from '../../worker/learn/sample';
+import { betaDraw } from '../../src/protocol/beta';
 import { generator } from '../../worker/random';
 import { validateCatalog } from '../../src/protocol/catalog';
 import { priorsJson, type ArmPrior, type Priors } from '../../src/protocol/priors';

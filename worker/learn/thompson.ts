@@ -3,7 +3,7 @@ import type { ArmPrior, Priors } from '../../src/protocol/priors';
 import type { LearnedDraws } from '../decide/learned';
 import { assignVariant } from '../arm';
 import { generator, hash32 } from '../random';
-import { betaDraw } from './sample';
+import { betaDraw } from '../../src/protocol/beta';
 
 const mean = (p: ArmPrior) => p.ctr.alpha / (p.ctr.alpha + p.ctr.beta);
 

@@ -1,6 +1,7 @@
 /**
- * Draws from the distributions Thompson sampling needs, with a seeded uniform generator, so a
- * device's draws are the same for the same seed and priors version.
+ * Draws from the Beta distributions of learned click-through rates: the device's Thompson
+ * sampling (with a seeded uniform generator, so its draws are the same for the same seed and
+ * priors version) and the dashboard's chance that each variant is best.
  */
 
 /** A standard normal draw (Box–Muller). */
