@@ -199,6 +199,13 @@ export async function createPostgresStore(url: string, options: { poolSize?: num
     async latestPriors(site) {
       return (await pool.query<StoredPriors>(NEWEST_PRIORS, [site])).rows[0];
     },
+    async priorsHistory(site) {
+      const { rows } = await pool.query<StoredPriors>(
+        'SELECT site, version, catalog, computed_at::float8 AS "computedAt", document FROM priors WHERE site = $1 ORDER BY computed_at, version COLLATE "C"',
+        [site],
+      );
+      return rows;
+    },
     renewPriors(site, fresh, make) {
       // The lock is the transaction's: whoever holds it computes; the others wait, then find
       // the new document fresh. The computation reads counters through the pool meanwhile.

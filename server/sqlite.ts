@@ -209,6 +209,7 @@ export function createSqliteStore(dir: string, options: { synchronous?: SqliteSy
   const insertPriors = db.prepare('INSERT OR IGNORE INTO priors (site, version, catalog, computed_at, document) VALUES (?, ?, ?, ?, ?)');
   const trimPriors = db.prepare(`DELETE FROM priors WHERE site = ? AND version NOT IN (SELECT version FROM priors WHERE site = ? ORDER BY computed_at DESC, version DESC LIMIT ${PRIORS_KEPT})`);
   const latestPriors = (site: string) => newestPriors.get(site) as StoredPriors | undefined;
+  const allPriors = db.prepare('SELECT site, version, catalog, computed_at AS computedAt, document FROM priors WHERE site = ? ORDER BY computed_at, version');
   const keepPriors = db.transaction((p: StoredPriors) => {
     insertPriors.run(p.site, p.version, p.catalog, p.computedAt, p.document);
     trimPriors.run(p.site, p.site);
@@ -227,6 +228,7 @@ export function createSqliteStore(dir: string, options: { synchronous?: SqliteSy
     catalogShape: async (site, version) => catalogShape(site, version),
     currentCatalog: async (site) => toShape(site, newestCatalog.get(site) as CatalogRow | undefined),
     latestPriors: async (site) => latestPriors(site),
+    priorsHistory: async (site) => allPriors.all(site) as StoredPriors[],
     renewPriors(site, fresh, make) {
       const run = (renewing.get(site) ?? Promise.resolve()).then(async () => {
         const latest = latestPriors(site);

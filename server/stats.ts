@@ -131,9 +131,29 @@ function normalCdf(z: number): number {
   return z >= 0 ? 1 - tail : tail;
 }
 
-/** The upper tail of the chi-square distribution with one degree of freedom. */
-function chiSquare1Tail(x: number): number {
-  return erfc(Math.sqrt(x / 2));
+/**
+ * The upper tail of the chi-square distribution, P(X ≥ x) with `df` degrees of freedom, in
+ * closed form: for even df, e^(−x/2) Σ_{i<df/2} (x/2)^i / i!; for odd df, erfc(√(x/2)) plus
+ * e^(−x/2) Σ_{i<(df−1)/2} (x/2)^(i+1/2) / Γ(i + 3/2).
+ * @param x the statistic, ≥ 0
+ * @param df the degrees of freedom, a whole number ≥ 1
+ */
+export function chiSquareTail(x: number, df: number): number {
+  if (!(x > 0)) return 1;
+  const half = x / 2;
+  if (df % 2 === 0) {
+    let term = 1;
+    let sum = 1;
+    for (let i = 1; i < df / 2; i++) sum += (term *= half / i);
+    return Math.min(1, Math.exp(-half) * sum);
+  }
+  let term = Math.sqrt(half) / Math.exp(lnGamma(1.5));
+  let sum = 0;
+  for (let i = 0; i < (df - 1) / 2; i++) {
+    sum += term;
+    term *= half / (i + 1.5);
+  }
+  return Math.min(1, erfc(Math.sqrt(half)) + Math.exp(-half) * sum);
 }
 
 /** ln Γ(x) for x > 0 (Lanczos, g = 7, nine coefficients: about 15 significant digits). */
@@ -272,7 +292,7 @@ export function holdoutStats(rows: StatRow[], personalizedShare: number | null):
     const expectedP = total * personalizedShare;
     const expectedB = total - expectedP;
     const x = (p.reports - expectedP) ** 2 / expectedP + (b.reports - expectedB) ** 2 / expectedB;
-    const pValue = chiSquare1Tail(x);
+    const pValue = chiSquareTail(x, 1);
     srm = { expectedShare: personalizedShare, observedShare: p.reports / total, pValue, warning: pValue < 0.001 };
   }
   return { personalized: p, baseline: b, uplift, ci95, chanceToBeat: p.reports && b.reports ? chanceToBeat : null, srm };

@@ -49,6 +49,8 @@ export interface LearningShape {
   slots: Record<string, string>;
   /** The public key the catalog names for its priors (JWK or base64 SPKI). */
   priorsKey: string | JsonWebKey;
+  /** The offers whose content variants the devices draw from the priors (absent for versions registered before it was kept). */
+  variantsLearn?: string[];
 }
 
 /** A priors document as kept: its signed JSON, and what finds it. */
@@ -103,6 +105,8 @@ export interface CounterStore {
   currentCatalog(site: string): Promise<CatalogShape | undefined>;
   /** The newest priors document of a site, or undefined. */
   latestPriors(site: string): Promise<StoredPriors | undefined>;
+  /** The priors documents kept for a site (at most {@link PRIORS_KEPT}), oldest first. */
+  priorsHistory(site: string): Promise<StoredPriors[]>;
   /**
    * Renews a site's priors under a lock shared by every collector on the store, so that exactly
    * one computes each version: when `fresh` says the newest document will do, it is returned;

@@ -1,5 +1,5 @@
 import { reportArms, reportDomain, type Report } from '../../src/protocol/report';
-import type { Catalog } from '../../src/protocol/catalog';
+import { learningOf, type Catalog } from '../../src/protocol/catalog';
 import type { Arm } from '../../src/protocol/decision';
 import type { CatalogShape, CounterStore, Registration } from '../store';
 
@@ -39,6 +39,7 @@ function shapeOf(catalog: Catalog): CatalogShape {
       attributionWindowHours: catalog.settings.attributionWindowHours,
       slots: Object.fromEntries(catalog.offers.map((o) => [o.id, o.slot])),
       priorsKey: catalog.learning.priorsKey,
+      variantsLearn: catalog.offers.filter((o) => o.variants.length > 1 && learningOf(catalog, o).variants).map((o) => o.id),
     };
   }
   return shape;

@@ -1,6 +1,7 @@
 import { halfWidth, soFar } from './format';
 import type { OfferView } from './view';
 import type { PriorsSummary } from '../priors/summary';
+import type { ShareCheck } from '../priors/shares';
 
 type Cell = string | number | null | undefined;
 
@@ -10,6 +11,7 @@ export const CSV_COLUMNS = [
   'ctr_uplift_vs_default', 'uplift_ci95_low', 'uplift_ci95_high', 'chance_to_beat_default',
   'conversions', 'conversions_pm95', 'conversion_rate', 'revenue', 'revenue_pm95', 'note',
   'share_of_offer_impressions', 'priors_version', 'learned_ctr', 'learned_ctr_ci95_low', 'learned_ctr_ci95_high', 'chance_best', 'learned_from',
+  'last_checked_window', 'window_share_observed', 'window_share_implied', 'window_share_p',
 ] as const;
 
 /**
@@ -28,7 +30,7 @@ export function csvField(value: Cell): string {
  * variant. Rows under k carry only their note ("12 of 20 reports so far"), no numbers. Revenue is
  * in major units; rates are fractions.
  */
-export function offersCsv(offers: OfferView[], k: number, priors: PriorsSummary | null = null): string {
+export function offersCsv(offers: OfferView[], k: number, priors: PriorsSummary | null = null, shares: readonly ShareCheck[] = []): string {
   const rows: Cell[][] = [[...CSV_COLUMNS]];
   for (const o of offers) {
     // A share only when every variant of the offer may be shown.
@@ -37,7 +39,13 @@ export function offersCsv(offers: OfferView[], k: number, priors: PriorsSummary 
       const s = v.stats;
       const note = v.pending === null ? '' : s ? `and a group with ${soFar(v.pending, k)}` : soFar(v.pending, k);
       const b = priors?.arms.find((a) => a.offer === v.offer && a.variant === v.variant);
-      const learned: Cell[] = [s && offerImpressions > 0 ? Math.max(0, s.impressions) / offerImpressions : null, b ? priors!.version : null, b?.mean, b?.ci95[0], b?.ci95[1], b?.chanceBest, b?.basis];
+      // The offer's last window whose shares were checked against what the priors implied.
+      const check = shares.filter((c) => c.offer === v.offer).at(-1);
+      const at = check?.variants.indexOf(v.variant) ?? -1;
+      const learned: Cell[] = [
+        s && offerImpressions > 0 ? Math.max(0, s.impressions) / offerImpressions : null, b ? priors!.version : null, b?.mean, b?.ci95[0], b?.ci95[1], b?.chanceBest, b?.basis,
+        check && at >= 0 ? new Date(check.windowStart).toISOString() : null, check?.observed[at], check?.implied[at], check && at >= 0 ? check.pValue : null,
+      ];
       if (!s) {
         rows.push([v.offer, v.variant, ...Array(CSV_COLUMNS.length - 3 - learned.length).fill(null), note, ...learned]);
         continue;

@@ -8,6 +8,7 @@ import { placeHref, readPlace, type Place } from './place';
 import { signInPage, sitePage } from './signin';
 import { offerViews } from './view';
 import { summarizePriors, type PriorsSummary } from '../priors/summary';
+import { shareChecks, type ShareCheck } from '../priors/shares';
 import { validatePriors, type SignedPriors } from '../../src/protocol/priors';
 
 /** No script at all, nothing from elsewhere, forms only to this origin, never framed. */
@@ -30,11 +31,19 @@ async function readPriors(options: StatsOptions, site: string): Promise<PriorsSu
   return summarizePriors(validatePriors(JSON.parse((JSON.parse(stored.document) as SignedPriors).signed)));
 }
 
+/** Per window, the learned variants' shares against what the priors implied (windows with k reports only). */
+async function readShareChecks(options: StatsOptions, q: { site: string; from: number; to: number }): Promise<ShareCheck[]> {
+  const learning = (await options.store.currentCatalog(q.site))?.learning;
+  if (!learning?.variantsLearn?.length) return [];
+  const [history, windows] = await Promise.all([options.store.priorsHistory(q.site), options.store.windows(q.site, q.from, q.to)]);
+  return shareChecks(learning, history, windows.filter((w) => w.reports >= options.k));
+}
+
 /** What the page and the CSV show: the k-anonymous stats and the per-day rows, grouped by offer, and the priors the devices learn from. */
 async function readDashboard(options: StatsOptions, place: Place) {
   const q = statsQuery((name) => place[name as keyof Place], options.sites)!;
-  const [body, daily, priors] = await Promise.all([readStats(options, q), options.store.daily(q.site, q.from, q.to), readPriors(options, q.site)]);
-  return { body, offers: offerViews(body, daily), priors };
+  const [body, daily, priors, shares] = await Promise.all([readStats(options, q), options.store.daily(q.site, q.from, q.to), readPriors(options, q.site), readShareChecks(options, q)]);
+  return { body, offers: offerViews(body, daily), priors, shares };
 }
 
 /**
@@ -58,8 +67,8 @@ export function createDashboard(options: StatsOptions): Hono {
     const { place, carried, errors } = readPlace((name) => c.req.query(name), options.sites);
     if (!options.auth.signedIn(c)) return c.html(signInPage(base, carried, c.req.query('failed') === '1' ? 'That token is not right.' : undefined), 401);
     if (!place) return c.html(sitePage(base, carried, errors), errors.length ? 400 : 200);
-    const { body, offers, priors } = await readDashboard(options, place);
-    return c.html(dashboardPage(base, place, body, offers, priors, Date.now()));
+    const { body, offers, priors, shares } = await readDashboard(options, place);
+    return c.html(dashboardPage(base, place, body, offers, { priors, shares, now: Date.now() }));
   });
 
   app.post('/login', async (c) => {
@@ -83,10 +92,10 @@ export function createDashboard(options: StatsOptions): Hono {
     if (!options.auth.signedIn(c)) return c.text('Sign in at the dashboard first.', 401);
     const { place, errors } = readPlace((name) => c.req.query(name), options.sites);
     if (!place) return c.text(errors.join('\n') || 'site: expected a site id', 400);
-    const { body, offers, priors } = await readDashboard(options, place);
+    const { body, offers, priors, shares } = await readDashboard(options, place);
     c.header('Content-Type', 'text/csv; charset=utf-8');
     c.header('Content-Disposition', `attachment; filename="vitrine-${place.site}.csv"`);
-    return c.body(offersCsv(offers, body.k, priors));
+    return c.body(offersCsv(offers, body.k, priors, shares));
   });
   return app;
 }

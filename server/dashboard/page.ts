@@ -4,6 +4,7 @@ import { DEFAULT_VARIANT } from '../../src/protocol/catalog';
 import type { Comparison, HoldoutStats } from '../stats';
 import { dailyChart, dailyScale, shareChart } from './charts';
 import type { ArmBelief, PriorsSummary } from '../priors/summary';
+import type { ShareCheck } from '../priors/shares';
 import { chance, count, estimate, money, pct, signedPct, soFar, verdict } from './format';
 import { page, placeFields } from './layout';
 import { placeHref, type Place } from './place';
@@ -41,7 +42,35 @@ function priorsTable(o: OfferView, beliefs: ArmBelief[]) {
 <td>${b.chanceBest === null ? 'one variant' : chance(b.chanceBest)}</td><td>${BASIS_TEXT[b.basis]}</td></tr>`)}</tbody></table>`;
 }
 
-function offerSection(o: OfferView, k: number, beliefs: ArmBelief[]) {
+/** What the page shows of learning: the current priors, the share checks, and when the page is made. */
+export interface Learning {
+  priors: PriorsSummary | null;
+  shares: ShareCheck[];
+  now: number;
+}
+
+/** Shown per offer: the share checks of its last windows. */
+const SHARE_WINDOWS = 7;
+
+const windowLabel = (c: ShareCheck) => {
+  const start = new Date(c.windowStart).toISOString();
+  return c.windowMs % 86_400_000 === 0 ? start.slice(0, 10) : `${start.slice(0, 16).replace('T', ' ')} UTC`;
+};
+
+/** The learned variants' shares of impressions per window against what the priors implied (the sample-ratio check of learning). */
+function sharesTable(o: OfferView, checks: ShareCheck[]) {
+  if (!checks.length) return '';
+  const shown = checks.slice(-SHARE_WINDOWS);
+  const mismatched = shown.filter((c) => c.warning);
+  return html`<table><caption>Shares of ${o.offer}'s impressions: observed against what the priors implied, per report window</caption>
+<thead><tr><th scope="col">Window</th><th scope="col">Impressions</th><th scope="col">Observed shares</th><th scope="col">Implied by the priors</th><th scope="col">p</th></tr></thead>
+<tbody>${shown.map((c) => html`<tr><th scope="row">${windowLabel(c)}</th><td>${count(c.impressions)}</td>
+<td>${c.variants.map((v, i) => `${v} ${pct(c.observed[i]!, 1)}`).join(', ')}</td><td>${c.variants.map((v, i) => `${v} ${pct(c.implied[i]!, 1)}`).join(', ')}</td>
+<td class="${c.warning ? 'reading worse' : ''}">${c.pValue < 0.0001 ? '< 0.0001' : c.pValue.toFixed(4)}</td></tr>`)}</tbody></table>
+${mismatched.length ? html`<p class="warn" role="alert">Sample-ratio mismatch in ${mismatched.length} of these windows (p &lt; 0.001): the devices did not show ${o.offer}'s variants as the priors say they would. Devices on stale priors, a cache in front of /v1/priors, or a page that renders a variant itself can cause it. The test counts impressions, not devices, so it errs toward alarms.</p>` : ''}`;
+}
+
+function offerSection(o: OfferView, k: number, beliefs: ArmBelief[], shares: ShareCheck[]) {
   const hasDefault = o.variants.some((v) => v.variant === DEFAULT_VARIANT);
   const charted = o.variants.filter((v) => v.daily.some((d) => d.stats));
   const scale = dailyScale(charted);
@@ -52,6 +81,7 @@ function offerSection(o: OfferView, k: number, beliefs: ArmBelief[]) {
 <th scope="col">Conversions</th><th scope="col">Conversion rate</th><th scope="col">Revenue</th></tr></thead>
 <tbody>${o.variants.map((v) => variantRow(v, k, hasDefault))}</tbody></table>
 ${priorsTable(o, beliefs)}
+${sharesTable(o, shares)}
 ${charted.length ? html`<div class="charts">${shareChart(o)}${charted.map((v) => dailyChart(v, k, scale))}</div>` : html`<p class="muted">No day has ${k} reports yet: no daily chart.</p>`}`;
 }
 
@@ -96,11 +126,12 @@ const period = (place: Place) =>
  * charts, what the devices learn of them and the share of impressions each got; the
  * personalization holdout; a CSV of the same numbers. No script; every value escaped.
  * @param base the dashboard's path
- * @param priors the site's current priors, summed up; null without
- * @param now the time the page is made, for the priors' age
+ * @param learning the site's current priors (summed up; null without), the share checks per window, and the time, for the priors' age
  */
-export function dashboardPage(base: string, place: Place, body: StatsBody, offers: OfferView[], priors: PriorsSummary | null = null, now = Date.now()) {
+export function dashboardPage(base: string, place: Place, body: StatsBody, offers: OfferView[], learning: Learning = { priors: null, shares: [], now: Date.now() }) {
+  const { priors, now } = learning;
   const beliefsOf = (offer: string) => priors?.arms.filter((a) => a.offer === offer) ?? [];
+  const sharesOf = (offer: string) => learning.shares.filter((c) => c.offer === offer);
   const noisy = body.offers.some((o) => o.noisyReports > 0);
   return page(
     `Vitrine dashboard: ${body.site}`,
@@ -113,7 +144,7 @@ export function dashboardPage(base: string, place: Place, body: StatsBody, offer
 <section aria-labelledby="offers"><h2 id="offers">Offers and their content variants</h2>
 <p class="hint"><strong>CTR against default</strong>: how much higher or lower the click-through rate is than the offer's default content, with the range that holds the true difference 95 times out of 100. <strong>Chance to beat default</strong>: the probability, given the clicks so far, that this content's true CTR is higher than the default's. A difference is called only when both agree.</p>
 ${noisy ? html`<p class="hint">Some reports carry local noise: their totals are estimates, shown with ± the half-width of a 95% confidence interval.</p>` : ''}
-${offers.length ? offers.map((o) => offerSection(o, body.k, beliefsOf(o.offer))) : html`<p>No reports for this site and period yet.</p>`}
+${offers.length ? offers.map((o) => offerSection(o, body.k, beliefsOf(o.offer), sharesOf(o.offer))) : html`<p>No reports for this site and period yet.</p>`}
 </section>
 <section aria-labelledby="learning"><h2 id="learning">What the devices learn</h2>
 ${priorsSection(priors, now)}

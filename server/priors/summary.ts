@@ -23,23 +23,26 @@ export interface PriorsSummary {
   arms: ArmBelief[];
 }
 
-/** Draws per arm: the chance to be best and the interval's ends are then good to about half a point. */
-const DRAWS = 10_000;
+/** Draws per arm by default: the chance to be best and the interval's ends are then good to about half a point. */
+const DEFAULT_DRAWS = 10_000;
 
 /**
  * Sums up priors for the dashboard: each arm's mean and 95% interval, and, among the variants
  * of each offer, the chance each is best (by simulation, as Thompson sampling would draw them).
- * @param priors the current priors
- * @param random uniform numbers in [0, 1)
+ * @param priors the priors
+ * @param options.random uniform numbers in [0, 1)
+ * @param options.offers only these offers (default: all)
+ * @param options.draws draws per arm
  */
-export function summarizePriors(priors: Priors, random: () => number = Math.random): PriorsSummary {
+export function summarizePriors(priors: Priors, options: { random?: () => number; offers?: ReadonlySet<string>; draws?: number } = {}): PriorsSummary {
+  const { random = Math.random, offers, draws: drawsPerArm = DEFAULT_DRAWS } = options;
   const byOffer = new Map<string, Priors['priors']>();
-  for (const p of priors.priors) byOffer.set(p.offer, [...(byOffer.get(p.offer) ?? []), p]);
+  for (const p of priors.priors) if (!offers || offers.has(p.offer)) byOffer.set(p.offer, [...(byOffer.get(p.offer) ?? []), p]);
   const arms: ArmBelief[] = [];
   for (const variants of byOffer.values()) {
-    const draws = variants.map((p) => Float64Array.from({ length: DRAWS }, () => betaDraw(p.ctr.alpha, p.ctr.beta, random)));
+    const draws = variants.map((p) => Float64Array.from({ length: drawsPerArm }, () => betaDraw(p.ctr.alpha, p.ctr.beta, random)));
     const wins = new Array<number>(variants.length).fill(0);
-    for (let d = 0; d < DRAWS; d++) {
+    for (let d = 0; d < drawsPerArm; d++) {
       let best = 0;
       for (let i = 1; i < variants.length; i++) if (draws[i]![d]! > draws[best]![d]!) best = i;
       wins[best]!++;
@@ -48,8 +51,8 @@ export function summarizePriors(priors: Priors, random: () => number = Math.rand
       const sorted = draws[i]!.sort();
       arms.push({
         offer: p.offer, variant: p.variant, mean: p.ctr.alpha / (p.ctr.alpha + p.ctr.beta),
-        ci95: [sorted[Math.floor(0.025 * DRAWS)]!, sorted[Math.ceil(0.975 * DRAWS) - 1]!],
-        chanceBest: variants.length > 1 ? wins[i]! / DRAWS : null,
+        ci95: [sorted[Math.floor(0.025 * drawsPerArm)]!, sorted[Math.ceil(0.975 * drawsPerArm) - 1]!],
+        chanceBest: variants.length > 1 ? wins[i]! / drawsPerArm : null,
         basis: p.ctr.basis,
       });
     });

@@ -284,11 +284,12 @@ describe('GET /dashboard/export.csv', () => {
       ...times(3, () => report([cell('trail-10', 'default', 40, 1), cell('trail-10', 'b', 40, 4)], 0)),
       ...times(3, () => report([cell('trail-10', 'default', 10, 0), cell('trail-10', 'b', 40, 5)], 1)),
     ], Date.now());
-    const now = Date.now();
+    // Computed as the second day began: from the first day's reports, in force through the second.
+    const now = Date.parse(DAY(1));
     const made = await createPriorsPublisher({ store: d.store, k: 3, key: await readSigningKey(keyText), now: () => now }).current('demo-shop');
     expect(made.ok).toBe(true);
     const page = await expectPage(await d.get('/dashboard?site=demo-shop'), 200);
-    expect(page).toMatch(new RegExp(`priors version <strong>${new Date(now).toISOString()}</strong> for catalog 2026-11-20.1, computed \\d+ s ago`));
+    expect(page).toMatch(new RegExp(`priors version <strong>${new Date(now).toISOString()}</strong> for catalog 2026-11-20.1, computed \\d+ h ago`));
     const learned = page.slice(page.indexOf('<caption>What the devices learn about trail-10'));
     // b: 27 clicks of 240 impressions; default: 3 of 150 (each day a period, weighted by the slot's traffic).
     const b = rowOf(learned, 'b');
@@ -296,6 +297,11 @@ describe('GET /dashboard/export.csv', () => {
     expect(b).toMatch(/<td>9\d\.\d%<\/td>/);
     expect(b).toContain('<td>its own reports</td>');
     expect(page).toContain('aria-label="Share of trail-10&#39;s impressions per day, 2026-11-20 to 2026-11-21; on 2026-11-21: default 20.0%, b 80.0%."');
+    // The priors made b all but the sure winner (10% against 2.5% on the first day), so the
+    // devices should have shown default about 1% of the time on the second: 20% is a mismatch.
+    const shares = page.slice(page.indexOf("<caption>Shares of trail-10's impressions: observed against what the priors implied"));
+    expect(rowOf(shares, '2026-11-21')).toMatch(/<td>default 20\.0%, b 80\.0%<\/td><td>default \d\.\d%, b 9\d\.\d%<\/td>\s*<td class="reading worse">&lt; 0\.0001<\/td>/);
+    expect(shares).toContain('role="alert">Sample-ratio mismatch in 1 of these windows');
     const csv = (await (await d.get('/dashboard/export.csv?site=demo-shop')).text()).split('\r\n');
     const bRow = csv.find((l) => l.startsWith('trail-10,b,'))!.split(',');
     const col = (name: (typeof CSV_COLUMNS)[number]) => bRow[CSV_COLUMNS.indexOf(name)];
@@ -303,6 +309,9 @@ describe('GET /dashboard/export.csv', () => {
     expect(Number(col('share_of_offer_impressions'))).toBeCloseTo(240 / 390, 6);
     expect(Number(col('chance_best'))).toBeGreaterThan(0.95);
     expect(col('learned_from')).toBe('own');
+    expect(col('last_checked_window')).toBe('2026-11-21T00:00:00.000Z');
+    expect(Number(col('window_share_observed'))).toBeCloseTo(0.8, 6);
+    expect(Number(col('window_share_p'))).toBeLessThan(0.001);
   });
 
   it('downloads the numbers of the page: a header row, one row per variant, rows under k without numbers', async () => {
@@ -322,9 +331,9 @@ describe('GET /dashboard/export.csv', () => {
     const round = (x: number) => String(Number(x.toFixed(6)));
     // No priors for this site: the learning columns stay empty; the share is of the offer's impressions.
     expect(lines.slice(1)).toEqual([
-      'socks,default,,,,,,,,,,,,,,,,2 of 3 reports so far,,,,,,,',
-      'trail-10,default,3,30,,3,,0.1,,,,,0,,0,0,,,0.5,,,,,,',
-      `trail-10,b,3,30,,9,,0.3,${round(vs.uplift!)},${round(vs.ci95![0])},${round(vs.ci95![1])},${round(vs.chanceToBeat)},0,,0,0,,,0.5,,,,,,`,
+      'socks,default,,,,,,,,,,,,,,,,2 of 3 reports so far,,,,,,,,,,,',
+      'trail-10,default,3,30,,3,,0.1,,,,,0,,0,0,,,0.5,,,,,,,,,,',
+      `trail-10,b,3,30,,9,,0.3,${round(vs.uplift!)},${round(vs.ci95![0])},${round(vs.ci95![1])},${round(vs.chanceToBeat)},0,,0,0,,,0.5,,,,,,,,,,`,
       '',
     ]);
   });

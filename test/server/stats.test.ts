@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { chanceToBeat, compareCtr, holdoutStats, offerStats, type CtrEvidence } from '../../server/stats';
+import { chanceToBeat, chiSquareTail, compareCtr, holdoutStats, offerStats, type CtrEvidence } from '../../server/stats';
 import type { StatRow } from '../../server/store';
 import { generator } from '../../worker/random';
 
@@ -104,6 +104,19 @@ describe('chance to beat (Beta-Binomial)', () => {
     });
     expect(chanceToBeat(exact(900, 20), exact(1000, 31))).toBe(chanceToBeat(exact(900, 20), exact(1000, 31)));
     expect(chanceToBeat(exact(1_000_000, 30_200), exact(1_000_000, 30_000))).toBeGreaterThan(0.5);
+  });
+});
+
+describe('chiSquareTail', () => {
+  it.each([
+    [3.841459, 1, 0.05], [5.991465, 2, 0.05], [7.814728, 3, 0.05], [9.487729, 4, 0.05], [11.070498, 5, 0.05], [23.209251, 10, 0.01], [10.827566, 1, 0.001],
+  ])('gives P(χ² ≥ %f) with %i degrees of freedom as the tables do (%f)', (x, df, p) => {
+    expect(chiSquareTail(x, df)).toBeCloseTo(p, 6);
+  });
+
+  it('is 1 at 0 and falls as the statistic grows', () => {
+    expect(chiSquareTail(0, 3)).toBe(1);
+    expect(chiSquareTail(50, 3)).toBeLessThan(1e-9);
   });
 });
 
