@@ -1,5 +1,6 @@
 import { reportArms, reportDomain, type Report } from '../../src/protocol/report';
-import { learningOf, type Catalog } from '../../src/protocol/catalog';
+import type { Catalog } from '../../src/protocol/catalog';
+import { learningOf } from '../../src/protocol/learning';
 import type { Arm } from '../../src/protocol/decision';
 import type { CatalogShape, CounterStore, Registration } from '../store';
 

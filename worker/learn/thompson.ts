@@ -1,4 +1,5 @@
-import { learningOf, type Catalog } from '../../src/protocol/catalog';
+import type { Catalog } from '../../src/protocol/catalog';
+import { learningOf } from '../../src/protocol/learning';
 import type { ArmPrior, Priors } from '../../src/protocol/priors';
 import type { LearnedDraws } from '../decide/learned';
 import { assignVariant } from '../arm';
