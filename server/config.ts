@@ -1,4 +1,5 @@
 import { COLLECTOR_DEFAULTS } from './collector/defaults';
+import { SITE_ID } from '../src/protocol/ids';
 
 /** The server's settings, read from the environment (README: "The collector"). */
 export interface Config {
@@ -28,6 +29,8 @@ export interface Config {
   priorsMinutes: number;
   /** Old periods count half as much in the priors after this many days; 0: no discount. */
   priorsHalfLifeDays: number;
+  /** Central noise: ε per site (`*` for every site), or undefined for none. */
+  centralEpsilon: Record<string, number> | undefined;
 }
 
 /** A setting that cannot be used: the message names the variable and what it expects. */
@@ -39,7 +42,7 @@ export class ConfigError extends Error {
  * Reads and checks the settings: PORT, HOST, VITRINE_ROOT, VITRINE_CATALOG, VITRINE_DATABASE_URL,
  * VITRINE_DATA, VITRINE_TOKEN, VITRINE_K, VITRINE_RATE_PER_MINUTE, VITRINE_SITES, VITRINE_ORIGINS,
  * VITRINE_TRUST_PROXY, VITRINE_LOG_REQUESTS, VITRINE_FLUSH_MS, VITRINE_FLUSH_REPORTS, VITRINE_SQLITE_SYNC,
- * VITRINE_PRIORS_KEY, VITRINE_PRIORS_MINUTES, VITRINE_PRIORS_HALF_LIFE_DAYS.
+ * VITRINE_PRIORS_KEY, VITRINE_PRIORS_MINUTES, VITRINE_PRIORS_HALF_LIFE_DAYS, VITRINE_CENTRAL_EPSILON.
  * @param env the environment
  * @param defaultRoot the package root when VITRINE_ROOT is not set
  * @throws ConfigError naming the variable that is wrong
@@ -67,6 +70,21 @@ export function readConfig(env: Record<string, string | undefined>, defaultRoot:
     const items = env[name]?.split(',').map((x) => x.trim()).filter(Boolean);
     return items?.length ? items : undefined;
   };
+  /** `1` (every site) or `shop-a=1,shop-b=0.5`: ε from 0.01 to 20. */
+  const epsilons = (name: string): Record<string, number> | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return undefined;
+    const out: Record<string, number> = {};
+    for (const part of raw.split(',')) {
+      const [site, value] = part.includes('=') ? part.split('=', 2).map((x) => x.trim()) : ['*', part.trim()];
+      const n = Number(value);
+      if (!site || !Number.isFinite(n) || n < 0.01 || n > 20 || (site !== '*' && !SITE_ID.test(site))) {
+        throw new ConfigError(`${name} must be an ε from 0.01 to 20 for every site, or site=ε pairs separated by commas (shop-a=1,shop-b=0.5), got ${JSON.stringify(raw)}`);
+      }
+      out[site] = n;
+    }
+    return out;
+  };
   const databaseUrl = env.VITRINE_DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('VITRINE_DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database)');
@@ -92,5 +110,6 @@ export function readConfig(env: Record<string, string | undefined>, defaultRoot:
     priorsKeyFile: env.VITRINE_PRIORS_KEY || undefined,
     priorsMinutes: integer('VITRINE_PRIORS_MINUTES', 60, 1, 7 * 24 * 60),
     priorsHalfLifeDays: integer('VITRINE_PRIORS_HALF_LIFE_DAYS', 14, 0, 3650),
+    centralEpsilon: epsilons('VITRINE_CENTRAL_EPSILON'),
   };
 }

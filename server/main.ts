@@ -10,6 +10,7 @@ import { createPostgresStore } from './postgres';
 import type { CounterStore } from './store';
 import { readSigningKey, type SigningKey } from './signing-key';
 import { DEMO_PRIORS_KEY } from './demo';
+import { withCentralNoise } from './central-noise';
 
 /**
  * `npm start`: serves the demo storefront, the SDK and the collector on http://localhost:$PORT
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
   const store: CounterStore = config.databaseUrl ? await createPostgresStore(config.databaseUrl) : createSqliteStore(config.dataDir, { synchronous: config.sqliteSync });
   // Without a configured token, one is made for this run and printed, so the demo's dashboard opens.
   const token = config.token ?? randomBytes(12).toString('base64url');
+  // Central noise is drawn from the token, so every collector of a deployment adds the same.
+  const released = config.centralEpsilon ? withCentralNoise(store, { epsilon: config.centralEpsilon, secret: token }) : store;
   // The demo catalog names the demo's priors key; any other catalog needs the merchant's own.
   const priorsKeyFile = config.priorsKeyFile ?? (config.catalogFile ? undefined : join(config.root, 'demo', DEMO_PRIORS_KEY));
   let priorsKey: SigningKey | undefined;
@@ -36,7 +39,7 @@ async function main(): Promise<void> {
     logRequests: config.logRequests,
     ...(config.catalogFile ? { catalogFile: config.catalogFile } : {}),
     collector: {
-      store,
+      store: released,
       token,
       k: config.k,
       perMinute: config.perMinute,
@@ -58,6 +61,7 @@ async function main(): Promise<void> {
     console.log(`Vitrine demo storefront: ${base}/`);
     console.log(`SDK files:               ${base}/vitrine/vitrine.js, ${base}/vitrine/vitrine-worker.js`);
     console.log(`Offer catalog:           ${base}/v1/catalog`);
+    if (config.centralEpsilon) console.log(`Central noise:           ε ${Object.entries(config.centralEpsilon).map(([site, e]) => (site === '*' ? `${e} for every site` : `${e} for ${site}`)).join(', ')} (README, "Central noise")`);
     console.log(`Learned priors:          ${priorsKey ? `${base}/v1/priors?site=demo-shop (a new version every ${config.priorsMinutes} min)` : 'off (set VITRINE_PRIORS_KEY to a private JWK from npm run catalog -- keygen)'}`);
     console.log(`Collector:               POST ${base}/v1/reports, GET ${base}/v1/stats (Authorization: Bearer <token>), ${config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`}`);
     console.log(`Dashboard:               ${base}/dashboard?site=demo-shop${config.token ? '' : `  (token for this run: ${token})`}`);
