@@ -8,6 +8,7 @@ import { validateCatalog } from '../../src/protocol/catalog';
 import { METRICS, reportArms, reportDomain, type Report } from '../../src/protocol/report';
 import type { StatRow } from '../../server/store';
 import { createDatabase } from '../postgres';
+import pg from 'pg';
 
 const MAIN = join(process.cwd(), 'dist/server/main.mjs');
 const TOKEN = 't';
@@ -57,10 +58,11 @@ const collectors: ChildProcess[] = [];
 const dirs: string[] = [];
 let a: Collector;
 let b: Collector;
+let databaseUrl: string;
 
 beforeAll(async () => {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build the server first (npx rollup -c --silent)`);
-  const databaseUrl = await createDatabase(inject('postgresUrl'));
+  databaseUrl = await createDatabase(inject('postgresUrl'));
   const dataDir = mkdtempSync(join(tmpdir(), 'vitrine-collectors-'));
   dirs.push(dataDir);
   // Both at once: they migrate the empty database and register the demo catalog together.
@@ -156,5 +158,33 @@ describe('two collector processes sharing one PostgreSQL', () => {
     expect(await send(a, r)).toEqual({ status: 202, body: { accepted: true, duplicate: false } });
     expect(await send(b, r)).toEqual({ status: 202, body: { accepted: true, duplicate: true } });
     expect(await send(a, r)).toEqual({ status: 202, body: { accepted: true, duplicate: true } });
+  });
+
+  it('compute each priors version once and serve the same signed document, whichever is asked', async () => {
+    const priorsOf = async (c: Collector) => {
+      const answer = await fetch(`${c.base}/v1/priors?site=${catalog.siteId}`);
+      expect(answer.status).toBe(200);
+      return answer.text();
+    };
+    const hour = () => Math.floor(Date.now() / 3_600_000);
+    const startedIn = hour();
+    // Both asked at once, twice each: one of them computes the period's version, the other waits and serves it.
+    const bodies = await Promise.all([a, b, a, b].map(priorsOf));
+    expect(new Set(bodies).size).toBe(1);
+    const made = await fetch(`${a.base}/v1/priors?site=${catalog.siteId}`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` } });
+    expect(made.status).toBe(201);
+    const { version } = (await made.json()) as { version: string };
+    const fromB = JSON.parse(await priorsOf(b)) as { signed: string };
+    expect((JSON.parse(fromB.signed) as { version: string }).version).toBe(version);
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM priors');
+      // The period's version and the one asked for (and a scheduled one if an hour began meanwhile).
+      expect(Number(rows[0]!.n)).toBeGreaterThanOrEqual(2);
+      expect(Number(rows[0]!.n)).toBeLessThanOrEqual(hour() === startedIn ? 2 : 3);
+    } finally {
+      await client.end();
+    }
   });
 });
