@@ -67,7 +67,7 @@ export function createServedCatalog(file: string, options: ServedCatalogOptions 
     }
     l.registered = true;
     if (outcome === 'conflict') {
-      l.error = `the catalog cannot be served: version ${l.catalog.version} of ${l.catalog.siteId} is already registered with other offers or arms; publish the change under a new version`;
+      l.error = `the catalog cannot be served: version ${l.catalog.version} of ${l.catalog.siteId} is already registered with other offers, arms or learning; publish the change under a new version`;
       log(`catalog ${file} refused: ${l.error}`);
     }
   }

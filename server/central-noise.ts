@@ -16,8 +16,24 @@ import type { CounterStore, DailyRow, StatRow, WindowRow } from './store';
 export interface CentralNoise {
   /** ε per site; `*` for every site not named. */
   epsilon: Record<string, number>;
-  /** The secret of the noise (all collectors of a deployment share it). */
+  /** The secret of the noise: all collectors of a deployment share it, and no reader of the numbers has it. */
   secret: string;
+  /** The clock. */
+  now?: () => number;
+}
+
+/**
+ * How long after a window ends its counters stay open to reports, unreleased. Then they are
+ * released with their noise and take no more reports (the collector answers 410), so a
+ * release never changes: comparing two cannot isolate one report. Devices send a window's
+ * report within minutes of its end when a page of the shop is open; a shopper who comes back
+ * later than this loses that window's report.
+ */
+export const CENTRAL_SETTLE_MS = 24 * 3_600_000;
+
+/** The ε of a site under central noise, or undefined when it has none. */
+export function centralEpsilon(noise: CentralNoise, site: string): number | undefined {
+  return noise.epsilon[site] ?? noise.epsilon['*'];
 }
 
 /** Uniform numbers in [0, 1) from the HMAC-SHA256 of a key: eight per digest, then the digest of the digest. */
@@ -72,18 +88,23 @@ const statOf = (r: WindowRow): StatRow => ({
 const cellKey = (r: WindowRow) => JSON.stringify([r.catalog, r.offer, r.variant, r.arm]);
 
 /**
- * The store as the collector releases it: counters with central noise for the sites that have
- * an ε; everything else (commits, catalogs, ids, priors documents) as the store does it.
+ * The store as the collector releases it: for the sites that have an ε, the counters of
+ * settled windows only, with central noise; everything else (commits, catalogs, ids, priors
+ * documents) as the store does it.
  * @param store the store
  * @param noise ε per site and the secret
  * @example
  * const released = withCentralNoise(store, { epsilon: { '*': 1 }, secret: token });
  */
 export function withCentralNoise(store: CounterStore, noise: CentralNoise): CounterStore {
-  const epsilonOf = (site: string) => noise.epsilon[site] ?? noise.epsilon['*'];
+  const epsilonOf = (site: string) => centralEpsilon(noise, site);
+  const now = noise.now ?? Date.now;
+  // Only settled windows, which take no more reports, are released.
   const released = (site: string, rows: WindowRow[]) => {
     const epsilon = epsilonOf(site);
-    return epsilon === undefined ? rows : rows.map((r) => noisyRow(site, r, epsilon, noise.secret));
+    if (epsilon === undefined) return rows;
+    const settled = now() - CENTRAL_SETTLE_MS;
+    return rows.filter((r) => r.windowStart + r.windowMs <= settled).map((r) => noisyRow(site, r, epsilon, noise.secret));
   };
   const windows = async (site: string, from: number, to: number) => released(site, await store.windows(site, from, to));
   return {

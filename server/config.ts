@@ -31,6 +31,8 @@ export interface Config {
   priorsHalfLifeDays: number;
   /** Central noise: ε per site (`*` for every site), or undefined for none. */
   centralEpsilon: Record<string, number> | undefined;
+  /** The secret central noise is drawn from (required with it): no reader of the numbers may have it. */
+  centralSecret: string | undefined;
 }
 
 /** A setting that cannot be used: the message names the variable and what it expects. */
@@ -42,7 +44,7 @@ export class ConfigError extends Error {
  * Reads and checks the settings: PORT, HOST, VITRINE_ROOT, VITRINE_CATALOG, VITRINE_DATABASE_URL,
  * VITRINE_DATA, VITRINE_TOKEN, VITRINE_K, VITRINE_RATE_PER_MINUTE, VITRINE_SITES, VITRINE_ORIGINS,
  * VITRINE_TRUST_PROXY, VITRINE_LOG_REQUESTS, VITRINE_FLUSH_MS, VITRINE_FLUSH_REPORTS, VITRINE_SQLITE_SYNC,
- * VITRINE_PRIORS_KEY, VITRINE_PRIORS_MINUTES, VITRINE_PRIORS_HALF_LIFE_DAYS, VITRINE_CENTRAL_EPSILON.
+ * VITRINE_PRIORS_KEY, VITRINE_PRIORS_MINUTES, VITRINE_PRIORS_HALF_LIFE_DAYS, VITRINE_CENTRAL_EPSILON, VITRINE_CENTRAL_SECRET.
  * @param env the environment
  * @param defaultRoot the package root when VITRINE_ROOT is not set
  * @throws ConfigError naming the variable that is wrong
@@ -85,6 +87,12 @@ export function readConfig(env: Record<string, string | undefined>, defaultRoot:
     }
     return out;
   };
+  const centralEpsilon = epsilons('VITRINE_CENTRAL_EPSILON');
+  const centralSecret = env.VITRINE_CENTRAL_SECRET || undefined;
+  if (centralEpsilon && (!centralSecret || centralSecret.length < 32)) {
+    throw new ConfigError('VITRINE_CENTRAL_SECRET must be set with VITRINE_CENTRAL_EPSILON: a secret of at least 32 characters, the same for every collector, that no one who reads the numbers has (openssl rand -base64 32)');
+  }
+  if (centralEpsilon && centralSecret === env.VITRINE_TOKEN) throw new ConfigError('VITRINE_CENTRAL_SECRET must not be VITRINE_TOKEN: whoever reads the numbers with the token could take the noise off');
   const databaseUrl = env.VITRINE_DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('VITRINE_DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database)');
@@ -110,6 +118,7 @@ export function readConfig(env: Record<string, string | undefined>, defaultRoot:
     priorsKeyFile: env.VITRINE_PRIORS_KEY || undefined,
     priorsMinutes: integer('VITRINE_PRIORS_MINUTES', 60, 1, 7 * 24 * 60),
     priorsHalfLifeDays: integer('VITRINE_PRIORS_HALF_LIFE_DAYS', 14, 0, 3650),
-    centralEpsilon: epsilons('VITRINE_CENTRAL_EPSILON'),
+    centralEpsilon,
+    centralSecret,
   };
 }

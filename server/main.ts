@@ -9,8 +9,7 @@ import { createSqliteStore } from './sqlite';
 import { createPostgresStore } from './postgres';
 import type { CounterStore } from './store';
 import { readSigningKey, type SigningKey } from './signing-key';
-import { DEMO_PRIORS_KEY } from './demo';
-import { withCentralNoise } from './central-noise';
+import { DEMO_PRIORS_KEY, DEMO_SITE } from './demo';
 
 /**
  * `npm start`: serves the demo storefront, the SDK and the collector on http://localhost:$PORT
@@ -21,10 +20,10 @@ async function main(): Promise<void> {
   const store: CounterStore = config.databaseUrl ? await createPostgresStore(config.databaseUrl) : createSqliteStore(config.dataDir, { synchronous: config.sqliteSync });
   // Without a configured token, one is made for this run and printed, so the demo's dashboard opens.
   const token = config.token ?? randomBytes(12).toString('base64url');
-  // Central noise is drawn from the token, so every collector of a deployment adds the same.
-  const released = config.centralEpsilon ? withCentralNoise(store, { epsilon: config.centralEpsilon, secret: token }) : store;
-  // The demo catalog names the demo's priors key; any other catalog needs the merchant's own.
-  const priorsKeyFile = config.priorsKeyFile ?? (config.catalogFile ? undefined : join(config.root, 'demo', DEMO_PRIORS_KEY));
+  // The demo catalog names the demo's priors key, whose private half is in the repository: it
+  // signs the demo shop's priors only. Any other site needs the merchant's own key.
+  const demoKey = !config.priorsKeyFile && !config.catalogFile;
+  const priorsKeyFile = config.priorsKeyFile ?? (demoKey ? join(config.root, 'demo', DEMO_PRIORS_KEY) : undefined);
   let priorsKey: SigningKey | undefined;
   if (priorsKeyFile) {
     try {
@@ -39,15 +38,16 @@ async function main(): Promise<void> {
     logRequests: config.logRequests,
     ...(config.catalogFile ? { catalogFile: config.catalogFile } : {}),
     collector: {
-      store: released,
+      store,
       token,
       k: config.k,
       perMinute: config.perMinute,
       sites: config.sites,
       origins: config.origins,
       batch: { delayMs: config.flushMs, maxReports: config.flushReports },
-      priors: priorsKey && { key: priorsKey, everyMs: config.priorsMinutes * 60_000, halfLifeDays: config.priorsHalfLifeDays },
+      priors: priorsKey && { key: priorsKey, everyMs: config.priorsMinutes * 60_000, halfLifeDays: config.priorsHalfLifeDays, sites: demoKey ? [DEMO_SITE] : undefined },
       log: (line) => console.log(line),
+      centralNoise: config.centralEpsilon && config.centralSecret ? { epsilon: config.centralEpsilon, secret: config.centralSecret } : undefined,
       // The address is used for rate limiting only, hashed with a salt that never leaves memory.
       clientAddress: (c) =>
         // The last X-Forwarded-For entry is the one the trusted proxy added; earlier ones are the client's to choose.
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     console.log(`SDK files:               ${base}/vitrine/vitrine.js, ${base}/vitrine/vitrine-worker.js`);
     console.log(`Offer catalog:           ${base}/v1/catalog`);
     if (config.centralEpsilon) console.log(`Central noise:           ε ${Object.entries(config.centralEpsilon).map(([site, e]) => (site === '*' ? `${e} for every site` : `${e} for ${site}`)).join(', ')} (README, "Central noise")`);
-    console.log(`Learned priors:          ${priorsKey ? `${base}/v1/priors?site=demo-shop (a new version every ${config.priorsMinutes} min)` : 'off (set VITRINE_PRIORS_KEY to a private JWK from npm run catalog -- keygen)'}`);
+    console.log(`Learned priors:          ${priorsKey ? `${base}/v1/priors?site=demo-shop (a new version every ${config.priorsMinutes} min${demoKey ? '; signed with the demo\'s key, for the demo shop only' : ''})` : 'off (set VITRINE_PRIORS_KEY to a private JWK from npm run catalog -- keygen)'}`);
     console.log(`Collector:               POST ${base}/v1/reports, GET ${base}/v1/stats (Authorization: Bearer <token>), ${config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`}`);
     console.log(`Dashboard:               ${base}/dashboard?site=demo-shop${config.token ? '' : `  (token for this run: ${token})`}`);
     console.log(

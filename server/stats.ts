@@ -246,7 +246,10 @@ export function chanceToBeat(variant: CtrEvidence, control: CtrEvidence): number
 export function compareCtr(variant: CtrEvidence, control: CtrEvidence): Comparison {
   const side = (e: CtrEvidence) => {
     const ctr = rate(e.clicks, e.impressions);
-    return { ctr, variance: e.impressions > 0 ? (ctr * (1 - ctr)) / e.impressions + e.noiseVariance : 0 };
+    // The variance at (clicks + 1) / (impressions + 2): at 0 clicks it is not 0, or a variant
+    // without a click yet would get an interval of no width at all.
+    const smoothed = (Math.max(0, e.clicks) + 1) / (Math.max(0, e.impressions) + 2);
+    return { ctr, smoothed, variance: e.impressions > 0 ? (smoothed * (1 - smoothed)) / e.impressions + e.noiseVariance : 0 };
   };
   const v = side(variant);
   const c = side(control);
@@ -257,7 +260,7 @@ export function compareCtr(variant: CtrEvidence, control: CtrEvidence): Comparis
     // Dividing the difference's interval by the control's CTR, as if that CTR were exact, would
     // leave out its second term, which dominates when the control has few impressions.
     const ratio = v.ctr / c.ctr;
-    const se = Math.sqrt(v.variance / c.ctr ** 2 + (v.ctr ** 2 * c.variance) / c.ctr ** 4);
+    const se = Math.sqrt(v.variance / c.ctr ** 2 + (Math.max(v.ctr, v.smoothed) ** 2 * c.variance) / c.ctr ** 4);
     uplift = ratio - 1;
     ci95 = [uplift - Z95 * se, uplift + Z95 * se];
   }

@@ -38,7 +38,7 @@ export interface CatalogShape {
   cells: readonly (readonly [offer: string, variant: string])[];
   /** The arms a device may report in: `contextual`, and the holdout's arms (or `personalized` without one). */
   arms: readonly Arm[];
-  /** What the priors need, for a version whose catalog learns (Catalog v1's `learning`); not part of the shape's identity. */
+  /** What the priors need, for a version whose catalog learns (Catalog v1's `learning`). */
   learning?: LearningShape | undefined;
 }
 
@@ -131,7 +131,14 @@ export interface CounterStore {
   close(): Promise<void>;
 }
 
-/** True when two shapes have the same cells and arms, in the same order. */
+/** JSON with every object's keys sorted: PostgreSQL's jsonb gives keys back in an order of its own. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
+/** True when two shapes have the same cells and arms, in the same order, and the same learning section. */
 export function sameShape(a: CatalogShape, b: CatalogShape): boolean {
-  return JSON.stringify([a.cells, a.arms]) === JSON.stringify([b.cells, b.arms]);
+  return canonical([a.cells, a.arms, a.learning ?? null]) === canonical([b.cells, b.arms, b.learning ?? null]);
 }

@@ -12,6 +12,7 @@ import { createDashboard } from '../dashboard';
 import { createPriorsPublisher } from '../priors/publisher';
 import { createPriorsApi, type PriorsApi } from '../priors/routes';
 import type { SigningKey } from '../signing-key';
+import { CENTRAL_SETTLE_MS, centralEpsilon, withCentralNoise, type CentralNoise } from '../central-noise';
 
 /** How the collector is set up (README: "The collector"). */
 export interface CollectorOptions {
@@ -37,9 +38,11 @@ export interface CollectorOptions {
   /** Asked before a catalog version is called unknown: reloads the catalog this server serves. */
   refreshCatalog?: () => Promise<void>;
   /** Publishes learned priors at /v1/priors, signed with this key; off without one. */
-  priors?: { key: SigningKey; everyMs?: number; halfLifeDays?: number; now?: () => number } | undefined;
+  priors?: { key: SigningKey; everyMs?: number; halfLifeDays?: number; now?: () => number; sites?: string[] | undefined } | undefined;
   /** Where the priors schedule tells of a renewal that failed. */
   log?: (line: string) => void;
+  /** Central noise on what the collector releases (stats, dashboard, CSV, priors); off without. */
+  centralNoise?: CentralNoise | undefined;
 }
 
 /** The collector: its routes, its catalog registry, and a clean stop. */
@@ -64,18 +67,22 @@ export function createCollector(options: CollectorOptions): Collector {
   const { store, token, k = COLLECTOR_DEFAULTS.k, sites, dedupMs = REPORT_ID_MEMORY_MS } = options;
   const catalogs = createCatalogRegistry(store, options.refreshCatalog);
   const batcher = createBatcher(store, options.batch);
+  // Reports go into the store as they are; what is read out of it for release has the central noise.
+  const { centralNoise } = options;
+  const released = centralNoise ? withCentralNoise(store, centralNoise) : store;
+  const settlesAfterMs = centralNoise && ((site: string) => (centralEpsilon(centralNoise, site) === undefined ? undefined : CENTRAL_SETTLE_MS));
   const routes = new Hono();
-  routes.route('/v1/reports', createIngest({ batcher, catalogs, sites, origins: options.origins, perMinute: options.perMinute ?? COLLECTOR_DEFAULTS.perMinute, clientAddress: options.clientAddress }));
+  routes.route('/v1/reports', createIngest({ batcher, catalogs, sites, origins: options.origins, perMinute: options.perMinute ?? COLLECTOR_DEFAULTS.perMinute, clientAddress: options.clientAddress, settlesAfterMs }));
   const auth = token ? createAuth(token) : undefined;
   if (auth) {
     routes.route('/v1/catalogs', createCatalogsApi({ auth, catalogs, sites }));
-    const reading = { store, auth, k, sites, holdoutShare: options.holdoutShare };
+    const reading = { store: released, auth, k, sites, holdoutShare: options.holdoutShare };
     routes.route('/v1/stats', createStatsApi(reading));
     routes.route('/dashboard', createDashboard(reading));
   }
   let priors: PriorsApi | undefined;
   if (options.priors) {
-    const publisher = createPriorsPublisher({ store, k, ...options.priors });
+    const publisher = createPriorsPublisher({ store: released, k, ...options.priors });
     priors = createPriorsApi({ publisher, auth, sites, ...(options.log ? { log: options.log } : {}) });
     routes.route('/v1/priors', priors.routes);
   }

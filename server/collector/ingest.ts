@@ -18,12 +18,14 @@ export interface IngestOptions {
   perMinute: number;
   /** The client's address, for rate limiting only (hashed with a salt that lives in memory). */
   clientAddress?: ((c: Context) => string | undefined) | undefined;
+  /** For a site whose windows are released once settled (central noise): how long after its end a window takes reports. */
+  settlesAfterMs?: ((site: string) => number | undefined) | undefined;
 }
 
 /** What a refused report is answered: the status and a message that names the problem. */
 class Refusal {
   constructor(
-    readonly status: 400 | 403,
+    readonly status: 400 | 403 | 410,
     readonly message: string,
   ) {}
 }
@@ -46,6 +48,10 @@ async function accept(text: string, options: IngestOptions): Promise<Report> {
     throw new Refusal(400, (error as Error).message);
   }
   if (options.sites && !options.sites.includes(report.site)) throw new Refusal(403, 'report.site: not a site of this collector');
+  const settles = options.settlesAfterMs?.(report.site);
+  if (settles !== undefined && Date.parse(report.windowStart) + report.windowMs + settles <= Date.now()) {
+    throw new Refusal(410, 'report.windowStart: this window was released with central noise and takes no more reports');
+  }
   const problem = await options.catalogs.check(report);
   if (problem) throw new Refusal(400, problem);
   return report;

@@ -9,7 +9,7 @@ import { signInPage, sitePage } from './signin';
 import { offerViews } from './view';
 import { summarizePriors, type PriorsSummary } from '../priors/summary';
 import { shareChecks, type ShareCheck } from '../priors/shares';
-import { validatePriors, type SignedPriors } from '../../src/protocol/priors';
+import { readStoredPriors } from '../priors/publisher';
 
 /** No script at all, nothing from elsewhere, forms only to this origin, never framed. */
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -26,9 +26,7 @@ const fromForm = (form: Record<string, unknown>) => (name: string) => (typeof fo
 /** The site's current priors, summed up; null when it has none (its catalog does not learn, or none was computed yet). */
 async function readPriors(options: StatsOptions, site: string): Promise<PriorsSummary | null> {
   const stored = await options.store.latestPriors(site);
-  if (!stored) return null;
-  // The collector signed it itself: only its content is read here.
-  return summarizePriors(validatePriors(JSON.parse((JSON.parse(stored.document) as SignedPriors).signed)));
+  return stored ? summarizePriors(readStoredPriors(stored)) : null;
 }
 
 /** Per window, the learned variants' shares against what the priors implied (windows with k reports only). */

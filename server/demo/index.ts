@@ -21,6 +21,9 @@ import { CATEGORIES, categoryOf, featuredProducts, productOf, searchProducts } f
  */
 export const DEMO_PRIORS_KEY = 'demo-priors-key.jwk';
 
+/** The demo shop's site id (demo/catalog.json's siteId): the only site the demo's priors key signs for. */
+export const DEMO_SITE = 'demo-shop';
+
 /** Longest search query the shop takes; longer ones are cut. */
 const MAX_QUERY = 100;
 

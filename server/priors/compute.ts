@@ -46,6 +46,9 @@ export const PRIORS_DEFAULTS: Omit<PriorsMethod, 'k'> = {
   floor: 0.01,
 };
 
+/** The least weight, in impressions, of a parent's mean handed to an arm (when the minimum is set lower). */
+const MIN_INHERITED_WEIGHT = 10;
+
 /** How far back windows are read: beyond this the discount leaves them nothing to say. */
 export const PRIORS_LOOKBACK_MS = 90 * DAY;
 
@@ -74,6 +77,11 @@ function add(into: Counts, period: number, row: WindowRow, success: Success): vo
   into.set(period, c);
 }
 
+/**
+ * The counts of several arms together (an offer's variants, a slot's offers). Every report
+ * holds every cell of its catalog version, so the same reports stand behind each arm: the
+ * group has as many reports as its busiest arm, not their sum.
+ */
 function merge(parts: readonly Counts[]): Counts {
   const out: Counts = new Map();
   for (const part of parts) {
@@ -81,7 +89,7 @@ function merge(parts: readonly Counts[]): Counts {
       const o = out.get(period) ?? { impressions: 0, successes: 0, reports: 0, varImpressions: 0, varSuccesses: 0 };
       o.impressions += c.impressions;
       o.successes += c.successes;
-      o.reports += c.reports;
+      o.reports = Math.max(o.reports, c.reports);
       o.varImpressions += c.varImpressions;
       o.varSuccesses += c.varSuccesses;
       out.set(period, o);
@@ -190,9 +198,9 @@ export function computePriors(catalog: PriorsCatalog, rows: readonly WindowRow[]
   };
   const enough = (e: Estimate) => e.impressions >= method.minImpressions && e.reports >= method.k && e.effective > 0;
   const own = (e: Estimate, basis: PriorBasis): BetaPrior => ({ alpha: 1 + e.mean * e.effective, beta: 1 + (1 - e.mean) * e.effective, basis });
-  /** A parent's mean, with at most the weight of the minimum's impressions, so the arm is still explored. */
+  /** A parent's mean, with at most the weight of the minimum's impressions (and of a few at least), so the arm is still explored. */
   const inherited = (e: Estimate, basis: PriorBasis): BetaPrior => {
-    const strength = Math.min(e.effective, Math.max(method.minImpressions, 10));
+    const strength = Math.min(e.effective, Math.max(method.minImpressions, MIN_INHERITED_WEIGHT));
     return { alpha: 1 + e.mean * strength, beta: 1 + (1 - e.mean) * strength, basis };
   };
   const NONE: BetaPrior = { alpha: 1, beta: 1, basis: 'none' };

@@ -1,4 +1,4 @@
-import { priorsJson, type Priors } from '../../src/protocol/priors';
+import { priorsJson, validatePriors, type Priors, type PriorsMethod, type SignedPriors } from '../../src/protocol/priors';
 import type { CatalogShape, CounterStore, StoredPriors, WindowRow } from '../store';
 import type { SigningKey } from '../signing-key';
 import { namesKey, signDocument } from '../signing-key';
@@ -20,6 +20,8 @@ export interface PriorsPublisherOptions {
   halfLifeDays?: number;
   /** The clock. */
   now?: () => number;
+  /** Sites it signs priors for; default: every site whose catalog names its key. */
+  sites?: string[] | undefined;
 }
 
 /** What a request for a site's priors gets: the document, or why there is none. */
@@ -69,18 +71,14 @@ export function createPriorsPublisher(options: PriorsPublisherOptions): PriorsPu
   const method = { ...PRIORS_DEFAULTS, periodMs: everyMs, halfLifeDays, k };
 
   async function make(shape: CatalogShape, windows: (from: number, to: number) => Promise<WindowRow[]>, at: number): Promise<StoredPriors> {
-    const rows = await windows(at - PRIORS_LOOKBACK_MS, at);
-    const document: Priors = {
-      v: 1, site: shape.site, catalog: shape.version, version: new Date(at).toISOString(),
-      computedAt: at, validUntil: at + validityOf(everyMs), method,
-      priors: computePriors(priorsCatalog(shape), rows, at, method),
-    };
+    const document = buildPriors(shape, await windows(at - PRIORS_LOOKBACK_MS, at), at, method);
     return { site: shape.site, version: document.version, catalog: shape.version, computedAt: at, document: await signDocument(key, priorsJson(document)) };
   }
 
   return {
     everyMs,
     async current(site, force = false) {
+      if (options.sites && !options.sites.includes(site)) return { ok: false, reason: `this collector signs priors for ${options.sites.join(', ')} only (its key is the demo's): set VITRINE_PRIORS_KEY` };
       const shape = await store.currentCatalog(site);
       if (!shape) return { ok: false, reason: `no catalog is registered for ${site}` };
       if (!shape.learning) return { ok: false, reason: `catalog ${shape.version} of ${site} does not learn (it has no "learning" section)` };
@@ -89,10 +87,37 @@ export function createPriorsPublisher(options: PriorsPublisherOptions): PriorsPu
       }
       const at = now();
       const period = Math.floor(at / everyMs);
+      // A collector whose clock runs behind takes a newer period's document as fresh too.
       const fresh = (latest: StoredPriors | undefined) =>
-        !force && latest !== undefined && latest.catalog === shape.version && Math.floor(latest.computedAt / everyMs) === period;
+        !force && latest !== undefined && latest.catalog === shape.version && Math.floor(latest.computedAt / everyMs) >= period;
+      // Most requests find the period's document made: read without the lock, which only the renewal takes.
+      const latest = await store.latestPriors(site);
+      if (fresh(latest)) return { ok: true, priors: latest! };
       const priors = await store.renewPriors(site, fresh, (windows) => make(shape, windows, at));
       return priors ? { ok: true, priors } : { ok: false, reason: `no priors for ${site} yet` };
     },
   };
+}
+
+/**
+ * A priors document (not yet signed) for a catalog version, from its counter rows.
+ * @param shape the catalog version, with its learning section
+ * @param rows its site's counter rows per window, over the lookback
+ * @param at the time of the computation
+ * @param method the period, half-life, minimum, k and floor
+ */
+export function buildPriors(shape: CatalogShape, rows: readonly WindowRow[], at: number, method: PriorsMethod): Priors {
+  return {
+    v: 1, site: shape.site, catalog: shape.version, version: new Date(at).toISOString(),
+    computedAt: at, validUntil: at + validityOf(method.periodMs), method,
+    priors: computePriors(priorsCatalog(shape), rows, at, method),
+  };
+}
+
+/**
+ * The priors document inside a kept envelope (the collector signed it itself: only its content is read).
+ * @param stored the kept document
+ */
+export function readStoredPriors(stored: StoredPriors): Priors {
+  return validatePriors(JSON.parse((JSON.parse(stored.document) as SignedPriors).signed));
 }

@@ -6,10 +6,10 @@
  * floor + (1 − V × floor) × P(i is best). A window under several documents (a daily window
  * and hourly priors) expects their average, weighted by how long each was in force during it.
  */
-import { validatePriors, type SignedPriors } from '../../src/protocol/priors';
 import { chiSquareTail } from '../stats';
 import type { LearningShape, StoredPriors, WindowRow } from '../store';
 import { summarizePriors } from './summary';
+import { readStoredPriors } from './publisher';
 
 /** Below this p-value the shares are called a mismatch (GrowthBook's threshold for its SRM check). */
 export const SHARE_MISMATCH_P = 0.001;
@@ -43,7 +43,7 @@ interface Implied {
 
 /** Each kept document's implied shares for the offers that learn their variants, in force from its computation to the next one's (or its validUntil). */
 function impliedByDocument(history: readonly StoredPriors[], offers: ReadonlySet<string>): Implied[] {
-  const docs = history.map((h) => validatePriors(JSON.parse((JSON.parse(h.document) as SignedPriors).signed)));
+  const docs = history.map(readStoredPriors);
   return docs.map((priors, i) => {
     const summary = summarizePriors(priors, { offers, draws: DRAWS });
     const shares: Implied['shares'] = new Map();

@@ -6,7 +6,6 @@
  * do not learn run the same shoppers for comparison: an oracle that always shows the best
  * (offer, variant) for the shopper's interest, uniform allocation, and today's ranking.
  */
-import type { Catalog } from '../../src/protocol/catalog';
 import type { Priors } from '../../src/protocol/priors';
 import { compileCatalog } from '../../worker/decide/compile';
 import { personalView } from '../../worker/decide/features';
@@ -17,8 +16,12 @@ import { generator } from '../../worker/random';
 import { buildReports, GRACE_MS } from '../../worker/report/build';
 import { learnedDraws } from '../../worker/learn/thompson';
 import type { ExposureRecord } from '../../worker/storage/store';
-import { computePriors, PRIORS_DEFAULTS, PRIORS_LOOKBACK_MS, type PriorsCatalog } from '../priors/compute';
+import { PRIORS_DEFAULTS, PRIORS_LOOKBACK_MS } from '../priors/compute';
+import { buildPriors } from '../priors/publisher';
+import { createCatalogRegistry } from '../collector/catalog-registry';
+import { COLLECTOR_DEFAULTS } from '../collector/defaults';
 import { createSqliteStore } from '../sqlite';
+import type { CatalogShape } from '../store';
 import { groundTruth, INTERESTS, LOOP_SLOT, loopCatalog, oracleChoice, type ArmTruth, type Interest } from './ground-truth';
 
 const HOUR = 3_600_000;
@@ -79,14 +82,9 @@ function truthIndex(truth: readonly ArmTruth[]): Map<string, ArmTruth> {
 }
 
 /** The priors as the collector computes them, for the devices to draw from (their signature is the SDK's to check, and is not simulated). */
-async function priorsAt(store: ReturnType<typeof createSqliteStore>, catalog: Catalog, now: number, policy: Policy): Promise<Priors> {
-  const shape: PriorsCatalog = { site: catalog.siteId, version: catalog.version, attributionWindowHours: catalog.settings.attributionWindowHours, offers: catalog.offers.map((o) => ({ id: o.id, slot: o.slot, variants: o.variants.map((v) => v.id) })) };
-  const method = { ...PRIORS_DEFAULTS, periodMs: policy.everyMs ?? HOUR, k: policy.k ?? 20 };
-  const rows = await store.windows(catalog.siteId, now - PRIORS_LOOKBACK_MS, now);
-  return {
-    v: 1, site: catalog.siteId, catalog: catalog.version, version: new Date(now).toISOString(), computedAt: now, validUntil: now + DAY, method,
-    priors: computePriors(shape, rows, now, method),
-  };
+async function priorsAt(store: ReturnType<typeof createSqliteStore>, shape: CatalogShape, now: number, policy: Policy): Promise<Priors> {
+  const method = { ...PRIORS_DEFAULTS, periodMs: policy.everyMs ?? HOUR, k: policy.k ?? COLLECTOR_DEFAULTS.k };
+  return buildPriors(shape, await store.windows(shape.site, now - PRIORS_LOOKBACK_MS, now), now, method);
 }
 
 /**
@@ -115,6 +113,9 @@ export async function runPolicy(policy: Policy, options: LoopOptions = LOOP_DEFA
   });
   const chance = generator(options.seed * 104_729 + 3);
   const store = createSqliteStore(':memory:');
+  // Registered as a merchant registers a catalog: what the collector knows of it is what it computes priors for.
+  await createCatalogRegistry(store).register(catalog);
+  const shape = (await store.currentCatalog(catalog.siteId))!;
   const result: LoopResult = { policy: policy.name, impressions: [], clicks: [], conversions: [], priorsVersions: 0 };
   let priors: Priors | null = null;
   let draw = 0;
@@ -129,7 +130,7 @@ export async function runPolicy(policy: Policy, options: LoopOptions = LOOP_DEFA
       for (let hour = 0; hour < 24; hour++) {
         const now = dayStart + hour * HOUR;
         if (policy.kind === 'learning' && (priors === null || now - priors.computedAt >= (policy.everyMs ?? HOUR))) {
-          priors = await priorsAt(store, catalog, now, policy);
+          priors = await priorsAt(store, shape, now, policy);
           result.priorsVersions++;
           draws.clear();
         }

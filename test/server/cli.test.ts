@@ -76,7 +76,7 @@ describe('vitrine-catalog publish', () => {
       writeFileSync(changed, JSON.stringify({ ...demo, offers: demo.offers.slice(1) }));
       const conflict = await publish(changed, 'secret');
       expect(conflict.code).toBe(1);
-      expect(conflict.out).toContain('error: the collector answered 409: version: catalog 2026-12-06.1 of demo-shop is already registered with other offers or arms');
+      expect(conflict.out).toContain('error: the collector answered 409: version: catalog 2026-12-06.1 of demo-shop is already registered with other offers, arms or learning');
     } finally {
       await new Promise((r) => http.close(r));
       await server.close();

@@ -304,7 +304,7 @@ describe('catalog versions the collector knows', () => {
     expect((await c.register(next)).status).toBe(200);
     const changed = await c.register({ ...next, offers: next.offers.slice(1) });
     expect(changed.status).toBe(409);
-    expect((await changed.json()).error).toContain('catalog 2026-11-24.1 of demo-shop is already registered with other offers or arms');
+    expect((await changed.json()).error).toContain('catalog 2026-11-24.1 of demo-shop is already registered with other offers, arms or learning');
     expect((await c.post(report({ catalog: '2026-11-24.1' }))).status).toBe(202);
   });
 
@@ -342,7 +342,7 @@ describe('catalog versions the collector knows', () => {
     utimesSync(file, new Date(), new Date(Date.now() + 5000));
     const served = await c.app.request('/v1/catalog');
     expect(served.status).toBe(503);
-    expect((await served.json()).error).toContain('version served-1 of demo-shop is already registered with other offers or arms; publish the change under a new version');
+    expect((await served.json()).error).toContain('version served-1 of demo-shop is already registered with other offers, arms or learning; publish the change under a new version');
     writeFileSync(file, JSON.stringify(catalog({ version: 'served-2', offers: catalog().offers.slice(1) })));
     utimesSync(file, new Date(), new Date(Date.now() + 10_000));
     expect((await c.app.request('/v1/catalog')).status).toBe(200);

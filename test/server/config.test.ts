@@ -13,10 +13,18 @@ describe('the settings of learning and central noise', () => {
   });
 
   it('takes central noise for every site or per site, and says what is wrong with a bad value', () => {
-    expect(read({ VITRINE_CENTRAL_EPSILON: '1' }).centralEpsilon).toEqual({ '*': 1 });
-    expect(read({ VITRINE_CENTRAL_EPSILON: 'shop-a=1, shop-b=0.5' }).centralEpsilon).toEqual({ 'shop-a': 1, 'shop-b': 0.5 });
+    const secret = { VITRINE_CENTRAL_SECRET: 'a-secret-of-thirty-two-characters!' };
+    expect(read({ ...secret, VITRINE_CENTRAL_EPSILON: '1' })).toMatchObject({ centralEpsilon: { '*': 1 }, centralSecret: secret.VITRINE_CENTRAL_SECRET });
+    expect(read({ ...secret, VITRINE_CENTRAL_EPSILON: 'shop-a=1, shop-b=0.5' }).centralEpsilon).toEqual({ 'shop-a': 1, 'shop-b': 0.5 });
     for (const bad of ['0', 'shop-a=', 'x y=1', 'lots']) {
-      expect(() => read({ VITRINE_CENTRAL_EPSILON: bad })).toThrow(/^VITRINE_CENTRAL_EPSILON must be an ε from 0.01 to 20/);
+      expect(() => read({ ...secret, VITRINE_CENTRAL_EPSILON: bad })).toThrow(/^VITRINE_CENTRAL_EPSILON must be an ε from 0.01 to 20/);
     }
+  });
+
+  it('wants a secret of its own for central noise: never none, a short one or the token readers have', () => {
+    expect(() => read({ VITRINE_CENTRAL_EPSILON: '1' })).toThrow(/^VITRINE_CENTRAL_SECRET must be set with VITRINE_CENTRAL_EPSILON/);
+    expect(() => read({ VITRINE_CENTRAL_EPSILON: '1', VITRINE_CENTRAL_SECRET: 'short' })).toThrow(/^VITRINE_CENTRAL_SECRET must be set/);
+    const same = 'a-secret-of-thirty-two-characters!';
+    expect(() => read({ VITRINE_CENTRAL_EPSILON: '1', VITRINE_CENTRAL_SECRET: same, VITRINE_TOKEN: same })).toThrow('VITRINE_CENTRAL_SECRET must not be VITRINE_TOKEN');
   });
 });

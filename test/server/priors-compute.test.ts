@@ -98,21 +98,32 @@ describe('computePriors', () => {
   });
 
   it('releases a prior of fewer than k reports as its parent\'s: the offer\'s for a variant, the slot\'s for an offer', () => {
-    const rows = [
-      row('a', 'default', NOW - DAY, { impressions: 4000, clicks: 200, reports: 40 }),
-      row('a', 'b', NOW - DAY, { impressions: 1000, clicks: 100, reports: 10 }),
-      row('c', 'default', NOW - DAY, { impressions: 1000, clicks: 10, reports: 10 }),
-    ];
+    // Every report holds every cell of its version: a cell's report count is the version's. Here
+    // version v1 (all of a's and c's cells) has 12 reports a day; c was added in version v2,
+    // whose reports began later: 4.
+    const day = (d: number, version: string, reports: number) => [
+      ...(version === 'v1' ? [row('a', 'default', NOW - d * DAY, { impressions: 2000, clicks: 100, reports }), row('a', 'b', NOW - d * DAY, { impressions: 500, clicks: 50, reports })] : []),
+      row('c', 'default', NOW - d * DAY, { impressions: 500, clicks: 5, reports }),
+    ].map((r) => ({ ...r, catalog: version }));
+    const rows = [...day(2, 'v1', 12), ...day(1, 'v1', 12), ...day(1, 'v2', 4)].filter((r) => !(r.catalog === 'v1' && r.offer === 'c'));
     const priors = computePriors(catalog, rows, NOW, method({ k: 20, minImpressions: 50 }));
+    // a's variants: 24 reports each, over k.
     expect(prior(priors, 'a').ctr.basis).toBe('own');
-    expect(prior(priors, 'a', 'b').ctr.basis).toBe('offer');
-    expect(mean(prior(priors, 'a', 'b').ctr)).toBeCloseTo((1 + 0.06 * 50) / 52, 3);
+    expect(prior(priors, 'a', 'b').ctr.basis).toBe('own');
+    // c: 4 reports, under k; its slot, as many reports as its busiest arm (24), not the sum of its cells' (52).
     expect(prior(priors, 'c').ctr.basis).toBe('slot');
-    expect(mean(prior(priors, 'c').ctr)).toBeCloseTo((1 + (310 / 6000) * 50) / 52, 3);
+    expect(mean(prior(priors, 'c').ctr)).toBeCloseTo((1 + (305 / 5500) * 50) / 52, 3);
+    // With k = 25 the slot has too few too: 24 reports stand behind it, whatever the number of its cells.
+    expect(prior(computePriors(catalog, rows, NOW, method({ k: 25, minImpressions: 50 })), 'c').ctr.basis).toBe('none');
+    // A variant under k gets its offer's mean.
+    const thin = rows.map((r) => (r.variant === 'b' ? { ...r, reports: 5 } : r));
+    const fromOffer = prior(computePriors(catalog, thin, NOW, method({ k: 20, minImpressions: 50 })), 'a', 'b').ctr;
+    expect(fromOffer.basis).toBe('offer');
+    expect(mean(fromOffer)).toBeCloseTo((1 + 0.06 * 50) / 52, 3);
     // A slot with no reports releases nothing but the uniform prior.
     expect(prior(priors, 'd').ctr).toEqual({ alpha: 1, beta: 1, basis: 'none' });
     // With k = 1 the same counts are released as they are.
-    expect(prior(computePriors(catalog, rows, NOW, method({ minImpressions: 50 })), 'c').ctr).toEqual({ alpha: 11, beta: 991, basis: 'own' });
+    expect(prior(computePriors(catalog, rows, NOW, method({ minImpressions: 50 })), 'c').ctr).toEqual({ alpha: 6, beta: 496, basis: 'own' });
   });
 
   it('widens the posterior of noisy reports by the noise\'s known variance', () => {

@@ -124,8 +124,10 @@ describe('compareCtr', () => {
   it('gives the relative uplift inside its 95% interval, with the chance to beat', () => {
     const c = compareCtr(exact(1000, 60), exact(1000, 40));
     expect(c.uplift).toBeCloseTo(0.5, 12);
-    // 0.5 ± 1.96 · sqrt(Var(p) / p_c² + p² Var(p_c) / p_c⁴), the delta method on 0.06 / 0.04.
-    const se = Math.sqrt((0.06 * 0.94) / 1000 / 0.04 ** 2 + (0.06 ** 2 * ((0.04 * 0.96) / 1000)) / 0.04 ** 4);
+    // 0.5 ± 1.96 · sqrt(Var(p) / p_c² + p² Var(p_c) / p_c⁴), the delta method on 0.06 / 0.04,
+    // each variance at (clicks + 1) / (impressions + 2).
+    const [pv, pc] = [61 / 1002, 41 / 1002];
+    const se = Math.sqrt((pv * (1 - pv)) / 1000 / 0.04 ** 2 + (pv ** 2 * ((pc * (1 - pc)) / 1000)) / 0.04 ** 4);
     expect(c.ci95![0]).toBeCloseTo(0.5 - 1.959964 * se, 9);
     expect(c.ci95![1]).toBeCloseTo(0.5 + 1.959964 * se, 9);
     expect(c.chanceToBeat).toBeCloseTo(chanceToBeat(exact(1000, 60), exact(1000, 40)), 12);
@@ -136,10 +138,18 @@ describe('compareCtr', () => {
     // 10% against 5% measured on 100 impressions only: the ratio 2 could well be 1.
     const c = compareCtr(exact(1000, 100), exact(100, 5));
     expect(c.uplift).toBeCloseTo(1, 12);
-    const se = Math.sqrt((0.1 * 0.9) / 1000 / 0.05 ** 2 + (0.1 ** 2 * ((0.05 * 0.95) / 100)) / 0.05 ** 4);
+    const [pv, pc] = [101 / 1002, 6 / 102];
+    const se = Math.sqrt((pv * (1 - pv)) / 1000 / 0.05 ** 2 + (pv ** 2 * ((pc * (1 - pc)) / 100)) / 0.05 ** 4);
     expect(c.ci95![0]).toBeCloseTo(1 - 1.959964 * se, 9);
     expect(c.ci95![0]).toBeLessThan(0);
     expect(c.ci95![1]).toBeGreaterThan(2.7);
+  });
+
+  it('gives a variant without a click yet an interval of some width, not a certain −100%', () => {
+    const c = compareCtr(exact(200, 0), exact(200, 5));
+    expect(c.uplift).toBe(-1);
+    expect(c.ci95![1] - c.ci95![0]).toBeGreaterThan(0.5);
+    expect(c.ci95![1]).toBeGreaterThan(-1);
   });
 
   it('centres the interval on 0 for equal data', () => {

@@ -211,6 +211,21 @@ describe.each(stores)('the %s store', (_, makeStore) => {
     expect(await store.catalogShape('other-shop', '2026-11-22.1')).toEqual({ ...shape, site: 'other-shop', arms: ['contextual'] });
   });
 
+  it('keeps a version\'s learning section as part of what the version is, whatever order its keys come back in', async () => {
+    const store = await makeStore();
+    const learning = { attributionWindowHours: 24, slots: { 'trail-10': 'home-hero', 'Z-offer': 'side' }, priorsKey: { kty: 'EC', crv: 'P-256', x: 'xx', y: 'yy' }, variantsLearn: ['trail-10'] };
+    const shape: CatalogShape = { site: 'demo-shop', version: 'l1', cells: [['trail-10', 'default'], ['trail-10', 'b'], ['Z-offer', 'default']], arms: ['personalized', 'contextual'], learning };
+    expect(await store.registerCatalog(shape, START)).toBe('added');
+    expect(await store.catalogShape('demo-shop', 'l1')).toEqual(shape);
+    const reordered = { variantsLearn: ['trail-10'], priorsKey: { y: 'yy', x: 'xx', crv: 'P-256', kty: 'EC' }, slots: { 'Z-offer': 'side', 'trail-10': 'home-hero' }, attributionWindowHours: 24 };
+    expect(await store.registerCatalog({ ...shape, learning: reordered }, START + 1)).toBe('known');
+    // Learning added, or switched, under a version already known: another version is needed.
+    expect(await store.registerCatalog({ ...shape, learning: { ...learning, variantsLearn: [] } }, START + 2)).toBe('conflict');
+    expect(await store.registerCatalog({ ...shape, version: 'l0', learning: undefined }, START)).toBe('added');
+    expect(await store.registerCatalog({ ...shape, version: 'l0' }, START + 3)).toBe('conflict');
+    expect(await store.currentCatalog('demo-shop')).toEqual(shape);
+  });
+
   it('forgets the ids received before a time, so those reports would count again', async () => {
     const store = await makeStore();
     const [a, b] = [report(), report()];

@@ -102,12 +102,13 @@ export async function preparePriors(ctx: EngineContext, decide: DecideModule, ca
   if (!p.fetchedAt) await restore(ctx, catalog).catch(() => undefined);
   // Asked for once per catalog version, then again when stale (failures included, so a collector
   // without priors is not asked at every decision).
-  const first = p.askedFor !== catalog.version;
-  if (!first && now - p.fetchedAt <= PRIORS_MAX_AGE_MS) return;
-  p.askedFor = catalog.version;
-  const fetching = refresh(ctx, decide, catalog);
-  // Without usable priors, the first fetch for this version is waited for; later ones are not.
-  if (first && !usablePriors(ctx, catalog, now)) await fetching;
+  if (p.askedFor !== catalog.version || now - p.fetchedAt > PRIORS_MAX_AGE_MS) {
+    p.askedFor = catalog.version;
+    refresh(ctx, decide, catalog);
+  }
+  // Without usable priors, a decision waits for the fetch under way, whichever decision started
+  // it (two slots of one page decide at once), unless fetching has failed: then it goes on without.
+  if (p.loading && !p.error && !usablePriors(ctx, catalog, now)) await p.loading;
 }
 
 /**
