@@ -7,7 +7,9 @@ import { readSigningKey, signDocument } from './signing-key';
 import { createSqliteStore } from './sqlite';
 import { createPostgresStore } from './postgres';
 import { createPriorsPublisher } from './priors/publisher';
-import { COLLECTOR_DEFAULTS } from './collector/defaults';
+import { readConfig } from './config';
+import { withCentralNoise } from './central-noise';
+import { dirname, resolve } from 'node:path';
 
 const USAGE = `Usage:
   vitrine-catalog check <catalog.json>                      validate a catalog (Catalog v1)
@@ -19,8 +21,9 @@ const USAGE = `Usage:
                                                             VITRINE_TOKEN
   vitrine-catalog priors <site> --key <private-key.jwk> [--out <priors.json>]
                                                             compute and sign a site's priors now from a collector's
-                                                            store (VITRINE_DATABASE_URL, or the SQLite in VITRINE_DATA,
-                                                            default .data; k from VITRINE_K), to serve from a CDN`;
+                                                            store, with the collector's settings (VITRINE_DATABASE_URL or
+                                                            VITRINE_DATA, VITRINE_K, VITRINE_PRIORS_*, VITRINE_CENTRAL_*),
+                                                            to serve from a CDN`;
 
 async function readCatalog(file: string): Promise<string> {
   const text = await readFile(file, 'utf8');
@@ -50,11 +53,14 @@ async function publish(file: string, collector: string, token: string, out: (lin
  * @returns the exit code
  */
 async function priors(site: string, keyFile: string, target: string | undefined, env: Record<string, string | undefined>, out: (line: string) => void): Promise<number> {
+  // The collector's own settings (store, k, cadence, half-life, central noise): the file says what it would serve.
+  const config = readConfig(env, resolve(dirname(fileURLToPath(import.meta.url)), '../..'));
   const key = await readSigningKey(await readFile(keyFile, 'utf8'));
-  const store = env.VITRINE_DATABASE_URL ? await createPostgresStore(env.VITRINE_DATABASE_URL, { poolSize: 1 }) : createSqliteStore(env.VITRINE_DATA || '.data');
+  const store = config.databaseUrl ? await createPostgresStore(config.databaseUrl, { poolSize: 1 }) : createSqliteStore(config.dataDir);
   try {
-    const k = Number(env.VITRINE_K || COLLECTOR_DEFAULTS.k);
-    const answer = await createPriorsPublisher({ store, k, key }).current(site, true);
+    const released = config.centralEpsilon && config.centralSecret ? withCentralNoise(store, { epsilon: config.centralEpsilon, secret: config.centralSecret }) : store;
+    const publisher = createPriorsPublisher({ store: released, k: config.k, key, everyMs: config.priorsMinutes * 60_000, halfLifeDays: config.priorsHalfLifeDays });
+    const answer = await publisher.current(site, true);
     if (!answer.ok) {
       out(`error: ${answer.reason}`);
       return 1;

@@ -208,7 +208,8 @@ export async function createPostgresStore(url: string, options: { poolSize?: num
     },
     renewPriors(site, fresh, make) {
       // The lock is the transaction's: whoever holds it computes; the others wait, then find
-      // the new document fresh. The computation reads counters through the pool meanwhile.
+      // the new document fresh. The computation reads counters through the same connection, so
+      // a pool of one cannot wait on itself.
       return transaction(pool, async (client) => {
         await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [PRIORS_LOCK, site]);
         const latest = (await client.query<StoredPriors>(NEWEST_PRIORS, [site])).rows[0];

@@ -34,7 +34,7 @@ export interface CatalogState {
   loading?: Promise<void>;
 }
 
-/** The priors the engine learns from (worker/priors-cache.ts keeps them). */
+/** The priors the engine learns from (worker/learn/cache.ts keeps them). */
 export interface PriorsState {
   /** The last good priors, checked; null before the first. */
   current: Priors | null;
@@ -85,7 +85,7 @@ export interface EngineState {
   sync: TabSync | undefined;
   closed: boolean;
   catalog: CatalogState;
-  /** The collector's priors for the catalog (worker/priors-cache.ts). */
+  /** The collector's priors for the catalog (worker/learn/cache.ts). */
   priors: PriorsState;
   /** The device-local seed (experiment arms, variants, exploration). Never sent. */
   seed: number;

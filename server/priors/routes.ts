@@ -45,10 +45,13 @@ export function createPriorsApi(options: PriorsApiOptions): PriorsApi {
   };
 
   let timer: NodeJS.Timeout | undefined;
+  let closed = false;
   const schedule = () => {
+    if (closed) return;
     const wait = publisher.everyMs - (Date.now() % publisher.everyMs);
     timer = setTimeout(async () => {
       for (const site of watched) {
+        if (closed) return;
         const answer = await publisher.current(site).catch((e: Error) => ({ ok: false as const, reason: e.message }));
         if (!answer.ok) log(`priors of ${site} not renewed: ${answer.reason}`);
       }
@@ -79,5 +82,11 @@ export function createPriorsApi(options: PriorsApiOptions): PriorsApi {
       return c.json({ site, version: answer.priors.version, catalog: answer.priors.catalog, computedAt: new Date(answer.priors.computedAt).toISOString() }, 201);
     });
   }
-  return { routes, close: () => clearTimeout(timer) };
+  return {
+    routes,
+    close: () => {
+      closed = true;
+      clearTimeout(timer);
+    },
+  };
 }

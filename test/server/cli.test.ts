@@ -108,5 +108,9 @@ describe('vitrine-catalog publish', () => {
     const none: string[] = [];
     expect(await cli(['priors', 'other-shop', '--key', demoKey], (l) => none.push(l), { VITRINE_DATA: data })).toBe(1);
     expect(none).toEqual(['error: no catalog is registered for other-shop']);
+    // The collector's settings are checked as the collector checks them.
+    const bad: string[] = [];
+    expect(await cli(['priors', 'cdn-shop', '--key', demoKey], (l) => bad.push(l), { VITRINE_DATA: data, VITRINE_K: 'many' })).toBe(1);
+    expect(bad).toEqual(['error: VITRINE_K must be a whole number from 1 to 1000000, got "many"']);
   });
 });

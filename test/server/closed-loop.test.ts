@@ -22,8 +22,6 @@ describe('the closed learning loop', () => {
       ['oracle', 'uniform allocation', "today's ranking (no learning)", 'learning, hourly priors'].map((name) => runPolicy(policy(name), options)),
     );
     expect(learning!.priorsVersions).toBe(4 * 24);
-    // The same shoppers visit in every policy: only what they were shown differs.
-    expect(learning!.impressions).toEqual(fixed!.impressions);
     const late = (r: typeof oracle) => sum(r!.clicks.slice(2));
     expect(late(learning)).toBeGreaterThan(1.05 * late(fixed));
     expect(late(fixed)).toBeGreaterThan(late(uniform));

@@ -82,7 +82,11 @@ describe('drawing from the priors', () => {
     const variance = draws.reduce((s, x) => s + (x - mean) ** 2, 0) / draws.length;
     expect(mean).toBeCloseTo(0.3, 2);
     expect(variance).toBeCloseTo((3 * 7) / (10 ** 2 * 11), 3);
-    expect(betaDraw(0.5, 0.5, random)).toBeGreaterThanOrEqual(0);
+    // Shapes under 1 take the boost: Beta(0.5, 0.5) has mean 1/2 and variance 1/8.
+    const small = Array.from({ length: 20_000 }, () => betaDraw(0.5, 0.5, random));
+    const smallMean = small.reduce((s, x) => s + x, 0) / small.length;
+    expect(smallMean).toBeCloseTo(0.5, 1);
+    expect(small.reduce((s, x) => s + (x - smallMean) ** 2, 0) / small.length).toBeCloseTo(0.125, 2);
   });
 
   it('gives the winning variant to nearly every device and every variant its floor share', () => {
@@ -142,6 +146,32 @@ describe('an engine whose catalog learns', () => {
     // Fetched once for the catalog version, not at every decision.
     ok(await engine.decide('home-hero', { limit: 1 }));
     expect(cdn.hits(`${name}-priors`)).toEqual({ ok: 1, notModified: 0 });
+  });
+
+  it('lets every decision of a page wait for the first priors, not only the first to ask', async () => {
+    await cdn.set(`${name}-priors`, await key.sign(priorsJson(priors())));
+    const engine = await tab();
+    const both = await Promise.all([engine.decide('home-hero', { limit: 1 }), engine.decide('home-hero', { limit: 1 })]);
+    for (const d of both) expect(ok(d)[0]).toMatchObject({ id: 'trail-10', variant: 'b' });
+  });
+
+  it('keeps the last good priors when later ones are refused', async () => {
+    await cdn.set(`${name}-priors`, await key.sign(priorsJson(priors())));
+    const engine = await tab();
+    expect(ok(await engine.decide('home-hero', { limit: 1 }))[0]).toMatchObject({ id: 'trail-10', variant: 'b' });
+    // Forged priors favouring the default, fetched once the first are stale.
+    const forged = priors({ version: 'forged' });
+    forged.priors = forged.priors.map((a) => (a.offer === 'yoga-mat' ? { ...a, ctr: { alpha: 900, beta: 100, basis: 'own' as const } } : a));
+    await cdn.set(`${name}-priors`, await (await keyPair()).sign(priorsJson(forged)));
+    const later = Date.now() + 6 * 60_000;
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(later);
+    try {
+      ok(await engine.decide('home-hero', { limit: 1 }));
+      await expect.poll(() => cdn.hits(`${name}-priors`).ok).toBe(2);
+      expect(ok(await engine.decide('home-hero', { limit: 1 }))[0]).toMatchObject({ id: 'trail-10', variant: 'b', reasons: ['Popular in this shop'] });
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it.each([

@@ -35,9 +35,11 @@ export function learnedDraws(catalog: Catalog, priors: Priors, seed: number): Le
     const random = generator(hash32(`learn:${offer.id}:${priors.version}`, seed));
     const arms = offer.variants.map((v) => byArm.get(`${offer.id}\u0000${v.id}`));
     if (learning.variants && arms.length > 1 && arms.every((a) => a && a.ctr.basis !== 'none')) {
+      // A floor over 1 / variants would leave no room for the draws (and never reach the last variants).
+      const share = Math.min(floor, 1 / arms.length);
       const u = random();
-      let pick = Math.floor(u / floor);
-      if (u >= floor * arms.length) {
+      let pick = Math.floor(u / share);
+      if (u >= share * arms.length) {
         let best = -1;
         arms.forEach((a, i) => {
           const theta = betaDraw(a!.ctr.alpha, a!.ctr.beta, random);
