@@ -21,6 +21,8 @@ export interface VitrineState {
   storage: StorageKind;
   consent: ConsentState;
   catalogVersion: string | null;
+  /** The version of the collector's priors the offers learn from, for a catalog that learns; null before any. */
+  priorsVersion: string | null;
   /** Aggregate reports: waiting in the outbox, acknowledged and dropped since the page started. */
   reports: ReportStatus;
   /** Why storage is in memory or the engine is not in a Worker, when that is so; why a report was dropped. */
@@ -133,12 +135,17 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
 
   let catalogVersion: string | null = null;
   let catalogNote: string | undefined;
+  let priorsVersion: string | null = null;
+  let priorsNote: string | undefined;
   const onEvent = (event: EngineEvent) => {
     if (event.type === 'cart') cart.changed(event.cart, event.cause);
     else if (event.type === 'consent') consent.adopt(event.consent);
     else if (event.type === 'catalog') {
       catalogVersion = event.version;
       catalogNote = event.error;
+    } else if (event.type === 'priors') {
+      priorsVersion = event.version;
+      priorsNote = event.error;
     } else if (event.type === 'reports') {
       ({ status: reports, url: reportUrl, ready } = event);
       if (withheld) ready = [];
@@ -276,11 +283,13 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
       storage,
       consent: consent.get(),
       catalogVersion,
+      priorsVersion,
       reports: { ...reports },
       notes: [
         ...notes,
         ...(storageNote ? [`storage: ${storageNote}`] : []),
         ...(catalogNote ? [`catalog: ${catalogNote}`] : []),
+        ...(priorsNote ? [`priors: ${priorsNote}`] : []),
         ...(reports.error ? [`reports: ${reports.error}`] : []),
       ],
     }),

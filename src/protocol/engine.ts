@@ -51,6 +51,8 @@ export type EngineEvent =
   | { type: 'consent'; consent: ConsentState }
   | { type: 'storage'; storage: StorageKind; reason?: string }
   | { type: 'catalog'; version: string | null; error?: string }
+  /** The collector's priors after a fetch: the version in use (null: none), and why the last fetch failed. */
+  | { type: 'priors'; version: string | null; error?: string }
   | { type: 'reports'; status: ReportStatus; url: string; ready: ReadyReport[] };
 
 /** Why one kind of data is kept on the device, and for how long. */

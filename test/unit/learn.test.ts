@@ -11,7 +11,7 @@ import { generator } from '../../worker/random';
 import { validateCatalog } from '../../src/protocol/catalog';
 import { priorsJson, type ArmPrior, type Priors } from '../../src/protocol/priors';
 import { reportDomain } from '../../src/protocol/report';
-import type { EngineApi } from '../../src/protocol/engine';
+import type { EngineApi, EngineEvent } from '../../src/protocol/engine';
 import { decided, ok } from './replies';
 import { freshIndexedDB } from './idb';
 import { startCdn, type Cdn } from '../catalog-cdn';
@@ -67,9 +67,11 @@ afterEach(async () => {
   for (const e of engines) await e.close();
 });
 
+let events: EngineEvent[] = [];
 async function tab() {
   const engine = createEngine();
-  ok(await engine.init({ siteId: SITE, catalogUrl: `${cdn.base}/c/${name}` }, () => undefined));
+  events = [];
+  ok(await engine.init({ siteId: SITE, catalogUrl: `${cdn.base}/c/${name}` }, (e) => events.push(e)));
   engines.push(engine);
   return engine;
 }
@@ -143,6 +145,7 @@ describe('an engine whose catalog learns', () => {
     const engine = await tab();
     const [top] = ok(await engine.decide('home-hero', { limit: 1 }));
     expect(top).toMatchObject({ id: 'trail-10', variant: 'b', arm: 'contextual', reasons: ['Popular in this shop'] });
+    expect(events.filter((e) => e.type === 'priors')).toEqual([{ type: 'priors', version: expect.any(String) }]);
     // Fetched once for the catalog version, not at every decision.
     ok(await engine.decide('home-hero', { limit: 1 }));
     expect(cdn.hits(`${name}-priors`)).toEqual({ ok: 1, notModified: 0 });
@@ -183,11 +186,12 @@ describe('an engine whose catalog learns', () => {
       return tampered;
     }],
     ['not signed', async (text: string) => text],
-  ])('refuses priors %s, and ranks as the catalog says', async (_, make) => {
+  ])('refuses priors %s, ranks as the catalog says, and tells why', async (_, make) => {
     await cdn.set(`${name}-priors`, await make(priorsJson(priors())));
     const engine = await tab();
     const [top] = ok(await engine.decide('home-hero', { limit: 1 }));
     expect(top).toMatchObject({ id: 'yoga-mat', reasons: ['Featured by the shop'] });
+    expect(events.filter((e) => e.type === 'priors')).toEqual([{ type: 'priors', version: null, error: expect.stringMatching(/^priors: (the signature does not match|expected a signed priors)/) }]);
   });
 
   it.each([

@@ -10,6 +10,9 @@ export interface SignedDocument {
   signature: string;
 }
 
+/** Where the key a document must be signed with is named: the catalog's in the SDK's options, the priors' in the catalog. */
+const keyName = (kind: DocumentKind) => (kind === 'catalog' ? 'options.catalogKey' : "the catalog's learning.priorsKey");
+
 function fromBase64(text: string): Uint8Array<ArrayBuffer> {
   const bin = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
   return Uint8Array.from(bin, (c) => c.charCodeAt(0));
@@ -29,8 +32,7 @@ export async function importKey(key: string | JsonWebKey, kind: DocumentKind = '
       ? await crypto.subtle.importKey('spki', fromBase64(key), algorithm, false, ['verify'])
       : await crypto.subtle.importKey('jwk', key, algorithm, false, ['verify']);
   } catch (error) {
-    const where = kind === 'catalog' ? 'options.catalogKey' : 'catalog: learning.priorsKey';
-    throw new VitrineError(kind === 'catalog' ? 'invalid-options' : 'priors-signature', `${where}: expected an ECDSA P-256 public key (${(error as Error).message})`);
+    throw new VitrineError(kind === 'catalog' ? 'invalid-options' : 'priors-signature', `${keyName(kind)}: expected an ECDSA P-256 public key (${(error as Error).message})`);
   }
 }
 
@@ -43,9 +45,8 @@ export async function importKey(key: string | JsonWebKey, kind: DocumentKind = '
  * @throws VitrineError `catalog-signature` / `priors-signature` when it is not signed, or not by that key
  */
 export async function verifySigned(doc: unknown, key: CryptoKey, kind: DocumentKind = 'catalog'): Promise<unknown> {
-  const why = kind === 'catalog' ? 'options.catalogKey is set' : 'the catalog names a priors key';
   if (!isPlainObject(doc) || typeof doc.signed !== 'string' || typeof doc.signature !== 'string') {
-    throw new VitrineError(`${kind}-signature`, `${kind}: expected a signed ${kind} { "signed": "<${kind} JSON>", "signature": "<base64>" } because ${why}`);
+    throw new VitrineError(`${kind}-signature`, `${kind}: expected a signed ${kind} { "signed": "<${kind} JSON>", "signature": "<base64>" } because ${keyName(kind)} is set`);
   }
   let ok = false;
   try {
@@ -53,7 +54,7 @@ export async function verifySigned(doc: unknown, key: CryptoKey, kind: DocumentK
   } catch {
     ok = false;
   }
-  if (!ok) throw new VitrineError(`${kind}-signature`, `${kind}: the signature does not match ${kind === 'catalog' ? 'options.catalogKey' : 'the catalog\'s learning.priorsKey'}`);
+  if (!ok) throw new VitrineError(`${kind}-signature`, `${kind}: the signature does not match ${keyName(kind)}`);
   return parseJson(doc.signed, kind);
 }
 

@@ -3,13 +3,6 @@ import { VitrineError } from '../../src/protocol/errors';
 /** The signed documents a device fetches: the merchant's catalog, the collector's priors. */
 export type DocumentKind = 'catalog' | 'priors';
 
-/**
- * How long a fetch of the priors may take before it counts as failed: a collector that hangs
- * must not hold the decisions waiting for them. (A catalog may be megabytes on a slow line: it
- * has the engine's call timeout only.)
- */
-export const PRIORS_FETCH_TIMEOUT_MS = 10_000;
-
 /** The result of asking for a document. */
 export type FetchResult = { status: 'not-modified' } | { status: 'ok'; body: unknown; etag: string | null };
 
@@ -27,8 +20,7 @@ export async function fetchDocument(url: string, etag: string | null, kind: Docu
   try {
     // Our own cache (IndexedDB) holds the document and its ETag, so the HTTP cache stays out
     // of it and our 304 comes back to us as is.
-    const signal = kind === 'priors' && typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(PRIORS_FETCH_TIMEOUT_MS) : undefined;
-    response = await fetch(url, { headers: etag ? { 'If-None-Match': etag } : {}, credentials: 'omit', cache: 'no-store', ...(signal ? { signal } : {}) });
+    response = await fetch(url, { headers: etag ? { 'If-None-Match': etag } : {}, credentials: 'omit', cache: 'no-store' });
   } catch (error) {
     throw new VitrineError(`${kind}-unavailable`, `${kind}: ${url} could not be fetched (${(error as Error).message})`);
   }

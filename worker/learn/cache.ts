@@ -64,6 +64,7 @@ async function fetchPriors(ctx: EngineContext, decide: DecideModule, catalog: Ca
     p.fetchedAt = Date.now();
     p.error = toErrorData(error, 'priors-unavailable').message;
   }
+  ctx.emit({ type: 'priors', version: p.current?.version ?? null, ...(p.error ? { error: p.error } : {}) });
 }
 
 /** Fetches the priors; refused ones leave the last good in place, with the reason in `priors.error`. Callers during a fetch share it. */

@@ -1,6 +1,14 @@
 import { VitrineError } from '../../src/protocol/errors';
 import { validatePriors, type Priors } from '../../src/protocol/priors';
 import type { DecideModule } from '../decide/index';
+import { withTimeout } from '../../src/protocol/timeout';
+
+/**
+ * How long fetching the priors may take before it counts as failed: a collector that hangs
+ * must not hold the decisions waiting for them. (A catalog may be megabytes on a slow line: it
+ * has the engine's call timeout only.)
+ */
+export const PRIORS_FETCH_TIMEOUT_MS = 10_000;
 
 /**
  * Fetches the priors (with the cached copy's ETag), checks their signature against the key the
@@ -16,7 +24,7 @@ import type { DecideModule } from '../decide/index';
 export async function loadPriors(
   loadSigned: DecideModule['loadSigned'], url: string, etag: string | null, key: string | JsonWebKey, siteId: string,
 ): Promise<{ status: 'not-modified' } | { status: 'ok'; priors: Priors; etag: string | null }> {
-  const result = await loadSigned(url, etag, 'priors', key);
+  const result = await withTimeout(loadSigned(url, etag, 'priors', key), PRIORS_FETCH_TIMEOUT_MS, 'priors-unavailable', `priors: ${url}`);
   if (result.status === 'not-modified') return result;
   const priors = validatePriors(result.body);
   if (priors.site !== siteId) throw new VitrineError('priors-invalid', `site: expected "${siteId}" (the SDK's siteId), got "${priors.site}"`);
