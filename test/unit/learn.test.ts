@@ -8,7 +8,7 @@ import { learnedDraws } from '../../worker/learn/thompson';
 import { priorsUrl } from '../../worker/learn/cache';
 import { betaDraw } from '../../src/protocol/beta';
 import { generator } from '../../worker/random';
-import { validateCatalog } from '../../src/protocol/catalog';
+import { validateCatalog, type Catalog } from '../../src/protocol/catalog';
 import { priorsJson, type ArmPrior, type Priors } from '../../src/protocol/priors';
 import { reportDomain } from '../../src/protocol/report';
 import type { EngineApi, EngineEvent } from '../../src/protocol/engine';
@@ -37,7 +37,11 @@ function learningCatalog(extra: Record<string, unknown> = {}) {
   return testCatalog({ learning: { priorsKey: key.publicJwk, priorsUrl: `/c/${name}-priors`, offers: true, variants: true }, ...extra });
 }
 
-/** Priors for the learning catalog: trail-10's variant `b` clicked at about 20%, everything else at about 1%. */
+/**
+ * Priors for the learning catalog: trail-10's variant `b` clicked at about 20%, everything else
+ * at about 1%. With a floor of 1% a device shows `default` 1% of the time; the engine's tests
+ * use a floor of 0 (`certain`) so that what a device shows does not hang on its random seed.
+ */
 function priors(extra: Partial<Priors> = {}, catalog = validateCatalog(learningCatalog())): Priors {
   const now = Date.now();
   const arm = (offer: string, variant: string): ArmPrior => {
@@ -51,6 +55,12 @@ function priors(extra: Partial<Priors> = {}, catalog = validateCatalog(learningC
     ...extra,
   };
 }
+
+/** {@link priors} with no floor: every device shows the winning variant. */
+const certain = (extra: Partial<Priors> = {}, catalog?: Catalog) => {
+  const p = priors(extra, catalog);
+  return { ...p, method: { ...p.method, floor: 0 } };
+};
 
 beforeAll(async () => {
   cdn = await startCdn();
@@ -141,7 +151,7 @@ describe('where a device finds the priors', () => {
 
 describe('an engine whose catalog learns', () => {
   it('shows the variant and offer its priors favour, and says it is popular in this shop', async () => {
-    await cdn.set(`${name}-priors`, await key.sign(priorsJson(priors())));
+    await cdn.set(`${name}-priors`, await key.sign(priorsJson(certain())));
     const engine = await tab();
     const [top] = ok(await engine.decide('home-hero', { limit: 1 }));
     expect(top).toMatchObject({ id: 'trail-10', variant: 'b', arm: 'contextual', reasons: ['Popular in this shop'] });
@@ -152,18 +162,18 @@ describe('an engine whose catalog learns', () => {
   });
 
   it('lets every decision of a page wait for the first priors, not only the first to ask', async () => {
-    await cdn.set(`${name}-priors`, await key.sign(priorsJson(priors())));
+    await cdn.set(`${name}-priors`, await key.sign(priorsJson(certain())));
     const engine = await tab();
     const both = await Promise.all([engine.decide('home-hero', { limit: 1 }), engine.decide('home-hero', { limit: 1 })]);
     for (const d of both) expect(ok(d)[0]).toMatchObject({ id: 'trail-10', variant: 'b' });
   });
 
   it('keeps the last good priors when later ones are refused', async () => {
-    await cdn.set(`${name}-priors`, await key.sign(priorsJson(priors())));
+    await cdn.set(`${name}-priors`, await key.sign(priorsJson(certain())));
     const engine = await tab();
     expect(ok(await engine.decide('home-hero', { limit: 1 }))[0]).toMatchObject({ id: 'trail-10', variant: 'b' });
     // Forged priors favouring the default, fetched once the first are stale.
-    const forged = priors({ version: 'forged' });
+    const forged = certain({ version: 'forged' });
     forged.priors = forged.priors.map((a) => (a.offer === 'yoga-mat' ? { ...a, ctr: { alpha: 900, beta: 100, basis: 'own' as const } } : a));
     await cdn.set(`${name}-priors`, await (await keyPair()).sign(priorsJson(forged)));
     const later = Date.now() + 6 * 60_000;
@@ -187,7 +197,7 @@ describe('an engine whose catalog learns', () => {
     }],
     ['not signed', async (text: string) => text],
   ])('refuses priors %s, ranks as the catalog says, and tells why', async (_, make) => {
-    await cdn.set(`${name}-priors`, await make(priorsJson(priors())));
+    await cdn.set(`${name}-priors`, await make(priorsJson(certain())));
     const engine = await tab();
     const [top] = ok(await engine.decide('home-hero', { limit: 1 }));
     expect(top).toMatchObject({ id: 'yoga-mat', reasons: ['Featured by the shop'] });
@@ -195,9 +205,9 @@ describe('an engine whose catalog learns', () => {
   });
 
   it.each([
-    ['past their validUntil', () => priors({ computedAt: Date.now() - 2 * 86_400_000, validUntil: Date.now() - 1 })],
-    ['for another catalog version', () => priors({ catalog: 'an-older-version' })],
-    ['for another site', () => priors({ site: 'other-shop' })],
+    ['past their validUntil', () => certain({ computedAt: Date.now() - 2 * 86_400_000, validUntil: Date.now() - 1 })],
+    ['for another catalog version', () => certain({ catalog: 'an-older-version' })],
+    ['for another site', () => certain({ site: 'other-shop' })],
   ])('uses no priors %s', async (_, make) => {
     await cdn.set(`${name}-priors`, await key.sign(priorsJson(make())));
     const engine = await tab();
@@ -207,7 +217,7 @@ describe('an engine whose catalog learns', () => {
   it('keeps the holdout\'s baseline arm on the catalog\'s fixed order and weights', async () => {
     const holdout = { experiments: [{ id: 'holdout', kind: 'personalization-holdout', arms: [{ id: 'personalized', weight: 0 }, { id: 'baseline', weight: 1 }] }] };
     await cdn.set(name, learningCatalog(holdout));
-    await cdn.set(`${name}-priors`, await key.sign(priorsJson(priors({}, validateCatalog(learningCatalog(holdout))))));
+    await cdn.set(`${name}-priors`, await key.sign(priorsJson(certain({}, validateCatalog(learningCatalog(holdout))))));
     const engine = await tab();
     // Without personalization consent the device is in the contextual arm, which learns.
     expect(ok(await engine.decide('home-hero', { limit: 1 }))[0]).toMatchObject({ id: 'trail-10', arm: 'contextual' });
