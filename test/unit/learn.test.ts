@@ -168,6 +168,17 @@ describe('an engine whose catalog learns', () => {
     for (const d of both) expect(ok(d)[0]).toMatchObject({ id: 'trail-10', variant: 'b' });
   });
 
+  it('does not make the next page wait for priors whose last fetch failed, until they are stale', async () => {
+    await cdn.set(`${name}-priors`, priorsJson(certain()));
+    const first = await tab();
+    ok(await first.setConsent(decided({ functional: true })));
+    expect(ok(await first.decide('home-hero', { limit: 1 }))[0]).toMatchObject({ id: 'yoga-mat' });
+    expect(cdn.hits(`${name}-priors`).ok).toBe(1);
+    const next = await tab();
+    expect(ok(await next.decide('home-hero', { limit: 1 }))[0]).toMatchObject({ id: 'yoga-mat' });
+    expect(cdn.hits(`${name}-priors`).ok).toBe(1);
+  });
+
   it('keeps the last good priors when later ones are refused', async () => {
     await cdn.set(`${name}-priors`, await key.sign(priorsJson(certain())));
     const engine = await tab();

@@ -33,18 +33,19 @@ export function priorsUrl(catalog: Catalog, catalogUrl: string | undefined, site
 
 async function restore(ctx: EngineContext, catalog: Catalog): Promise<void> {
   const cached = await ctx.guarded(() => ctx.store().getMeta('priors'));
-  if (!ctx.priors.current && cached?.schema === PRIORS_CACHE_SCHEMA && cached.key === keyOf(catalog)) {
-    Object.assign(ctx.priors, { current: cached.priors, key: cached.key, etag: cached.etag, fetchedAt: cached.fetchedAt });
+  if (!ctx.priors.fetchedAt && cached?.schema === PRIORS_CACHE_SCHEMA && cached.key === keyOf(catalog)) {
+    Object.assign(ctx.priors, { current: cached.priors, key: cached.key, etag: cached.etag, fetchedAt: cached.fetchedAt, askedFor: cached.askedFor });
   }
 }
 
+/** Keeps the priors, and when they were last asked for (a failure too, so the next page does not wait for another try). */
 async function save(ctx: EngineContext): Promise<void> {
-  const { current, key, fetchedAt } = ctx.priors;
+  const { current, key, fetchedAt, askedFor } = ctx.priors;
   const consent = ctx.consent();
-  if (!current || !ctx.mayKeep('priors') || ctx.store().kind !== 'indexeddb') return;
+  if (!ctx.mayKeep('priors') || ctx.store().kind !== 'indexeddb') return;
   // As with the catalog, an ETag could single a device out: kept with functional consent only.
   const etag = consent.purposes.functional ? ctx.priors.etag : null;
-  await ctx.guarded(() => ctx.store().setMeta('priors', { priors: current, key, etag, fetchedAt, schema: PRIORS_CACHE_SCHEMA }));
+  await ctx.guarded(() => ctx.store().setMeta('priors', { priors: current, key, etag, fetchedAt, askedFor, schema: PRIORS_CACHE_SCHEMA }));
 }
 
 async function fetchPriors(ctx: EngineContext, decide: DecideModule, catalog: Catalog, url: string): Promise<void> {
@@ -63,6 +64,8 @@ async function fetchPriors(ctx: EngineContext, decide: DecideModule, catalog: Ca
   } catch (error) {
     p.fetchedAt = Date.now();
     p.error = toErrorData(error, 'priors-unavailable').message;
+    if (!p.current) p.key = key;
+    await ctx.serial(() => save(ctx)).catch(() => undefined);
   }
   ctx.emit({ type: 'priors', version: p.current?.version ?? null, ...(p.error ? { error: p.error } : {}) });
 }
@@ -101,6 +104,8 @@ export function usablePriors(ctx: EngineContext, catalog: Catalog, now: number):
 export async function preparePriors(ctx: EngineContext, decide: DecideModule, catalog: Catalog, now: number): Promise<void> {
   const p = ctx.priors;
   if (!p.fetchedAt) await restore(ctx, catalog).catch(() => undefined);
+  // A failure an earlier page kept is not waited for again: its fetch is retried when stale.
+  if (!p.current && p.fetchedAt && p.askedFor === catalog.version) p.error ??= 'the last fetch failed';
   // Asked for once per catalog version, then again when stale (failures included, so a collector
   // without priors is not asked at every decision).
   if (p.askedFor !== catalog.version || now - p.fetchedAt > PRIORS_MAX_AGE_MS) {

@@ -79,8 +79,12 @@ export interface MetaValues {
   consent: ConsentState;
   /** The last good catalog, as validated, and its ETag: usable offline, never re-validated. */
   catalog: { catalog: Catalog; etag: string | null; fetchedAt: number; schema: number; key: string | null };
-  /** The last good priors of the collector, as checked, with the key they were checked with and their ETag. */
-  priors: { priors: Priors; key: string | null; etag: string | null; fetchedAt: number; schema: number };
+  /**
+   * The last good priors of the collector (null before any), as checked, with the key they
+   * were checked with, their ETag, and when they were last asked for and for which catalog
+   * version (so a page after a failed fetch does not wait for another).
+   */
+  priors: { priors: Priors | null; key: string | null; etag: string | null; fetchedAt: number; askedFor?: string | undefined; schema: number };
   /** Device-local random seed for experiment buckets, variants and exploration. Never sent. */
   seed: number;
   /** Categories the shopper muted: never used, never shown. */
