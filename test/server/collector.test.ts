@@ -289,7 +289,8 @@ describe('the fixed shape, enforced by the collector', () => {
     }
     // The scan sees what is stored: the published catalog's offers are there.
     expect(bytes.includes(Buffer.from('road-15'))).toBe(true);
-  });
+    // A PostgreSQL checkpoint and a scan of its whole data folder take seconds on a busy machine.
+  }, 30_000);
 });
 
 describe('catalog versions the collector knows', () => {
