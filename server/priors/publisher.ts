@@ -4,8 +4,7 @@ import type { SigningKey } from '../signing-key';
 import { namesKey, signDocument } from '../signing-key';
 import { computePriors, PRIORS_DEFAULTS, PRIORS_LOOKBACK_MS, type PriorsCatalog } from './compute';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
+const DAY = 86_400_000;
 
 /** How the collector publishes priors (README, "Offers that learn"). */
 export interface PriorsPublisherOptions {
