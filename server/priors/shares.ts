@@ -6,7 +6,7 @@
  * floor + (1 − V × floor) × P(i is best). A window under several documents (a daily window
  * and hourly priors) expects their average, weighted by how long each was in force during it.
  */
-import { chiSquareTail } from '../stats';
+import { chiSquareTail } from '../distributions';
 import type { LearningShape, StoredPriors, WindowRow } from '../store';
 import { summarizePriors } from './summary';
 import { readStoredPriors } from './publisher';

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { chanceToBeat, chiSquareTail, compareCtr, holdoutStats, offerStats, type CtrEvidence } from '../../server/stats';
+import { chanceToBeat, compareCtr, holdoutStats, offerStats, type CtrEvidence } from '../../server/stats';
+import { chiSquareTail } from '../../server/distributions';
 import type { StatRow } from '../../server/store';
 import { generator } from '../../worker/random';
 
