@@ -4,7 +4,8 @@
  * instance API (`vitrine.cart.get()`, …). Nothing thrown or rejected here reaches the host
  * page: errors are caught and reported on the console with their code.
  */
-import { createVitrine, type Vitrine } from './vitrine';
+import { createVitrine } from './vitrine';
+import type { Vitrine } from './api';
 import { VitrineError, logError } from './protocol/errors';
 
 type Command = [name: string, ...args: unknown[]];

@@ -1,5 +1,5 @@
 export { createVitrine } from './vitrine';
-export type { Vitrine, VitrineState, PrivacyApi } from './vitrine';
+export type { Vitrine, VitrineState, PrivacyApi } from './api';
 export type { VitrineOptions, ConsentOptions, EngineMode } from './protocol/options';
 export type { CartApi, FetchCurrent } from './cart';
 export type { ConsentApi, ConsentChoice } from './consent/core';
