@@ -332,7 +332,7 @@ function collectorEnv(data: string, catalogFile: string, databaseUrl?: string): 
   // Only the settings below: a VITRINE_* variable of the shell running the bench changes nothing.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VITRINE_')));
   return {
-    ...inherited, PORT: '0', HOST: '127.0.0.1', VITRINE_DATA: data, VITRINE_TOKEN: 'bench',
+    ...inherited, PORT: '0', HOST: '127.0.0.1', VITRINE_DATA: data, VITRINE_TOKEN: 'bench-token-of-at-least-32-characters',
     VITRINE_RATE_PER_MINUTE: '1000000000', VITRINE_CATALOG: catalogFile,
     ...(databaseUrl ? { VITRINE_DATABASE_URL: databaseUrl } : {}),
   };

@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { etag } from 'hono/etag';
+import { HTTPException } from 'hono/http-exception';
 import { join } from 'node:path';
-import { serveFile } from './static';
+import { SDK_FILE, serveFile } from './static';
 import { createServedCatalog } from './catalog';
 import { createCollector, type Collector, type CollectorOptions } from './collector';
 import { demoRoutes } from './demo';
@@ -15,6 +16,8 @@ export interface AppOptions {
   log?: (line: string) => void;
   /** Also one log line per request (method, route, status, duration). Default false: a request costs no log write. */
   logRequests?: boolean;
+  /** Serves the demo storefront (`/`, `/p/…`, `/demo/…`) too: for `npm start`, never in production. Default false. */
+  demo?: boolean;
   /** The catalog file served at /v1/catalog. Default: the demo shop's, demo/catalog.json. */
   catalogFile?: string;
   /** The collector of aggregate reports (POST /v1/reports, GET /v1/stats); off without a store. */
@@ -28,6 +31,11 @@ export interface Server {
   /** Loads (and registers) the served catalog now instead of at the first request. */
   ready: Promise<void>;
   close(): Promise<void>;
+}
+
+/** True for what hono's body helpers throw on a body they cannot parse (a malformed multipart form, JSON that is not). */
+function isBadBody(error: Error): boolean {
+  return error instanceof SyntaxError || (error instanceof TypeError && /parse body|FormData|multipart/i.test(error.message));
 }
 
 /**
@@ -49,6 +57,12 @@ export function createServer(options: AppOptions): Server {
     app.use(requestLog.middleware);
   }
 
+  // Never a stack trace per request in the log (the minute's summary counts the statuses).
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) return error.getResponse();
+    if (isBadBody(error)) return c.json({ error: 'body: cannot be read as its Content-Type says' }, 400);
+    return c.json({ error: 'the server failed on this request' }, 500);
+  });
   app.get('/healthz', (c) => c.json({ ok: true }));
   let collector: Collector | undefined;
   const catalog = createServedCatalog(options.catalogFile ?? join(demo, 'catalog.json'), {
@@ -61,9 +75,12 @@ export function createServer(options: AppOptions): Server {
   }
   app.route('/v1/catalog', catalog.routes);
   // The SDK files, as a merchant would host them. Short cache: the names carry no hash.
-  app.get('/vitrine/:file', etag(), (c) => serveFile(c, dist, c.req.param('file'), 'public, max-age=300'));
+  app.get('/vitrine/:file', etag(), (c) => {
+    const file = c.req.param('file');
+    return SDK_FILE.test(file) ? serveFile(c, dist, file, 'public, max-age=300') : c.notFound();
+  });
   // The demo storefront, each page with the built loader snippet pasted inline as a merchant would.
-  app.route('/', demoRoutes(demo, dist));
+  if (options.demo) app.route('/', demoRoutes(demo, dist));
   return {
     app,
     collector,

@@ -1,5 +1,6 @@
 import { COLLECTOR_DEFAULTS } from './collector/defaults';
 import { SITE_ID } from '../src/protocol/ids';
+import { TOKEN_MIN_LENGTH } from './collector/auth';
 
 /** The server's settings, read from the environment (README: "The collector"). */
 export interface Config {
@@ -17,7 +18,12 @@ export interface Config {
   perMinute: number;
   sites: string[] | undefined;
   origins: string[] | undefined;
-  trustProxy: boolean;
+  /** Proxies in front of the collector that add an `X-Forwarded-For` entry (0: none, the socket's address is the client's). */
+  trustProxy: number;
+  /** Where the dashboard is reached (`https://vitrine.shop.example`): its scheme makes cookies Secure, its origin is the one forms may come from. */
+  publicUrl: URL | undefined;
+  /** Serves the demo storefront too: `VITRINE_DEMO=1`, or `npm start` (`--demo`); never in a production configuration by default. */
+  demo: boolean;
   logRequests: boolean;
   flushMs: number;
   flushReports: number;
@@ -44,12 +50,14 @@ export class ConfigError extends Error {
  * Reads and checks the settings: PORT, HOST, VITRINE_ROOT, VITRINE_CATALOG, VITRINE_DATABASE_URL,
  * VITRINE_DATA, VITRINE_TOKEN, VITRINE_K, VITRINE_RATE_PER_MINUTE, VITRINE_SITES, VITRINE_ORIGINS,
  * VITRINE_TRUST_PROXY, VITRINE_LOG_REQUESTS, VITRINE_FLUSH_MS, VITRINE_FLUSH_REPORTS, VITRINE_SQLITE_SYNC,
- * VITRINE_PRIORS_KEY, VITRINE_PRIORS_MINUTES, VITRINE_PRIORS_HALF_LIFE_DAYS, VITRINE_CENTRAL_EPSILON, VITRINE_CENTRAL_SECRET.
+ * VITRINE_PRIORS_KEY, VITRINE_PRIORS_MINUTES, VITRINE_PRIORS_HALF_LIFE_DAYS, VITRINE_CENTRAL_EPSILON, VITRINE_CENTRAL_SECRET,
+ * VITRINE_PUBLIC_URL, VITRINE_DEMO.
  * @param env the environment
  * @param defaultRoot the package root when VITRINE_ROOT is not set
+ * @param args the command line's options (`--demo`: serve the demo, unless VITRINE_DEMO=0)
  * @throws ConfigError naming the variable that is wrong
  */
-export function readConfig(env: Record<string, string | undefined>, defaultRoot: string): Config {
+export function readConfig(env: Record<string, string | undefined>, defaultRoot: string, args: readonly string[] = []): Config {
   const integer = (name: string, fallback: number, min: number, max: number): number => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
@@ -98,6 +106,15 @@ export function readConfig(env: Record<string, string | undefined>, defaultRoot:
     throw new ConfigError('VITRINE_DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database)');
   }
   const root = env.VITRINE_ROOT || defaultRoot;
+  const token = env.VITRINE_TOKEN || undefined;
+  if (token !== undefined && token.length < TOKEN_MIN_LENGTH) {
+    throw new ConfigError(`VITRINE_TOKEN must be at least ${TOKEN_MIN_LENGTH} characters, got ${token.length}: make one with openssl rand -base64 24`);
+  }
+  let publicUrl: URL | undefined;
+  if (env.VITRINE_PUBLIC_URL) {
+    publicUrl = URL.canParse(env.VITRINE_PUBLIC_URL) ? new URL(env.VITRINE_PUBLIC_URL) : undefined;
+    if (!publicUrl || !/^https?:$/.test(publicUrl.protocol)) throw new ConfigError(`VITRINE_PUBLIC_URL must be the http:// or https:// URL the dashboard is reached at, got ${JSON.stringify(env.VITRINE_PUBLIC_URL)}`);
+  }
   return {
     port: integer('PORT', 8080, 0, 65535),
     host: env.HOST || '127.0.0.1',
@@ -105,12 +122,14 @@ export function readConfig(env: Record<string, string | undefined>, defaultRoot:
     catalogFile: env.VITRINE_CATALOG || undefined,
     databaseUrl,
     dataDir: env.VITRINE_DATA || `${root}/.data`,
-    token: env.VITRINE_TOKEN || undefined,
+    token,
     k: integer('VITRINE_K', COLLECTOR_DEFAULTS.k, 1, 1_000_000),
     perMinute: integer('VITRINE_RATE_PER_MINUTE', COLLECTOR_DEFAULTS.perMinute, 1, 1_000_000_000),
     sites: list('VITRINE_SITES'),
     origins: list('VITRINE_ORIGINS'),
-    trustProxy: flag('VITRINE_TRUST_PROXY'),
+    trustProxy: integer('VITRINE_TRUST_PROXY', 0, 0, 10),
+    publicUrl,
+    demo: env.VITRINE_DEMO ? flag('VITRINE_DEMO') : args.includes('--demo'),
     logRequests: flag('VITRINE_LOG_REQUESTS'),
     flushMs: integer('VITRINE_FLUSH_MS', COLLECTOR_DEFAULTS.flushMs, 0, 1000),
     flushReports: integer('VITRINE_FLUSH_REPORTS', COLLECTOR_DEFAULTS.flushReports, 1, 100_000),

@@ -1,4 +1,3 @@
-import { serve } from '@hono/node-server';
 import { dirname, join, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -10,16 +9,18 @@ import { createPostgresStore } from './postgres';
 import type { CounterStore } from './store';
 import { readSigningKey, type SigningKey } from './signing-key';
 import { DEMO_PRIORS_KEY, DEMO_SITE } from './demo';
+import { clientAddressOf } from './client-address';
+import { listen } from './listen';
 
 /**
  * `npm start`: serves the demo storefront, the SDK and the collector on http://localhost:$PORT
  * (default 8080). Settings come from the environment (server/config.ts, README "The collector").
  */
 async function main(): Promise<void> {
-  const config = readConfig(process.env, resolve(dirname(fileURLToPath(import.meta.url)), '../..'));
+  const config = readConfig(process.env, resolve(dirname(fileURLToPath(import.meta.url)), '../..'), process.argv.slice(2));
   const store: CounterStore = config.databaseUrl ? await createPostgresStore(config.databaseUrl) : createSqliteStore(config.dataDir, { synchronous: config.sqliteSync });
   // Without a configured token, one is made for this run and printed, so the demo's dashboard opens.
-  const token = config.token ?? randomBytes(12).toString('base64url');
+  const token = config.token ?? randomBytes(24).toString('base64url');
   // The demo catalog names the demo's priors key, whose private half is in the repository: it
   // signs the demo shop's priors only. Any other site needs the merchant's own key.
   const demoKey = !config.priorsKeyFile && !config.catalogFile;
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
     root: config.root,
     log: (line) => console.log(line),
     logRequests: config.logRequests,
+    demo: config.demo,
     ...(config.catalogFile ? { catalogFile: config.catalogFile } : {}),
     collector: {
       store,
@@ -44,34 +46,30 @@ async function main(): Promise<void> {
       perMinute: config.perMinute,
       sites: config.sites,
       origins: config.origins,
+      publicUrl: config.publicUrl,
       batch: { delayMs: config.flushMs, maxReports: config.flushReports },
       priors: priorsKey && { key: priorsKey, everyMs: config.priorsMinutes * 60_000, halfLifeDays: config.priorsHalfLifeDays, sites: demoKey ? [DEMO_SITE] : undefined },
       log: (line) => console.log(line),
       centralNoise: config.centralEpsilon && config.centralSecret ? { epsilon: config.centralEpsilon, secret: config.centralSecret } : undefined,
-      // The address is used for rate limiting only, hashed with a salt that never leaves memory.
-      clientAddress: (c) =>
-        // The last X-Forwarded-For entry is the one the trusted proxy added; earlier ones are the client's to choose.
-        (config.trustProxy ? c.req.header('X-Forwarded-For')?.split(',').at(-1)?.trim() : undefined) ??
-        (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress,
+      clientAddress: clientAddressOf(config.trustProxy),
     },
   });
   await server.ready;
-  const http = serve({ fetch: server.app.fetch, port: config.port, hostname: config.host }, (info) => {
-    const base = `http://localhost:${info.port}`;
-    console.log(`Vitrine demo storefront: ${base}/`);
-    console.log(`SDK files:               ${base}/vitrine/vitrine.js, ${base}/vitrine/vitrine-worker.js`);
-    console.log(`Offer catalog:           ${base}/v1/catalog`);
-    if (config.centralEpsilon) console.log(`Central noise:           ε ${Object.entries(config.centralEpsilon).map(([site, e]) => (site === '*' ? `${e} for every site` : `${e} for ${site}`)).join(', ')} (README, "Central noise")`);
-    console.log(`Learned priors:          ${priorsKey ? `${base}/v1/priors?site=demo-shop (a new version every ${config.priorsMinutes} min${demoKey ? '; signed with the demo\'s key, for the demo shop only' : ''})` : 'off (set VITRINE_PRIORS_KEY to a private JWK from npm run catalog -- keygen)'}`);
-    console.log(`Collector:               POST ${base}/v1/reports, GET ${base}/v1/stats (Authorization: Bearer <token>), ${config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`}`);
-    console.log(`Dashboard:               ${base}/dashboard?site=demo-shop${config.token ? '' : `  (token for this run: ${token})`}`);
-    console.log(
-      `Your own visit:          accept "Count anonymous totals" in the shop's banner and browse; within about two minutes (a page of the shop open)\n` +
-        `                         its report is on the dashboard, ${config.k > 1 ? `as "1 of ${config.k} reports so far" until ${config.k} reports make a row (VITRINE_K=1 npm start shows your own numbers)` : 'in numbers (VITRINE_K=1)'}`,
-    );
-    console.log(`Fill it with simulated shoppers: npm run simulate (in another terminal); pictures of it all: npm run screenshots -- --token <token>`);
-    console.log('Press Ctrl+C to stop.');
-  });
+  const { server: http, port } = await listen(server.app.fetch, { port: config.port, hostname: config.host });
+  const base = `http://localhost:${port}`;
+  console.log(config.demo ? `Vitrine demo storefront: ${base}/` : 'Vitrine demo storefront: off (npm start or VITRINE_DEMO=1 serves it)');
+  console.log(`SDK files:               ${base}/vitrine/vitrine.js, ${base}/vitrine/vitrine-worker.js`);
+  console.log(`Offer catalog:           ${base}/v1/catalog`);
+  if (config.centralEpsilon) console.log(`Central noise:           ε ${Object.entries(config.centralEpsilon).map(([site, e]) => (site === '*' ? `${e} for every site` : `${e} for ${site}`)).join(', ')} (README, "Central noise")`);
+  console.log(`Learned priors:          ${priorsKey ? `${base}/v1/priors?site=demo-shop (a new version every ${config.priorsMinutes} min${demoKey ? '; signed with the demo\'s key, for the demo shop only' : ''})` : 'off (set VITRINE_PRIORS_KEY to a private JWK from npm run catalog -- keygen)'}`);
+  console.log(`Collector:               POST ${base}/v1/reports, GET ${base}/v1/stats (Authorization: Bearer <token>), ${config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`}`);
+  console.log(`Dashboard:               ${base}/dashboard?site=demo-shop${config.token ? '' : `  (token for this run: ${token})`}`);
+  console.log(
+    `Your own visit:          accept "Count anonymous totals" in the shop's banner and browse; within about two minutes (a page of the shop open)\n` +
+      `                         its report is on the dashboard, ${config.k > 1 ? `as "1 of ${config.k} reports so far" until ${config.k} reports make a row (VITRINE_K=1 npm start shows your own numbers)` : 'in numbers (VITRINE_K=1)'}`,
+  );
+  console.log(`Fill it with simulated shoppers: npm run simulate (in another terminal); pictures of it all: npm run screenshots -- --token <token>`);
+  console.log('Press Ctrl+C to stop.');
   // Stop accepting, answer the requests in flight (their batch is committed first), then
   // close the store.
   const stop = () =>

@@ -32,6 +32,8 @@ export const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (site, version)
    );
    CREATE INDEX priors_newest ON priors (site, computed_at);`,
+  // 2 → 3: the dashboard's sign-ins, by the hash of their id, so a sign-out ends one on every collector.
+  `CREATE TABLE dashboard_sessions (hash text PRIMARY KEY, expires_at bigint NOT NULL);`,
 ];
 
 /** The session-level advisory lock held while migrating, so collectors starting together migrate once ("vitr"). */
@@ -272,6 +274,16 @@ export async function createPostgresStore(url: string, options: { poolSize?: num
     async purgeIds(before) {
       const { rowCount } = await pool.query('DELETE FROM report_ids WHERE received_at < $1', [windowBound(before)]);
       return rowCount ?? 0;
+    },
+    async startSession(hash, expiresAt, now) {
+      await pool.query('DELETE FROM dashboard_sessions WHERE expires_at <= $1', [now]);
+      await pool.query('INSERT INTO dashboard_sessions (hash, expires_at) VALUES ($1, $2) ON CONFLICT (hash) DO UPDATE SET expires_at = excluded.expires_at', [hash, expiresAt]);
+    },
+    async sessionActive(hash, now) {
+      return (await pool.query('SELECT 1 FROM dashboard_sessions WHERE hash = $1 AND expires_at > $2', [hash, now])).rowCount === 1;
+    },
+    async endSession(hash) {
+      await pool.query('DELETE FROM dashboard_sessions WHERE hash = $1', [hash]);
     },
     close: () => pool.end(),
   };

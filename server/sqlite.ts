@@ -40,6 +40,8 @@ export const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (site, version)
    ) WITHOUT ROWID;
    CREATE INDEX priors_newest ON priors (site, computed_at);`,
+  // 5 → 6: the dashboard's sign-ins, by the hash of their id, so a sign-out ends one on every collector.
+  `CREATE TABLE dashboard_sessions (hash TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;`,
 ];
 
 /**
@@ -189,6 +191,10 @@ export function createSqliteStore(dir: string, options: { synchronous?: SqliteSy
     FROM counters WHERE site = ? AND window_start >= ? AND window_start < ?
     ORDER BY window_start, window_ms, catalog, offer, variant, arm`);
   const purge = db.prepare('DELETE FROM report_ids WHERE received_at < ?');
+  const addSession = db.prepare('INSERT OR REPLACE INTO dashboard_sessions (hash, expires_at) VALUES (?, ?)');
+  const expireSessions = db.prepare('DELETE FROM dashboard_sessions WHERE expires_at <= ?');
+  const findSession = db.prepare('SELECT 1 FROM dashboard_sessions WHERE hash = ? AND expires_at > ?').pluck();
+  const dropSession = db.prepare('DELETE FROM dashboard_sessions WHERE hash = ?');
   const findCatalog = db.prepare('SELECT version, cells, arms, learning FROM catalogs WHERE site = ? AND version = ?');
   const newestCatalog = db.prepare('SELECT version, cells, arms, learning FROM catalogs WHERE site = ? ORDER BY registered_at DESC, version DESC LIMIT 1');
   const insertCatalog = db.prepare('INSERT OR IGNORE INTO catalogs (site, version, cells, arms, registered_at, learning) VALUES (?, ?, ?, ?, ?, ?)');
@@ -255,6 +261,12 @@ export function createSqliteStore(dir: string, options: { synchronous?: SqliteSy
     },
     windows: async (site, from, to) => readWindows(site, from, to),
     purgeIds: async (before) => purge.run(before).changes,
+    startSession: async (hash, expiresAt, now) => {
+      expireSessions.run(now);
+      addSession.run(hash, expiresAt);
+    },
+    sessionActive: async (hash, now) => findSession.get(hash, now) !== undefined,
+    endSession: async (hash) => void dropSession.run(hash),
     close: async () => {
       folded();
       db.close();

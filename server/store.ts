@@ -128,6 +128,16 @@ export interface CounterStore {
   windows(site: string, from: number, to: number): Promise<WindowRow[]>;
   /** Forgets report ids received before `before`; returns how many. */
   purgeIds(before: number): Promise<number>;
+  /**
+   * Keeps a dashboard sign-in by the hash of its id (never the id, so a copy of the store signs
+   * no one in) until `expiresAt`, and forgets the sign-ins that expired before `now`. Kept in the
+   * store so that every collector on it knows the session and a sign-out ends it everywhere.
+   */
+  startSession(hash: string, expiresAt: number, now: number): Promise<void>;
+  /** True when a sign-in with this hash was started and neither ended nor expired at `now`. */
+  sessionActive(hash: string, now: number): Promise<boolean>;
+  /** Ends a sign-in (sign-out): its cookie no longer opens anything, on any collector. */
+  endSession(hash: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -86,7 +86,7 @@ export async function startCollectorGate(): Promise<CollectorGate> {
     posts: (site) => [...(posts.get(site) ?? [])],
     fail: (site, ...list) => faults.set(site, list),
     stats: (site) => store.stats(site, 0, 8.64e15),
-    register: (doc) => Promise.resolve(app.request('/v1/catalogs', { method: 'POST', body: doc, headers: { Authorization: `Bearer ${TOKEN}` } })),
+    register: (doc) => Promise.resolve(app.request('/v1/catalogs', { method: 'POST', body: doc, headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' } })),
     stop: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

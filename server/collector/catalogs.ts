@@ -27,6 +27,8 @@ export function createCatalogsApi(options: CatalogsOptions): Hono {
   return new Hono().post(
     '/',
     options.auth.required,
+    // A form cannot send JSON across sites without a preflight, which this route never grants.
+    async (c, next) => (/^application\/json\s*(?:;|$)/i.test(c.req.header('Content-Type') ?? '') ? next() : c.json({ error: 'Content-Type: expected application/json' }, 415)),
     bodyLimit({ maxSize: CATALOG_BYTES, onError: (c) => c.json({ error: `body: expected at most ${CATALOG_BYTES} bytes` }, 413) }),
     async (c) => {
       let catalog: Catalog;

@@ -9,6 +9,7 @@ import { createCatalogsApi } from './catalogs';
 import { createIngest } from './ingest';
 import { createStatsApi } from './stats-api';
 import { createDashboard } from '../dashboard';
+import { createSessions, secureCookies } from '../dashboard/session';
 import { createPriorsPublisher } from '../priors/publisher';
 import { createPriorsApi, type PriorsApi } from '../priors/routes';
 import type { SigningKey } from '../signing-key';
@@ -33,6 +34,8 @@ export interface CollectorOptions {
   clientAddress?: ((c: Context) => string | undefined) | undefined;
   /** The personalized arm's configured share of the holdout, for the sample-ratio check. */
   holdoutShare?: (() => Promise<number | null>) | undefined;
+  /** How long a report's body may take to arrive (default 10 s). */
+  bodyDeadlineMs?: number;
   /** When batches of reports are committed. */
   batch?: BatchOptions;
   /** Asked before a catalog version is called unknown: reloads the catalog this server serves. */
@@ -41,6 +44,8 @@ export interface CollectorOptions {
   priors?: { key: SigningKey; everyMs?: number; halfLifeDays?: number; now?: () => number; sites?: string[] | undefined } | undefined;
   /** Where the priors schedule tells of a renewal that failed. */
   log?: (line: string) => void;
+  /** The URL the dashboard is reached at (`VITRINE_PUBLIC_URL`): its scheme decides the cookie's `Secure`, its origin the forms'. */
+  publicUrl?: URL | undefined;
   /** Central noise on what the collector releases (stats, dashboard, CSV, priors); off without. */
   centralNoise?: CentralNoise | undefined;
 }
@@ -72,13 +77,14 @@ export function createCollector(options: CollectorOptions): Collector {
   const released = centralNoise ? withCentralNoise(store, centralNoise) : store;
   const settlesAfterMs = centralNoise && ((site: string) => (centralEpsilon(centralNoise, site) === undefined ? undefined : CENTRAL_SETTLE_MS));
   const routes = new Hono();
-  routes.route('/v1/reports', createIngest({ batcher, catalogs, sites, origins: options.origins, perMinute: options.perMinute ?? COLLECTOR_DEFAULTS.perMinute, clientAddress: options.clientAddress, settlesAfterMs }));
-  const auth = token ? createAuth(token) : undefined;
-  if (auth) {
+  routes.route('/v1/reports', createIngest({ batcher, catalogs, sites, origins: options.origins, perMinute: options.perMinute ?? COLLECTOR_DEFAULTS.perMinute, clientAddress: options.clientAddress, settlesAfterMs, bodyDeadlineMs: options.bodyDeadlineMs }));
+  const auth = token ? createAuth(token, { clientAddress: options.clientAddress }) : undefined;
+  if (auth && token) {
     routes.route('/v1/catalogs', createCatalogsApi({ auth, catalogs, sites }));
     const reading = { store: released, auth, k, sites, holdoutShare: options.holdoutShare };
     routes.route('/v1/stats', createStatsApi(reading));
-    routes.route('/dashboard', createDashboard(reading));
+    const sessions = createSessions({ store, token, secure: secureCookies(options.publicUrl) });
+    routes.route('/dashboard', createDashboard({ ...reading, sessions, publicUrl: options.publicUrl }));
   }
   let priors: PriorsApi | undefined;
   if (options.priors) {

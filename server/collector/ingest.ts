@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
 import { REPORT_LIMITS, validateReport, type Report } from '../../src/protocol/report';
-import { readBody } from './body';
+import { BodyError, readBody } from './body';
 import { createRateLimiter } from './rate-limit';
 import type { Batcher } from './batcher';
 import type { CatalogRegistry } from './catalog-registry';
@@ -18,6 +18,8 @@ export interface IngestOptions {
   perMinute: number;
   /** The client's address, for rate limiting only (hashed with a salt that lives in memory). */
   clientAddress?: ((c: Context) => string | undefined) | undefined;
+  /** How long a report's body may take to arrive (default BODY_DEADLINE_MS). */
+  bodyDeadlineMs?: number | undefined;
   /** For a site whose windows are released once settled (central noise): how long after its end a window takes reports. */
   settlesAfterMs?: ((site: string) => number | undefined) | undefined;
 }
@@ -88,12 +90,12 @@ export function createIngest(options: IngestOptions): Hono {
       return c.json({ error: 'too many reports: retry later' }, 429);
     }
     try {
-      const text = await readBody(c, REPORT_LIMITS.bytes);
+      const text = await readBody(c, REPORT_LIMITS.bytes, options.bodyDeadlineMs);
       if (text === null) return c.json({ error: `body: expected at most ${REPORT_LIMITS.bytes} bytes` }, 413);
       const added = await options.batcher.submit(await accept(text, options));
       return c.json({ accepted: true, duplicate: !added }, 202);
     } catch (error) {
-      if (error instanceof Refusal) return c.json({ error: error.message }, error.status);
+      if (error instanceof Refusal || error instanceof BodyError) return c.json({ error: error.message }, error.status);
       // The store failed: nothing was counted, so the device keeps the report and retries.
       c.header('Retry-After', '5');
       return c.json({ error: 'the collector could not store the report: retry later' }, 503);

@@ -1,7 +1,8 @@
 import { Hono, type Context } from 'hono';
-import { deleteCookie, setCookie } from 'hono/cookie';
+import { bodyLimit } from 'hono/body-limit';
+import { csrf } from 'hono/csrf';
 import { readStats, statsQuery, type StatsOptions } from '../collector/stats-api';
-import { TOKEN_COOKIE } from '../collector/auth';
+import type { Sessions } from './session';
 import { offersCsv } from './csv';
 import { dashboardPage } from './page';
 import { placeHref, readPlace, type Place } from './place';
@@ -10,6 +11,16 @@ import { offerViews } from './view';
 import { summarizePriors, type PriorsSummary } from '../priors/summary';
 import { shareChecks, type ShareCheck } from '../priors/shares';
 import { readStoredPriors } from '../priors/publisher';
+
+/** The largest sign-in or sign-out form read: a token, a site and a range fit many times over. */
+export const FORM_BYTES = 4096;
+
+/** What the dashboard needs besides what the stats API does. */
+export interface DashboardOptions extends StatsOptions {
+  sessions: Sessions;
+  /** The URL the dashboard is reached at (`VITRINE_PUBLIC_URL`): a form must come from its origin. Default: the request's own. */
+  publicUrl?: URL | undefined;
+}
 
 /** No script at all, nothing from elsewhere, forms only to this origin, never framed. */
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -45,13 +56,19 @@ async function readDashboard(options: StatsOptions, place: Place) {
 }
 
 /**
- * The merchant's dashboard: `GET /` (the page), `POST /login` and `POST /logout` (the token
- * cookie), `GET /export.csv` (the page's numbers). Routes are relative to where it is mounted.
+ * The merchant's dashboard: `GET /` (the page), `POST /login` and `POST /logout` (a session of
+ * its own, never the token), `GET /export.csv` (the page's numbers). Routes are relative to
+ * where it is mounted. Its forms are checked against cross-site posting (Origin and
+ * Sec-Fetch-Site), their bodies bounded, and wrong tokens slow the guesser down.
  * @example
- * app.route('/dashboard', createDashboard({ store, auth: createAuth(token), k: 20, sites }))
+ * app.route('/dashboard', createDashboard({ store, auth: createAuth(token), k: 20, sites, sessions }))
  */
-export function createDashboard(options: StatsOptions): Hono {
+export function createDashboard(options: DashboardOptions): Hono {
   const app = new Hono();
+  const { auth, sessions } = options;
+  const signedIn = async (c: Context) => auth.hasBearer(c) || (await sessions.active(c));
+  const sameOrigin = csrf({ origin: (origin, c) => origin === (options.publicUrl?.origin ?? new URL(c.req.url).origin) });
+  const smallForm = bodyLimit({ maxSize: FORM_BYTES, onError: (c) => c.text(`The form is over ${FORM_BYTES} bytes.`, 413) });
   app.use(async (c, next) => {
     await next();
     c.header('Cache-Control', 'no-store');
@@ -63,31 +80,40 @@ export function createDashboard(options: StatsOptions): Hono {
   app.get('/', async (c) => {
     const base = basePath(c);
     const { place, carried, errors } = readPlace((name) => c.req.query(name), options.sites);
-    if (!options.auth.signedIn(c)) return c.html(signInPage(base, carried, c.req.query('failed') === '1' ? 'That token is not right.' : undefined), 401);
+    if (!(await signedIn(c))) return c.html(signInPage(base, carried, c.req.query('failed') === '1' ? 'That token is not right.' : undefined), 401);
     if (!place) return c.html(sitePage(base, carried, errors), errors.length ? 400 : 200);
     const { body, offers, priors, shares } = await readDashboard(options, place);
     return c.html(dashboardPage(base, place, body, offers, { priors, shares, now: Date.now() }));
   });
 
-  app.post('/login', async (c) => {
+  app.post('/login', sameOrigin, smallForm, async (c) => {
     const base = basePath(c);
     const form = await c.req.parseBody();
     const { carried, errors } = readPlace(fromForm(form));
     if (errors.length) return c.html(signInPage(base, carried, errors.join(' ')), 400);
-    const token = fromForm(form)('token') ?? '';
-    if (!options.auth.isToken(token)) return c.redirect(placeHref(base, '', carried, { failed: '1' }), 303);
-    setCookie(c, TOKEN_COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/', secure: new URL(c.req.url).protocol === 'https:' });
+    const address = auth.clientAddress(c);
+    const wait = auth.guesses.wait(address, Date.now());
+    if (wait > 0) {
+      c.header('Retry-After', String(wait));
+      return c.html(signInPage(base, carried, `Too many wrong tokens: try again in ${wait} s.`), 429);
+    }
+    if (!auth.isToken(fromForm(form)('token') ?? '')) {
+      auth.guesses.failed(address, Date.now());
+      return c.redirect(placeHref(base, '', carried, { failed: '1' }), 303);
+    }
+    auth.guesses.succeeded(address, Date.now());
+    await sessions.start(c);
     return c.redirect(placeHref(base, '', carried), 303);
   });
 
-  app.post('/logout', async (c) => {
+  app.post('/logout', sameOrigin, smallForm, async (c) => {
     const { carried } = readPlace(fromForm(await c.req.parseBody()));
-    deleteCookie(c, TOKEN_COOKIE, { path: '/' });
+    await sessions.end(c);
     return c.redirect(placeHref(basePath(c), '', carried), 303);
   });
 
   app.get('/export.csv', async (c) => {
-    if (!options.auth.signedIn(c)) return c.text('Sign in at the dashboard first.', 401);
+    if (!(await signedIn(c))) return c.text('Sign in at the dashboard first.', 401);
     const { place, errors } = readPlace((name) => c.req.query(name), options.sites);
     if (!place) return c.text(errors.join('\n') || 'site: expected a site id', 400);
     const { body, offers, priors, shares } = await readDashboard(options, place);

@@ -8,6 +8,7 @@
 import { Hono, type Context } from 'hono';
 import { etag } from 'hono/etag';
 import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { serveFile } from '../static';
@@ -23,6 +24,15 @@ export const DEMO_PRIORS_KEY = 'demo-priors-key.jwk';
 
 /** The demo shop's site id (demo/catalog.json's siteId): the only site the demo's priors key signs for. */
 export const DEMO_SITE = 'demo-shop';
+
+/**
+ * The shop's pages' policy: scripts from the shop itself or with the response's nonce (the
+ * pasted snippet and init), the SDK's worker from the shop or a `blob:`, requests to the shop
+ * only, and never framed. `N` is replaced by the nonce.
+ */
+export const DEMO_CSP =
+  "default-src 'self'; script-src 'self' 'nonce-N'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; worker-src 'self' blob:; " +
+  "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /** Longest search query the shop takes; longer ones are cut. */
 const MAX_QUERY = 100;
@@ -44,8 +54,12 @@ export function demoRoutes(demo: string, dist: string): Hono {
   const app = new Hono();
   const snippet = () => readFile(join(dist, 'snippet.min.js'), 'utf8');
   const send = async (c: Context, path: string, page: ShopPage) => {
+    const nonce = randomBytes(16).toString('base64');
     c.header('Cache-Control', 'no-cache');
-    return c.html(await storefrontPage(path, page.facts, await snippet(), page.content).toString());
+    c.header('Content-Security-Policy', DEMO_CSP.replace("'nonce-N'", `'nonce-${nonce}'`));
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'strict-origin-when-cross-origin');
+    return c.html(await storefrontPage(path, page.facts, await snippet(), page.content, nonce).toString());
   };
 
   app.get('/', (c) => send(c, '/', homePage(featuredProducts())));

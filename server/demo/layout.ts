@@ -59,16 +59,17 @@ export function jsonScript(id: string, data: unknown): string {
  * @param snippet the built loader snippet (dist/snippet.min.js)
  * @param data the page's data for its scripts, by element id
  * @param scripts the page's own scripts, after the shop's
+ * @param nonce the response's CSP nonce, which the two inline scripts carry
  */
-export function pageHead(title: string, snippet: string, data: Record<string, unknown>, scripts: readonly string[] = []) {
+export function pageHead(title: string, snippet: string, data: Record<string, unknown>, scripts: readonly string[], nonce: string) {
   return html`<meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>${title}</title>
   <link rel="icon" href="data:,">
   <link rel="stylesheet" href="/demo/vendor/cookieconsent.css">
   <link rel="stylesheet" href="/demo/style.css">
-  <script>${raw(snippet.trim())}</script>
-  <script>${raw(VITRINE_INIT)}</script>
+  <script nonce="${nonce}">${raw(snippet.trim())}</script>
+  <script nonce="${nonce}">${raw(VITRINE_INIT)}</script>
   ${raw(Object.entries(data).map(([id, value]) => jsonScript(id, value)).join('\n  '))}
   <script src="/demo/vendor/cookieconsent.umd.js" defer></script>
   <script src="/demo/consent-banner.js" defer></script>
@@ -82,13 +83,14 @@ export function pageHead(title: string, snippet: string, data: Record<string, un
  * @param facts the title and what the page tells Vitrine
  * @param snippet the built loader snippet (dist/snippet.min.js), pasted inline as a merchant would
  * @param content the page's main content, which holds its h1
+ * @param nonce the response's CSP nonce
  */
-export function storefrontPage(path: string, facts: PageFacts, snippet: string, content: Content) {
+export function storefrontPage(path: string, facts: PageFacts, snippet: string, content: Content, nonce: string) {
   const data = { 'page-facts': { track: facts.track, context: facts.context ?? {} } };
   return html`<!doctype html>
 <html lang="en">
 <head>
-  ${pageHead(`${facts.title} · Vitrine demo shop`, snippet, data, facts.scripts)}
+  ${pageHead(`${facts.title} · Vitrine demo shop`, snippet, data, facts.scripts ?? [], nonce)}
 </head>
 <body>
   <a class="skip" href="#main">Skip to content</a>

@@ -11,7 +11,7 @@ import { createDatabase } from '../postgres';
 import pg from 'pg';
 
 const MAIN = join(process.cwd(), 'dist/server/main.mjs');
-const TOKEN = 't';
+const TOKEN = 'collectors-test-token-of-32-chars';
 const READY = /^Vitrine demo storefront: (http:\/\/localhost:\d+)\/$/m;
 
 interface Collector {

@@ -8,6 +8,7 @@ import { validateCatalog } from '../../src/protocol/catalog';
 import { reportDomain, type Report } from '../../src/protocol/report';
 import type { StatRow } from '../../server/store';
 
+const TOKEN = 'crash-test-token-of-32-characters';
 const MAIN = join(process.cwd(), 'dist/server/main.mjs');
 const READY = /Vitrine demo storefront: (http:\/\/localhost:\d+)\//;
 const catalog = validateCatalog(JSON.parse(readFileSync('demo/catalog.json', 'utf8')));
@@ -22,7 +23,7 @@ afterAll(() => {
 /** `node dist/server/main.mjs` on the embedded SQLite store in `data`. */
 function start(data: string): Promise<{ child: ChildProcess; base: string }> {
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', VITRINE_DATA: data, VITRINE_TOKEN: 't', VITRINE_K: '1', VITRINE_RATE_PER_MINUTE: '1000000', VITRINE_DATABASE_URL: '' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', VITRINE_DATA: data, VITRINE_TOKEN: TOKEN, VITRINE_K: '1', VITRINE_RATE_PER_MINUTE: '1000000', VITRINE_DATABASE_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -77,7 +78,7 @@ describe('a collector killed while reports arrive', () => {
         const { duplicate } = (await res.json()) as { duplicate: boolean };
         if (answered.includes(r.id)) expect(duplicate, `report ${r.id} was answered 202 before the kill`).toBe(true);
       }
-      const stats = (await (await fetch(`${second.base}/v1/stats?site=${catalog.siteId}`, { headers: { Authorization: 'Bearer t' } })).json()) as { cells: StatRow[] };
+      const stats = (await (await fetch(`${second.base}/v1/stats?site=${catalog.siteId}`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json()) as { cells: StatRow[] };
       const firstCell = stats.cells.find((c) => c.offer === reportDomain(catalog)[0]![0] && c.variant === 'default');
       expect(firstCell).toMatchObject({ reports: sent.length, impressions: sent.length });
     } finally {

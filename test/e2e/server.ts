@@ -33,6 +33,7 @@ export async function startServer(
   const key = await readSigningKey(readFileSync(join(process.cwd(), 'demo', DEMO_PRIORS_KEY), 'utf8'));
   const app = createServer({
     root: process.cwd(),
+    demo: true,
     log: (line) => log.push(line),
     logRequests: perRequest,
     ...(catalogFile ? { catalogFile } : {}),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createApp } from '../../server/app';
 import { startServer } from '../e2e/server';
 
-const app = createApp({ root: process.cwd() });
+const app = createApp({ root: process.cwd(), demo: true });
 
 describe('server', () => {
   it('serves the demo page with the built snippet pasted inline', async () => {

@@ -4,6 +4,7 @@ import { createDashboard } from '../../server/dashboard';
 import { CSV_COLUMNS } from '../../server/dashboard/csv';
 import { chance, signedPct } from '../../server/dashboard/format';
 import { createAuth } from '../../server/collector/auth';
+import { createSessions, secureCookies } from '../../server/dashboard/session';
 import type { StatsOptions } from '../../server/collector/stats-api';
 import { compareCtr, holdoutStats } from '../../server/stats';
 import { createSqliteStore } from '../../server/sqlite';
@@ -44,10 +45,11 @@ const times = (count: number, make: () => Report) => Array.from({ length: count 
 function dashboard(options: Partial<StatsOptions> = {}) {
   const store = createSqliteStore(':memory:');
   stores.push(store);
-  const app = new Hono().route('/dashboard', createDashboard({ store, auth: createAuth('secret'), k: 3, ...options }));
+  const sessions = createSessions({ store, token: 'secret', secure: secureCookies(undefined) });
+  const app = new Hono().route('/dashboard', createDashboard({ store, auth: createAuth('secret'), k: 3, sessions, ...options }));
   const get = (path: string, signedIn = true) => app.request(path, signedIn ? { headers: { Authorization: 'Bearer secret' } } : {});
   const post = (path: string, form: Record<string, string>) =>
-    app.request(path, { method: 'POST', body: new URLSearchParams(form), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    app.request(path, { method: 'POST', body: new URLSearchParams(form), headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://localhost' } });
   return { store, app, get, post };
 }
 
@@ -83,13 +85,14 @@ describe('signing in', () => {
     expect(page).toMatch(/<label for="token">Access token<\/label>\s*<input id="token" name="token" type="password"/);
   });
 
-  it('lands on the site asked for, with the cookie set', async () => {
+  it('lands on the site asked for, with a session cookie that is not the token', async () => {
     const d = dashboard();
     const res = await d.post('/dashboard/login', { token: 'secret', site: 'demo-shop', from: '2026-11-01' });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/dashboard?site=demo-shop&from=2026-11-01');
     const cookie = res.headers.get('set-cookie')!;
-    expect(cookie).toMatch(/^vitrine_token=secret; Path=\/; HttpOnly; SameSite=Strict/);
+    expect(cookie).toMatch(/^vitrine_session=[A-Za-z0-9_-]{43}; Max-Age=36000; Path=\/; HttpOnly; SameSite=Strict$/);
+    expect(cookie).not.toContain('secret');
     const page = await expectPage(await d.app.request(res.headers.get('location')!, { headers: { Cookie: cookie.split(';')[0]! } }), 200);
     expect(page).toContain('<h1>Offers on demo-shop</h1>');
   });
@@ -131,7 +134,7 @@ describe('signing in', () => {
     const res = await d.post('/dashboard/logout', { site: 'demo-shop' });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/dashboard?site=demo-shop');
-    expect(res.headers.get('set-cookie')).toMatch(/^vitrine_token=; Max-Age=0; Path=\//);
+    expect(res.headers.get('set-cookie')).toMatch(/^vitrine_session=; Max-Age=0; Path=\//);
   });
 });
 

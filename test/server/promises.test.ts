@@ -39,7 +39,7 @@ async function collector(options: { k?: number; store?: CounterStore } = {}) {
   const c = createCollector({ store, token: TOKEN, perMinute: 1_000_000, ...(options.k === undefined ? {} : { k: options.k }) });
   running.push({ collector: c, store });
   const app = c.routes;
-  const registered = await app.request('/v1/catalogs', { method: 'POST', body: JSON.stringify(CATALOG), headers: { Authorization: `Bearer ${TOKEN}` } });
+  const registered = await app.request('/v1/catalogs', { method: 'POST', body: JSON.stringify(CATALOG), headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' } });
   expect([200, 201]).toContain(registered.status);
   const post = (r: Report) => app.request('/v1/reports', { method: 'POST', body: JSON.stringify(r), headers: { 'Content-Type': 'text/plain' } });
   const stats = async () => (await app.request('/v1/stats?site=demo-shop', { headers: { Authorization: `Bearer ${TOKEN}` } })).json();

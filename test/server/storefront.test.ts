@@ -6,7 +6,7 @@ import { CATEGORIES, PRODUCTS, featuredProducts, searchProducts } from '../../se
 import { VITRINE_INIT } from '../../server/demo/layout';
 import { validateCatalog } from '../../src/protocol/catalog';
 
-const app = createApp({ root: process.cwd() });
+const app = createApp({ root: process.cwd(), demo: true });
 const snippet = readFileSync(join(process.cwd(), 'dist/snippet.min.js'), 'utf8').trim();
 
 /** The JSON a page gives its script in a `<script type="application/json" id=…>` element. */
