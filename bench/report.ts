@@ -20,6 +20,7 @@ const AREAS = [
   ['5-collector', 'Collector'],
   ['6-ranking', 'Ranking against its physical limit'],
   ['7-learning', 'Offers that learn: the closed loop'],
+  ['8-dashboard', 'Dashboard against a year of windows'],
 ] as const;
 
 /** @returns the first line a command prints, or why it could not run */

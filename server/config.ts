@@ -1,6 +1,7 @@
 import { COLLECTOR_DEFAULTS } from './collector/defaults';
 import { SITE_ID } from '../src/protocol/ids';
 import { TOKEN_MIN_LENGTH } from './collector/auth';
+import { COUNTERS_KEEP_DAYS } from './store';
 
 /** The server's settings, read from the environment (README: "The collector"). */
 export interface Config {
@@ -29,6 +30,8 @@ export interface Config {
   flushReports: number;
   /** SQLite only: `full` waits for the disk at every flush, so a 202 survives a power loss too. */
   sqliteSync: 'normal' | 'full';
+  /** How long counters are kept, in days. */
+  keepDays: number;
   /** The private JWK file that signs priors; without one, the demo's key when the demo catalog is served, else priors are off. */
   priorsKeyFile: string | undefined;
   /** How often a new priors version is computed, in minutes. */
@@ -51,7 +54,7 @@ export class ConfigError extends Error {
  * VITRINE_DATA, VITRINE_TOKEN, VITRINE_K, VITRINE_RATE_PER_MINUTE, VITRINE_SITES, VITRINE_ORIGINS,
  * VITRINE_TRUST_PROXY, VITRINE_LOG_REQUESTS, VITRINE_FLUSH_MS, VITRINE_FLUSH_REPORTS, VITRINE_SQLITE_SYNC,
  * VITRINE_PRIORS_KEY, VITRINE_PRIORS_MINUTES, VITRINE_PRIORS_HALF_LIFE_DAYS, VITRINE_CENTRAL_EPSILON, VITRINE_CENTRAL_SECRET,
- * VITRINE_PUBLIC_URL, VITRINE_DEMO.
+ * VITRINE_PUBLIC_URL, VITRINE_DEMO, VITRINE_KEEP_DAYS.
  * @param env the environment
  * @param defaultRoot the package root when VITRINE_ROOT is not set
  * @param args the command line's options (`--demo`: serve the demo, unless VITRINE_DEMO=0)
@@ -134,6 +137,7 @@ export function readConfig(env: Record<string, string | undefined>, defaultRoot:
     flushMs: integer('VITRINE_FLUSH_MS', COLLECTOR_DEFAULTS.flushMs, 0, 1000),
     flushReports: integer('VITRINE_FLUSH_REPORTS', COLLECTOR_DEFAULTS.flushReports, 1, 100_000),
     sqliteSync: oneOf('VITRINE_SQLITE_SYNC', ['normal', 'full'] as const),
+    keepDays: integer('VITRINE_KEEP_DAYS', COUNTERS_KEEP_DAYS, 8, 36_500),
     priorsKeyFile: env.VITRINE_PRIORS_KEY || undefined,
     priorsMinutes: integer('VITRINE_PRIORS_MINUTES', 60, 1, 7 * 24 * 60),
     priorsHalfLifeDays: integer('VITRINE_PRIORS_HALF_LIFE_DAYS', 14, 0, 3650),

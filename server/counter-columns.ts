@@ -23,6 +23,17 @@ export function toStat<T extends SumRow>(row: T): Omit<T, `var_${Metric}`> & Sta
   return out as Omit<T, `var_${Metric}`> & StatRow;
 }
 
+/** A UTC day in milliseconds: the daily totals' unit. */
+export const DAY_MS = 86_400_000;
+
+/**
+ * True when a range of window starts [from, to) is whole UTC days (or open-ended): then the
+ * daily totals answer it, whose size does not grow with the number of windows in a day.
+ */
+export function wholeDays(from: number, to: number): boolean {
+  return windowBound(from) % DAY_MS === 0 && windowBound(to) % DAY_MS === 0;
+}
+
 /**
  * A bound of `window_start >= bound` or `window_start < bound`, as an integer parameter:
  * ±Infinity clamped to the range of dates, a fraction rounded up (the same integers pass).

@@ -43,6 +43,7 @@ async function main(): Promise<void> {
       store,
       token,
       k: config.k,
+      keepDays: config.keepDays,
       perMinute: config.perMinute,
       sites: config.sites,
       origins: config.origins,

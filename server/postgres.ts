@@ -1,40 +1,10 @@
 import pg from 'pg';
 import { METRICS } from '../src/protocol/report';
 import type { Arm } from '../src/protocol/decision';
+import { MIGRATIONS } from './postgres-schema';
 import { mergeReports } from './counters';
-import { VARIANCES, toStat, windowBound, type SumRow } from './counter-columns';
+import { DAY_MS, VARIANCES, toStat, wholeDays, windowBound, type SumRow } from './counter-columns';
 import { PRIORS_KEPT, sameShape, type CatalogShape, type CounterStore, type DailyRow, type LearningShape, type StoredPriors, type WindowRow } from './store';
-
-
-/**
- * Schema steps: `MIGRATIONS[n]` takes a database at version n to n + 1, as recorded in
- * `schema_version`. The same tables as the SQLite store, in PostgreSQL's types.
- */
-export const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE counters (
-     site text NOT NULL, window_start bigint NOT NULL, window_ms bigint NOT NULL, catalog text NOT NULL,
-     offer text NOT NULL, variant text NOT NULL, arm text NOT NULL,
-     reports bigint NOT NULL, noisy_reports bigint NOT NULL,
-     ${METRICS.map((m) => `${m} bigint NOT NULL`).join(', ')},
-     ${VARIANCES.map((v) => `${v} double precision NOT NULL`).join(', ')},
-     PRIMARY KEY (site, window_start, window_ms, catalog, offer, variant, arm)
-   );
-   CREATE TABLE report_ids (id text PRIMARY KEY, received_at bigint NOT NULL);
-   CREATE INDEX report_ids_received ON report_ids (received_at);
-   CREATE TABLE catalogs (
-     site text NOT NULL, version text NOT NULL, cells jsonb NOT NULL, arms jsonb NOT NULL, registered_at bigint NOT NULL,
-     PRIMARY KEY (site, version)
-   );`,
-  // 1 → 2: what the priors need of a catalog that learns, and the priors documents published.
-  `ALTER TABLE catalogs ADD COLUMN learning jsonb;
-   CREATE TABLE priors (
-     site text NOT NULL, version text NOT NULL, catalog text NOT NULL, computed_at bigint NOT NULL, document text NOT NULL,
-     PRIMARY KEY (site, version)
-   );
-   CREATE INDEX priors_newest ON priors (site, computed_at);`,
-  // 2 → 3: the dashboard's sign-ins, by the hash of their id, so a sign-out ends one on every collector.
-  `CREATE TABLE dashboard_sessions (hash text PRIMARY KEY, expires_at bigint NOT NULL);`,
-];
 
 /** The session-level advisory lock held while migrating, so collectors starting together migrate once ("vitr"). */
 const MIGRATION_LOCK = 0x76697472;
@@ -54,13 +24,25 @@ const UPSERT = `
   ON CONFLICT (site, window_start, window_ms, catalog, offer, variant, arm) DO UPDATE SET
     ${COLUMNS.slice(7).map(([c]) => `${c} = counters.${c} + excluded.${c}`).join(', ')}`;
 
+/**
+ * The same arrays added up per UTC day. Deltas of one day's windows share a key, so they are
+ * summed first (an upsert may touch a row once), and written in key order, so two collectors
+ * never deadlock.
+ */
+const DAILY_UPSERT = `
+  INSERT INTO daily_counters (site, day, catalog, offer, variant, arm, ${COLUMNS.slice(7).map(([c]) => c).join(', ')})
+  SELECT site, window_start - window_start % ${DAY_MS}, catalog, offer, variant, arm, ${COLUMNS.slice(7).map(([c]) => `SUM(${c})`).join(', ')}
+  FROM unnest(${COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}) AS d(${COLUMNS.map(([c]) => c).join(', ')})
+  GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
+  ON CONFLICT (site, day, catalog, offer, variant, arm) DO UPDATE SET
+    ${COLUMNS.slice(7).map(([c]) => `${c} = daily_counters.${c} + excluded.${c}`).join(', ')}`;
+
 /** Sums as float8, so pg hands back JS numbers (exact below 2^53) rather than strings. */
 const SUMS = `SUM(reports)::float8 AS reports, SUM(noisy_reports)::float8 AS "noisyReports", ${[...METRICS, ...VARIANCES]
   .map((m) => `SUM(${m})::float8 AS ${m}`)
   .join(', ')}`;
 /** Byte order, as SQLite's BINARY collation sorts, whatever the database's locale. */
 const KEY_ORDER = ['catalog', 'offer', 'variant', 'arm'].map((c) => `${c} COLLATE "C"`).join(', ');
-
 
 /** Totals per window of a site, through a pool or the client of a transaction. */
 async function readWindows(db: pg.Pool | pg.PoolClient, site: string, from: number, to: number): Promise<WindowRow[]> {
@@ -242,33 +224,46 @@ export async function createPostgresStore(url: string, options: { poolSize?: num
         const added = reports.map((r) => fresh.delete(r.id));
         const deltas = mergeReports(reports.filter((_, i) => added[i]));
         if (deltas.length > 0) {
-          await client.query(UPSERT, [
+          const columns = [
             deltas.map((d) => d.site), deltas.map((d) => d.windowStart), deltas.map((d) => d.windowMs), deltas.map((d) => d.catalog),
             deltas.map((d) => d.offer), deltas.map((d) => d.variant), deltas.map((d) => d.arm),
             deltas.map((d) => d.reports), deltas.map((d) => d.noisyReports),
             ...METRICS.map((m) => deltas.map((d) => d[m])), ...METRICS.map((m) => deltas.map((d) => d.variance[m])),
-          ]);
+          ];
+          await client.query(UPSERT, columns);
+          await client.query(DAILY_UPSERT, columns);
         }
         return added;
       });
     },
     async stats(site, from, to) {
+      // Whole days are read from the daily totals: a row per day and cell, however many windows.
+      const [table, start] = wholeDays(from, to) ? ['daily_counters', 'day'] : ['counters', 'window_start'];
       const { rows } = await pool.query<SumRow>(
         `SELECT catalog, offer, variant, arm, ${SUMS}
-         FROM counters WHERE site = $1 AND window_start >= $2 AND window_start < $3
+         FROM ${table} WHERE site = $1 AND ${start} >= $2 AND ${start} < $3
          GROUP BY catalog, offer, variant, arm ORDER BY ${KEY_ORDER}`,
         [site, windowBound(from), windowBound(to)],
       );
       return rows.map(toStat);
     },
     async daily(site, from, to) {
+      const [table, start] = wholeDays(from, to) ? ['daily_counters', 'day'] : ['counters', 'window_start'];
       const { rows } = await pool.query<SumRow & { day: string }>(
-        `SELECT to_char(to_timestamp(window_start / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, catalog, offer, variant, arm, ${SUMS}
-         FROM counters WHERE site = $1 AND window_start >= $2 AND window_start < $3
-         GROUP BY day, catalog, offer, variant, arm ORDER BY day, ${KEY_ORDER}`,
+        `SELECT to_char(to_timestamp(${start} / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, catalog, offer, variant, arm, ${SUMS}
+         FROM ${table} WHERE site = $1 AND ${start} >= $2 AND ${start} < $3
+         GROUP BY 1, catalog, offer, variant, arm ORDER BY 1, ${KEY_ORDER}`,
         [site, windowBound(from), windowBound(to)],
       );
       return rows.map((r) => toStat(r) as DailyRow);
+    },
+    async purgeWindows(before) {
+      const day = before - (before % DAY_MS);
+      return transaction(pool, async (client) => {
+        const { rowCount } = await client.query('DELETE FROM counters WHERE window_start < $1', [windowBound(day)]);
+        await client.query('DELETE FROM daily_counters WHERE day < $1', [windowBound(day)]);
+        return rowCount ?? 0;
+      });
     },
     windows: (site, from, to) => readWindows(pool, site, from, to),
     async purgeIds(before) {

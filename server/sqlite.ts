@@ -3,46 +3,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { METRICS, type Report } from '../src/protocol/report';
 import type { Arm } from '../src/protocol/decision';
+import { MIGRATIONS } from './sqlite-schema';
 import { mergeRuns, sumRuns, type Run } from './counters';
-import { VARIANCES, toStat, windowBound, type SumRow } from './counter-columns';
+import { DAY_MS, VARIANCES, toStat, wholeDays, windowBound, type SumRow } from './counter-columns';
 import { PRIORS_KEPT, sameShape, type CatalogShape, type CounterStore, type DailyRow, type LearningShape, type Registration, type StoredPriors, type WindowRow } from './store';
-
-
-/** Schema steps: `MIGRATIONS[n]` takes a database at version n to n + 1 (PRAGMA user_version). */
-export const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE counters (
-     site TEXT NOT NULL, window_start INTEGER NOT NULL, window_ms INTEGER NOT NULL, catalog TEXT NOT NULL,
-     offer TEXT NOT NULL, variant TEXT NOT NULL, arm TEXT NOT NULL,
-     reports INTEGER NOT NULL, impressions INTEGER NOT NULL, clicks INTEGER NOT NULL, dismissals INTEGER NOT NULL,
-     conversions INTEGER NOT NULL, revenue INTEGER NOT NULL,
-     PRIMARY KEY (site, window_start, window_ms, catalog, offer, variant, arm)
-   ) WITHOUT ROWID;
-   CREATE TABLE report_ids (id TEXT PRIMARY KEY, received_at INTEGER NOT NULL) WITHOUT ROWID;
-   CREATE INDEX report_ids_received ON report_ids (received_at);`,
-  // 1 → 2: what local noise adds to each counter, so totals come with confidence intervals.
-  `ALTER TABLE counters ADD COLUMN noisy_reports INTEGER NOT NULL DEFAULT 0;
-   ${VARIANCES.map((v) => `ALTER TABLE counters ADD COLUMN ${v} REAL NOT NULL DEFAULT 0;`).join('\n   ')}`,
-  // 2 → 3: the shape of every catalog version, so a report is checked against what was published.
-  `CREATE TABLE catalogs (
-     site TEXT NOT NULL, version TEXT NOT NULL, cells TEXT NOT NULL, arms TEXT NOT NULL, registered_at INTEGER NOT NULL,
-     PRIMARY KEY (site, version)
-   ) WITHOUT ROWID;`,
-  // 3 → 4: what a flush adds waits here as packed runs, folded into counters in the background.
-  `CREATE TABLE pending_runs (
-     seq INTEGER PRIMARY KEY, site TEXT NOT NULL, window_start INTEGER NOT NULL, window_ms INTEGER NOT NULL,
-     catalog TEXT NOT NULL, arm TEXT NOT NULL, cells TEXT NOT NULL,
-     reports INTEGER NOT NULL, noisy_reports INTEGER NOT NULL, variance TEXT NOT NULL, sums BLOB NOT NULL
-   );`,
-  // 4 → 5: what the priors need of a catalog that learns, and the priors documents published.
-  `ALTER TABLE catalogs ADD COLUMN learning TEXT;
-   CREATE TABLE priors (
-     site TEXT NOT NULL, version TEXT NOT NULL, catalog TEXT NOT NULL, computed_at INTEGER NOT NULL, document TEXT NOT NULL,
-     PRIMARY KEY (site, version)
-   ) WITHOUT ROWID;
-   CREATE INDEX priors_newest ON priors (site, computed_at);`,
-  // 5 → 6: the dashboard's sign-ins, by the hash of their id, so a sign-out ends one on every collector.
-  `CREATE TABLE dashboard_sessions (hash TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;`,
-];
 
 /**
  * Pending runs are folded into counters at most this long after their commit, and before
@@ -107,11 +71,14 @@ export function createSqliteStore(dir: string, options: { synchronous?: SqliteSy
   // One statement claims a batch's ids, whatever their number, and returns those that were new.
   const claimIds = db.prepare('INSERT OR IGNORE INTO report_ids (id, received_at) SELECT value, ? FROM json_each(?) RETURNING id').pluck();
   const claim = (ids: string[], receivedAt: number): Set<string> => new Set(claimIds.all(receivedAt, JSON.stringify(ids)) as string[]);
+  const addUp = `ON CONFLICT DO UPDATE SET reports = reports + excluded.reports, noisy_reports = noisy_reports + excluded.noisy_reports,
+      ${[...METRICS, ...VARIANCES].map((m) => `${m} = ${m} + excluded.${m}`).join(', ')}`;
   const add = db.prepare(`
     INSERT INTO counters (site, window_start, window_ms, catalog, offer, variant, arm, reports, noisy_reports, ${METRICS.join(', ')}, ${VARIANCES.join(', ')})
-    VALUES (${Array.from({ length: 9 + 2 * METRICS.length }, () => '?').join(', ')})
-    ON CONFLICT DO UPDATE SET reports = reports + excluded.reports, noisy_reports = noisy_reports + excluded.noisy_reports,
-      ${[...METRICS, ...VARIANCES].map((m) => `${m} = ${m} + excluded.${m}`).join(', ')}`);
+    VALUES (${Array.from({ length: 9 + 2 * METRICS.length }, () => '?').join(', ')}) ${addUp}`);
+  const addDaily = db.prepare(`
+    INSERT INTO daily_counters (site, day, catalog, offer, variant, arm, reports, noisy_reports, ${METRICS.join(', ')}, ${VARIANCES.join(', ')})
+    VALUES (${Array.from({ length: 8 + 2 * METRICS.length }, () => '?').join(', ')}) ${addUp}`);
   const keep = db.prepare(`INSERT INTO pending_runs (site, window_start, window_ms, catalog, arm, cells, reports, noisy_reports, variance, sums)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const pending = db.prepare('SELECT * FROM pending_runs ORDER BY seq');
@@ -146,10 +113,9 @@ export function createSqliteStore(dir: string, options: { synchronous?: SqliteSy
       };
     });
     for (const d of sumRuns(runs)) {
-      add.run(
-        d.site, d.windowStart, d.windowMs, d.catalog, d.offer, d.variant, d.arm, d.reports, d.noisyReports,
-        ...METRICS.map((m) => d[m]), ...METRICS.map((m) => d.variance[m]),
-      );
+      const sums = [d.reports, d.noisyReports, ...METRICS.map((m) => d[m]), ...METRICS.map((m) => d.variance[m])];
+      add.run(d.site, d.windowStart, d.windowMs, d.catalog, d.offer, d.variant, d.arm, ...sums);
+      addDaily.run(d.site, d.windowStart - (d.windowStart % DAY_MS), d.catalog, d.offer, d.variant, d.arm, ...sums);
     }
     forget.run(rows.at(-1)!.seq);
   });
@@ -181,10 +147,30 @@ export function createSqliteStore(dir: string, options: { synchronous?: SqliteSy
     SELECT catalog, offer, variant, arm, ${sums}
     FROM counters WHERE site = ? AND window_start >= ? AND window_start < ?
     GROUP BY catalog, offer, variant, arm ORDER BY catalog, offer, variant, arm`);
+  const statsOfDays = db.prepare(`
+    SELECT catalog, offer, variant, arm, ${sums}
+    FROM daily_counters WHERE site = ? AND day >= ? AND day < ?
+    GROUP BY catalog, offer, variant, arm ORDER BY catalog, offer, variant, arm`);
   const daily = db.prepare(`
     SELECT strftime('%Y-%m-%d', window_start / 1000, 'unixepoch') AS day, catalog, offer, variant, arm, ${sums}
     FROM counters WHERE site = ? AND window_start >= ? AND window_start < ?
     GROUP BY day, catalog, offer, variant, arm ORDER BY day, catalog, offer, variant, arm`);
+  const dailyOfDays = db.prepare(`
+    SELECT strftime('%Y-%m-%d', day / 1000, 'unixepoch') AS day, catalog, offer, variant, arm, reports, noisy_reports AS noisyReports, ${[...METRICS, ...VARIANCES].join(', ')}
+    FROM daily_counters WHERE site = ? AND day >= ? AND day < ?
+    ORDER BY day, catalog, offer, variant, arm`);
+  // Sites from the daily totals, a 24th of the counters' rows at most: each delete is then a range of the primary key.
+  const sites = db.prepare('SELECT DISTINCT site FROM daily_counters').pluck();
+  const purgeCounters = db.prepare('DELETE FROM counters WHERE site = ? AND window_start < ?');
+  const purgeDays = db.prepare('DELETE FROM daily_counters WHERE site = ? AND day < ?');
+  const purgeWindows = db.transaction((before: number) => {
+    let removed = 0;
+    for (const site of sites.all() as string[]) {
+      removed += purgeCounters.run(site, before).changes;
+      purgeDays.run(site, before);
+    }
+    return removed;
+  });
   // A counters row is one (window, version, offer, variant, arm) already: read as it is, in key order.
   const windows = db.prepare(`
     SELECT window_start AS windowStart, window_ms AS windowMs, catalog, offer, variant, arm, reports, noisy_reports AS noisyReports, ${[...METRICS, ...VARIANCES].join(', ')}
@@ -253,14 +239,18 @@ export function createSqliteStore(dir: string, options: { synchronous?: SqliteSy
     },
     stats: async (site, from, to) => {
       folded();
-      return (stats.all(site, ...range(from, to)) as SumRow[]).map(toStat);
+      return ((wholeDays(from, to) ? statsOfDays : stats).all(site, ...range(from, to)) as SumRow[]).map(toStat);
     },
     daily: async (site, from, to) => {
       folded();
-      return (daily.all(site, ...range(from, to)) as (SumRow & { day: string })[]).map((r) => toStat(r) as DailyRow);
+      return ((wholeDays(from, to) ? dailyOfDays : daily).all(site, ...range(from, to)) as (SumRow & { day: string })[]).map((r) => toStat(r) as DailyRow);
     },
     windows: async (site, from, to) => readWindows(site, from, to),
     purgeIds: async (before) => purge.run(before).changes,
+    purgeWindows: async (before) => {
+      folded();
+      return purgeWindows.immediate(before - (before % DAY_MS));
+    },
     startSession: async (hash, expiresAt, now) => {
       expireSessions.run(now);
       addSession.run(hash, expiresAt);

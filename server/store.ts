@@ -64,6 +64,9 @@ export interface StoredPriors {
   document: string;
 }
 
+/** How long counters are kept by default: 400 days, a year and a month to compare with. */
+export const COUNTERS_KEEP_DAYS = 400;
+
 /** Priors documents kept per site (the newest); older ones are deleted as new ones come. */
 export const PRIORS_KEPT = 48;
 
@@ -128,6 +131,12 @@ export interface CounterStore {
   windows(site: string, from: number, to: number): Promise<WindowRow[]>;
   /** Forgets report ids received before `before`; returns how many. */
   purgeIds(before: number): Promise<number>;
+  /**
+   * Forgets the counters of windows that start before the UTC day of `before`, and that day's
+   * totals before it (the retention of counters, {@link COUNTERS_KEEP_DAYS} by default).
+   * @returns how many counter rows were deleted
+   */
+  purgeWindows(before: number): Promise<number>;
   /**
    * Keeps a dashboard sign-in by the hash of its id (never the id, so a copy of the store signs
    * no one in) until `expiresAt`, and forgets the sign-ins that expired before `now`. Kept in the

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import type { CounterStore } from '../store';
+import { COUNTERS_KEEP_DAYS, type CounterStore } from '../store';
 import { REPORT_ID_MEMORY_MS } from '../../src/protocol/report';
 import { createAuth } from './auth';
 import { COLLECTOR_DEFAULTS } from './defaults';
@@ -30,10 +30,14 @@ export interface CollectorOptions {
   perMinute?: number;
   /** How long report ids are kept for deduplication. Default 8 days. */
   dedupMs?: number;
+  /** How long counters are kept, in days (`VITRINE_KEEP_DAYS`). Default {@link COUNTERS_KEEP_DAYS}. */
+  keepDays?: number;
   /** The client's address, for rate limiting only (hashed with a salt that lives in memory). */
   clientAddress?: ((c: Context) => string | undefined) | undefined;
   /** The personalized arm's configured share of the holdout, for the sample-ratio check. */
   holdoutShare?: (() => Promise<number | null>) | undefined;
+  /** The collector's clock, for the windows it accepts and the counters it keeps (tests set it). */
+  now?: () => number;
   /** How long a report's body may take to arrive (default 10 s). */
   bodyDeadlineMs?: number;
   /** When batches of reports are committed. */
@@ -77,7 +81,7 @@ export function createCollector(options: CollectorOptions): Collector {
   const released = centralNoise ? withCentralNoise(store, centralNoise) : store;
   const settlesAfterMs = centralNoise && ((site: string) => (centralEpsilon(centralNoise, site) === undefined ? undefined : CENTRAL_SETTLE_MS));
   const routes = new Hono();
-  routes.route('/v1/reports', createIngest({ batcher, catalogs, sites, origins: options.origins, perMinute: options.perMinute ?? COLLECTOR_DEFAULTS.perMinute, clientAddress: options.clientAddress, settlesAfterMs, bodyDeadlineMs: options.bodyDeadlineMs }));
+  routes.route('/v1/reports', createIngest({ batcher, catalogs, sites, origins: options.origins, perMinute: options.perMinute ?? COLLECTOR_DEFAULTS.perMinute, clientAddress: options.clientAddress, settlesAfterMs, bodyDeadlineMs: options.bodyDeadlineMs, now: options.now }));
   const auth = token ? createAuth(token, { clientAddress: options.clientAddress }) : undefined;
   if (auth && token) {
     routes.route('/v1/catalogs', createCatalogsApi({ auth, catalogs, sites }));
@@ -92,8 +96,13 @@ export function createCollector(options: CollectorOptions): Collector {
     priors = createPriorsApi({ publisher, auth, sites, ...(options.log ? { log: options.log } : {}) });
     routes.route('/v1/priors', priors.routes);
   }
-  // Report ids are kept only as long as a device may resend: then they are forgotten.
-  const purge = () => void store.purgeIds(Date.now() - dedupMs).catch(() => undefined);
+  // Report ids are kept only as long as a device may resend, counters as long as configured: then they are forgotten.
+  const keepMs = (options.keepDays ?? COUNTERS_KEEP_DAYS) * 86_400_000;
+  const purge = () => {
+    const now = options.now?.() ?? Date.now();
+    void store.purgeIds(now - dedupMs).catch(() => undefined);
+    void store.purgeWindows(now - keepMs).catch(() => undefined);
+  };
   purge();
   const purging = setInterval(purge, HOUR);
   purging.unref();

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
-import { REPORT_LIMITS, validateReport, type Report } from '../../src/protocol/report';
+import { REPORT_KEEP_MS, REPORT_LIMITS, validateReport, type Report } from '../../src/protocol/report';
 import { BodyError, readBody } from './body';
 import { createRateLimiter } from './rate-limit';
 import type { Batcher } from './batcher';
@@ -20,9 +20,14 @@ export interface IngestOptions {
   clientAddress?: ((c: Context) => string | undefined) | undefined;
   /** How long a report's body may take to arrive (default BODY_DEADLINE_MS). */
   bodyDeadlineMs?: number | undefined;
+  /** The collector's clock (tests set it). */
+  now?: (() => number) | undefined;
   /** For a site whose windows are released once settled (central noise): how long after its end a window takes reports. */
   settlesAfterMs?: ((site: string) => number | undefined) | undefined;
 }
+
+/** How far a device's clock may be from the collector's: a window may end this much after now, or be this much older than a device keeps reports. */
+export const WINDOW_SKEW_MS = 5 * 60_000;
 
 /** What a refused report is answered: the status and a message that names the problem. */
 class Refusal {
@@ -50,8 +55,14 @@ async function accept(text: string, options: IngestOptions): Promise<Report> {
     throw new Refusal(400, (error as Error).message);
   }
   if (options.sites && !options.sites.includes(report.site)) throw new Refusal(403, 'report.site: not a site of this collector');
+  // Only windows a device could really have sent: closed, and not older than a device keeps a
+  // report. Each other window would add counter rows no device made.
+  const now = options.now?.() ?? Date.now();
+  const end = Date.parse(report.windowStart) + report.windowMs;
+  if (end > now + WINDOW_SKEW_MS) throw new Refusal(400, `report.windowStart: this window has not closed yet (it ends at ${new Date(end).toISOString()})`);
+  if (end < now - REPORT_KEEP_MS - WINDOW_SKEW_MS) throw new Refusal(400, `report.windowStart: this window ended more than ${REPORT_KEEP_MS / 86_400_000} days ago, longer than a device keeps a report`);
   const settles = options.settlesAfterMs?.(report.site);
-  if (settles !== undefined && Date.parse(report.windowStart) + report.windowMs + settles <= Date.now()) {
+  if (settles !== undefined && end + settles <= now) {
     throw new Refusal(410, 'report.windowStart: this window was released with central noise and takes no more reports');
   }
   const problem = await options.catalogs.check(report);

@@ -44,7 +44,10 @@ async function readPriors(options: StatsOptions, site: string): Promise<PriorsSu
 async function readShareChecks(options: StatsOptions, q: { site: string; from: number; to: number }): Promise<ShareCheck[]> {
   const learning = (await options.store.currentCatalog(q.site))?.learning;
   if (!learning?.variantsLearn?.length) return [];
-  const [history, windows] = await Promise.all([options.store.priorsHistory(q.site), options.store.windows(q.site, q.from, q.to)]);
+  const history = await options.store.priorsHistory(q.site);
+  if (!history.length) return [];
+  // Only windows the kept priors can cover are read: the cost stays that of two days of windows, however many the store holds.
+  const windows = await options.store.windows(q.site, Math.max(q.from, history[0]!.computedAt), q.to);
   return shareChecks(learning, history, windows.filter((w) => w.reports >= options.k));
 }
 

@@ -93,7 +93,7 @@ function report(i: number): Report {
     v: 1,
     id: randomBytes(16).toString('hex'),
     site: catalog.siteId,
-    windowStart: '2026-11-22T00:00:00.000Z',
+    windowStart: new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 - 86_400_000).toISOString(),
     windowMs: 86_400_000,
     catalog: catalog.version,
     noise: { mechanism: 'none' },

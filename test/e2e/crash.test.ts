@@ -40,7 +40,7 @@ function start(data: string): Promise<{ child: ChildProcess; base: string }> {
 
 function report(): Report {
   return {
-    v: 1, id: randomBytes(16).toString('hex'), site: catalog.siteId, windowStart: '2026-11-30T00:00:00.000Z', windowMs: 86_400_000,
+    v: 1, id: randomBytes(16).toString('hex'), site: catalog.siteId, windowStart: new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 - 86_400_000).toISOString(), windowMs: 86_400_000,
     catalog: catalog.version, noise: { mechanism: 'none' },
     cells: reportDomain(catalog).map(([offer, variant], i) => ({ offer, variant, arm: 'personalized', impressions: i === 0 ? 1 : 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0 })),
   };

@@ -24,6 +24,8 @@ function dataDir() {
 
 const NO_NOISE = { impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0 };
 const VERSION = '2026-11-22.1';
+/** Yesterday's day window (UTC): closed, and recent enough for the collector to take. */
+const YESTERDAY = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 86_400_000;
 
 /** The shop's catalog: trail-10 with a content variant, road-15, and a 90/10 holdout. */
 function catalog(patch: Record<string, unknown> = {}) {
@@ -49,7 +51,7 @@ function cells(arm: Arm = 'personalized', counts: Partial<ReportCell> = { impres
 }
 function report(patch: Partial<Report> = {}): Report {
   return {
-    v: 1, id: nextId(), site: 'demo-shop', windowStart: '2026-11-22T00:00:00.000Z', windowMs: 86_400_000,
+    v: 1, id: nextId(), site: 'demo-shop', windowStart: new Date(YESTERDAY).toISOString(), windowMs: 86_400_000,
     catalog: VERSION, noise: { mechanism: 'none' }, cells: cells(), ...patch,
   };
 }
@@ -121,7 +123,7 @@ describe('POST /v1/reports', () => {
     ['report.extra: unknown field', { ...report(), extra: 1 }],
     ['report.v: expected 1', { ...report(), v: 2 }],
     ['report.id: expected 32 lowercase hex digits', { ...report(), id: 'not-hex' }],
-    ['report.windowStart', { ...report(), windowStart: '2026-11-22T00:00:01.000Z' }],
+    ['report.windowStart', { ...report(), windowStart: new Date(YESTERDAY + 1000).toISOString() }],
     ['report.cells[0].impressions: expected a whole number from 0 to 50', { ...report(), cells: [{ ...cells()[0]!, impressions: 51 }, ...cells().slice(1)] }],
     ['report.cells[0].sku: unknown field', { ...report(), cells: [{ ...cells()[0]!, sku: 'TR-1' }, ...cells().slice(1)] }],
     ['report.cells: expected an array of at most 400 entries', { ...report(), cells: Array.from({ length: 401 }, (_, i) => ({ ...cells()[0]!, offer: `o${i}` })) }],

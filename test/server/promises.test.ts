@@ -22,7 +22,7 @@ function report(counts: Partial<Record<Metric, number>> = { impressions: 3, clic
   const cells: ReportCell[] = CATALOG.offers.map((o, i) => ({
     offer: o.id, variant: 'default', arm: 'personalized', impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0, ...(i === 0 ? counts : {}),
   }));
-  return { v: 1, id: nextId(), site: 'demo-shop', windowStart: '2026-11-22T00:00:00.000Z', windowMs: DAY, catalog: VERSION, noise: { mechanism: 'none' }, cells, ...patch };
+  return { v: 1, id: nextId(), site: 'demo-shop', windowStart: new Date(Math.floor(Date.now() / DAY) * DAY - DAY).toISOString(), windowMs: DAY, catalog: VERSION, noise: { mechanism: 'none' }, cells, ...patch };
 }
 
 const running: { collector: Collector; store: CounterStore }[] = [];

@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
 import Database from 'better-sqlite3';
-import { createSqliteStore, MIGRATIONS as SQLITE_MIGRATIONS } from '../../server/sqlite';
-import { createPostgresStore, MIGRATIONS } from '../../server/postgres';
+import { createSqliteStore } from '../../server/sqlite';
+import { MIGRATIONS as SQLITE_MIGRATIONS } from '../../server/sqlite-schema';
+import { createPostgresStore } from '../../server/postgres';
+import { MIGRATIONS } from '../../server/postgres-schema';
 import type { CatalogShape, CounterStore, StatRow } from '../../server/store';
 import { CONTRIBUTION_BOUNDS, METRICS, type Metric, type Report, type ReportCell } from '../../src/protocol/report';
 import type { Arm } from '../../src/protocol/decision';
@@ -237,6 +239,47 @@ describe.each(stores)('the %s store', (_, makeStore) => {
     expect(await store.purgeIds(Infinity)).toBe(2);
     expect(await store.commit([b], 4_000)).toEqual([true]);
   });
+
+  it('answers a range of whole days from the daily totals with what the windows hold', async () => {
+    const store = await makeStore();
+    const hourly = (h: number, impressions: number, noise?: Report['noise']) =>
+      report({ windowStart: new Date(START + h * HOUR).toISOString(), windowMs: HOUR, cells: [cell('trail-10', 'default', 'contextual', { impressions, clicks: 1 })], ...(noise ? { noise } : {}) });
+    await store.commit([hourly(0, 2), hourly(5, 3), hourly(23, 4, { mechanism: 'geometric', epsilon: 1 }), hourly(24, 5), hourly(50, 6)], START + 3 * DAY);
+    await store.commit([hourly(5, 7)], START + 3 * DAY);
+    // [1 ms, …) is not whole days: it is summed from the windows themselves.
+    expectSameStats(await store.stats('demo-shop', 0, Infinity), await store.stats('demo-shop', 1, Infinity));
+    expectSameStats(await store.stats('demo-shop', START, START + 2 * DAY), await store.stats('demo-shop', START, START + 2 * DAY - 1));
+    const days = await store.daily('demo-shop', 0, Infinity);
+    expect(days.map((d) => [d.day, d.reports, d.impressions])).toEqual([['2026-11-22', 4, 16], ['2026-11-23', 1, 5], ['2026-11-24', 1, 6]]);
+    expect(await store.daily('demo-shop', 1, Infinity)).toEqual(days);
+  });
+
+  it('forgets the windows of the days before a time, in the windows and the daily totals alike', async () => {
+    const store = await makeStore();
+    await store.registerCatalog({ site: 'demo-shop', version: 'c1', cells: [['trail-10', 'default']], arms: ['contextual'] }, START);
+    const days = [0, 1, 2].map((d) => report({ windowStart: new Date(START + d * DAY).toISOString() }));
+    await store.commit(days, START + 3 * DAY);
+    expect(await store.purgeWindows(START + DAY + 5 * HOUR)).toBe(2);
+    expect((await store.windows('demo-shop', 0, Infinity)).map((w) => w.windowStart)).toEqual([START + DAY, START + DAY, START + 2 * DAY, START + 2 * DAY]);
+    expect((await store.daily('demo-shop', 0, Infinity)).map((d) => d.day)).toEqual(['2026-11-23', '2026-11-23', '2026-11-24', '2026-11-24']);
+    expect((await store.stats('demo-shop', 0, Infinity)).reduce((n, r) => n + r.reports, 0)).toBe(4);
+    expect(await store.purgeWindows(START + DAY)).toBe(0);
+  });
+
+  it('keeps a dashboard session until it ends or expires, and forgets the expired ones at the next start', async () => {
+    const store = await makeStore();
+    await store.startSession('hash-a', START + HOUR, START);
+    await store.startSession('hash-b', START + 2 * HOUR, START);
+    expect(await store.sessionActive('hash-a', START + HOUR - 1)).toBe(true);
+    expect(await store.sessionActive('hash-a', START + HOUR)).toBe(false);
+    expect(await store.sessionActive('hash-c', START)).toBe(false);
+    await store.endSession('hash-b');
+    expect(await store.sessionActive('hash-b', START)).toBe(false);
+    await store.startSession('hash-c', START + 3 * HOUR, START + HOUR);
+    // hash-a expired at START + HOUR: gone, so an old clock cannot bring it back.
+    expect(await store.sessionActive('hash-a', START)).toBe(false);
+    expect(await store.sessionActive('hash-c', START + HOUR)).toBe(true);
+  });
 });
 
 describe('the SQLite store', () => {
@@ -257,11 +300,11 @@ describe('the SQLite store', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_MIGRATIONS.length);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name).sort();
-    expect(tables).toEqual(['catalogs', 'counters', 'pending_runs', 'priors', 'report_ids']);
+    expect(tables).toEqual(['catalogs', 'counters', 'daily_counters', 'dashboard_sessions', 'pending_runs', 'priors', 'report_ids']);
     db.close();
   });
 
-  it.each([1, 2, 3, 4])('migrates a version %i database to the current one, keeping its counters and report ids', async (from) => {
+  it.each([1, 2, 3, 4, 5])('migrates a version %i database to the current one, keeping its counters and report ids', async (from) => {
     const { dir, file } = await folder();
     const old = new Database(file);
     for (let v = 0; v < from; v++) old.exec(SQLITE_MIGRATIONS[v]!);

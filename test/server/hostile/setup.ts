@@ -47,9 +47,9 @@ afterEach(async () => {
  * registered, and the settings a test gives.
  */
 export async function hostileServer(collector: Partial<CollectorOptions> = {}, demo = false) {
-  const store = createSqliteStore(':memory:');
+  const store = collector.store ?? createSqliteStore(':memory:');
   const log: string[] = [];
-  const server = createServer({ root: process.cwd(), demo, log: (l) => log.push(l), collector: { store, token: TOKEN, k: 1, perMinute: 1_000_000, ...collector } });
+  const server = createServer({ root: process.cwd(), demo, log: (l) => log.push(l), collector: { token: TOKEN, k: 1, perMinute: 1_000_000, ...collector, store } });
   opened.push({ server, store });
   await server.ready;
   const { app } = server;
