@@ -4,7 +4,7 @@ import type { Arm } from '../src/protocol/decision';
 import { MIGRATIONS } from './postgres-schema';
 import { mergeReports } from './counters';
 import { DAY_MS, VARIANCES, toStat, wholeDays, windowBound, type SumRow } from './counter-columns';
-import { PRIORS_KEPT, sameShape, type CatalogShape, type CounterStore, type DailyRow, type LearningShape, type StoredPriors, type WindowRow } from './store';
+import { CATALOG_VERSIONS_KEPT, PRIORS_KEPT, sameShape, type CatalogShape, type CounterStore, type DailyRow, type LearningShape, type StoredPriors, type WindowRow } from './store';
 
 /** The session-level advisory lock held while migrating, so collectors starting together migrate once ("vitr"). */
 const MIGRATION_LOCK = 0x76697472;
@@ -168,7 +168,13 @@ export async function createPostgresStore(url: string, options: { poolSize?: num
         'INSERT INTO catalogs (site, version, cells, arms, registered_at, learning) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING',
         [shape.site, shape.version, JSON.stringify(shape.cells), JSON.stringify(shape.arms), at, shape.learning ? JSON.stringify(shape.learning) : null],
       );
-      if (inserted.rowCount === 1) return 'added';
+      if (inserted.rowCount === 1) {
+        await pool.query(
+          `DELETE FROM catalogs WHERE site = $1 AND version NOT IN (SELECT version FROM catalogs WHERE site = $1 ORDER BY registered_at DESC, version COLLATE "C" DESC LIMIT ${CATALOG_VERSIONS_KEPT})`,
+          [shape.site],
+        );
+        return 'added';
+      }
       const kept = await catalogShape(shape.site, shape.version);
       return kept && sameShape(kept, shape) ? 'known' : 'conflict';
     },

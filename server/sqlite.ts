@@ -6,7 +6,7 @@ import type { Arm } from '../src/protocol/decision';
 import { MIGRATIONS } from './sqlite-schema';
 import { mergeRuns, sumRuns, type Run } from './counters';
 import { DAY_MS, VARIANCES, toStat, wholeDays, windowBound, type SumRow } from './counter-columns';
-import { PRIORS_KEPT, sameShape, type CatalogShape, type CounterStore, type DailyRow, type LearningShape, type Registration, type StoredPriors, type WindowRow } from './store';
+import { CATALOG_VERSIONS_KEPT, PRIORS_KEPT, sameShape, type CatalogShape, type CounterStore, type DailyRow, type LearningShape, type Registration, type StoredPriors, type WindowRow } from './store';
 
 /**
  * Pending runs are folded into counters at most this long after their commit, and before
@@ -184,6 +184,7 @@ export function createSqliteStore(dir: string, options: { synchronous?: SqliteSy
   const findCatalog = db.prepare('SELECT version, cells, arms, learning FROM catalogs WHERE site = ? AND version = ?');
   const newestCatalog = db.prepare('SELECT version, cells, arms, learning FROM catalogs WHERE site = ? ORDER BY registered_at DESC, version DESC LIMIT 1');
   const insertCatalog = db.prepare('INSERT OR IGNORE INTO catalogs (site, version, cells, arms, registered_at, learning) VALUES (?, ?, ?, ?, ?, ?)');
+  const trimCatalogs = db.prepare(`DELETE FROM catalogs WHERE site = ? AND version NOT IN (SELECT version FROM catalogs WHERE site = ? ORDER BY registered_at DESC, version DESC LIMIT ${CATALOG_VERSIONS_KEPT})`);
   type CatalogRow = { version: string; cells: string; arms: string; learning: string | null };
   const toShape = (site: string, row: CatalogRow | undefined): CatalogShape | undefined =>
     row && {
@@ -195,6 +196,7 @@ export function createSqliteStore(dir: string, options: { synchronous?: SqliteSy
     const kept = catalogShape(shape.site, shape.version);
     if (kept) return sameShape(kept, shape) ? 'known' : 'conflict';
     insertCatalog.run(shape.site, shape.version, JSON.stringify(shape.cells), JSON.stringify(shape.arms), at, shape.learning ? JSON.stringify(shape.learning) : null);
+    trimCatalogs.run(shape.site, shape.site);
     return 'added';
   });
   const newestPriors = db.prepare('SELECT site, version, catalog, computed_at AS computedAt, document FROM priors WHERE site = ? ORDER BY computed_at DESC, version DESC LIMIT 1');

@@ -67,6 +67,12 @@ export interface StoredPriors {
 /** How long counters are kept by default: 400 days, a year and a month to compare with. */
 export const COUNTERS_KEEP_DAYS = 400;
 
+/**
+ * Catalog versions kept per site: registering one more forgets the oldest (a report citing it
+ * is then refused, so publish more seldom than this many versions a week).
+ */
+export const CATALOG_VERSIONS_KEPT = 200;
+
 /** Priors documents kept per site (the newest); older ones are deleted as new ones come. */
 export const PRIORS_KEPT = 48;
 
@@ -92,8 +98,9 @@ export type CounterDelta = StatRow & {
  */
 export interface CounterStore {
   /**
-   * Keeps a catalog version's shape. A version is immutable: the same shape again is `known`,
-   * another shape under a known version is a `conflict` and changes nothing.
+   * Keeps a catalog version's shape, with the newest {@link CATALOG_VERSIONS_KEPT} of its site.
+   * A version is immutable: the same shape again is `known`, another shape under a known
+   * version is a `conflict` and changes nothing.
    */
   registerCatalog(shape: CatalogShape, at: number): Promise<Registration>;
   /** The shape of a version known for a site, or undefined. */

@@ -15,8 +15,14 @@ interface Compiled {
 
 /** How long a version no store knows stays unknown before the store is asked again. */
 const UNKNOWN_MS = 2_000;
-/** Shapes kept in memory; the store holds them all. */
-const CACHED = 1_000;
+/**
+ * Cells of the shapes kept in memory, all versions together (about 100 bytes each); the store
+ * holds them all. Bounded by cells, not versions: a report that cites big versions, one after
+ * another, may make the collector read them, never hold more than this.
+ */
+export const CACHED_CELLS = 200_000;
+/** Versions remembered as unknown, for a moment each. */
+const UNKNOWN_KEPT = 1_000;
 
 /** The catalog versions the collector knows, and the check of a report against its version. */
 export interface CatalogRegistry {
@@ -27,6 +33,8 @@ export interface CatalogRegistry {
    * @returns what is wrong, naming the path, or undefined when it fits. Never quotes the report.
    */
   check(report: Report): Promise<string | undefined>;
+  /** What the in-memory cache holds now: versions and their cells (at most {@link CACHED_CELLS}). */
+  cached(): { versions: number; cells: number };
 }
 
 /**
@@ -106,10 +114,17 @@ function fits(c: Compiled, report: Report): string | undefined {
 export function createCatalogRegistry(store: CounterStore, refresh: () => Promise<void> = async () => undefined): CatalogRegistry {
   const known = new Map<string, Compiled>();
   const unknownUntil = new Map<string, number>();
+  let cachedCells = 0;
   const remember = (key: string, shape: CatalogShape) => {
-    if (known.size >= CACHED) known.delete(known.keys().next().value!);
+    // The oldest shapes go first, until the new one fits (a single shape is at most MAX_CATALOG_CELLS).
+    for (const [oldKey, old] of known) {
+      if (cachedCells + shape.cells.length <= CACHED_CELLS) break;
+      known.delete(oldKey);
+      cachedCells -= old.shape.cells.length;
+    }
     const compiled = compile(shape);
     known.set(key, compiled);
+    cachedCells += shape.cells.length;
     return compiled;
   };
   const lookup = async (site: string, version: string): Promise<Compiled | undefined> => {
@@ -123,7 +138,7 @@ export function createCatalogRegistry(store: CounterStore, refresh: () => Promis
       shape = await store.catalogShape(site, version);
     }
     if (shape) return remember(key, shape);
-    if (unknownUntil.size >= CACHED) unknownUntil.clear();
+    if (unknownUntil.size >= UNKNOWN_KEPT) unknownUntil.clear();
     unknownUntil.set(key, Date.now() + UNKNOWN_MS);
     return undefined;
   };
@@ -141,5 +156,6 @@ export function createCatalogRegistry(store: CounterStore, refresh: () => Promis
       if (!compiled) return 'report.catalog: not a catalog version this collector knows for this site (register it with `npm run catalog -- publish`)';
       return fits(compiled, report);
     },
+    cached: () => ({ versions: known.size, cells: cachedCells }),
   };
 }

@@ -5,7 +5,7 @@ import { createSqliteStore } from '../../server/sqlite';
 import { MIGRATIONS as SQLITE_MIGRATIONS } from '../../server/sqlite-schema';
 import { createPostgresStore } from '../../server/postgres';
 import { MIGRATIONS } from '../../server/postgres-schema';
-import type { CatalogShape, CounterStore, StatRow } from '../../server/store';
+import { CATALOG_VERSIONS_KEPT, type CatalogShape, type CounterStore, type StatRow } from '../../server/store';
 import { CONTRIBUTION_BOUNDS, METRICS, type Metric, type Report, type ReportCell } from '../../src/protocol/report';
 import type { Arm } from '../../src/protocol/decision';
 import { addNoise, noiseVariance } from '../../src/protocol/noise';
@@ -264,6 +264,17 @@ describe.each(stores)('the %s store', (_, makeStore) => {
     expect((await store.daily('demo-shop', 0, Infinity)).map((d) => d.day)).toEqual(['2026-11-23', '2026-11-23', '2026-11-24', '2026-11-24']);
     expect((await store.stats('demo-shop', 0, Infinity)).reduce((n, r) => n + r.reports, 0)).toBe(4);
     expect(await store.purgeWindows(START + DAY)).toBe(0);
+  });
+
+  it(`keeps the newest ${CATALOG_VERSIONS_KEPT} catalog versions of a site, forgetting the oldest`, async () => {
+    const store = await makeStore();
+    const shape = (version: string, site = 'demo-shop'): CatalogShape => ({ site, version, cells: [['trail-10', 'default']], arms: ['contextual'] });
+    await store.registerCatalog(shape('other-0', 'other-shop'), START);
+    for (let v = 0; v <= CATALOG_VERSIONS_KEPT; v++) expect(await store.registerCatalog(shape(`v${v}`), START + v)).toBe('added');
+    expect(await store.catalogShape('demo-shop', 'v0')).toBeUndefined();
+    expect(await store.catalogShape('demo-shop', 'v1')).toEqual(shape('v1'));
+    expect(await store.catalogShape('demo-shop', `v${CATALOG_VERSIONS_KEPT}`)).toEqual(shape(`v${CATALOG_VERSIONS_KEPT}`));
+    expect(await store.catalogShape('other-shop', 'other-0')).toEqual(shape('other-0', 'other-shop'));
   });
 
   it('keeps a dashboard session until it ends or expires, and forgets the expired ones at the next start', async () => {
