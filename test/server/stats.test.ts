@@ -199,4 +199,28 @@ describe('holdoutStats', () => {
   it('gives no chance to beat while an arm has no reports', () => {
     expect(holdoutStats([row({ arm: 'personalized', impressions: 100, clicks: 3 })], 0.9)!.chanceToBeat).toBeNull();
   });
+
+  /** The holdout of `personalized` and `baseline` reports under a configured personalized share. */
+  const split = (personalized: number, baseline: number, share: number) =>
+    holdoutStats([row({ arm: 'personalized', reports: personalized, impressions: 10, clicks: 1 }), row({ arm: 'baseline', reports: baseline, impressions: 10, clicks: 1 })], share)!.srm!;
+
+  it('warns of a sample-ratio mismatch below p = 0.001 only: p ≈ 0.011 is no warning, p ≈ 0.00015 is', () => {
+    const mild = split(540, 460, 0.5);
+    expect(mild.pValue).toBeCloseTo(0.01141, 4);
+    expect(mild.warning).toBe(false);
+    const strong = split(560, 440, 0.5);
+    expect(strong.pValue).toBeCloseTo(0.000148, 5);
+    expect(strong.warning).toBe(true);
+  });
+
+  it('compares each arm with its own expected count under an uneven split', () => {
+    // 900 of 1,000 under 90/10 is exactly the plan; with the arms' expectations swapped it would be a huge mismatch.
+    const planned = split(900, 100, 0.9);
+    expect(planned).toEqual({ expectedShare: 0.9, observedShare: 0.9, pValue: 1, warning: false });
+    // 870 / 130 under 90/10: χ² = 900/900 + 900/100 = 10, p ≈ 0.0016, no warning; swapped, it would be 0.
+    const off = split(870, 130, 0.9);
+    expect(off.pValue).toBeCloseTo(0.001565, 5);
+    expect(off.warning).toBe(false);
+    expect(split(860, 140, 0.9).warning).toBe(true);
+  });
 });

@@ -298,6 +298,18 @@ describe('reports from the engine to a real collector on loopback', { timeout: 3
     await until(() => expect(next.status()).toMatchObject({ pending: 0, sent: 1, dropped: 0 }));
   });
 
+  it('adds the local noise the site asked for (reportNoise) to what it sends, and says so', async () => {
+    await closedWindowWithExposures();
+    await tab({ reportNoise: { epsilon: 1 } });
+    await until(() => expect(gate.posts(site)).toHaveLength(1));
+    const report = validateReport(JSON.parse(gate.posts(site)[0]!.body));
+    expect(report.noise).toEqual({ mechanism: 'geometric', epsilon: 1 });
+    // 35 counters, each with two-sided geometric noise of α = e^(−1/bound): all of them exact has a chance below 10⁻²⁰.
+    const exact = { 'yoga-mat': [2, 1], 'gift-card': [1, 0] } as Record<string, [number, number]>;
+    expect(report.cells.some((c) => c.impressions !== (exact[c.offer]?.[0] ?? 0) || c.clicks !== (exact[c.offer]?.[1] ?? 0) || c.dismissals !== 0 || c.conversions !== 0 || c.revenue !== 0)).toBe(true);
+    expect((await gate.stats(site)).every((r) => r.noisyReports === 1)).toBe(true);
+  });
+
   it('reports a window that spans a catalog update per version, with the exposures of the removed offer', async () => {
     const first = await tab();
     ok(await first.engine.setConsent(all()));
@@ -481,6 +493,26 @@ describe('reports from the engine to a real collector on loopback', { timeout: 3
     await until(() => expect(late.status()).toMatchObject({ dropped: 1, pending: 0 }));
     expect(late.status()!.error).toMatch(/within 7 days/);
     expect(gate.posts(site)).toHaveLength(1);
+    // Nor is it handed to the page for a send of its own when it hides: it would be counted twice.
+    const handed = late.events.flatMap((e) => (e.type === 'reports' ? e.ready : []));
+    expect(handed).toEqual([]);
+  });
+
+  it('hands the page a waiting report for its send on hide until a week has passed, then no more', async () => {
+    await closedWindowWithExposures();
+    gate.fail(site, { status: 503 });
+    const second = await tab();
+    await until(async () => expect((await outbox(second.engine))?.reports[0]?.attempts).toBe(1));
+    ok(await second.engine.close());
+    vi.setSystemTime(T0 + KEEP_MS - MIN);
+    gate.fail(site, { status: 503 });
+    const within = await tab();
+    await until(() => expect(within.events.some((e) => e.type === 'reports' && e.ready.length === 1)).toBe(true));
+    ok(await within.engine.close());
+    vi.setSystemTime(T0 + KEEP_MS + 10 * MIN);
+    const late = await tab();
+    await until(() => expect(late.status()).toMatchObject({ dropped: 1 }));
+    expect(late.events.flatMap((e) => (e.type === 'reports' ? e.ready : []))).toEqual([]);
   });
 
   it('two tabs starting at once send a waiting report once', async () => {
