@@ -1,7 +1,6 @@
-import { isVitrineError } from '../src/protocol/errors';
 import type { TrackEvent } from '../src/protocol/events';
 import { assignArm } from './arm';
-import { guarded } from './storage/lifecycle';
+import { keptIfAllowed } from './storage/lifecycle';
 import type { ExposureRecord } from './storage/store';
 import { mayKeepExposures } from './purposes';
 import type { EngineState } from './state';
@@ -22,9 +21,7 @@ export async function saveExposure(s: EngineState, record: Omit<ExposureRecord, 
   s.exposures.add(stamped);
   s.sync?.post({ t: 'exposure', record: stamped });
   if (!mayKeepExposures(s.consent)) return;
-  await guarded(s, () => s.store.addExposure(stamped, mayKeepExposures)).catch((error) => {
-    if (!(isVitrineError(error) && error.code === 'consent-required')) throw error;
-  });
+  await keptIfAllowed(s, () => s.store.addExposure(stamped, mayKeepExposures));
 }
 
 /**

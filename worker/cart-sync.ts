@@ -1,9 +1,9 @@
 import { isVitrineError } from '../src/protocol/errors';
 import type { CartLine, CartOp } from '../src/protocol/cart';
 import { applyCartOp, emptyCart, isExpired, mergeLines } from './cart';
-import { guarded } from './storage/lifecycle';
+import { guarded, keptIfAllowed } from './storage/lifecycle';
 import type { CartRecord } from './storage/store';
-import { mayKeepCart } from './purposes';
+import { keptAnyway, mayKeepCart } from './purposes';
 import { persistentCart, type EngineConfig, type EngineState } from './state';
 
 /*
@@ -16,24 +16,28 @@ export async function restoreCart(s: EngineState, cfg: EngineConfig, now: number
   if (!persistentCart(s)) return;
   const saved = await guarded(s, () => s.store.get('cart'));
   if (saved && isExpired(saved, now, cfg.cartTtlDays)) {
-    await guarded(s, () => s.store.update('cart', () => undefined));
+    await guarded(s, () => s.store.update('cart', () => undefined, keptAnyway));
   } else if (saved && saved.lines.length) {
     s.cart = saved;
     s.restored = true;
   }
 }
 
-/** Once `functional` is granted: the session's cart joins what is stored (an earlier tab's grant, or an earlier visit). */
+/**
+ * Once `functional` is granted: the session's cart joins what is stored (an earlier tab's grant,
+ * or an earlier visit). If another tab withdrew `functional` since, nothing is written and the
+ * cart stays this session's.
+ */
 export async function keepSessionCart(s: EngineState, cfg: EngineConfig): Promise<void> {
   const now = Date.now();
   const session = s.cart;
-  const merged = await guarded(s, () =>
+  const merged = await keptIfAllowed(s, () =>
     s.store.update('cart', (stored) => {
       const kept = stored && !isExpired(stored, now, cfg.cartTtlDays) ? stored : emptyCart();
       return { id: 'current', lines: mergeLines(kept.lines, session.lines), updatedAt: Math.max(kept.updatedAt, session.updatedAt) };
-    }),
+    }, mayKeepCart),
   );
-  s.cart = merged ?? emptyCart();
+  if (merged) s.cart = merged;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { toErrorData } from '../src/protocol/errors';
 import { decideChunk } from './chunks';
-import { guarded } from './storage/lifecycle';
+import { guarded, keptIfAllowed } from './storage/lifecycle';
 import { serial, type EngineConfig, type EngineState } from './state';
 import { reportDomain } from '../src/protocol/report';
 import type { Catalog } from '../src/protocol/catalog';
@@ -24,7 +24,7 @@ async function keepEarlierDomain(s: EngineState, replaced: Catalog): Promise<voi
   delete kept[replaced.version];
   kept[replaced.version] = reportDomain(replaced);
   const newest = Object.keys(kept).slice(-EARLIER_VERSIONS);
-  await guarded(s, () => s.store.setMeta('reportDomains', Object.fromEntries(newest.map((v) => [v, kept[v]!]))));
+  await keptIfAllowed(s, () => s.store.setMeta('reportDomains', Object.fromEntries(newest.map((v) => [v, kept[v]!])), mayReport));
 }
 
 /** Which catalogKey a cached catalog was checked with, so another key (or none) refetches it. */
@@ -52,7 +52,7 @@ export async function saveCatalog(s: EngineState, cfg: EngineConfig): Promise<vo
   // An ETag chosen by the server could single a device out: it is kept only with functional consent.
   const etag = s.consent.purposes.functional ? s.catalog.etag : null;
   const record = { catalog: current, etag, fetchedAt, schema: CATALOG_CACHE_SCHEMA, key: keyOf(cfg.catalogKey) };
-  await guarded(s, () => s.store.setMeta('catalog', record));
+  await keptIfAllowed(s, () => s.store.setMeta('catalog', record, mayKeepCatalog));
 }
 
 /** Whether the catalog is old enough to be fetched again (with its ETag). */

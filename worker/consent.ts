@@ -1,7 +1,7 @@
 import type { ConsentState } from '../src/protocol/consent';
 import type { MetaValues, StoreName } from './storage/store';
-import { guarded, openStore } from './storage/lifecycle';
-import { mayKeepCart, mayKeepCatalog, mayKeepExposures, mayKeepSeed, mayKeepSignals, mayReport } from './purposes';
+import { guarded, keptIfAllowed, openStore } from './storage/lifecycle';
+import { keptAnyway, mayKeepCart, mayKeepCatalog, mayKeepExposures, mayKeepSeed, mayKeepSignals, mayReport } from './purposes';
 import { appendSignals } from './signals';
 import { keepSessionCart } from './cart-sync';
 import { saveCatalog } from './catalog-cache';
@@ -51,17 +51,16 @@ export async function applyConsent(s: EngineState, next: ConsentState, fromOther
   if (!samePurposes(prev, next)) clearDecisions(s);
   // The record first: a tab still on the old decision checks it inside its own writes,
   // and a start after a crash between the two steps erases what the record forbids.
-  if (next.decided && !fromOtherTab) await guarded(s, () => s.store.setMeta('consent', next));
+  if (next.decided && !fromOtherTab) await guarded(s, () => s.store.setMeta('consent', next, keptAnyway));
   if (next.decided) await enforce(s, next);
 
   if (next.purposes.personalization && s.undecidedSignals.length) await appendSignals(s, cfg, s.undecidedSignals);
   if (next.decided) s.undecidedSignals = [];
   if (!prev.purposes.functional && persistentCart(s)) await keepSessionCart(s, cfg);
   if (mayKeepSeed(next) && !s.seedStored && s.store.kind === 'indexeddb') {
-    await guarded(s, () => s.store.setMeta('seed', s.seed));
-    s.seedStored = true;
+    s.seedStored = (await keptIfAllowed(s, () => s.store.setMeta('seed', s.seed, mayKeepSeed).then(() => true))) ?? false;
   }
-  if (next.decided && s.muted.size) await guarded(s, () => s.store.setMeta('muted', [...s.muted]));
+  if (next.decided && s.muted.size) await guarded(s, () => s.store.setMeta('muted', [...s.muted], keptAnyway));
   if (next.decided && !fromOtherTab) await saveCatalog(s, cfg);
   if (!fromOtherTab) s.sync?.post({ t: 'consent', consent: next });
   startReports(s, cfg);

@@ -1,8 +1,8 @@
 import type { ConsentState } from '../src/protocol/consent';
 import type { EngineEvent } from '../src/protocol/engine';
-import type { Store } from './storage/store';
+import type { Guard, Store } from './storage/store';
 import { configOf, serial, type CatalogState, type EngineConfig, type EngineState, type PriorsState } from './state';
-import { guarded } from './storage/lifecycle';
+import { guarded, keptIfAllowed } from './storage/lifecycle';
 import { allowedFor, type PURPOSES_OF } from './purposes';
 
 /**
@@ -21,6 +21,10 @@ export interface EngineContext {
   emit(event: EngineEvent): void;
   /** Runs a storage call; a storage failure switches the engine to memory and retries there. */
   guarded<T>(fn: () => Promise<T>): Promise<T>;
+  /** Runs a guarded write; when the stored decision refuses it, nothing is kept and it resolves to undefined. */
+  keptIfAllowed<T>(fn: () => Promise<T>): Promise<T | undefined>;
+  /** The guard of a kind of data, for the chunks' writes (worker/purposes.ts). */
+  guardOf(data: keyof typeof PURPOSES_OF): Guard;
   /** Runs `fn` in the engine's queue, after every call already waiting. */
   serial<T>(fn: () => Promise<T>): Promise<T>;
   /** The device seed. */
@@ -42,6 +46,8 @@ export function contextOf(s: EngineState): EngineContext {
     closed: () => s.closed,
     emit: (event) => s.emit(event),
     guarded: (fn) => guarded(s, fn),
+    keptIfAllowed: (fn) => keptIfAllowed(s, fn),
+    guardOf: allowedFor,
     serial: (fn) => serial(s, fn),
     seed: () => s.seed,
     mayKeep: (data) => allowedFor(data)(s.consent),

@@ -1,6 +1,6 @@
 import type { Decision } from '../src/protocol/decision';
-import { guarded } from './storage/lifecycle';
-import { mayKeepSignals } from './purposes';
+import { keptIfAllowed } from './storage/lifecycle';
+import { mayKeepDecisions } from './purposes';
 import type { EngineState } from './state';
 
 /*
@@ -10,7 +10,7 @@ import type { EngineState } from './state';
  */
 
 async function keep(s: EngineState): Promise<void> {
-  if (mayKeepSignals(s.consent) && s.store.kind === 'indexeddb') await guarded(s, () => s.store.setMeta('decisions', s.decisions));
+  if (mayKeepDecisions(s.consent) && s.store.kind === 'indexeddb') await keptIfAllowed(s, () => s.store.setMeta('decisions', s.decisions, mayKeepDecisions));
 }
 
 /** Keeps a slot's new decision. */

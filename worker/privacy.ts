@@ -4,11 +4,11 @@ import { REPORT_KEEP_MS } from '../src/protocol/report';
 import type { Interest } from '../src/protocol/decision';
 import { toCart } from './cart';
 import { HALF_LIFE_MS, emptyProfile, type Profile } from './profile';
-import { PURPOSES_OF } from './purposes';
+import { PURPOSES_OF, keptAnyway, mayKeepSignals } from './purposes';
 import { exposureKeepMs } from './signals';
 import { decideChunk } from './chunks';
 import { clearDecisions } from './decisions';
-import { guarded, resetAfterForget, ERASED } from './storage/lifecycle';
+import { guarded, keptIfAllowed, resetAfterForget, ERASED } from './storage/lifecycle';
 import { MAX_EXPOSURES } from './storage/store';
 import type { EngineConfig, EngineState } from './state';
 
@@ -43,8 +43,8 @@ export async function mute(s: EngineState, cfg: EngineConfig, category: unknown)
   const c = checkCategory(category, 'privacy.mute');
   s.muted.add(c);
   clearDecisions(s);
-  if (s.consent.decided) await guarded(s, () => s.store.setMeta('muted', [...s.muted]));
-  if (s.consent.purposes.personalization) await guarded(s, () => d.forgetCategory(s.store, c));
+  if (s.consent.decided) await guarded(s, () => s.store.setMeta('muted', [...s.muted], keptAnyway));
+  if (s.consent.purposes.personalization) await keptIfAllowed(s, () => d.forgetCategory(s.store, c, mayKeepSignals));
   s.sync?.post({ t: 'muted', muted: [...s.muted] });
 }
 
@@ -56,10 +56,10 @@ export async function prefer(s: EngineState, cfg: EngineConfig, category: unknow
     throw new VitrineError('consent-required', 'privacy.prefer: needs personalization consent');
   }
   if (s.muted.delete(c)) {
-    await guarded(s, () => s.store.setMeta('muted', [...s.muted]));
+    await guarded(s, () => s.store.setMeta('muted', [...s.muted], keptAnyway));
     s.sync?.post({ t: 'muted', muted: [...s.muted] });
   }
-  await guarded(s, () => d.stateInterest(s.store, c, Date.now()));
+  await keptIfAllowed(s, () => d.stateInterest(s.store, c, Date.now(), mayKeepSignals));
   clearDecisions(s);
 }
 

@@ -40,12 +40,20 @@ export const allowedFor =
   (c) =>
     !!c && PURPOSES_OF[data].some((p: PurposeName) => c.purposes[p]);
 
+/**
+ * What `necessary` keeps, written whatever the decision: the decision itself and the
+ * categories the shopper muted. Erasures use it too: they keep nothing.
+ */
+export const keptAnyway: Guard = () => true;
+
 /** Keeping the catalog needs any purpose but `necessary`: after "Reject all" only the decision is stored. */
 export const mayKeepCatalog = allowedFor('catalog');
 /** Keeping the cart across sessions needs `functional`. */
 export const mayKeepCart = allowedFor('cart');
 /** Signals, the profile and cached decisions need `personalization`. */
 export const mayKeepSignals = allowedFor('signals');
+/** The last decision per slot needs `personalization`. */
+export const mayKeepDecisions = allowedFor('decisions');
 /** Exposures need `functional` (frequency caps) or `measurement` (reports). */
 export const mayKeepExposures = allowedFor('exposures');
 /** The device seed needs `personalization` (variants, exploration) or `measurement` (experiment arms). */

@@ -1,8 +1,7 @@
-import { isVitrineError } from '../src/protocol/errors';
 import type { TrackEvent } from '../src/protocol/events';
 import { updateProfile } from './profile';
 import { EXPOSURE_KEEP_MS } from './exposures';
-import { guarded } from './storage/lifecycle';
+import { guarded, keptIfAllowed } from './storage/lifecycle';
 import { mayKeepSignals } from './purposes';
 import type { EngineConfig, EngineState } from './state';
 
@@ -38,13 +37,9 @@ export async function keepSignals(s: EngineState, cfg: EngineConfig, signals: Tr
  */
 export async function appendSignals(s: EngineState, cfg: EngineConfig, events: TrackEvent[]): Promise<number> {
   const now = Date.now();
-  try {
-    await guarded(s, () => s.store.appendSignals(events, cfg.retention, now, (p) => updateProfile(p, events, s.muted), mayKeepSignals));
-  } catch (error) {
-    // Another tab withdrew personalization a moment ago: its message is on the way.
-    if (isVitrineError(error) && error.code === 'consent-required') return 0;
-    throw error;
-  }
+  const kept = await keptIfAllowed(s, () => s.store.appendSignals(events, cfg.retention, now, (p) => updateProfile(p, events, s.muted), mayKeepSignals).then(() => true));
+  // Another tab withdrew personalization a moment ago: its message is on the way.
+  if (!kept) return 0;
   if (now - s.lastPrune > PRUNE_EVERY_MS) await prune(s, cfg, now);
   return events.length;
 }

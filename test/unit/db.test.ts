@@ -4,6 +4,7 @@ import { createIdbStore, DB_VERSION, MIGRATIONS, upgrade } from '../../worker/st
 import { MAX_EXPOSURES, STORE_NAMES, type Store } from '../../worker/storage/store';
 import { createMemoryStore } from '../../worker/storage/memory';
 import { updateProfile } from '../../worker/profile';
+import { keptAnyway } from '../../worker/purposes';
 import type { TrackEvent } from '../../src/protocol/events';
 import { forceClose, freshIndexedDB } from './idb';
 
@@ -13,7 +14,7 @@ const view = (i: number, at = T): TrackEvent => ({ type: 'product_view', at, pay
 const retention = { maxSignals: 5, maxAgeDays: 30 };
 
 async function append(store: Store, events: TrackEvent[]) {
-  await store.appendSignals(events, retention, T, (p) => updateProfile(p, events));
+  await store.appendSignals(events, retention, T, (p) => updateProfile(p, events), keptAnyway);
 }
 
 let env: ReturnType<typeof freshIndexedDB>;
@@ -99,10 +100,10 @@ describe('exposures', () => {
   ])('keeps at most MAX_EXPOSURES in %s, dropping the oldest impressions and never a dismissal', async (_, open) => {
     const store = await open();
     const exposure = (i: number, kind: 'impression' | 'dismiss' = 'impression') => ({ offer: `o${i}`, variant: 'default', arm: 'personalized' as const, slot: 'hero', kind, at: T + i });
-    await store.addExposure(exposure(-1, 'dismiss'));
+    await store.addExposure(exposure(-1, 'dismiss'), keptAnyway);
     // Written newest first for a few, so "oldest" means the earliest time, not the first written.
-    for (const i of [2, 1, 0]) await store.addExposure(exposure(i));
-    for (let i = 3; i < MAX_EXPOSURES + 5; i++) await store.addExposure(exposure(i));
+    for (const i of [2, 1, 0]) await store.addExposure(exposure(i), keptAnyway);
+    for (let i = 3; i < MAX_EXPOSURES + 5; i++) await store.addExposure(exposure(i), keptAnyway);
     const kept = await store.exposuresSince(0);
     expect(kept).toHaveLength(MAX_EXPOSURES);
     expect(kept[0]).toMatchObject({ kind: 'dismiss', at: T - 1 });
@@ -132,7 +133,7 @@ describe('failures', () => {
 
   it('reopens a connection the browser closed, once, and carries on', async () => {
     const store = await createIdbStore(NAME, 1000);
-    await store.setMeta('consent', { decided: true } as never);
+    await store.setMeta('consent', { decided: true } as never, keptAnyway);
     forceClose(env.connections[0]!);
     expect(await store.getMeta('consent')).toEqual({ decided: true });
     expect(env.connections).toHaveLength(2);

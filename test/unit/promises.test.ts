@@ -16,6 +16,7 @@ import { rank } from '../../worker/decide/rank';
 import { ExposureLog } from '../../worker/exposures';
 import { noPriors } from '../../worker/state';
 import type { EngineContext } from '../../worker/context';
+import { keptAnyway } from '../../worker/purposes';
 import type { CartRecord, ExposureRecord, Guard, OutboxRecord, Store } from '../../worker/storage/store';
 import { validateCatalog } from '../../src/protocol/catalog';
 import { CONTRIBUTION_BOUNDS } from '../../src/protocol/report';
@@ -99,10 +100,10 @@ describe('a storage write re-checks the stored consent decision inside its own t
   it('refuses with consent-required, and writes nothing, when another connection stored a withdrawal this one never heard of', async () => {
     const name = databaseName(site);
     const store = await createIdbStore(name, 1000);
-    await store.setMeta('consent', ALL);
+    await store.setMeta('consent', ALL, keptAnyway);
     // Another tab withdraws through its own connection; this store is not told.
     const other = await createIdbStore(name, 1000);
-    await other.setMeta('consent', NONE);
+    await other.setMeta('consent', NONE, keptAnyway);
     other.close();
 
     await expect(store.appendSignals(events, retention, T, (p) => updateProfile(p, events), mayKeepSignals)).rejects.toMatchObject({ code: 'consent-required' });
@@ -111,7 +112,7 @@ describe('a storage write re-checks the stored consent decision inside its own t
     expect(await counts(store)).toEqual({ signals: 0, profile: 0, cart: 0, exposures: 0 });
 
     // The same writes land once the stored decision allows them again.
-    await store.setMeta('consent', ALL);
+    await store.setMeta('consent', ALL, keptAnyway);
     await store.appendSignals(events, retention, T, (p) => updateProfile(p, events), mayKeepSignals);
     await store.update('cart', () => cart, mayKeepCart);
     await store.addExposure(seen, mayKeepExposures);
@@ -140,7 +141,8 @@ describe('a storage write re-checks the stored consent decision inside its own t
 
 describe('the report chunk checks measurement consent again at send time', { timeout: 30_000 }, () => {
   let gate: CollectorGate;
-  const T0 = Date.UTC(2026, 10, 22, 9, 0, 10);
+  // A recent minute boundary plus 10 s: the collector takes only windows a device could still send.
+  const T0 = Math.floor(Date.now() / MIN) * MIN - 10 * MIN + 10_000;
   const catalog = validateCatalog(testCatalog());
 
   beforeAll(async () => {
@@ -159,14 +161,14 @@ describe('the report chunk checks measurement consent again at send time', { tim
     const now = Date.now();
     const store = await createIdbStore(databaseName('test-shop'), 1000);
     const measured = decided({ measurement: true });
-    await store.setMeta('consent', measured);
+    await store.setMeta('consent', measured, keptAnyway);
     const [report] = buildReports({
       catalog, siteId: 'test-shop', windowMs: MIN, from: T0, now: T0 + 2 * MIN, room: 10,
       exposures: [{ ...impression('yoga-mat'), at: T0 + 1000 }],
     }).reports;
     await store.update('outbox', (): OutboxRecord => ({
       id: 'current', reportedUntil: T0 + MIN, reports: [{ id: report!.id, body: JSON.stringify(report), createdAt: now, attempts: 0, nextAt: now }],
-    }));
+    }), keptAnyway);
     let consent: ConsentState = measured;
     let closed = false;
     const statuses: ReportStatus[] = [];
@@ -183,6 +185,8 @@ describe('the report chunk checks measurement consent again at send time', { tim
         if (withdraw && event.ready.length) consent = decided({ functional: true });
       },
       guarded: (fn) => fn(),
+      keptIfAllowed: (fn) => fn(),
+      guardOf: () => keptAnyway,
       serial: (fn) => fn(),
       seed: () => 1,
       mayKeep: () => true,
@@ -403,9 +407,9 @@ describe('forget erases everything', () => {
   it('empties every store even while another tab\'s connection still holds the database open', async () => {
     const name = databaseName(site);
     const store = await createIdbStore(name, 200);
-    await store.setMeta('consent', ALL);
-    await store.update('cart', (): CartRecord => ({ id: 'current', lines: [{ ...item('A'), updatedAt: 1 }], updatedAt: 1 }));
-    await store.addExposure({ ...impression('yoga-mat'), at: 1 });
+    await store.setMeta('consent', ALL, keptAnyway);
+    await store.update('cart', (): CartRecord => ({ id: 'current', lines: [{ ...item('A'), updatedAt: 1 }], updatedAt: 1 }), keptAnyway);
+    await store.addExposure({ ...impression('yoga-mat'), at: 1 }, keptAnyway);
     // A tab that does not close its connection when asked: the deletion waits for it.
     const other = await new Promise<IDBDatabase>((resolve, reject) => {
       const r = indexedDB.open(name);

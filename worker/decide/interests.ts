@@ -1,6 +1,6 @@
 import type { Interest } from '../../src/protocol/decision';
 import { interestStrength, STATED_STRENGTH, topCategories, withStated, withoutCategory, type Profile } from '../profile';
-import type { Store } from '../storage/store';
+import type { Guard, Store } from '../storage/store';
 import { categoryLabel } from './reasons';
 
 /**
@@ -33,10 +33,11 @@ export function interestsOf(profile: Profile | null, now: number, muted: Readonl
  * Takes a muted category out of the profile, the raw signals and the cached decisions.
  * @param store where they are kept
  * @param category the muted category
+ * @param guard the profile's guard: a profile another tab's withdrawal just erased is not written back
  */
-export async function forgetCategory(store: Store, category: string): Promise<void> {
+export async function forgetCategory(store: Store, category: string, guard: Guard): Promise<void> {
   const profile = await store.getProfile();
-  if (profile) await store.putProfile(withoutCategory(profile, category));
+  if (profile) await store.putProfile(withoutCategory(profile, category), guard);
   await store.deleteSignals((s) => {
     const payload = s.payload as { category?: string; items?: { category: string }[] };
     return payload.category === category || !!payload.items?.some((i) => i.category === category);
@@ -49,7 +50,8 @@ export async function forgetCategory(store: Store, category: string): Promise<vo
  * @param store where the profile is kept
  * @param category the category they like
  * @param now when they said so
+ * @param guard the profile's guard
  */
-export async function stateInterest(store: Store, category: string, now: number): Promise<void> {
-  await store.putProfile(withStated(await store.getProfile(), category, now));
+export async function stateInterest(store: Store, category: string, now: number, guard: Guard): Promise<void> {
+  await store.putProfile(withStated(await store.getProfile(), category, now), guard);
 }

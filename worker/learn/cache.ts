@@ -45,7 +45,7 @@ async function save(ctx: EngineContext): Promise<void> {
   if (!ctx.mayKeep('priors') || ctx.store().kind !== 'indexeddb') return;
   // As with the catalog, an ETag could single a device out: kept with functional consent only.
   const etag = consent.purposes.functional ? ctx.priors.etag : null;
-  await ctx.guarded(() => ctx.store().setMeta('priors', { priors: current, key, etag, fetchedAt, askedFor, schema: PRIORS_CACHE_SCHEMA }));
+  await ctx.keptIfAllowed(() => ctx.store().setMeta('priors', { priors: current, key, etag, fetchedAt, askedFor, schema: PRIORS_CACHE_SCHEMA }, ctx.guardOf('priors')));
 }
 
 async function fetchPriors(ctx: EngineContext, decide: DecideModule, catalog: Catalog, url: string): Promise<void> {

@@ -86,8 +86,7 @@ export async function databaseExists(name: string, timeoutMs: number): Promise<b
 }
 
 /** Throws `consent-required` inside a transaction when the stored decision does not allow a write. */
-async function check(meta: { get(key: string): Promise<{ value: unknown } | undefined> }, guard: Guard | undefined, what: string): Promise<void> {
-  if (!guard) return;
+async function check(meta: { get(key: string): Promise<{ value: unknown } | undefined> }, guard: Guard, what: string): Promise<void> {
   const consent = (await meta.get('consent'))?.value as ConsentState | undefined;
   if (!guard(consent)) throw consentRequired(what);
 }
@@ -216,9 +215,12 @@ export async function createIdbStore(name: string, timeoutMs: number): Promise<S
       }),
     getMeta: (key) =>
       run('getMeta', async (db) => (await db.get('meta', key))?.value as never),
-    setMeta: (key, value) =>
+    setMeta: (key, value, guard) =>
       run('setMeta', async (db) => {
-        await db.put('meta', { key, value });
+        const tx = db.transaction('meta', 'readwrite');
+        await check(tx.store, guard, 'setMeta');
+        void tx.store.put({ key, value });
+        await tx.done;
       }),
     deleteMeta: (keys) =>
       run('deleteMeta', async (db) => {
@@ -226,9 +228,12 @@ export async function createIdbStore(name: string, timeoutMs: number): Promise<S
         for (const key of keys) void tx.store.delete(key);
         await tx.done;
       }),
-    putProfile: (profile) =>
+    putProfile: (profile, guard) =>
       run('putProfile', async (db) => {
-        await db.put('profile', profile, 'current');
+        const tx = db.transaction(['profile', 'meta'], 'readwrite');
+        await check(tx.objectStore('meta'), guard, 'putProfile');
+        void tx.objectStore('profile').put(profile, 'current');
+        await tx.done;
       }),
     addExposure: (record, guard) =>
       run('addExposure', async (db) => {

@@ -5,6 +5,7 @@ import { createMemoryStore } from './memory';
 import { emptyCart } from '../cart';
 import { newSeed } from '../random';
 import type { EngineConfig, EngineState } from '../state';
+import { keptAnyway } from '../purposes';
 
 /** Why storage is in memory after `privacy.forget()`. */
 export const ERASED = 'erased by privacy.forget(); reopens at the next decision';
@@ -29,7 +30,7 @@ function degrade(s: EngineState, reason: string): void {
   s.store.close();
   s.store = createMemoryStore();
   // The decision goes along: the guarded writes check it in memory too.
-  if (s.consent.decided) void s.store.setMeta('consent', s.consent);
+  if (s.consent.decided) void s.store.setMeta('consent', s.consent, keptAnyway);
   s.storageReason = reason;
   s.emit({ type: 'storage', storage: 'memory', reason });
 }
@@ -47,6 +48,19 @@ export async function guarded<T>(s: EngineState, fn: () => Promise<T>): Promise<
     if (!storageFailed || s.store.kind === 'memory' || s.closed) throw error;
     degrade(s, `IndexedDB failed, running in memory: ${error.message}`);
     return fn();
+  }
+}
+
+/**
+ * Runs a guarded write that the stored decision may refuse (another tab withdrew a moment ago,
+ * and its message is on the way): then nothing is kept and it resolves to undefined.
+ */
+export async function keptIfAllowed<T>(s: EngineState, fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await guarded(s, fn);
+  } catch (error) {
+    if (isVitrineError(error) && error.code === 'consent-required') return undefined;
+    throw error;
   }
 }
 

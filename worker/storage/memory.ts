@@ -25,8 +25,8 @@ export function createMemoryStore(): Store {
     if (signals.length > retention.maxSignals) signals = signals.slice(signals.length - retention.maxSignals);
   };
 
-  const check = (guard: Guard | undefined, what: string) => {
-    if (guard && !guard(meta.consent)) throw consentRequired(what);
+  const check = (guard: Guard, what: string) => {
+    if (!guard(meta.consent)) throw consentRequired(what);
   };
 
   const all = (): Record<StoreName, unknown[]> => ({
@@ -66,7 +66,8 @@ export function createMemoryStore(): Store {
       const value = meta[key];
       return value === undefined ? undefined : structuredClone(value);
     },
-    async setMeta(key, value) {
+    async setMeta(key, value, guard) {
+      check(guard, 'setMeta');
       meta[key] = structuredClone(value);
     },
     async deleteSignals(matches) {
@@ -75,7 +76,8 @@ export function createMemoryStore(): Store {
     async deleteMeta(keys) {
       for (const key of keys) delete meta[key];
     },
-    async putProfile(next) {
+    async putProfile(next, guard) {
+      check(guard, 'putProfile');
       profile = structuredClone(next);
     },
     async addExposure(record, guard) {

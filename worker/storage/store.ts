@@ -119,6 +119,9 @@ export interface Retention {
 /**
  * What the engine needs from storage. Two implementations: IndexedDB (worker/db.ts) and
  * memory (worker/memory.ts), with the same semantics so the engine never branches on which.
+ * Every write that keeps something takes a {@link Guard}, checked against the stored decision
+ * inside its transaction (worker/purposes.ts has one per kind of data, and `keptAnyway` for
+ * what `necessary` keeps): a write without one does not compile. Erasures take none.
  */
 export interface Store {
   readonly kind: StorageKind;
@@ -126,7 +129,7 @@ export interface Store {
    * Appends signals, updates the profile from them and enforces retention, atomically.
    * @param update derives the new profile from the stored one (pure and synchronous)
    */
-  appendSignals(events: TrackEvent[], retention: Retention, now: number, update: (p: Profile | undefined) => Profile, guard?: Guard): Promise<void>;
+  appendSignals(events: TrackEvent[], retention: Retention, now: number, update: (p: Profile | undefined) => Profile, guard: Guard): Promise<void>;
   /** Drops signals older than the retention age. */
   prune(retention: Retention, now: number): Promise<void>;
   getProfile(): Promise<Profile | undefined>;
@@ -136,13 +139,13 @@ export interface Store {
    * tabs both land.
    * @param change returns the new record, or undefined to delete it (pure and synchronous)
    */
-  update<K extends keyof Documents>(name: K, change: (current: Documents[K] | undefined) => Documents[K] | undefined, guard?: Guard): Promise<Documents[K] | undefined>;
+  update<K extends keyof Documents>(name: K, change: (current: Documents[K] | undefined) => Documents[K] | undefined, guard: Guard): Promise<Documents[K] | undefined>;
   getMeta<K extends keyof MetaValues>(key: K): Promise<MetaValues[K] | undefined>;
-  setMeta<K extends keyof MetaValues>(key: K, value: MetaValues[K]): Promise<void>;
+  setMeta<K extends keyof MetaValues>(key: K, value: MetaValues[K], guard: Guard): Promise<void>;
   deleteMeta(keys: (keyof MetaValues)[]): Promise<void>;
   /** Puts the profile, replacing it (mute and prefer edit it directly). */
-  putProfile(profile: Profile): Promise<void>;
-  addExposure(record: ExposureRecord, guard?: Guard): Promise<void>;
+  putProfile(profile: Profile, guard: Guard): Promise<void>;
+  addExposure(record: ExposureRecord, guard: Guard): Promise<void>;
   /** Deletes the raw signals `matches` picks (a muted category's). */
   deleteSignals(matches: (signal: SignalRecord) => boolean): Promise<void>;
   /** Exposures at or after `since`, oldest first. */
