@@ -8,6 +8,7 @@ import { PURPOSES_OF, keptAnyway, mayKeepSignals } from './purposes';
 import { exposureKeepMs } from './signals';
 import { decideChunk } from './chunks';
 import { clearDecisions } from './decisions';
+import { EXPOSURE_BYTES, signalBytes } from './storage/budget';
 import { guarded, keptIfAllowed, resetAfterForget, ERASED } from './storage/lifecycle';
 import { MAX_EXPOSURES } from './storage/store';
 import type { EngineConfig, EngineState } from './state';
@@ -78,8 +79,8 @@ function keptData(cfg: EngineConfig): KeptData[] {
     purposes: [...PURPOSES_OF[data]],
     days: days[data] ?? null,
     ...(data === 'profile' && { halfLifeDays: HALF_LIFE_MS / DAY }),
-    ...(data === 'signals' && { maxRecords: cfg.retention.maxSignals }),
-    ...(data === 'exposures' && { maxRecords: MAX_EXPOSURES }),
+    ...(data === 'signals' && { maxRecords: cfg.retention.maxSignals, maxBytes: signalBytes(cfg.retention) }),
+    ...(data === 'exposures' && { maxRecords: MAX_EXPOSURES, maxBytes: EXPOSURE_BYTES }),
   }));
 }
 

@@ -67,6 +67,8 @@ export interface KeptData {
   halfLifeDays?: number;
   /** For a bounded store: the most records it keeps, the oldest going first. */
   maxRecords?: number;
+  /** For a store with a byte budget: the most bytes (of its records' JSON) it keeps, the oldest going first. */
+  maxBytes?: number;
 }
 
 /** Everything stored on this device, as `privacy.export()` returns it. */

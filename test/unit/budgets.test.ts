@@ -15,13 +15,15 @@ const dist = join(process.cwd(), 'dist');
 // exposures' count, the profile's purchases). The product page's 34.5 KB became 35 KB with
 // Catalog v1's learning section (its checks) and the `learned` ranking feature; a page whose
 // offers learn also loads vitrine-learn.js (the priors, their checks and Thompson sampling).
-// 35.25 KB since every write that keeps something checks the stored decision in its own
-// transaction (the catalog, decision, seed, priors and profile writes too: issue 21).
+// Issue 21 added 0.5 KB to the worker, on every page that loads it: every write that keeps
+// something checks the stored decision in its own transaction (the catalog, decision, seed,
+// priors and profile writes too; 88 B), and signals and exposures have byte budgets besides
+// their counts (249 B). Issue 22 is to bring every page below Segment's 31,322 B.
 const KB = 1024;
 const BUDGETS_GZIP = {
-  'product page: offers, measurement, one CMP adapter': { mainThread: 10.5 * KB, all: 35.25 * KB },
-  'product page whose offers learn: offers, learning, measurement, one CMP adapter': { mainThread: 10.5 * KB, all: 38 * KB },
-  'page without offers: measurement, one CMP adapter': { mainThread: 9 * KB, all: 26.5 * KB },
+  'product page: offers, measurement, one CMP adapter': { mainThread: 10.5 * KB, all: 35.5 * KB },
+  'product page whose offers learn: offers, learning, measurement, one CMP adapter': { mainThread: 10.5 * KB, all: 38.5 * KB },
+  'page without offers: measurement, one CMP adapter': { mainThread: 9 * KB, all: 27 * KB },
 };
 
 describe('byte budgets per page type', () => {

@@ -2,6 +2,7 @@ import { openDB, deleteDB, type DBSchema, type IDBPDatabase, type IDBPTransactio
 import { VitrineError, isVitrineError } from '../../src/protocol/errors';
 import { withTimeout } from '../../src/protocol/timeout';
 import type { Profile } from '../profile';
+import { EXPOSURE_BYTES, createTotals, keepWithin, signalBytes } from './budget';
 import {
   MAX_EXPOSURES, STORE_NAMES, consentRequired, signalCutoff,
   type CartRecord, type ExposureRecord, type Guard, type MetaValues, type OutboxRecord, type SignalRecord, type Store, type StoreName,
@@ -169,6 +170,7 @@ export async function createIdbStore(name: string, timeoutMs: number): Promise<S
     }
   }
 
+  const totals = createTotals();
   const store: Store = {
     kind: 'indexeddb',
     appendSignals: (events, retention, _now, update, guard) =>
@@ -180,14 +182,8 @@ export async function createIdbStore(name: string, timeoutMs: number): Promise<S
         const next = update(await profiles.get('current'));
         void profiles.put(next, 'current');
         for (const e of events) void signals.add(e);
-        const excess = (await signals.count()) - retention.maxSignals;
-        if (excess > 0) {
-          let cursor = await signals.openCursor();
-          for (let i = 0; cursor && i < excess; i++) {
-            void cursor.delete();
-            cursor = await cursor.continue();
-          }
-        }
+        const total = await totals.of('signals', await signals.count(), events, () => signals.getAll());
+        totals.set('signals', await keepWithin(() => signals.openCursor(), total, retention.maxSignals, signalBytes(retention)));
         await tx.done;
       }),
     prune: (retention, now) =>
@@ -241,11 +237,9 @@ export async function createIdbStore(name: string, timeoutMs: number): Promise<S
         await check(tx.objectStore('meta'), guard, 'addExposure');
         const exposures = tx.objectStore('exposures');
         void exposures.add(record);
-        // Over the cap, the oldest impressions go; clicks, dismissals and conversions stay.
-        let excess = (await exposures.count()) - MAX_EXPOSURES;
-        for (let cursor = excess > 0 ? await exposures.index('at').openCursor() : null; cursor && excess > 0; cursor = await cursor.continue()) {
-          if (cursor.value.kind === 'impression') (void cursor.delete(), excess--);
-        }
+        // Over the count, the oldest impressions go (clicks, dismissals and conversions stay); over the bytes, the oldest.
+        const total = await totals.of('exposures', await exposures.count(), [record], () => exposures.getAll());
+        totals.set('exposures', await keepWithin(() => exposures.index('at').openCursor(), total, MAX_EXPOSURES, EXPOSURE_BYTES, (e) => e.kind === 'impression'));
         await tx.done;
       }),
     deleteSignals: (matches) =>

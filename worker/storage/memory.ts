@@ -4,6 +4,7 @@ import {
   MAX_EXPOSURES, STORE_NAMES, consentRequired, signalCutoff,
   type Documents, type ExposureRecord, type Guard, type MetaValues, type Retention, type SignalRecord, type Store, type StoreName,
 } from './store';
+import { EXPOSURE_BYTES, signalBytes, sizeOf } from './budget';
 
 /**
  * The store used when IndexedDB is unavailable: same semantics, gone with the page.
@@ -22,7 +23,20 @@ export function createMemoryStore(): Store {
   const pruneNow = (retention: Retention, now: number) => {
     const cutoff = signalCutoff(retention, now);
     signals = signals.filter((s) => s.at >= cutoff);
-    if (signals.length > retention.maxSignals) signals = signals.slice(signals.length - retention.maxSignals);
+  };
+  /**
+   * The records of `list` kept within a count and a byte budget, the oldest going first (over
+   * the count only those `spare` picks). Sums the bytes each time: memory is the fallback.
+   */
+  const within = <V extends { at: number }>(list: V[], maxCount: number, maxBytes: number, spare: (v: V) => boolean = () => true): V[] => {
+    let count = list.length;
+    let bytes = list.reduce((n, v) => n + sizeOf(v), 0);
+    const gone = new Set<V>();
+    for (const v of [...list].sort((a, b) => a.at - b.at)) {
+      if (count <= maxCount && bytes <= maxBytes) break;
+      if (bytes > maxBytes || spare(v)) (gone.add(v), count--, (bytes -= sizeOf(v)));
+    }
+    return gone.size ? list.filter((v) => !gone.has(v)) : list;
   };
 
   const check = (guard: Guard, what: string) => {
@@ -46,6 +60,7 @@ export function createMemoryStore(): Store {
       for (const e of events) signals.push({ ...structuredClone(e), id: nextId++ });
       profile = next;
       pruneNow(retention, now);
+      signals = within(signals, retention.maxSignals, signalBytes(retention));
     },
     async prune(retention, now) {
       pruneNow(retention, now);
@@ -83,12 +98,8 @@ export function createMemoryStore(): Store {
     async addExposure(record, guard) {
       check(guard, 'addExposure');
       exposures.push({ ...structuredClone(record), id: nextExposure++ });
-      // Over the cap the oldest impression goes (clicks, dismissals and conversions stay). A
-      // memory store starts empty, so one add never leaves more than one over.
-      if (exposures.length > MAX_EXPOSURES) {
-        const oldest = exposures.reduce<ExposureRecord | undefined>((o, e) => (e.kind === 'impression' && (!o || e.at < o.at) ? e : o), undefined);
-        if (oldest) exposures.splice(exposures.indexOf(oldest), 1);
-      }
+      // Over the count the oldest impressions go (clicks, dismissals and conversions stay); over the bytes, the oldest.
+      exposures = within(exposures, MAX_EXPOSURES, EXPOSURE_BYTES, (e) => e.kind === 'impression');
     },
     async exposuresSince(since) {
       return structuredClone(exposures.filter((e) => e.at >= since).sort((a, b) => a.at - b.at));
