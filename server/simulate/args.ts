@@ -19,7 +19,7 @@ export const SIMULATE_USAGE = `Usage: npm run simulate -- [options]
   --catalog <file>     the catalog the devices use, plain or signed (default $VITRINE_CATALOG or ${SIMULATE_DEFAULTS.catalog});
                        the collector must know its version: npm start registers the catalog it serves
   --devices <n>        simulated devices (default ${SIMULATE_DEFAULTS.devices})
-  --days <d>           devices are used on days among the last d days (default ${SIMULATE_DEFAULTS.days})
+  --days <d>           devices are used on days among the last d days (default and most ${SIMULATE_DEFAULTS.days})
   --seed <s>           the same seed gives the same population (default ${SIMULATE_DEFAULTS.seed})
   --noise <epsilon>    reports with local noise of this epsilon, as the SDK's reportNoise option (0.01 to 20)
   --closed-loop        instead: the learning loop, offline, on its own shop and collector store: devices running the
@@ -86,7 +86,8 @@ export function parseSimulateArgs(argv: string[], env: Record<string, string | u
     catalogFile: values.catalog ?? env.VITRINE_CATALOG ?? SIMULATE_DEFAULTS.catalog,
     catalogGiven: values.catalog !== undefined,
     devices: number('devices', values.devices, SIMULATE_DEFAULTS.devices, 1, 100_000, true),
-    days: number('days', values.days, values['closed-loop'] ? LOOP_DEFAULTS.days : SIMULATE_DEFAULTS.days, 1, 31, true),
+    // A collector takes reports of windows that ended within the last 7 days only (what a device may still send).
+    days: number('days', values.days, values['closed-loop'] ? LOOP_DEFAULTS.days : SIMULATE_DEFAULTS.days, 1, values['closed-loop'] ? 31 : 7, true),
     seed: number('seed', values.seed, SIMULATE_DEFAULTS.seed, 0, 2 ** 32 - 1, true),
     epsilon: values.noise === undefined ? undefined : number('noise', values.noise, 0, 0.01, 20, false),
     closedLoop: values['closed-loop'] ?? false,
