@@ -22,7 +22,12 @@ type BenchWindow = Window & { benchReady?: boolean; runBench(options: object): P
 
 // Storage last: the browser compacts its database after the simulated year for a while, which
 // would share the cores with the ranking's timings.
-const AREAS: BrowserArea[] = [TRACKING, FIRST_OFFER, RANKING, STORAGE];
+const ALL_AREAS: BrowserArea[] = [TRACKING, FIRST_OFFER, RANKING, STORAGE];
+// `node dist/server/browser-bench.mjs webkit 2-tracking` measures one engine and one area only
+// (while working on a page): engines and area ids, in any order; none of either means all.
+const wanted = process.argv.slice(2);
+const AREAS = ALL_AREAS.filter((a) => !wanted.some((w) => ALL_AREAS.some((b) => b.id === w)) || wanted.includes(a.id));
+const ENGINES_WANTED = ENGINES.filter((e) => !wanted.some((w) => (ENGINES as readonly string[]).includes(w)) || wanted.includes(e));
 
 const sink: SinkCounts = {};
 const server = await serveRepo(process.cwd(), sink);
@@ -37,7 +42,9 @@ async function measureEngine(engine: Engine): Promise<void> {
   const browser = await launchBrowser(engine, { profile });
   const run: RunPage = async <T>(page: string, options: object = {}) => {
     try {
-      await browser.goto(`${base}/bench/${page}`);
+      // Firefox may take long to leave a page whose peer SDK still has thousands of requests
+      // queued (Segment sends one per event): the next page loads once they are cancelled.
+      await browser.goto(`${base}/bench/${page}`, 180_000);
       await browser.waitFor(() => (window as unknown as BenchWindow).benchReady === true, undefined, 30_000);
       return (await browser.evaluate((o) => (window as unknown as BenchWindow).runBench(o), options)) as T;
     } catch (error) {
@@ -71,9 +78,7 @@ function line(f: Figure): string {
 }
 
 try {
-  // `node dist/server/browser-bench.mjs webkit` measures one engine only (while working on a page).
-  const wanted = process.argv.slice(2);
-  for (const engine of ENGINES.filter((e) => wanted.length === 0 || wanted.includes(e))) {
+  for (const engine of ENGINES_WANTED) {
     console.log(`\n${engine}`);
     await measureEngine(engine).catch((error: Error) => {
       failures.push(`${engine}: could not run: ${error.message.split('\n')[0]}`);

@@ -19,7 +19,8 @@ export type Storage = { profile: string } | 'private';
  */
 export interface ShopBrowser {
   readonly engine: Engine;
-  goto(url: string): Promise<void>;
+  /** Opens `url` and waits for its load event, for at most `timeoutMs` (playwright's 30 s by default; WebKit's driver has its own). */
+  goto(url: string, timeoutMs?: number): Promise<void>;
   /** Goes back one page in the history, as the browser's back button does. */
   back(): Promise<void>;
   /** Clicks the button whose accessible name (its aria-label, else its text) is `name`. */
@@ -45,7 +46,7 @@ function playwrightBrowser(engine: Engine, page: Page, close: () => Promise<void
   const evaluate = <T, A>(fn: (arg: A) => T | Promise<T>, arg?: A): Promise<T> => page.evaluate(fn as never, arg) as Promise<T>;
   return {
     engine,
-    goto: async (url) => void (await page.goto(url)),
+    goto: async (url, timeoutMs) => void (await page.goto(url, timeoutMs ? { timeout: timeoutMs } : {})),
     back: async () => void (await page.goBack()),
     clickButton: (name) => page.getByRole('button', { name, exact: true }).click(),
     evaluate,
