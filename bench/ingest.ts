@@ -338,7 +338,7 @@ function collectorEnv(data: string, catalogFile: string, databaseUrl?: string): 
   };
 }
 
-const COLLECTOR_URL = /Vitrine demo storefront: http:\/\/localhost:(\d+)\//;
+const COLLECTOR_URL = /Offer catalog: +http:\/\/localhost:(\d+)\/v1\/catalog/;
 
 /** Writes a catalog file and starts a collector serving it (one catalog version per process). */
 async function startCollector(name: string, dir: string, bench: { file: object; catalog: Catalog }, databaseUrl?: string): Promise<Child> {

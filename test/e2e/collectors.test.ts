@@ -12,7 +12,7 @@ import pg from 'pg';
 
 const MAIN = join(process.cwd(), 'dist/server/main.mjs');
 const TOKEN = 'collectors-test-token-of-32-chars';
-const READY = /^Vitrine demo storefront: (http:\/\/localhost:\d+)\/$/m;
+const READY = /^Offer catalog: +(http:\/\/localhost:\d+)\/v1\/catalog$/m;
 
 interface Collector {
   process: ChildProcess;

@@ -10,7 +10,7 @@ import type { StatRow } from '../../server/store';
 
 const TOKEN = 'crash-test-token-of-32-characters';
 const MAIN = join(process.cwd(), 'dist/server/main.mjs');
-const READY = /Vitrine demo storefront: (http:\/\/localhost:\d+)\//;
+const READY = /Offer catalog: +(http:\/\/localhost:\d+)\/v1\/catalog/;
 const catalog = validateCatalog(JSON.parse(readFileSync('demo/catalog.json', 'utf8')));
 
 const dirs: string[] = [];

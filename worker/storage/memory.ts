@@ -24,17 +24,21 @@ export function createMemoryStore(): Store {
     const cutoff = signalCutoff(retention, now);
     signals = signals.filter((s) => s.at >= cutoff);
   };
+  /** Each record's size, measured once. */
+  const sizes = new WeakMap<object, number>();
+  const size = (v: object) => sizes.get(v) ?? sizes.set(v, sizeOf(v)).get(v)!;
   /**
    * The records of `list` kept within a count and a byte budget, the oldest going first (over
-   * the count only those `spare` picks). Sums the bytes each time: memory is the fallback.
+   * the count only those `spare` picks).
    */
   const within = <V extends { at: number }>(list: V[], maxCount: number, maxBytes: number, spare: (v: V) => boolean = () => true): V[] => {
     let count = list.length;
-    let bytes = list.reduce((n, v) => n + sizeOf(v), 0);
+    let bytes = list.reduce((n, v) => n + size(v), 0);
+    if (count <= maxCount && bytes <= maxBytes) return list;
     const gone = new Set<V>();
     for (const v of [...list].sort((a, b) => a.at - b.at)) {
       if (count <= maxCount && bytes <= maxBytes) break;
-      if (bytes > maxBytes || spare(v)) (gone.add(v), count--, (bytes -= sizeOf(v)));
+      if (bytes > maxBytes || spare(v)) (gone.add(v), count--, (bytes -= size(v)));
     }
     return gone.size ? list.filter((v) => !gone.has(v)) : list;
   };
