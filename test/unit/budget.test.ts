@@ -25,7 +25,7 @@ beforeEach(() => {
 describe.each([
   ['IndexedDB', () => createIdbStore('vitrine:budget', 1000)],
   ['memory', async () => createMemoryStore()],
-])('byte budgets in %s', (_, open) => {
+])('byte budgets in %s', { timeout: 30_000 }, (_, open) => {
   it('keeps the signals within their bytes, the oldest going first, however large each is', async () => {
     const store = await open();
     const big = purchase(0, 10);
