@@ -63,10 +63,13 @@ describe('bodies', () => {
 
   it('counts an upload the client abandons as its error (400), not as a store failure (503)', async () => {
     const s = await hostileServer();
-    const port = await onLoopback(s.app);
+    // The client goes away once the collector has started on its request.
+    let reached!: () => void;
+    const started = new Promise<void>((resolve) => (reached = resolve));
+    const port = await onLoopback({ fetch: (request, env) => (reached(), s.app.fetch(request, env)) });
     const body = JSON.stringify(report());
     const cut = rawRequest(port, `POST /v1/reports HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 100)}`);
-    await new Promise((r) => setTimeout(r, 50));
+    await started;
     cut.socket.destroy();
     await cut.closed;
     // The summary line is written at close, once the abandoned request has been answered.
@@ -119,7 +122,9 @@ describe('slow bodies', () => {
     const s = await hostileServer();
     const port = await onLoopback(s.app, { ...SHORT, requestTimeoutMs: 60_000, headersTimeoutMs: 30_000, maxConnections: 2 });
     const held = [rawRequest(port, 'GET /healthz HTTP/1.1\r\nHost: localhost\r\n'), rawRequest(port, 'GET /healthz HTTP/1.1\r\nHost: localhost\r\n')];
-    await new Promise((r) => setTimeout(r, 100));
+    // The third comes once the server holds the first two.
+    const open = () => new Promise<number>((resolve) => servers.at(-1)!.getConnections((_, n) => resolve(n)));
+    await vi.waitFor(async () => expect(await open()).toBe(2));
     const third = rawRequest(port, 'GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
     expect(await third.closed).toBe('');
     held[0]!.socket.write('Connection: close\r\n\r\n');
