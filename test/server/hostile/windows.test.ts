@@ -39,7 +39,7 @@ describe('counters kept for a documented time', () => {
     const at = (daysAgo: number) => report({ windowStart: new Date(NOW - daysAgo * DAY - (NOW % DAY)).toISOString() });
     await store.commit([at(40), at(31), at(29), at(1)], NOW);
     const s = await hostileServer({ store, now: () => NOW, keepDays: 30 });
-    await vi.waitFor(async () => expect((await s.store.windows(SITE, 0, Infinity)).length).toBe(2 * 3));
+    await vi.waitFor(async () => expect((await s.store.windows(SITE, 0, Infinity)).length).toBe(2 * 3), { timeout: 10_000 });
     expect((await s.store.daily(SITE, 0, Infinity)).map((d) => d.day)).toEqual(['2026-11-07', '2026-11-07', '2026-11-07', '2026-12-05', '2026-12-05', '2026-12-05']);
   });
 });
