@@ -1,7 +1,7 @@
 import type { Decision } from '../src/protocol/decision';
 import { keptIfAllowed } from './storage/lifecycle';
 import { mayKeepDecisions } from './purposes';
-import type { EngineState } from './state';
+import { serial, type EngineState } from './state';
 
 /*
  * The last decision per slot: the one cache of decisions, owned here. It is kept on the device
@@ -13,10 +13,15 @@ async function keep(s: EngineState): Promise<void> {
   if (mayKeepDecisions(s.consent) && s.store.kind === 'indexeddb') await keptIfAllowed(s, () => s.store.setMeta('decisions', s.decisions, mayKeepDecisions));
 }
 
-/** Keeps a slot's new decision. */
-export async function rememberDecision(s: EngineState, slot: string, ranked: Decision[]): Promise<void> {
+/**
+ * Keeps a slot's new decision: in memory at once, and on the device next in the engine's queue,
+ * so the call that made it answers without waiting for the write, and a withdrawal queued
+ * after it still finds it written and erases it (the write checks the stored decision too).
+ */
+export function rememberDecision(s: EngineState, slot: string, ranked: Decision[]): void {
   s.decisions = { ...s.decisions, [slot]: ranked };
-  await keep(s);
+  // A write that fails degrades storage and says so (guarded); the decision stays in memory either way.
+  void serial(s, () => keep(s)).catch(() => undefined);
 }
 
 /** Takes a dismissed offer out of every slot's decision. */

@@ -145,7 +145,7 @@ export function createEngine(): EngineApi {
         const lines = s.cart.lines;
         const cart = { categories: new Set(lines.flatMap((l) => (l.category ? [l.category] : []))), value: lines.reduce((sum, l) => sum + l.qty * l.price, 0) };
         const ranked = d.rank(compiled, slot, limit, { now, personal, cart, page: context, muted: s.muted, learned }, s.exposures, s.seed, s.draws++);
-        await rememberDecision(s, slot, ranked);
+        rememberDecision(s, slot, ranked);
         return ranked;
       })();
     },

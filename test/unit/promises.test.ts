@@ -357,6 +357,21 @@ describe('what the device keeps follows the decision', () => {
     expect(await metaKeys(engine)).not.toContain('decisions');
   });
 
+  it('answers a decision before keeping it, and a withdrawal right after still leaves none on the device', async () => {
+    const { engine } = await tab();
+    ok(await engine.setConsent(ALL));
+    // Withdrawn the moment the decision is answered: its write, queued behind the call that made it, lands first and is erased.
+    ok(await engine.decide('home-hero', undefined));
+    ok(await engine.setConsent(decided({ functional: true })));
+    expect(await metaKeys(engine)).not.toContain('decisions');
+    // Withdrawn in the same breath (the decision is made after it, or before it): nothing stored either way.
+    ok(await engine.setConsent(ALL));
+    const [decision, withdrawal] = [engine.decide('home-hero', undefined), engine.setConsent(decided({ functional: true }))];
+    ok(await decision);
+    ok(await withdrawal);
+    expect(await metaKeys(engine)).not.toContain('decisions');
+  });
+
   it('keeps the device seed only with personalization or measurement, and erases it when both are withdrawn', async () => {
     const { engine } = await tab();
     ok(await engine.setConsent(decided({ functional: true })));
