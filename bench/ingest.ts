@@ -13,20 +13,17 @@
  * handler. PostgreSQL (a throwaway server, test/postgres.ts): reports/s with one collector
  * process and with two sharing the database.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import type { EventEmitter } from 'node:events';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { validateCatalog, type Catalog } from '../src/protocol/catalog';
-import { reportArms, reportDomain, validateReport, type Report } from '../src/protocol/report';
-import type { Arm } from '../src/protocol/decision';
-import { generator } from '../worker/random';
 import { startPostgres } from '../test/postgres';
+import { cpuSeconds, peakRss, startChild, stopChild, stopChildren, tail, type Child } from './children';
+import { load, type Run } from './load';
+import { benchCatalog, reportBodies } from './report-bodies';
+import type { Catalog } from '../src/protocol/catalog';
+import type { Report } from '../src/protocol/report';
 import { baselineOf, figure, medianOf, packageVersion, saveArea, type Figure } from './results';
 
 const CONNECTIONS = 16;
@@ -47,192 +44,16 @@ const FEW_SENDERS = [1, 4];
 const SWEEP_SECONDS = 4;
 /** The collector's aim, from the issue: at least this share of the bare handler's reports/s. */
 const AIM = 0.8;
-const SITE = 'bench';
-const DAY = 86_400_000;
-/**
- * The daily windows reports cover, in days before today, in proportion: a collector gets mostly
- * yesterday's, and some older ones from devices that were offline for a while.
- */
-const WINDOW_DAYS = [1, 1, 1, 1, 1, 1, 2, 3, 4, 5, 6, 7];
-const ID_PLACEHOLDER = '0'.repeat(32);
-/**
- * How reports spread over the arms, in proportion: a shop where 9 shoppers in 10 allow
- * personalization, split 90/10 by the holdout, and the rest see contextual offers.
- */
-const ARM_SHARES: Record<Arm, number> = { personalized: 8, baseline: 1, contextual: 1 };
-
-/** The part of autocannon's programmatic API used here (autocannon 8 is CommonJS without types). */
-interface LoadOptions {
-  url: string | string[];
-  connections: number;
-  duration: number;
-  requests: { method: 'POST'; path: string; headers: Record<string, string>; setupRequest: (request: object) => object }[];
-}
-interface LoadResult {
-  duration: number;
-  errors: number;
-  timeouts: number;
-  statusCodeStats: Record<string, { count: number } | undefined>;
-}
-type Autocannon = (options: LoadOptions, done: (error: Error | null, result: LoadResult) => void) => EventEmitter;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
-
-/** One timed run of the load against one route. */
-interface Run {
-  perSecond: number;
-  p50: number;
-  p99: number;
-  /** Answers of the expected status. */
-  answers: number;
-  /** CPU time the servers spent per answer, in µs: less sensitive than rates to a busy machine. */
-  serverCpu: number;
-  /** CPU time of this process (the load generator) per second of the run: 1 is a whole core. */
-  generatorCpu: number;
-  /** What went wrong, when anything did: the run's figures are then not used. */
-  failure?: string;
-}
-
-/** A server this bench started, as a child process writing its output to a log file. */
-interface Child {
-  name: string;
-  url: string;
-  process: ChildProcess;
-  log: string;
-}
-
-const children = new Set<Child>();
 const failures: string[] = [];
 /** What bench/report.ts shows as area 5. */
 const figures: Figure[] = [];
 const dist = (file: string) => fileURLToPath(new URL(file, import.meta.url));
-
-function percentile(sorted: Float64Array, p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! : Number.NaN;
-}
 
 /** `median (min–max)` of per-repetition figures. */
 function spread(xs: number[], digits: number): string {
   if (xs.length === 0) return 'failed';
   const f = (x: number) => x.toFixed(digits);
   return `${f(medianOf(xs))} (${f(Math.min(...xs))}–${f(Math.max(...xs))})`;
-}
-
-function tail(file: string, lines = 8): string {
-  const text = existsSync(file) ? readFileSync(file, 'utf8').trimEnd() : '';
-  return text ? text.split('\n').slice(-lines).map((l) => `    | ${l}`).join('\n') : '    | (no output)';
-}
-
-/**
- * Starts a server as a child process and waits for the line that gives its URL.
- * @param pattern matches that line; its first group is the port
- */
-async function startChild(name: string, script: string, env: NodeJS.ProcessEnv, pattern: RegExp, dir: string): Promise<Child> {
-  if (!existsSync(script)) throw new Error(`${script} is missing: build first (npx rollup -c --silent)`);
-  const log = join(dir, `${name.replace(/\W+/g, '-')}.log`);
-  const out = openSync(log, 'w');
-  // The output goes to a file, not a pipe, so reading it never costs the load generator's process.
-  const child = spawn(process.execPath, [script], { env, stdio: ['ignore', out, out] });
-  closeSync(out);
-  const started: Child = { name, url: '', process: child, log };
-  children.add(started);
-  for (let waited = 0; ; waited += 50) {
-    const port = pattern.exec(readFileSync(log, 'utf8'))?.[1];
-    if (port) {
-      started.url = `http://127.0.0.1:${port}`;
-      return started;
-    }
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before listening:\n${tail(log)}`);
-    if (waited > 30_000) throw new Error(`${name} printed no URL within 30 s:\n${tail(log)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Stops a child by its pid: SIGTERM, then SIGKILL if it has not exited after 10 s. */
-async function stopChild(child: Child): Promise<void> {
-  children.delete(child);
-  const p = child.process;
-  if (p.exitCode !== null || p.signalCode !== null) return;
-  const exited = new Promise((r) => p.once('exit', r));
-  p.kill('SIGTERM');
-  const timer = setTimeout(() => p.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** CPU time a child has used so far, all its threads, in seconds. */
-function cpuSeconds(child: Child): number {
-  // utime and stime, fields 14 and 15 of /proc/<pid>/stat, count ticks of USER_HZ: 100 on Linux.
-  const fields = readFileSync(`/proc/${child.process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** Peak resident memory of a child (VmHWM), in MiB. */
-function peakRss(child: Child): string {
-  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.process.pid}/status`, 'utf8'));
-  return hwm ? `${(Number(hwm[1]) / 1024).toFixed(0)} MiB` : '?';
-}
-
-/**
- * A catalog of site `bench` whose reports have exactly `cells` cells, with a personalization
- * holdout: 20 cells are 20 offers with their base content only, 200 are 100 offers with one
- * extra variant each.
- */
-function benchCatalog(cells: number): { file: object; catalog: Catalog } {
-  const variants = cells > 100 ? 2 : 1;
-  const file = {
-    version: `bench-${cells}`,
-    siteId: SITE,
-    experiments: [{ id: 'holdout', kind: 'personalization-holdout', arms: [{ id: 'personalized', weight: 90 }, { id: 'baseline', weight: 10 }] }],
-    offers: Array.from({ length: cells / variants }, (_, i) => ({
-      id: `offer-${i}`,
-      slot: 'home-hero',
-      categories: ['bench'],
-      content: { title: `Offer ${i}` },
-      ...(variants > 1 ? { variants: [{ id: 'b', weight: 50, content: { title: `Offer ${i}, variant b` } }] } : {}),
-    })),
-  };
-  const catalog = validateCatalog(file);
-  const size = reportDomain(catalog).length;
-  if (size !== cells) throw new Error(`bench catalog for ${cells} cells has a report domain of ${size}`);
-  return { file, catalog };
-}
-
-/**
- * Report bodies of a catalog that never repeat (the collector deduplicates ids): a few
- * serialised reports (windows × arms) with a unique id written into a copy of one per call.
- * The ids are a random prefix for the run and a counter, so making a body costs one copy.
- */
-function reportBodies(catalog: Catalog): () => Buffer {
-  const today = Math.floor(Date.now() / DAY) * DAY;
-  const templates: { bytes: Buffer; at: number }[] = [];
-  for (const w of WINDOW_DAYS) {
-    for (const arm of reportArms(catalog).flatMap((a) => Array<Arm>(ARM_SHARES[a]).fill(a))) {
-      const report: Report = {
-        v: 1, id: ID_PLACEHOLDER, site: SITE, windowStart: new Date(today - w * DAY).toISOString(), windowMs: DAY,
-        catalog: catalog.version, noise: { mechanism: 'none' },
-        cells: reportDomain(catalog).map(([offer, variant], i) => ({
-          offer, variant, arm, impressions: (i + w) % 7, clicks: (i + w) % 3 === 0 ? 1 : 0, dismissals: 0, conversions: (i + w) % 11 === 0 ? 1 : 0, revenue: (i + w) % 11 === 0 ? 4_900 : 0,
-        })),
-      };
-      const text = JSON.stringify(report);
-      validateReport(JSON.parse(text));
-      templates.push({ bytes: Buffer.from(text), at: Buffer.byteLength(text.slice(0, text.indexOf(ID_PLACEHOLDER))) });
-    }
-  }
-  // Arrivals interleave windows and arms as devices report independently: a seeded shuffle.
-  const random = generator(7);
-  for (let i = templates.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [templates[i], templates[j]] = [templates[j]!, templates[i]!];
-  }
-  const prefix = randomBytes(8).toString('hex');
-  let n = 0;
-  return () => {
-    const template = templates[n % templates.length]!;
-    const body = Buffer.from(template.bytes);
-    body.write(prefix + (n++).toString(16).padStart(16, '0'), template.at, 'latin1');
-    return body;
-  };
 }
 
 /** Sends one body with fetch and fails with the answer when it is not 202, before any timed run. */
@@ -248,43 +69,11 @@ async function expectAccepted(child: Child, body: Buffer): Promise<void> {
   }
 }
 
-/**
- * Runs autocannon against `path` of one or more servers (connections spread over them) for
- * `seconds`, each request a fresh body. Latencies are autocannon's own per-response times.
- */
-function load(urls: string[], path: string, next: () => Buffer, seconds: number, connections = CONNECTIONS): Promise<Run> {
-  const times: number[] = [];
-  return new Promise((resolve, reject) => {
-    const tracker = autocannon(
-      {
-        url: urls.length === 1 ? urls[0]! : urls,
-        connections,
-        duration: seconds,
-        requests: [{ method: 'POST', path, headers: { 'Content-Type': 'text/plain' }, setupRequest: (request) => ({ ...request, body: next() }) }],
-      },
-      (error, result) => {
-        if (error) return reject(error);
-        const expected = path === SINK ? '204' : '202';
-        const answered = Object.entries(result.statusCodeStats).reduce((sum, [, s]) => sum + (s?.count ?? 0), 0);
-        const good = result.statusCodeStats[expected]?.count ?? 0;
-        const sorted = Float64Array.from(times).sort();
-        const run: Run = { perSecond: good / result.duration, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), answers: good, serverCpu: 0, generatorCpu: 0 };
-        if (answered !== good || result.errors > 0 || good === 0) {
-          const codes = Object.entries(result.statusCodeStats).filter(([code]) => code !== expected).map(([code, s]) => `${s?.count} × ${code}`);
-          run.failure = `${answered - good} answers other than ${expected}${codes.length ? ` (${codes.join(', ')})` : ''}, ${result.errors} connection errors (${result.timeouts} timeouts), ${good} answers ${expected}`;
-        }
-        resolve(run);
-      },
-    );
-    tracker.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => times.push(ms));
-  });
-}
-
 /** Runs the load and records a failure under `label`, with the server's last log lines. */
 async function measured(label: string, servers: Child[], path: string, next: () => Buffer, seconds: number, connections = CONNECTIONS): Promise<Run> {
   const serverCpu = () => servers.reduce((sum, s) => sum + cpuSeconds(s), 0);
   const [server0, generator0, started] = [serverCpu(), process.cpuUsage(), performance.now()];
-  const run = await load(servers.map((s) => s.url), path, next, seconds, connections);
+  const run = await load(servers.map((s) => s.url), path, next, seconds, connections, path === SINK ? '204' : '202');
   const generator = process.cpuUsage(generator0);
   run.serverCpu = ((serverCpu() - server0) * 1e6) / run.answers;
   run.generatorCpu = (generator.user + generator.system) / 1e3 / (performance.now() - started);
@@ -493,7 +282,7 @@ try {
   console.error(`\nIngest bench stopped: ${(error as Error).message}`);
   process.exitCode = 1;
 } finally {
-  await Promise.all([...children].map(stopChild));
+  await stopChildren();
   rmSync(dir, { recursive: true, force: true });
 }
 if (failures.length) {
