@@ -70,23 +70,23 @@ export default [
     output: { file: `dist/vitrine-consent-${name}.js`, format: 'iife' },
     plugins: [adapterEntry, ...browser(true)],
   })),
-  // Script tag: the whole main-thread SDK, comlink included.
+  // Script tag: the whole main-thread SDK.
   {
     input: 'src/iife.ts',
     output: { file: 'dist/vitrine.js', format: 'iife' },
     plugins: browser(true),
   },
-  // ESM package: dependencies stay imports for the merchant's bundler.
+  // ESM package, for the merchant's bundler.
   {
     input: 'src/index.ts',
     output: { file: 'dist/vitrine.mjs', format: 'es' },
-    external: ['comlink'],
     plugins: browser(false),
   },
   // Classic scripts, minified: the engine (it runs in a Worker, a blob Worker, or in the page),
   // the chunks loaded the first time a page needs them, and the loader snippet.
   ...[
     ['worker/index.ts', 'vitrine-worker.js'],
+    ['worker/offers-entry.ts', 'vitrine-worker-offers.js'],
     ['src/render-entry.ts', 'vitrine-render.js'],
     ['src/snippet.ts', 'snippet.min.js'],
     ['src/snippet-trusted-types.ts', 'snippet-trusted-types.min.js'],
@@ -94,7 +94,6 @@ export default [
   // The engine's chunks, on the modules it shares with them.
   chunk('worker/decide-entry.ts', 'vitrine-decide.js'),
   chunk('worker/learn-entry.ts', 'vitrine-learn.js'),
-  chunk('worker/report-entry.ts', 'vitrine-report.js'),
   // The server (`npm start`) and the catalog tool: Node ESM, dependencies left to node_modules.
   {
     input: { main: 'server/main.ts', cli: 'server/cli.ts', simulate: 'server/simulate.ts', accuracy: 'bench/accuracy.ts', 'reports-bench': 'bench/reports.ts', 'ingest-bench': 'bench/ingest.ts', 'bare-collector': 'bench/bare-collector.ts', 'browser-bench': 'bench/browsers.ts', 'bytes-bench': 'bench/bytes-bench.ts', 'bench-report': 'bench/report.ts', 'learning-bench': 'bench/learning.ts', 'dashboard-bench': 'bench/dashboard.ts', screenshots: 'scripts/screenshots.ts' },

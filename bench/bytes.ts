@@ -32,7 +32,7 @@ export interface PageBytes {
 
 /** Every file a page may load, as shipped. */
 export const SHIPPED_FILES: readonly string[] = [
-  'snippet.min.js', 'snippet-trusted-types.min.js', 'vitrine.js', 'vitrine-render.js', 'vitrine-worker.js', 'vitrine-decide.js', 'vitrine-learn.js', 'vitrine-report.js',
+  'snippet.min.js', 'snippet-trusted-types.min.js', 'vitrine.js', 'vitrine-render.js', 'vitrine-worker.js', 'vitrine-worker-offers.js', 'vitrine-decide.js', 'vitrine-learn.js',
   ...ADAPTER_NAMES.map((name) => `vitrine-consent-${name}.js`),
 ];
 
@@ -58,17 +58,17 @@ export function pageTypes(files: readonly FileBytes[]): PageType[] {
     {
       name: 'product page: offers, measurement, one CMP adapter',
       mainThread: ['snippet.min.js', 'vitrine.js', 'vitrine-render.js', adapter],
-      offThread: ['vitrine-worker.js', 'vitrine-decide.js', 'vitrine-report.js'],
+      offThread: ['vitrine-worker-offers.js'],
     },
     {
       name: 'product page whose offers learn: offers, learning, measurement, one CMP adapter',
       mainThread: ['snippet.min.js', 'vitrine.js', 'vitrine-render.js', adapter],
-      offThread: ['vitrine-worker.js', 'vitrine-decide.js', 'vitrine-learn.js', 'vitrine-report.js'],
+      offThread: ['vitrine-worker-offers.js', 'vitrine-learn.js'],
     },
     {
       name: 'page without offers: measurement, one CMP adapter',
       mainThread: ['snippet.min.js', 'vitrine.js', adapter],
-      offThread: ['vitrine-worker.js', 'vitrine-report.js'],
+      offThread: ['vitrine-worker.js'],
     },
   ];
 }

@@ -24,6 +24,8 @@ interface FirstOfferRun {
   firstMs: number;
   engine: string;
   warmP95Ms: number;
+  /** With the Worker: p95 of a round trip to a Worker that answers at once, in the same page. */
+  bareRoundTripP95Ms?: number;
 }
 type Raw = Record<Mode, FirstOfferRun[]>;
 
@@ -34,7 +36,8 @@ export const FIRST_OFFER = browserArea<Raw>({
   title: 'Time to first offer',
   about:
     `A cold page load (new page, new engine) with the catalog kept by an earlier visit: from the page’s first script to the frame after the offer is in the page; ${REPETITIONS} loads per line, alternating. ` +
-    'Warm p95: 100 calls after the first offer, `decide()` for Vitrine (a round trip to the engine, the profile read, the ranking), `getFeatureValue()` for GrowthBook (synchronous, in the page). Baseline: GrowthBook, same engine.',
+    'Warm p95: 100 calls after the first offer, `decide()` for Vitrine (a round trip to the engine, the ranking), `getFeatureValue()` for GrowthBook (synchronous, in the page). Baseline: GrowthBook, same engine. ' +
+    'The bare Worker round trip (100 messages of the size of a `decide()` call to a Worker that sends each straight back, in the same page after the warm calls) is the floor of any call to an engine in a Worker; its line is also beside GrowthBook.',
   versions: () => ({ '@growthbook/growthbook': packageVersion('@growthbook/growthbook') }),
 
   async measure({ run }) {
@@ -58,6 +61,7 @@ export const FIRST_OFFER = browserArea<Raw>({
     return (Object.keys(MODES) as Mode[]).flatMap((mode) => [
       figure(`${label}: ${MODES[mode]}, first ${mode === 'growthbook' ? 'value' : 'offer'} painted`, 'ms', raw[mode].map((r) => r.firstMs), first),
       figure(`${label}: ${MODES[mode]}, warm ${mode === 'growthbook' ? 'getFeatureValue()' : 'decide()'} p95`, 'ms', raw[mode].map((r) => r.warmP95Ms), warm),
+      ...(mode === 'worker' ? [figure(`${label}: a bare Worker round trip (the floor of any engine call), p95`, 'ms', raw.worker.map((r) => r.bareRoundTripP95Ms!), warm)] : []),
     ]);
   },
 });

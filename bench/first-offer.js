@@ -23,6 +23,27 @@
       observer.observe(element, { childList: true, subtree: true });
     });
 
+  /** p95 of 100 round trips to a Worker that answers at once: what any call to a Worker costs here. */
+  async function bareRoundTripP95() {
+    const echo = new Worker('/bench/echo-worker.js');
+    const roundTrip = (message) =>
+      new Promise((resolve) => {
+        echo.onmessage = resolve;
+        echo.postMessage(message);
+      });
+    const message = { id: 1, method: 'decide', args: ['home-hero', { limit: 3 }] };
+    for (let i = 0; i < 10; i++) await roundTrip(message);
+    const times = [];
+    for (let i = 0; i < WARM_DECISIONS; i++) {
+      const t0 = performance.now();
+      await roundTrip(message);
+      times.push(performance.now() - t0);
+    }
+    echo.terminate();
+    times.sort((a, b) => a - b);
+    return quantile(times, 0.95);
+  }
+
   const load = (src) => {
     const s = document.createElement('script');
     s.src = src;
@@ -58,7 +79,8 @@
         warm.push(performance.now() - t0);
       }
       warm.sort((a, b) => a - b);
-      return { firstMs: at - window.benchStart, engine: v.state().engine, warmP95Ms: quantile(warm, 0.95) };
+      const engine = v.state().engine;
+      return { firstMs: at - window.benchStart, engine, warmP95Ms: quantile(warm, 0.95), ...(engine === 'worker' && { bareRoundTripP95Ms: await bareRoundTripP95() }) };
     };
   }
 

@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   const { server: http, port } = await listen(server.app.fetch, { port: config.port, hostname: config.host });
   const base = `http://localhost:${port}`;
   console.log(config.demo ? `Vitrine demo storefront: ${base}/` : 'Vitrine demo storefront: off (npm start or VITRINE_DEMO=1 serves it)');
-  console.log(`SDK files:               ${base}/vitrine/vitrine.js, ${base}/vitrine/vitrine-worker.js`);
+  console.log(`SDK files:               ${base}/vitrine/vitrine.js, ${base}/vitrine/vitrine-worker.js, ${base}/vitrine/vitrine-worker-offers.js`);
   console.log(`Offer catalog:           ${base}/v1/catalog`);
   if (config.centralEpsilon) console.log(`Central noise:           ε ${Object.entries(config.centralEpsilon).map(([site, e]) => (site === '*' ? `${e} for every site` : `${e} for ${site}`)).join(', ')} (README, "Central noise")`);
   console.log(`Learned priors:          ${priorsKey ? `${base}/v1/priors?site=demo-shop (a new version every ${config.priorsMinutes} min${demoKey ? '; signed with the demo\'s key, for the demo shop only' : ''})` : 'off (set VITRINE_PRIORS_KEY to a private JWK from npm run catalog -- keygen)'}`);

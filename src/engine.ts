@@ -1,7 +1,6 @@
-import { wrap, proxy, releaseProxy, type Remote } from 'comlink';
-import { VitrineError, isVitrineError } from './protocol/errors';
+import { VitrineError } from './protocol/errors';
 import { withTimeout } from './protocol/timeout';
-import { INLINE_GLOBAL, READY_MESSAGE, type EngineApi, type EngineKind, type Reply } from './protocol/engine';
+import { INLINE_GLOBAL, READY_MESSAGE, type EngineApi, type EngineCall, type EngineEvent, type EngineKind, type EngineMessage, type Reply } from './protocol/engine';
 import type { EngineMode } from './protocol/options';
 import { runScript } from './protocol/chunks';
 import { scriptUrl } from './protocol/trusted-types';
@@ -58,17 +57,25 @@ function spawn(url: string, what: string): Promise<Worker> {
 }
 
 function workerClient(worker: Worker, kind: EngineKind, timeoutMs: number, fallbackReason: string | undefined): EngineClient {
-  const remote: Remote<EngineApi> = wrap<EngineApi>(worker);
-  const pending = new Set<(error: VitrineError) => void>();
+  // Each call waits under its id for the engine's answer; the engine's events go to the
+  // function `init` was given.
+  const pending = new Map<number, { resolve(reply: Reply<unknown>): void; reject(error: VitrineError): void }>();
+  let nextId = 0;
+  let onEvent: ((event: EngineEvent) => void) | undefined;
   let dead: VitrineError | undefined;
   const die = (error: VitrineError) => {
     if (dead) return;
     dead = error;
-    for (const reject of pending) reject(error);
+    for (const call of pending.values()) call.reject(error);
     pending.clear();
-    remote[releaseProxy]();
     worker.terminate();
   };
+  worker.addEventListener('message', ({ data }: MessageEvent<EngineMessage>) => {
+    if (!data || typeof data !== 'object') return;
+    if ('event' in data) return onEvent?.(data.event);
+    pending.get(data.id)?.resolve(data.reply);
+    pending.delete(data.id);
+  });
   // An uncaught error in the worker means it can no longer be trusted to answer.
   worker.addEventListener('error', () => die(new VitrineError('engine-failed', 'the engine worker died')));
   worker.addEventListener('messageerror', () => die(new VitrineError('engine-failed', 'the engine worker sent a message that could not be read')));
@@ -77,22 +84,24 @@ function workerClient(worker: Worker, kind: EngineKind, timeoutMs: number, fallb
     fallbackReason,
     call(method, ...args) {
       if (dead) return Promise.reject(dead);
-      const sent = args.map((a) => (typeof a === 'function' ? proxy(a) : a));
-      const fn = remote[method] as unknown as (...a: unknown[]) => Promise<Reply<never>>;
-      let onDeath!: (error: VitrineError) => void;
-      const died = new Promise<never>((_, reject) => pending.add((onDeath = reject)));
-      const answer = Promise.race([fn(...sent), died]);
-      return withTimeout(answer, timeoutMs, 'engine-timeout', `engine.${method}`)
-        .then(unwrapReply, (error) => {
+      const id = nextId++;
+      const answer = new Promise<Reply<unknown>>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        const sent = args.map((a) => (typeof a === 'function' ? ((onEvent = a as typeof onEvent), null) : a));
+        try {
+          worker.postMessage({ id, method, args: sent } satisfies EngineCall);
+        } catch (error) {
           // postMessage refuses what it cannot clone (functions, DOM nodes) with a DataCloneError.
-          throw isVitrineError(error) ? error : new VitrineError('invalid-payload', `engine.${method}: ${(error as Error).message}`);
-        })
-        .finally(() => pending.delete(onDeath)) as never;
+          reject(new VitrineError('invalid-payload', `engine.${method}: ${(error as Error).message}`));
+        }
+      });
+      return withTimeout(answer, timeoutMs, 'engine-timeout', `engine.${method}`)
+        .then(unwrapReply)
+        .finally(() => pending.delete(id)) as never;
     },
     terminate: () => die(new VitrineError('engine-closed', 'the engine was closed')),
   };
 }
-
 
 async function inlineClient(url: string | undefined, timeoutMs: number, fallbackReason: string | undefined): Promise<EngineClient> {
   const g = globalThis as Record<string, unknown>;

@@ -7,6 +7,7 @@
 import { createVitrine } from './vitrine';
 import type { Vitrine } from './api';
 import { VitrineError, logError } from './protocol/errors';
+import { workerFile } from './protocol/engine';
 
 type Command = [name: string, ...args: unknown[]];
 type Stub = ((...args: unknown[]) => unknown) & { q?: ArrayLike<unknown>[]; loaded?: boolean };
@@ -60,7 +61,7 @@ async function boot(queue: Command[], forward: (dispatch: Stub) => void): Promis
   const initAt = queue.findIndex(([name]) => name === 'init');
   const [, options] = queue.splice(initAt, 1)[0]!;
   const opts = { ...(options as object) } as Parameters<typeof createVitrine>[0];
-  if (!opts.workerUrl && scriptSrc) opts.workerUrl = new URL('vitrine-worker.js', scriptSrc).href;
+  if (!opts.workerUrl && scriptSrc) opts.workerUrl = new URL(workerFile(opts), scriptSrc).href;
   const instance = await createVitrine(opts);
   const dispatch = ((...args: unknown[]) =>
     attempt(() => (args[0] === 'init' ? logError('vitrine is already initialised') : run(instance, args as Command)))) as Stub;

@@ -1,7 +1,7 @@
 import { VitrineError, logError } from './protocol/errors';
 import { validateTrack } from './protocol/events';
 import { undecided } from './protocol/consent';
-import type { EngineEvent, EngineHello, ReadyReport, ReportStatus, StorageKind } from './protocol/engine';
+import { workerFile, type EngineEvent, type EngineHello, type ReadyReport, type ReportStatus, type StorageKind } from './protocol/engine';
 import { pageOptions } from './options';
 import type { VitrineOptions } from './protocol/options';
 import { startEngine } from './engine';
@@ -15,9 +15,9 @@ import { adapterChunk, renderChunk } from './chunks';
 import type { DecideOptions, ExposureInput } from './protocol/decision';
 import type { Vitrine } from './api';
 
-function defaultWorkerUrl(): string | undefined {
+function defaultWorkerUrl(file: string): string | undefined {
   try {
-    return new URL('./vitrine-worker.js', import.meta.url).href;
+    return new URL(file, import.meta.url).href;
   } catch {
     return undefined;
   }
@@ -39,7 +39,7 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
   // Before any script or Worker of the SDK's is created: they go through it under Trusted Types.
   createScriptPolicy();
   // Absolute, so the engine (maybe in a blob: Worker) finds the other SDK files beside it.
-  const workerUrl = new URL(opts.workerUrl ?? defaultWorkerUrl() ?? 'vitrine-worker.js', document.baseURI).href;
+  const workerUrl = new URL(opts.workerUrl ?? defaultWorkerUrl(workerFile(options)) ?? workerFile(options), document.baseURI).href;
   const engine = resumable(await startEngine(opts.engine, workerUrl, opts.callTimeoutMs));
   const notes: string[] = engine.fallbackReason ? [`engine: ${engine.fallbackReason}`] : [];
   let storage: StorageKind = 'memory';

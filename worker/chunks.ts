@@ -1,15 +1,15 @@
 import { loadChunk } from '../src/protocol/chunks';
 import { toErrorData } from '../src/protocol/errors';
 import type { DecideModule } from './decide/index';
-import type { ReportModule } from './report/index';
+import { reportModule } from './report/index';
 import type { LearnModule } from './learn/index';
 import { contextOf, type EngineContext } from './context';
 import type { EngineConfig, EngineState } from './state';
 
 /*
  * The chunks the engine loads, by type: ranking and the catalog checks
- * (dist/vitrine-decide.js), learning from the collector's priors (dist/vitrine-learn.js) and
- * reporting (dist/vitrine-report.js).
+ * (dist/vitrine-decide.js, built into dist/vitrine-worker-offers.js) and learning from the
+ * collector's priors (dist/vitrine-learn.js). Reporting is part of the engine.
  */
 
 /**
@@ -34,14 +34,12 @@ export function engineContext(s: EngineState): EngineContext {
 }
 
 /**
- * With measurement consent and a collector, has the report chunk build and send what is due
- * (and keep doing so while the page stays open). A chunk that cannot load is told as a
- * `reports` event.
+ * With measurement consent and a collector, builds and sends the reports that are due (and
+ * keeps doing so while the page stays open).
  */
 export function startReports(s: EngineState, cfg: EngineConfig): void {
   if (!cfg.collectorUrl || !s.consent.purposes.measurement) return;
-  const ctx = engineContext(s);
-  void loadChunk<ReportModule>('report', cfg.workerUrl, cfg.callTimeoutMs)
-    .then((m) => m.startReports(ctx))
+  void reportModule
+    .startReports(engineContext(s))
     .catch((error) => s.emit({ type: 'reports', status: { pending: 0, sent: 0, dropped: 0, error: toErrorData(error, 'engine-failed').message }, url: '', ready: [] }));
 }

@@ -5,7 +5,7 @@ import { keptAnyway, mayKeepCart, mayKeepCatalog, mayKeepExposures, mayKeepSeed,
 import { appendSignals } from './signals';
 import { keepSessionCart } from './cart-sync';
 import { saveCatalog } from './catalog-cache';
-import { clearDecisions } from './decisions';
+import { clearDecisions, writeWaitingDecisions } from './decisions';
 import { startReports } from './chunks';
 import { configOf, persistentCart, type EngineState } from './state';
 
@@ -17,6 +17,7 @@ import { configOf, persistentCart, type EngineState } from './state';
 
 /** Erases everything `c` does not allow. Idempotent; errors propagate (an erasure must not fail quietly). */
 export async function enforce(s: EngineState, c: ConsentState): Promise<void> {
+  await writeWaitingDecisions(s);
   const stores: StoreName[] = [];
   const meta: (keyof MetaValues)[] = [];
   if (!mayKeepSignals(c)) stores.push('signals', 'profile'), meta.push('decisions');

@@ -14,14 +14,31 @@ async function keep(s: EngineState): Promise<void> {
 }
 
 /**
- * Keeps a slot's new decision: in memory at once, and on the device next in the engine's queue,
- * so the call that made it answers without waiting for the write, and a withdrawal queued
- * after it still finds it written and erases it (the write checks the stored decision too).
+ * How long the engine waits after a decision before it writes the decisions: a burst of
+ * decisions (a page with several slots, a shopper browsing) is written once, and no decision
+ * waits in the engine's queue behind the write of the one before.
+ */
+export const DECISIONS_WRITE_DELAY_MS = 100;
+
+/**
+ * Keeps a slot's new decision: in memory at once, and on the device once no decision has come
+ * for {@link DECISIONS_WRITE_DELAY_MS}, in the engine's queue. Erasures, exports and `close`
+ * write a waiting one first ({@link writeWaitingDecisions}), so a withdrawal still finds it
+ * written and erases it (and the write checks the stored decision too).
  */
 export function rememberDecision(s: EngineState, slot: string, ranked: Decision[]): void {
   s.decisions = { ...s.decisions, [slot]: ranked };
+  clearTimeout(s.decisionsWrite);
   // A write that fails degrades storage and says so (guarded); the decision stays in memory either way.
-  void serial(s, () => keep(s)).catch(() => undefined);
+  s.decisionsWrite = setTimeout(() => void serial(s, () => writeWaitingDecisions(s)).catch(() => undefined), DECISIONS_WRITE_DELAY_MS);
+}
+
+/** Writes the decisions now if a write is waiting. Runs in the engine's queue. */
+export async function writeWaitingDecisions(s: EngineState): Promise<void> {
+  if (s.decisionsWrite === undefined) return;
+  clearTimeout(s.decisionsWrite);
+  s.decisionsWrite = undefined;
+  await keep(s);
 }
 
 /** Takes a dismissed offer out of every slot's decision. */

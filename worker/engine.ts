@@ -15,7 +15,7 @@ import { changeCart, restoreCart } from './cart-sync';
 import { isCatalogStale, refreshCatalog, restoreCatalog } from './catalog-cache';
 import { attribute, saveExposure } from './attribution';
 import { exposureKeepMs, keepSignals, prune } from './signals';
-import { rememberDecision, withoutOffer } from './decisions';
+import { writeWaitingDecisions, rememberDecision, withoutOffer } from './decisions';
 import { onTabMessage } from './tabs';
 import { decideChunk, engineContext, learnChunk, startReports } from './chunks';
 import { exportData, forget, interests, mute, prefer, profileNow } from './privacy';
@@ -172,7 +172,11 @@ export function createEngine(): EngineApi {
       return null;
     }),
 
-    exportData: answer(async () => exportData(s, configOf(s))),
+    exportData: answer(async () => {
+      const cfg = configOf(s);
+      await writeWaitingDecisions(s);
+      return exportData(s, cfg);
+    }),
 
     forget: answer(async () => {
       configOf(s);
@@ -181,6 +185,8 @@ export function createEngine(): EngineApi {
 
     close: answer(async () => {
       s.closed = true;
+      // A waiting write of the decisions is done before the connection closes.
+      await writeWaitingDecisions(s);
       s.sync?.close();
       s.store.close();
       return null;

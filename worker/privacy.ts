@@ -7,7 +7,7 @@ import { HALF_LIFE_MS, emptyProfile, type Profile } from './profile';
 import { PURPOSES_OF, keptAnyway, mayKeepSignals } from './purposes';
 import { exposureKeepMs } from './signals';
 import { decideChunk } from './chunks';
-import { clearDecisions } from './decisions';
+import { clearDecisions, writeWaitingDecisions } from './decisions';
 import { EXPOSURE_BYTES, signalBytes } from './storage/budget';
 import { guarded, keptIfAllowed, resetAfterForget, ERASED } from './storage/lifecycle';
 import { MAX_EXPOSURES } from './storage/store';
@@ -103,6 +103,7 @@ export async function exportData(s: EngineState, cfg: EngineConfig): Promise<Exp
  */
 export async function forget(s: EngineState): Promise<string> {
   s.sync?.post({ t: 'forget' });
+  await writeWaitingDecisions(s);
   await s.store.destroy();
   resetAfterForget(s);
   return ERASED;

@@ -1,6 +1,6 @@
 /**
  * The modules the engine shares with its chunks. The worker bundle carries them and puts them
- * on one global before any chunk loads; the built chunks (vitrine-decide.js, vitrine-report.js)
+ * on one global before any chunk loads; the built chunks (vitrine-decide.js, vitrine-learn.js)
  * take them from there instead of carrying copies of their own (rollup.config.mjs reads this
  * list). Run from sources, as in unit tests, every module imports them as usual.
  */

@@ -95,6 +95,8 @@ export interface EngineState {
   muted: Set<string>;
   /** The last decision per slot: the one cache of decisions (worker/decisions.ts). */
   decisions: Record<string, Decision[]>;
+  /** Their write to the device, when one waits (worker/decisions.ts). */
+  decisionsWrite: ReturnType<typeof setTimeout> | undefined;
   /** Varies exploration between decisions and page loads (the seed alone would freeze it). */
   draws: number;
   /** Recent exposures, for caps and attribution. */
@@ -124,6 +126,7 @@ export function createState(): EngineState {
     seedStored: false,
     muted: new Set(),
     decisions: {},
+    decisionsWrite: undefined,
     draws: newSeed(),
     exposures: new ExposureLog(),
     queue: Promise.resolve(),

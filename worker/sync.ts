@@ -11,7 +11,9 @@ export type SyncMessage =
   | { t: 'consent'; consent: ConsentState }
   | { t: 'forget' }
   | { t: 'exposure'; record: ExposureRecord }
-  | { t: 'muted'; muted: string[] };
+  | { t: 'muted'; muted: string[] }
+  /** The stored profile changed (new signals, a stated interest, an erasure). */
+  | { t: 'profile' };
 
 /** A message as it travels, stamped with the sending engine's id. */
 export type Envelope = SyncMessage & { from: string };
@@ -19,6 +21,8 @@ export type Envelope = SyncMessage & { from: string };
 /** The engine's line to the other tabs. */
 export interface TabSync {
   readonly id: string;
+  /** Whether the other tabs hear this one (false without BroadcastChannel). */
+  readonly live: boolean;
   post(message: SyncMessage): void;
   close(): void;
 }
@@ -40,6 +44,7 @@ export function openTabSync(name: string, onMessage: (message: Envelope) => void
   });
   return {
     id,
+    live: !!channel,
     post: (message) => channel?.postMessage({ ...message, from: id }),
     close: () => channel?.close(),
   };

@@ -13,6 +13,9 @@ import { persistentCart, type EngineState } from './state';
 export async function onTabMessage(s: EngineState, m: Envelope): Promise<void> {
   if (!s.config || s.closed) return;
   switch (m.t) {
+    case 'profile':
+      s.store.profileChangedElsewhere?.();
+      return;
     case 'cart-changed':
       if (!persistentCart(s)) return;
       s.cart = (await guarded(s, () => s.store.get('cart'))) ?? emptyCart();

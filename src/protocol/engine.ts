@@ -118,8 +118,33 @@ export interface EngineApi {
   close(): Promise<Reply<null>>;
 }
 
+/**
+ * The engine's file, as the page picks it when `workerUrl` does not name one: a page with a
+ * catalog gets the engine with ranking built in (nothing loads after it before the first
+ * offer); a page without offers the engine alone.
+ * @param options the page's options
+ * @returns the file's name, beside the SDK
+ */
+export function workerFile(options: { catalogUrl?: string }): string {
+  return options.catalogUrl ? 'vitrine-worker-offers.js' : 'vitrine-worker.js';
+}
+
 /** The message a worker posts once its engine is exposed, before any call. */
 export const READY_MESSAGE = 'vitrine:engine-ready';
+
+/**
+ * A call from the page to the engine in a Worker. A function argument (the one `init` takes)
+ * does not cross: it is sent as `null`, and the engine's calls to it come back as
+ * {@link EngineMessage} events.
+ */
+export interface EngineCall {
+  id: number;
+  method: keyof EngineApi;
+  args: unknown[];
+}
+
+/** What the engine in a Worker posts to the page: the answer to a call, or an event. */
+export type EngineMessage = { id: number; reply: Reply<unknown> } | { event: EngineEvent };
 
 /** The global under which the worker bundle registers its engine factory when loaded in a page. */
 export const INLINE_GLOBAL = '__vitrineEngine';

@@ -1,12 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { openDB } from 'idb';
 import { createIdbStore, DB_VERSION, MIGRATIONS, upgrade } from '../../worker/storage/idb';
 import { MAX_EXPOSURES, STORE_NAMES, type Store } from '../../worker/storage/store';
 import { createMemoryStore } from '../../worker/storage/memory';
 import { updateProfile } from '../../worker/profile';
 import { keptAnyway } from '../../worker/purposes';
 import type { TrackEvent } from '../../src/protocol/events';
-import { forceClose, freshIndexedDB } from './idb';
+import { forceClose, freshIndexedDB, openRaw } from './idb';
+import { settled } from '../../worker/storage/requests';
 
 const NAME = 'vitrine:test';
 const T = Date.now();
@@ -30,7 +30,7 @@ describe('schema and migrations', () => {
   it('creates every store the README lists in a new database', async () => {
     const store = await createIdbStore(NAME, 1000);
     store.close();
-    const db = await openDB(NAME);
+    const db = await openRaw(NAME);
     expect([...db.objectStoreNames].sort()).toEqual([...STORE_NAMES].sort());
     expect(db.version).toBe(DB_VERSION);
     db.close();
@@ -43,8 +43,8 @@ describe('schema and migrations', () => {
       const name = `${NAME}-from-${old}`;
       if (old > 0) {
         // Build the database exactly as that older version left it, with data in it.
-        const db = await openDB(name, old, { upgrade: (d, o, _n, tx) => upgrade(d as never, o, old, tx as never) });
-        await db.put('meta', { key: 'consent', value: { decided: true } as never });
+        const db = await openRaw(name, old, (d, o, tx) => upgrade(d, o, old, tx));
+        await settled(db.transaction('meta', 'readwrite').objectStore('meta').put({ key: 'consent', value: { decided: true } }));
         db.close();
       }
       const store = await createIdbStore(name, 1000);
@@ -55,13 +55,11 @@ describe('schema and migrations', () => {
   });
 
   it('refuses a database written by a newer version and leaves its data alone', async () => {
-    const future = await openDB(NAME, DB_VERSION + 1, {
-      upgrade: (db) => db.createObjectStore('future').put('keep me', 'k') as unknown as void,
-    });
+    const future = await openRaw(NAME, DB_VERSION + 1, (db) => void db.createObjectStore('future').put('keep me', 'k'));
     future.close();
     await expect(createIdbStore(NAME, 1000)).rejects.toMatchObject({ code: 'storage-failed', message: expect.stringMatching(/VersionError/) });
-    const again = await openDB(NAME, DB_VERSION + 1);
-    expect(await again.get('future' as never, 'k')).toBe('keep me');
+    const again = await openRaw(NAME, DB_VERSION + 1);
+    expect(await settled(again.transaction('future').objectStore('future').get('k'))).toBe('keep me');
     again.close();
   });
 });
@@ -122,12 +120,8 @@ describe('failures', () => {
   });
 
   it('rejects with storage-timeout when indexedDB.open never answers', async () => {
-    const open = env.factory.open;
-    env.factory.open = (name: string, version?: number) => {
-      const request = open(name, version);
-      request.addEventListener = () => undefined; // the success event never reaches anyone
-      return request;
-    };
+    // A request whose events never come (a browser that hangs on open).
+    env.factory.open = () => ({}) as IDBOpenDBRequest;
     await expect(createIdbStore(NAME, 50)).rejects.toMatchObject({ code: 'storage-timeout' });
   });
 

@@ -59,6 +59,18 @@ describe('decide in the engine', () => {
     expect(top).toMatchObject({ id: 'trail-10', arm: 'personalized', reasons: ['Because you looked at trail running shoes this week'] });
   });
 
+  it("takes another tab's signals into the profile it keeps in memory", async () => {
+    const a = await tab();
+    const b = await tab();
+    ok(await a.engine.setConsent(ALL));
+    await vi.waitFor(async () => expect(ok(await b.engine.exportData()).stores.meta).toContainEqual({ key: 'consent', value: ALL }));
+    ok(await a.engine.track([view('yoga'), view('yoga'), view('yoga')]));
+    expect(ok(await a.engine.decide('home-hero', { limit: 1 }))[0]).toMatchObject({ id: 'yoga-mat', arm: 'personalized' });
+    // Tab a now holds the profile in memory; tab b's signals reach it through the tabs' channel.
+    ok(await b.engine.track(Array.from({ length: 6 }, () => view('trail-running'))));
+    await vi.waitFor(async () => expect(ok(await a.engine.decide('home-hero', { limit: 1 }))[0]).toMatchObject({ id: 'trail-10' }));
+  });
+
   it('refuses a bad slot or limit with a message naming it', async () => {
     const { engine } = await tab();
     expect(await engine.decide('', undefined)).toMatchObject({ ok: false, error: { code: 'invalid-payload', message: expect.stringContaining('decide.slot') } });

@@ -39,12 +39,12 @@ const LAYERS: { name: string; files: (f: string) => boolean; may: (target: strin
   {
     name: 'the page (src/)',
     files: (f) => f.startsWith('src/') && !f.startsWith('src/protocol/'),
-    may: (t) => t.startsWith('src/') || t === 'comlink',
+    may: (t) => t.startsWith('src/'),
   },
   {
     name: 'the engine (worker/)',
     files: (f) => f.startsWith('worker/'),
-    may: (t) => t.startsWith('worker/') || t.startsWith('src/protocol/') || t === 'idb' || t === 'comlink',
+    may: (t) => t.startsWith('worker/') || t.startsWith('src/protocol/'),
   },
   {
     name: 'the server (server/)',

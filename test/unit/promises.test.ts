@@ -5,7 +5,6 @@
 // fetch, BroadcastChannel and WebCrypto as a Worker would.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import '../../worker/decide-entry';
-import '../../worker/report-entry';
 import { createEngine } from '../../worker/engine';
 import { createIdbStore, databaseName } from '../../worker/storage/idb';
 import { emptyProfile, updateProfile, type Profile } from '../../worker/profile';
@@ -370,6 +369,19 @@ describe('what the device keeps follows the decision', () => {
     ok(await decision);
     ok(await withdrawal);
     expect(await metaKeys(engine)).not.toContain('decisions');
+  });
+
+  it('writes a burst of decisions once, after the last, and a decision waits for no write', async () => {
+    const { engine } = await tab();
+    ok(await engine.setConsent(ALL));
+    const puts = vi.spyOn(IDBObjectStore.prototype, 'put');
+    const decisionWrites = () => puts.mock.calls.filter(([record]) => (record as { key?: string }).key === 'decisions').length;
+    for (let i = 0; i < 5; i++) ok(await engine.decide(i % 2 ? 'home-hero' : 'cart-drawer', undefined));
+    // Every decision has answered, and none has been written yet.
+    expect(decisionWrites()).toBe(0);
+    await vi.waitFor(() => expect(decisionWrites()).toBe(1));
+    expect(Object.keys((await metaValue(engine, 'decisions')) as object).sort()).toEqual(['cart-drawer', 'home-hero']);
+    puts.mockRestore();
   });
 
   it('keeps the device seed only with personalization or measurement, and erases it when both are withdrawn', async () => {

@@ -3,7 +3,6 @@
 // would. Node 20 has no Web Locks, so these tests also cover the sender's fallback (leases).
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import '../../worker/decide-entry';
-import '../../worker/report-entry';
 import { createEngine } from '../../worker/engine';
 import { buildReports, windowOf } from '../../worker/report/build';
 import { BACKOFF_MS, backoff, reportsUrl, retryAfter } from '../../worker/report/sender';

@@ -1,8 +1,8 @@
 /**
- * The report chunk (dist/vitrine-report.js): builds one aggregate report per closed window,
+ * Reporting, part of the engine: builds one aggregate report per closed window,
  * catalog version and arm from the exposures kept on the device (build.ts, split.ts), keeps
  * it in the outbox (outbox.ts) and delivers it to the collector (sender.ts), in cycles
- * (scheduler.ts). The engine loads it only with `measurement` consent and a `collectorUrl`.
+ * (scheduler.ts). The engine starts it only with `measurement` consent and a `collectorUrl`.
  */
 import type { EngineContext } from '../context';
 import { Reporter } from './scheduler';
@@ -12,18 +12,18 @@ const reporters = new WeakMap<EngineContext, Reporter>();
 /**
  * Starts (or wakes) reporting for an engine: builds what is due, sends it, and keeps doing so
  * while the page stays open. Stops by itself once measurement is withdrawn or the engine closes.
- * @returns when this cycle is done
+ * @returns when this cycle is done; rejects when reports cannot start (a collectorUrl that is no URL)
  */
-function startReports(ctx: EngineContext): Promise<void> {
+async function startReports(ctx: EngineContext): Promise<void> {
   let reporter = reporters.get(ctx);
   if (!reporter) reporters.set(ctx, (reporter = new Reporter(ctx)));
   return reporter.kick();
 }
 
-/** What the report chunk gives the engine. */
+/** What reporting gives the engine. */
 export interface ReportModule {
   startReports: typeof startReports;
 }
 
-/** The report chunk's module, registered by worker/report-entry.ts. */
+/** Reporting, as worker/chunks.ts starts it. */
 export const reportModule: ReportModule = { startReports };

@@ -24,7 +24,7 @@ export interface Total {
   bytes: number;
 }
 
-/** The cursor a trim walks, oldest record first (idb's, or one over an array). */
+/** The cursor a trim walks, oldest record first (worker/storage/requests.ts makes one of an IndexedDB cursor). */
 export interface OldestFirst<V> {
   value: V;
   delete(): unknown;

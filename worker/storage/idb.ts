@@ -1,8 +1,9 @@
-import { openDB, deleteDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import { VitrineError, isVitrineError } from '../../src/protocol/errors';
 import { withTimeout } from '../../src/protocol/timeout';
 import type { Profile } from '../profile';
 import { EXPOSURE_BYTES, createTotals, keepWithin, signalBytes } from './budget';
+import { cursorOf, settled, writing } from './requests';
+import { profileCopy, type ProfileLine } from './profile-copy';
 import {
   MAX_EXPOSURES, STORE_NAMES, consentRequired, signalCutoff,
   type CartRecord, type ExposureRecord, type Guard, type MetaValues, type OutboxRecord, type SignalRecord, type Store, type StoreName,
@@ -23,18 +24,18 @@ export function databaseName(siteId: string): string {
 /** The schema version this code writes. Bump it with a new entry in {@link MIGRATIONS}. */
 export const DB_VERSION = 1;
 
-/** The typed IndexedDB schema (README, "What is stored where"). */
-export interface VitrineDB extends DBSchema {
-  signals: { key: number; value: SignalRecord; indexes: { at: number } };
-  profile: { key: string; value: Profile };
-  cart: { key: string; value: CartRecord };
-  exposures: { key: number; value: ExposureRecord; indexes: { offer: string; at: number } };
-  outbox: { key: string; value: OutboxRecord };
-  meta: { key: string; value: { key: string; value: MetaValues[keyof MetaValues] } };
+/** What each store holds (README, "What is stored where"). */
+export interface VitrineDB {
+  signals: SignalRecord;
+  profile: Profile;
+  cart: CartRecord;
+  exposures: ExposureRecord;
+  outbox: OutboxRecord;
+  meta: { key: string; value: MetaValues[keyof MetaValues] };
 }
 
-type Db = IDBPDatabase<VitrineDB>;
-type UpgradeTx = IDBPTransaction<VitrineDB, StoreNames<VitrineDB>[], 'versionchange'>;
+type Db = IDBDatabase;
+type UpgradeTx = IDBTransaction;
 
 /**
  * One step per schema version: `MIGRATIONS[n]` upgrades a database at version n to n + 1.
@@ -87,9 +88,29 @@ export async function databaseExists(name: string, timeoutMs: number): Promise<b
 }
 
 /** Throws `consent-required` inside a transaction when the stored decision does not allow a write. */
-async function check(meta: { get(key: string): Promise<{ value: unknown } | undefined> }, guard: Guard, what: string): Promise<void> {
-  const consent = (await meta.get('consent'))?.value as ConsentState | undefined;
+async function check(meta: IDBObjectStore, guard: Guard, what: string): Promise<void> {
+  const consent = ((await settled(meta.get('consent'))) as VitrineDB['meta'] | undefined)?.value as ConsentState | undefined;
   if (!guard(consent)) throw consentRequired(what);
+}
+
+/**
+ * Makes one request in a read-only transaction of its own, and answers once the transaction has
+ * ended (see `dump`: a Worker ended on the answer must not leave it open).
+ */
+async function readOnly<T>(db: Db, store: keyof VitrineDB, request: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+  const { tx, done } = writing(db, store, 'readonly');
+  const result = await settled(request(tx.objectStore(store)));
+  await done;
+  return result;
+}
+
+/** Reads one record. */
+const read = <T>(db: Db, store: keyof VitrineDB, key: IDBValidKey): Promise<T | undefined> => readOnly(db, store, (s) => s.get(key));
+
+/** Deletes every record a cursor walks that `matches` picks, then waits for the commit. */
+async function deleteEach(done: Promise<void>, request: IDBRequest<IDBCursorWithValue | null>, matches: (value: never) => boolean = () => true): Promise<void> {
+  for (let cursor = await cursorOf<never>(request); cursor; cursor = await cursor.continue()) if (matches(cursor.value)) cursor.delete();
+  await done;
 }
 
 function storageError(error: unknown, what: string): VitrineError {
@@ -110,23 +131,20 @@ function storageError(error: unknown, what: string): VitrineError {
 export async function openDatabase(name: string, timeoutMs: number, onLost: (deleted: boolean) => void): Promise<Db> {
   if (typeof indexedDB === 'undefined') throw new VitrineError('storage-failed', 'IndexedDB is not available here');
   let gaveUp = false;
-  let opened: Db | undefined;
   try {
-    // openDB itself throws where IndexedDB is forbidden (SecurityError in some private modes).
-    const opening = openDB<VitrineDB>(name, DB_VERSION, {
-      upgrade: (db, oldVersion, newVersion, tx) => upgrade(db, oldVersion, newVersion ?? DB_VERSION, tx),
-      // Another tab runs an older version and will not close: the timeout below gives up.
-      blocked: () => undefined,
-      // Another tab deletes the database (privacy.forget) or a newer SDK upgrades it: let it.
-      blocking: (_current, next) => {
-        opened?.close();
-        onLost(next === null);
-      },
-      terminated: () => onLost(false),
-    });
+    // open itself throws where IndexedDB is forbidden (SecurityError in some private modes).
+    // Another tab that runs an older version and will not close blocks it: the timeout gives up.
+    const request = indexedDB.open(name, DB_VERSION);
+    request.onupgradeneeded = (event) => upgrade(request.result, event.oldVersion, event.newVersion ?? DB_VERSION, request.transaction!);
+    const opening = settled(request);
     opening.then((db) => {
-      opened = db;
-      if (gaveUp) db.close();
+      if (gaveUp) return db.close();
+      // Another tab deletes the database (privacy.forget) or a newer SDK upgrades it: let it.
+      db.onversionchange = (event) => {
+        db.close();
+        onLost(event.newVersion === null);
+      };
+      db.onclose = () => onLost(false);
     }, () => undefined);
     return await withTimeout(opening, timeoutMs, 'storage-timeout', `indexedDB.open(${JSON.stringify(name)})`);
   } catch (error) {
@@ -136,13 +154,14 @@ export async function openDatabase(name: string, timeoutMs: number, onLost: (del
 }
 
 /**
- * The IndexedDB store: the only module that imports `idb`.
+ * The IndexedDB store: the only module that opens the database.
  * @param name the database name
  * @param timeoutMs timeout for opening and for every call
+ * @param tabs how its copy of the profile hears of the other tabs (none: nothing is kept)
  * @returns an open store
  * @throws VitrineError `storage-failed` or `storage-timeout` when IndexedDB cannot be used
  */
-export async function createIdbStore(name: string, timeoutMs: number): Promise<Store> {
+export async function createIdbStore(name: string, timeoutMs: number, tabs: ProfileLine = { live: () => false, changed: () => undefined }): Promise<Store> {
   let db: Db | undefined;
   // Once closed or deleted, the store never reopens: a late write must not recreate erased data.
   let ended: string | undefined;
@@ -171,111 +190,105 @@ export async function createIdbStore(name: string, timeoutMs: number): Promise<S
   }
 
   const totals = createTotals();
+  const profile = profileCopy(tabs);
   const store: Store = {
     kind: 'indexeddb',
     appendSignals: (events, retention, _now, update, guard) =>
       run('appendSignals', async (db) => {
-        const tx = db.transaction(['signals', 'profile', 'meta'], 'readwrite');
+        const { tx, done } = writing(db, ['signals', 'profile', 'meta']);
         const signals = tx.objectStore('signals');
         const profiles = tx.objectStore('profile');
         await check(tx.objectStore('meta'), guard, 'appendSignals');
-        const next = update(await profiles.get('current'));
-        void profiles.put(next, 'current');
-        for (const e of events) void signals.add(e);
-        const total = await totals.of('signals', await signals.count(), events, () => signals.getAll());
-        totals.set('signals', await keepWithin(() => signals.openCursor(), total, retention.maxSignals, signalBytes(retention)));
-        await tx.done;
+        const next = update(await settled(profiles.get('current')));
+        profiles.put(next, 'current');
+        for (const e of events) signals.add(e);
+        const total = await totals.of('signals', await settled(signals.count()), events, () => settled(signals.getAll()));
+        totals.set('signals', await keepWithin(() => cursorOf<SignalRecord>(signals.openCursor()), total, retention.maxSignals, signalBytes(retention)));
+        await done;
+        profile.wrote(next);
       }),
     prune: (retention, now) =>
-      run('prune', async (db) => {
-        const tx = db.transaction('signals', 'readwrite');
-        let cursor = await tx.store.index('at').openCursor(IDBKeyRange.upperBound(signalCutoff(retention, now), true));
-        while (cursor) {
-          void cursor.delete();
-          cursor = await cursor.continue();
-        }
-        await tx.done;
+      run('prune', (db) => {
+        const { tx, done } = writing(db, 'signals');
+        return deleteEach(done, tx.objectStore('signals').index('at').openCursor(IDBKeyRange.upperBound(signalCutoff(retention, now), true)));
       }),
-    getProfile: () => run('getProfile', (db) => db.get('profile', 'current')),
-    get: (name) => run('get', (db) => db.get(name, 'current') as never),
+    getProfile: () => run('getProfile', (db) => profile.read(() => read(db, 'profile', 'current'))),
+    profileChangedElsewhere: () => profile.heard(),
+    get: (name) => run('get', (db) => read(db, name, 'current') as never),
     update: (name, change, guard) =>
       run(`update ${name}`, async (db) => {
-        const tx = db.transaction([name, 'meta'], 'readwrite');
+        const { tx, done } = writing(db, [name, 'meta']);
         const records = tx.objectStore(name);
         await check(tx.objectStore('meta'), guard, `update ${name}`);
-        const next = change((await records.get('current')) as never);
-        if (next) void records.put(next);
-        else void records.delete('current');
-        await tx.done;
+        const next = change((await settled(records.get('current'))) as never);
+        if (next) records.put(next);
+        else records.delete('current');
+        await done;
         return next;
       }),
-    getMeta: (key) =>
-      run('getMeta', async (db) => (await db.get('meta', key))?.value as never),
+    getMeta: (key) => run('getMeta', async (db) => (await read<VitrineDB['meta']>(db, 'meta', key))?.value as never),
     setMeta: (key, value, guard) =>
       run('setMeta', async (db) => {
-        const tx = db.transaction('meta', 'readwrite');
-        await check(tx.store, guard, 'setMeta');
-        void tx.store.put({ key, value });
-        await tx.done;
+        const { tx, done } = writing(db, 'meta');
+        const meta = tx.objectStore('meta');
+        await check(meta, guard, 'setMeta');
+        meta.put({ key, value });
+        await done;
       }),
     deleteMeta: (keys) =>
-      run('deleteMeta', async (db) => {
-        const tx = db.transaction('meta', 'readwrite');
-        for (const key of keys) void tx.store.delete(key);
-        await tx.done;
+      run('deleteMeta', (db) => {
+        const { tx, done } = writing(db, 'meta');
+        for (const key of keys) tx.objectStore('meta').delete(key);
+        return done;
       }),
-    putProfile: (profile, guard) =>
+    putProfile: (next, guard) =>
       run('putProfile', async (db) => {
-        const tx = db.transaction(['profile', 'meta'], 'readwrite');
+        const { tx, done } = writing(db, ['profile', 'meta']);
         await check(tx.objectStore('meta'), guard, 'putProfile');
-        void tx.objectStore('profile').put(profile, 'current');
-        await tx.done;
+        tx.objectStore('profile').put(next, 'current');
+        await done;
+        profile.wrote(next);
       }),
     addExposure: (record, guard) =>
       run('addExposure', async (db) => {
-        const tx = db.transaction(['exposures', 'meta'], 'readwrite');
+        const { tx, done } = writing(db, ['exposures', 'meta']);
         await check(tx.objectStore('meta'), guard, 'addExposure');
         const exposures = tx.objectStore('exposures');
-        void exposures.add(record);
+        exposures.add(record);
         // Over the count, the oldest impressions go (clicks, dismissals and conversions stay); over the bytes, the oldest.
-        const total = await totals.of('exposures', await exposures.count(), [record], () => exposures.getAll());
-        totals.set('exposures', await keepWithin(() => exposures.index('at').openCursor(), total, MAX_EXPOSURES, EXPOSURE_BYTES, (e) => e.kind === 'impression'));
-        await tx.done;
+        const total = await totals.of('exposures', await settled(exposures.count()), [record], () => settled(exposures.getAll()));
+        totals.set('exposures', await keepWithin(() => cursorOf<ExposureRecord>(exposures.index('at').openCursor()), total, MAX_EXPOSURES, EXPOSURE_BYTES, (e) => e.kind === 'impression'));
+        await done;
       }),
     deleteSignals: (matches) =>
-      run('deleteSignals', async (db) => {
-        const tx = db.transaction('signals', 'readwrite');
-        let cursor = await tx.store.openCursor();
-        while (cursor) {
-          if (matches(cursor.value)) void cursor.delete();
-          cursor = await cursor.continue();
-        }
-        await tx.done;
+      run('deleteSignals', (db) => {
+        const { tx, done } = writing(db, 'signals');
+        return deleteEach(done, tx.objectStore('signals').openCursor(), matches as (value: never) => boolean);
       }),
-    exposuresSince: (since) => run('exposuresSince', (db) => db.getAllFromIndex('exposures', 'at', IDBKeyRange.lowerBound(since))),
+    exposuresSince: (since) =>
+      run('exposuresSince', (db) => readOnly(db, 'exposures', (s) => s.index('at').getAll(IDBKeyRange.lowerBound(since)))),
     pruneExposures: (before) =>
-      run('pruneExposures', async (db) => {
-        const tx = db.transaction('exposures', 'readwrite');
-        let cursor = await tx.store.index('at').openCursor(IDBKeyRange.upperBound(before, true));
-        while (cursor) {
-          void cursor.delete();
-          cursor = await cursor.continue();
-        }
-        await tx.done;
+      run('pruneExposures', (db) => {
+        const { tx, done } = writing(db, 'exposures');
+        return deleteEach(done, tx.objectStore('exposures').index('at').openCursor(IDBKeyRange.upperBound(before, true)));
       }),
-    count: (storeName) => run('count', (db) => db.count(storeName)),
+    count: (storeName) => run('count', (db) => readOnly(db, storeName, (s) => s.count())),
     clear: async (names) =>
       !names.length ? undefined : run('clear', async (db) => {
-        const tx = db.transaction([...names], 'readwrite');
-        for (const n of names) void tx.objectStore(n).clear();
-        await tx.done;
+        const { tx, done } = writing(db, [...names] as string[]);
+        for (const n of names) tx.objectStore(n).clear();
+        await done;
+        if (names.includes('profile')) profile.wrote(undefined);
       }),
     dump: () =>
       run('dump', async (db) => {
-        const tx = db.transaction([...STORE_NAMES], 'readonly');
+        // It answers once the transaction has ended: a page that closes the engine on the
+        // answer (WebKit) would otherwise end the Worker with the transaction still open, and
+        // the database could not be deleted or opened again.
+        const { tx, done } = writing(db, [...STORE_NAMES], 'readonly');
         const out = {} as Record<StoreName, unknown[]>;
-        for (const n of STORE_NAMES) out[n] = await tx.objectStore(n).getAll();
-        await tx.done;
+        for (const n of STORE_NAMES) out[n] = await settled(tx.objectStore(n).getAll());
+        await done;
         return out;
       }),
     async destroy() {
@@ -286,7 +299,7 @@ export async function createIdbStore(name: string, timeoutMs: number): Promise<S
       ended = 'the database was deleted';
       // The other tabs close their connections when they hear of it; until then the
       // deletion waits, with the data already cleared.
-      await withTimeout(deleteDB(name), timeoutMs, 'storage-timeout', 'deleteDatabase').catch(() => undefined);
+      await withTimeout(settled(indexedDB.deleteDatabase(name)), timeoutMs, 'storage-timeout', 'deleteDatabase').catch(() => undefined);
     },
     close() {
       db?.close();

@@ -17,7 +17,7 @@ export const ERASED = 'erased by privacy.forget(); reopens at the next decision'
 export async function openStore(s: EngineState, cfg: EngineConfig): Promise<void> {
   s.openOnDecision = false;
   try {
-    s.store = await createIdbStore(cfg.dbName, cfg.storageTimeoutMs);
+    s.store = await createIdbStore(cfg.dbName, cfg.storageTimeoutMs, { live: () => !!s.sync?.live, changed: () => s.sync?.post({ t: 'profile' }) });
     s.storageReason = undefined;
   } catch (error) {
     s.store = createMemoryStore();

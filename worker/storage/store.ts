@@ -158,6 +158,8 @@ export interface Store {
   /** Erases everything, including the database itself. */
   destroy(): Promise<void>;
   close(): void;
+  /** Another tab changed the stored profile: a copy kept in memory is dropped (worker/storage/profile-copy.ts). */
+  profileChangedElsewhere?(): void;
 }
 
 /** The cutoff time below which signals are too old to keep. */
