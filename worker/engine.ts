@@ -4,7 +4,7 @@ import { validateCartOp, type CartLine, type CurrentOffer } from '../src/protoco
 import type { EngineApi, EngineEvent, Reply } from '../src/protocol/engine';
 import { resolveOptions, type VitrineOptions } from '../src/protocol/options';
 import { validateExposure } from '../src/protocol/decision';
-import { databaseExists, databaseName } from './storage/idb';
+import { databaseExists, databaseName } from './storage/database';
 import { guarded, openStore } from './storage/lifecycle';
 import { revalidateLines, toCart } from './cart';
 import { openTabSync } from './sync';

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createIdbStore, DB_VERSION, MIGRATIONS, upgrade } from '../../worker/storage/idb';
+import { createIdbStore } from '../../worker/storage/idb';
+import { DB_VERSION, MIGRATIONS, upgrade } from '../../worker/storage/database';
 import { MAX_EXPOSURES, STORE_NAMES, type Store } from '../../worker/storage/store';
 import { createMemoryStore } from '../../worker/storage/memory';
 import { updateProfile } from '../../worker/profile';

@@ -6,7 +6,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import '../../worker/decide-entry';
 import { createEngine } from '../../worker/engine';
-import { createIdbStore, databaseName } from '../../worker/storage/idb';
+import { createIdbStore } from '../../worker/storage/idb';
+import { databaseName } from '../../worker/storage/database';
 import { emptyProfile, updateProfile, type Profile } from '../../worker/profile';
 import { buildReports } from '../../worker/report/build';
 import { reportModule } from '../../worker/report/index';
