@@ -26,7 +26,8 @@ function serve(scope: { postMessage(message: EngineMessage): void; onmessage: ((
     }
   };
   scope.onmessage = ({ data: { id, method, args } }) => {
-    const fn = engine[method] as ((...a: unknown[]) => Promise<Reply<unknown>>) | undefined;
+    // Own methods only: a name such as `constructor` is no engine method.
+    const fn = (Object.hasOwn(engine, method) ? engine[method] : undefined) as ((...a: unknown[]) => Promise<Reply<unknown>>) | undefined;
     if (typeof fn !== 'function') return post({ id, reply: { ok: false, error: { code: 'engine-failed', message: `no engine method ${String(method)}` } } });
     if (method === 'init') args[1] = (event: unknown) => post({ event } as EngineMessage);
     void fn(...args).then((reply) => post({ id, reply }));
