@@ -188,7 +188,7 @@ export function createEngine(): EngineApi {
       // A waiting write of the decisions is done before the connection closes.
       await writeWaitingDecisions(s);
       s.sync?.close();
-      s.store.close();
+      await s.store.close();
       return null;
     }),
   };

@@ -1,7 +1,7 @@
 import { VitrineError, isVitrineError } from '../../src/protocol/errors';
 import { withTimeout } from '../../src/protocol/timeout';
 import { EXPOSURE_BYTES, createTotals, keepWithin, signalBytes } from './budget';
-import { cursorOf, settled, writing } from './requests';
+import { cursorOf, settled, startTransaction } from './requests';
 import { profileCopy, type ProfileLine } from './profile-copy';
 import {
   MAX_EXPOSURES, STORE_NAMES, consentRequired, signalCutoff,
@@ -18,19 +18,6 @@ async function check(meta: IDBObjectStore, guard: Guard, what: string): Promise<
   if (!guard(consent)) throw consentRequired(what);
 }
 
-/**
- * Makes one request in a read-only transaction of its own, and answers once the transaction has
- * ended (see `dump`: a Worker ended on the answer must not leave it open).
- */
-async function readOnly<T>(db: Db, store: keyof VitrineDB, request: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
-  const { tx, done } = writing(db, store, 'readonly');
-  const result = await settled(request(tx.objectStore(store)));
-  await done;
-  return result;
-}
-
-/** Reads one record. */
-const read = <T>(db: Db, store: keyof VitrineDB, key: IDBValidKey): Promise<T | undefined> => readOnly(db, store, (s) => s.get(key));
 
 /** Deletes every record a cursor walks that `matches` picks, then waits for the commit. */
 async function deleteEach(done: Promise<void>, request: IDBRequest<IDBCursorWithValue | null>, matches: (value: never) => boolean = () => true): Promise<void> {
@@ -75,13 +62,28 @@ export async function createIdbStore(name: string, timeoutMs: number, tabs: Prof
     }
   }
 
+  // Resolves once every transaction started so far has ended: the store closes only after
+  // them. A Worker ended with one still open (the page closes the engine on an export's
+  // answer) leaves WebKit's database impossible to delete or open again.
+  let allEnded: Promise<unknown> = Promise.resolve();
+  const begin = (db: Db, names: string | string[], mode?: IDBTransactionMode) => {
+    const started = startTransaction(db, names, mode);
+    allEnded = Promise.all([allEnded, started.done.catch(() => 0)]);
+    return started;
+  };
+  /** Makes one request in a read-only transaction of its own. */
+  const readOnly = <T>(db: Db, store: keyof VitrineDB, request: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> =>
+    settled(request(begin(db, store, 'readonly').tx.objectStore(store)));
+  /** Reads one record. */
+  const read = <T>(db: Db, store: keyof VitrineDB, key: IDBValidKey): Promise<T | undefined> => readOnly(db, store, (s) => s.get(key));
+
   const totals = createTotals();
   const profile = profileCopy(tabs);
   const store: Store = {
     kind: 'indexeddb',
     appendSignals: (events, retention, _now, update, guard) =>
       run('appendSignals', async (db) => {
-        const { tx, done } = writing(db, ['signals', 'profile', 'meta']);
+        const { tx, done } = begin(db, ['signals', 'profile', 'meta']);
         const signals = tx.objectStore('signals');
         const profiles = tx.objectStore('profile');
         await check(tx.objectStore('meta'), guard, 'appendSignals');
@@ -95,7 +97,7 @@ export async function createIdbStore(name: string, timeoutMs: number, tabs: Prof
       }),
     prune: (retention, now) =>
       run('prune', (db) => {
-        const { tx, done } = writing(db, 'signals');
+        const { tx, done } = begin(db, 'signals');
         return deleteEach(done, tx.objectStore('signals').index('at').openCursor(IDBKeyRange.upperBound(signalCutoff(retention, now), true)));
       }),
     getProfile: () => run('getProfile', (db) => profile.read(() => read(db, 'profile', 'current'))),
@@ -103,7 +105,7 @@ export async function createIdbStore(name: string, timeoutMs: number, tabs: Prof
     get: (name) => run('get', (db) => read(db, name, 'current') as never),
     update: (name, change, guard) =>
       run(`update ${name}`, async (db) => {
-        const { tx, done } = writing(db, [name, 'meta']);
+        const { tx, done } = begin(db, [name, 'meta']);
         const records = tx.objectStore(name);
         await check(tx.objectStore('meta'), guard, `update ${name}`);
         const next = change((await settled(records.get('current'))) as never);
@@ -115,7 +117,7 @@ export async function createIdbStore(name: string, timeoutMs: number, tabs: Prof
     getMeta: (key) => run('getMeta', async (db) => (await read<VitrineDB['meta']>(db, 'meta', key))?.value as never),
     setMeta: (key, value, guard) =>
       run('setMeta', async (db) => {
-        const { tx, done } = writing(db, 'meta');
+        const { tx, done } = begin(db, 'meta');
         const meta = tx.objectStore('meta');
         await check(meta, guard, 'setMeta');
         meta.put({ key, value });
@@ -123,13 +125,13 @@ export async function createIdbStore(name: string, timeoutMs: number, tabs: Prof
       }),
     deleteMeta: (keys) =>
       run('deleteMeta', (db) => {
-        const { tx, done } = writing(db, 'meta');
+        const { tx, done } = begin(db, 'meta');
         for (const key of keys) tx.objectStore('meta').delete(key);
         return done;
       }),
     putProfile: (next, guard) =>
       run('putProfile', async (db) => {
-        const { tx, done } = writing(db, ['profile', 'meta']);
+        const { tx, done } = begin(db, ['profile', 'meta']);
         await check(tx.objectStore('meta'), guard, 'putProfile');
         tx.objectStore('profile').put(next, 'current');
         await done;
@@ -137,7 +139,7 @@ export async function createIdbStore(name: string, timeoutMs: number, tabs: Prof
       }),
     addExposure: (record, guard) =>
       run('addExposure', async (db) => {
-        const { tx, done } = writing(db, ['exposures', 'meta']);
+        const { tx, done } = begin(db, ['exposures', 'meta']);
         await check(tx.objectStore('meta'), guard, 'addExposure');
         const exposures = tx.objectStore('exposures');
         exposures.add(record);
@@ -148,33 +150,29 @@ export async function createIdbStore(name: string, timeoutMs: number, tabs: Prof
       }),
     deleteSignals: (matches) =>
       run('deleteSignals', (db) => {
-        const { tx, done } = writing(db, 'signals');
+        const { tx, done } = begin(db, 'signals');
         return deleteEach(done, tx.objectStore('signals').openCursor(), matches as (value: never) => boolean);
       }),
     exposuresSince: (since) =>
       run('exposuresSince', (db) => readOnly(db, 'exposures', (s) => s.index('at').getAll(IDBKeyRange.lowerBound(since)))),
     pruneExposures: (before) =>
       run('pruneExposures', (db) => {
-        const { tx, done } = writing(db, 'exposures');
+        const { tx, done } = begin(db, 'exposures');
         return deleteEach(done, tx.objectStore('exposures').index('at').openCursor(IDBKeyRange.upperBound(before, true)));
       }),
     count: (storeName) => run('count', (db) => readOnly(db, storeName, (s) => s.count())),
     clear: async (names) =>
       !names.length ? undefined : run('clear', async (db) => {
-        const { tx, done } = writing(db, [...names] as string[]);
+        const { tx, done } = begin(db, [...names] as string[]);
         for (const n of names) tx.objectStore(n).clear();
         await done;
         if (names.includes('profile')) profile.wrote(undefined);
       }),
     dump: () =>
       run('dump', async (db) => {
-        // It answers once the transaction has ended: a page that closes the engine on the
-        // answer (WebKit) would otherwise end the Worker with the transaction still open, and
-        // the database could not be deleted or opened again.
-        const { tx, done } = writing(db, [...STORE_NAMES], 'readonly');
+        const { tx } = begin(db, [...STORE_NAMES], 'readonly');
         const out = {} as Record<StoreName, unknown[]>;
         for (const n of STORE_NAMES) out[n] = await settled(tx.objectStore(n).getAll());
-        await done;
         return out;
       }),
     async destroy() {
@@ -187,10 +185,11 @@ export async function createIdbStore(name: string, timeoutMs: number, tabs: Prof
       // deletion waits, with the data already cleared.
       await withTimeout(settled(indexedDB.deleteDatabase(name)), timeoutMs, 'storage-timeout', 'deleteDatabase').catch(() => undefined);
     },
-    close() {
+    async close() {
+      ended = 'the store was closed';
+      await allEnded;
       db?.close();
       db = undefined;
-      ended = 'the store was closed';
     },
   };
   return store;

@@ -27,7 +27,7 @@ export async function openStore(s: EngineState, cfg: EngineConfig): Promise<void
 
 /** Switches to memory after a storage failure, and tells the page why. */
 function degrade(s: EngineState, reason: string): void {
-  s.store.close();
+  void s.store.close();
   s.store = createMemoryStore();
   // The decision goes along: the guarded writes check it in memory too.
   if (s.consent.decided) void s.store.setMeta('consent', s.consent, keptAnyway);
@@ -69,7 +69,7 @@ export async function keptIfAllowed<T>(s: EngineState, fn: () => Promise<T>): Pr
  * undecided, and IndexedDB reopens at the next decision.
  */
 export function resetAfterForget(s: EngineState): void {
-  s.store.close();
+  void s.store.close();
   s.store = createMemoryStore();
   s.storageReason = ERASED;
   s.openOnDecision = true;

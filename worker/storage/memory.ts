@@ -129,7 +129,7 @@ export function createMemoryStore(): Store {
     async destroy() {
       await store.clear(STORE_NAMES);
     },
-    close() {},
+    async close() {},
   };
   return store;
 }

@@ -25,13 +25,15 @@ export function settled<T>(request: IDBRequest<T>): Promise<T> {
  * @param mode read-write unless told
  * @returns the transaction, and `done`: resolves when it commits, rejects when it fails or is aborted
  */
-export function writing(db: IDBDatabase, names: string | string[], mode: IDBTransactionMode = 'readwrite'): { tx: IDBTransaction; done: Promise<void> } {
+export function startTransaction(db: IDBDatabase, names: string | string[], mode: IDBTransactionMode = 'readwrite'): { tx: IDBTransaction; done: Promise<void> } {
   const tx = db.transaction(names, mode);
   const done = new Promise<void>((resolve, reject) => {
     tx.oncomplete = () => resolve();
-    tx.onabort = tx.onerror = () => reject(tx.error ?? new DOMException('The transaction was aborted', 'AbortError'));
+    // A failed request or commit aborts the transaction, with that error (the engine never
+    // aborts one itself).
+    tx.onabort = () => reject(tx.error);
   });
-  // A write that failed before it awaited `done` has its own error to throw; this one is not lost unhandled.
+  // A call that failed before it awaited `done` has its own error to throw; this one is not lost unhandled.
   done.catch(() => undefined);
   return { tx, done };
 }

@@ -157,7 +157,8 @@ export interface Store {
   dump(): Promise<Record<StoreName, unknown[]>>;
   /** Erases everything, including the database itself. */
   destroy(): Promise<void>;
-  close(): void;
+  /** Stops: no call is taken any more, and the connection closes once the transactions under way have ended. */
+  close(): Promise<void>;
   /** Another tab changed the stored profile: a copy kept in memory is dropped (worker/storage/profile-copy.ts). */
   profileChangedElsewhere?(): void;
 }
