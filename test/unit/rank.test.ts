@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { validateCatalog } from '../../src/protocol/catalog';
 import { compileCatalog } from '../../worker/decide/compile';
 import { rank } from '../../worker/decide/rank';
-import { explain } from '../../worker/decide/score';
+import { explain, scoreSlot } from '../../worker/decide/score';
 import { generator } from '../../worker/random';
 import { assignArm } from '../../worker/arm';
 import { personalView, type RankInput } from '../../worker/decide/features';
@@ -59,6 +59,31 @@ describe('ranking', () => {
     const exact = new Map(exhaustive.map(({ i, score }) => [slot.offers[i]!.id, Math.round(score * 1000) / 1000]));
     expect(explored.filter((d) => d.explored).length).toBeGreaterThan(0);
     for (const d of explored) expect(d.score).toBe(exact.get(d.id));
+  });
+
+  it('scores only the offers that can still enter the pool, and gives the exhaustive slate with muted categories, a page SKU and learned values', () => {
+    const random = generator(7);
+    const offers = Array.from({ length: 600 }, (_, i) => ({
+      id: `o${i}`, slot: 's', categories: [`c${i % 13}`, `c${(i * 5) % 17}`], price: Math.round(5 + random() * 300),
+      skus: i % 97 === 0 ? ['page-sku'] : [], content: { title: `Offer ${i}` }, priority: Math.floor(random() * 100),
+      weights: { affinity: 1 + (i % 3), recency: random(), cartMatch: random() * 2 - 0.5, pageMatch: 1, priceFit: random() * 4, learned: random() * 2 },
+    }));
+    const browsing = Array.from({ length: 40 }, (_, i): TrackEvent => ({ type: 'product_view', at: NOW - i * 7_200_000, payload: { sku: `s${i}`, category: `c${i % 11}`, price: 30 + (i % 9) * 4 } }));
+    const muted = new Set(['c4', 'c9']);
+    const learned = { version: 'v', variants: new Map<string, string>(), values: new Map(offers.map((o, i) => [o.id, (i % 10) / 10])) };
+    const shopper = input(updateProfile(undefined, browsing), { cart: { categories: new Set(['c2']), value: 20 }, page: { category: 'c6', sku: 'page-sku' }, learned }, muted);
+    const compiled = compileCatalog(validateCatalog(testCatalog({ settings: { exploration: 0, diversity: 0 }, offers })));
+    const slot = compiled.bySlot.get('s')!;
+    const exhaustive = slot.offers
+      .map((offer, i) => ({ i, offer, score: explain(slot, i, Number.NaN, shopper, true).score }))
+      .filter(({ offer }) => !offer.categories.some((c) => muted.has(c)))
+      .sort((a, b) => b.score - a.score || b.offer.priority - a.offer.priority || slot.catalogIndex[a.i]! - slot.catalogIndex[b.i]!);
+    const { scores, pool, eligible } = scoreSlot(compiled, slot, shopper, new ExposureLog(), true, 10);
+    expect(pool).toEqual(exhaustive.slice(0, 10).map(({ i }) => i));
+    for (const i of pool) expect(scores[i]).toBeCloseTo(exhaustive.find((e) => e.i === i)!.score, 9);
+    expect([...eligible]).toEqual(exhaustive.map(({ i }) => i).sort((a, b) => a - b));
+    // Most offers never got a score: their highest possible one could not enter the pool.
+    expect([...eligible].filter((i) => Number.isNaN(scores[i])).length).toBeGreaterThan(eligible.length / 2);
   });
 
   it('finds the offers that fit the price band best even when they come last in the catalog', () => {

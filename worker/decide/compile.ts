@@ -27,13 +27,25 @@ export interface CompiledSlot {
   priorityScore: Float64Array;
   /** log10 of the offer's price, NaN without one. */
   logPrice: Float64Array;
-  /** Offers that need the full eligibility check (any rule beyond the defaults). */
-  hasRules: Uint8Array;
-  sensitive: Uint8Array;
-  /** Offer position by id, and by SKU the offers that promote it. */
+  /** {@link RULES} and {@link SENSITIVE} bits per offer. */
+  flags: Uint8Array;
+  /**
+   * The highest score the offer can reach without its `learned` feature (every feature is at
+   * most 1), so ranking skips the offers that cannot enter its pool.
+   */
+  bound: Float64Array;
+  /** What one decision writes, kept between decisions so that ranking allocates nothing per offer. */
+  scratch: { scores: Float64Array; eligible: Int32Array; flags: Uint8Array };
+  /** Offer position by id; the offers that promote a SKU, and those in a category. */
   byId: Map<string, number>;
   bySku: Map<string, number[]>;
+  byCategory: Map<string, number[]>;
 }
+
+/** An offer that needs the full eligibility check (any rule beyond the defaults). */
+export const RULES = 1;
+/** A sensitive offer: personal features never count for it. */
+export const SENSITIVE = 2;
 
 /**
  * Prepares a validated catalog for ranking. Done once per catalog version, so a decision
@@ -58,20 +70,30 @@ export function compileCatalog(catalog: Catalog): CompiledCatalog {
     const compiled: CompiledSlot = {
       offers: list.map((x) => x.offer), catalogIndex: Int32Array.from(list, (x) => x.index),
       weights: new Float64Array(n * FEATURES.length), categoryStart, categories: new Int32Array(0),
-      priorityScore: new Float64Array(n), logPrice: new Float64Array(n), hasRules: new Uint8Array(n), sensitive: new Uint8Array(n),
-      byId: new Map(), bySku: new Map(),
+      priorityScore: new Float64Array(n), logPrice: new Float64Array(n), flags: new Uint8Array(n), bound: new Float64Array(n),
+      scratch: { scores: new Float64Array(n), eligible: new Int32Array(n), flags: new Uint8Array(n) },
+      byId: new Map(), bySku: new Map(), byCategory: new Map(),
     };
+    const add = (index: Map<string, number[]>, key: string, i: number) => index.get(key)?.push(i) ?? index.set(key, [i]);
     list.forEach(({ offer }, i) => {
-      FEATURES.forEach((feature, k) => (compiled.weights[i * FEATURES.length + k] = offer.weights[feature]));
+      let bound = offer.priority * PRIORITY_SCALE;
+      FEATURES.forEach((feature, k) => {
+        compiled.weights[i * FEATURES.length + k] = offer.weights[feature];
+        if (feature !== 'learned') bound += Math.max(0, offer.weights[feature]);
+      });
+      compiled.bound[i] = bound;
       categoryStart[i] = categories.length;
-      for (const category of offer.categories) categories.push(categoryId(category));
+      for (const category of offer.categories) {
+        categories.push(categoryId(category));
+        add(compiled.byCategory, category, i);
+      }
       compiled.priorityScore[i] = offer.priority * PRIORITY_SCALE;
       compiled.logPrice[i] = offer.price ? Math.log10(offer.price) : Number.NaN;
       const rules = offer.eligibility;
-      compiled.hasRules[i] = +(rules.visitor !== 'any' || rules.cartMinValue > 0 || rules.cartCategories.length > 0 || !!rules.boughtBefore || rules.from !== null || rules.until !== null || offer.skus.length > 0);
-      compiled.sensitive[i] = +offer.sensitive;
+      compiled.flags[i] = (rules.visitor !== 'any' || rules.cartMinValue > 0 || rules.cartCategories.length > 0 || !!rules.boughtBefore || rules.from !== null || rules.until !== null || offer.skus.length > 0 ? RULES : 0)
+        | (offer.sensitive ? SENSITIVE : 0);
       compiled.byId.set(offer.id, i);
-      for (const sku of offer.skus) compiled.bySku.set(sku, [...(compiled.bySku.get(sku) ?? []), i]);
+      for (const sku of offer.skus) add(compiled.bySku, sku, i);
     });
     categoryStart[n] = categories.length;
     compiled.categories = Int32Array.from(categories);

@@ -1,6 +1,6 @@
 import type { Offer } from '../../src/protocol/catalog';
 import type { ExposureLog } from '../exposures';
-import type { CompiledCatalog, CompiledSlot } from './compile';
+import { RULES, SENSITIVE, type CompiledCatalog, type CompiledSlot } from './compile';
 import { eligible } from './eligibility';
 import { FEATURE, FEATURES, PERSONAL, RECENCY_SCALE_MS, computeFeatures, type FeatureSource, type RankInput } from './features';
 import { learnedValues } from './learned';
@@ -18,30 +18,36 @@ export interface SlotScores {
   eligible: Int32Array;
 }
 
+// What one decision adds to an offer's bits (compile.ts gives the others).
+const EXPOSED = 4;
+const MUTED = 8;
+const IN_CART = 16;
+const ON_PAGE = 32;
+
 /**
  * Scores every eligible offer of a slot from the compiled arrays and keeps a pool of the best.
  * An offer in a muted category is left out; one with rules or recent exposures gets the full
  * eligibility check. Score: priority + Σ weight × feature, personal features only when
- * `personalized` and the offer is not sensitive.
+ * `personalized` and the offer is not sensitive. Once the pool is full, an offer that could not
+ * enter it even with every feature at 1 is left with its score unknown (NaN, worked out by
+ * {@link explain} if exploration picks it), as is one that could not even with a full price fit.
  * @param compiled the prepared catalog
  * @param slot the slot's compiled offers
  * @param input what the decision may know
  * @param log recent exposures, for caps
  * @param personalized whether personal features count (the personalized arm)
  * @param poolSize how many of the best to keep
- * @returns the scores, the pool and the eligible offers
+ * @returns the scores, the pool and the eligible offers (in the slot's scratch arrays: valid until its next decision)
  */
 export function scoreSlot(compiled: CompiledCatalog, slot: CompiledSlot, input: RankInput, log: ExposureLog, personalized: boolean, poolSize: number): SlotScores {
-  const { offers, catalogIndex, weights, priorityScore, logPrice, categoryStart, categories, hasRules, sensitive, byId, bySku } = slot;
+  const { offers, catalogIndex, weights, priorityScore, logPrice, categoryStart, categories, bound, byId, byCategory, scratch } = slot;
   const n = offers.length;
+  const width = FEATURES.length;
 
-  // Per category, what this decision knows: interest strength and recency, cart, page, muted.
+  // Per category, the shopper's interest: its strength and how recent it is.
   const { categoryIds } = compiled;
   const strength = new Float64Array(categoryIds.size);
   const recency = new Float64Array(categoryIds.size);
-  const inCart = new Uint8Array(categoryIds.size);
-  const onPage = new Uint8Array(categoryIds.size);
-  const muted = new Uint8Array(categoryIds.size);
   if (personalized && input.personal) {
     for (const [category, interest] of input.personal.interests) {
       const id = categoryIds.get(category);
@@ -50,76 +56,71 @@ export function scoreSlot(compiled: CompiledCatalog, slot: CompiledSlot, input: 
       recency[id] = Math.exp(-Math.max(0, input.now - interest.lastAt) / RECENCY_SCALE_MS);
     }
   }
-  const mark = (flags: Uint8Array, category: string) => {
-    const id = categoryIds.get(category);
-    if (id !== undefined) flags[id] = 1;
+  // Per offer, what the cart, the page, the muted categories and the exposures say of it.
+  const flags = scratch.flags;
+  flags.set(slot.flags);
+  const mark = (bit: number, positions: number[] | undefined) => {
+    for (const i of positions ?? []) flags[i]! |= bit;
   };
-  for (const category of input.cart.categories) mark(inCart, category);
-  if (input.page.category !== undefined) mark(onPage, input.page.category);
-  for (const category of input.muted) mark(muted, category);
-  const promotesPageSku = new Uint8Array(n);
-  for (const i of (input.page.sku !== undefined && bySku.get(input.page.sku)) || []) promotesPageSku[i] = 1;
-  const exposed = new Uint8Array(n);
-  for (const id of log.offers()) if (byId.has(id)) exposed[byId.get(id)!] = 1;
+  for (const category of input.cart.categories) mark(IN_CART, byCategory.get(category));
+  mark(ON_PAGE, byCategory.get(input.page.category!));
+  mark(ON_PAGE, slot.bySku.get(input.page.sku!));
+  for (const category of input.muted) mark(MUTED, byCategory.get(category));
+  for (const id of log.offers()) mark(EXPOSED, byId.has(id) ? [byId.get(id)!] : []);
   const band = personalized ? input.personal?.band : null;
   const learned = input.learned && learnedValues(slot, input.learned);
   const low = band ? Math.log10(band.low) : 0;
   const high = band ? Math.log10(band.high) : 0;
 
   const pool: number[] = [];
-  const scores = new Float64Array(n);
-  const eligibleList = new Int32Array(n);
+  const { scores, eligible: eligibleList } = scratch;
   let eligibleCount = 0;
+  // What an offer must reach to enter the pool: its lowest score once it is full.
+  let worst = -Infinity;
   const better = (a: number, b: number) =>
     scores[a]! - scores[b]! || offers[a]!.priority - offers[b]!.priority || catalogIndex[b]! - catalogIndex[a]!;
 
   for (let i = 0; i < n; i++) {
-    let affinity = 0;
-    let strongest = -1;
-    let cartMatch = 0;
-    let pageMatch = promotesPageSku[i]!;
-    let blocked = false;
-    for (let k = categoryStart[i]!, end = categoryStart[i + 1]!; k < end; k++) {
-      const id = categories[k]!;
-      if (muted[id]) blocked = true;
-      if (inCart[id]) cartMatch = 1;
-      if (onPage[id]) pageMatch = 1;
-      if (strength[id]! > affinity) (affinity = strength[id]!), (strongest = id);
-    }
-    if (blocked) continue;
-    if ((hasRules[i] || exposed[i]) && !eligible(offers[i]!, input, log)) continue;
-    const at = i * FEATURES.length;
-    let score = priorityScore[i]! + weights[at + FEATURE.cartMatch]! * cartMatch + weights[at + FEATURE.pageMatch]! * pageMatch;
-    if (learned) score += weights[at + FEATURE.learned]! * learned[i]!;
+    const offerFlags = flags[i]!;
+    if (offerFlags & MUTED || (offerFlags & (RULES | EXPOSED) && !eligible(offers[i]!, input, log))) continue;
     eligibleList[eligibleCount++] = i;
-    if (personalized && !sensitive[i]) {
-      score += weights[at + FEATURE.affinity]! * affinity + (strongest >= 0 ? weights[at + FEATURE.recency]! * recency[strongest]! : 0);
+    const at = i * width;
+    let score = learned ? weights[at + FEATURE.learned]! * learned[i]! : 0;
+    if (bound[i]! + score < worst) {
+      scores[i] = Number.NaN;
+      continue;
+    }
+    score += priorityScore[i]! + (offerFlags & IN_CART ? weights[at + FEATURE.cartMatch]! : 0) + (offerFlags & ON_PAGE ? weights[at + FEATURE.pageMatch]! : 0);
+    if (personalized && !(offerFlags & SENSITIVE)) {
+      // The strongest interest among the offer's categories, and how recent it is.
+      let affinity = 0;
+      let interestRecency = 0;
+      for (let k = categoryStart[i]!, end = categoryStart[i + 1]!; k < end; k++) {
+        const id = categories[k]!;
+        if (strength[id]! > affinity) (affinity = strength[id]!), (interestRecency = recency[id]!);
+      }
+      score += weights[at + FEATURE.affinity]! * affinity + weights[at + FEATURE.recency]! * interestRecency;
       const price = logPrice[i]!;
       if (band && price === price) {
         const fitWeight = weights[at + FEATURE.priceFit]!;
-        // The fit is at most 1: an offer that could not enter the full pool even then is left
-        // with its score unknown (NaN, worked out by `explain` if exploration picks it), which
-        // saves the exponential for most offers of a large slot.
-        if (pool.length === poolSize && score + Math.max(0, fitWeight) < scores[pool[poolSize - 1]!]!) {
+        if (score + Math.max(0, fitWeight) < worst) {
           scores[i] = Number.NaN;
           continue;
         }
         // The same fit as computeFeatures' priceFit, on log prices: 1 inside the band.
-        score += fitWeight * (price < low ? Math.exp(-3 * (low - price)) : price > high ? Math.exp(-3 * (price - high)) : 1);
+        score += fitWeight * Math.exp(-3 * Math.max(0, low - price, price - high));
       }
     }
     scores[i] = score;
     // Keep the pool sorted best first; most offers fall out at the first comparison.
-    if (pool.length === poolSize) {
-      const worst = scores[pool[poolSize - 1]!]!;
-      if (score < worst || (score === worst && better(i, pool[poolSize - 1]!) <= 0)) continue;
-    }
+    if (score < worst || (pool.length === poolSize && score === worst && better(i, pool[poolSize - 1]!) <= 0)) continue;
     let to = pool.length === poolSize ? poolSize - 1 : pool.length;
     while (to > 0 && better(i, pool[to - 1]!) > 0) {
       pool[to] = pool[to - 1]!;
       to--;
     }
     pool[to] = i;
+    if (pool.length === poolSize) worst = scores[pool[poolSize - 1]!]!;
   }
   return { scores, pool, eligible: eligibleList.subarray(0, eligibleCount) };
 }
@@ -146,7 +147,7 @@ export interface ScoredOffer {
 export function explain(slot: CompiledSlot, position: number, score: number, input: RankInput, personalized: boolean): ScoredOffer {
   const offer = slot.offers[position]!;
   const features = new Float64Array(FEATURES.length);
-  const source = computeFeatures(offer, input, personalized && !slot.sensitive[position], features);
+  const source = computeFeatures(offer, input, personalized && !(slot.flags[position]! & SENSITIVE), features);
   const contributions = new Float64Array(FEATURES.length);
   let sum = slot.priorityScore[position]!;
   for (let k = 0; k < FEATURES.length; k++) {
