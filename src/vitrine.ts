@@ -66,6 +66,9 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
     // Events tracked under the old decision reach the engine before the new one.
     batcher.send();
     const apply = async () => {
+      // The engine hears of it in a task of its own: a decision often comes from the shopper's
+      // click, and what it sets off (storage, erasure, messages) must not delay its next paint.
+      await new Promise((resolve) => setTimeout(resolve));
       // Events come on another channel than answers, so the storage event may come later.
       storage = await engine.call('setConsent', next);
       if (storage === 'indexeddb') storageNote = undefined;

@@ -55,6 +55,21 @@ describe('orestbida cookieconsent v3', () => {
     expect(purposes()).toEqual({ functional: true, personalization: true, measurement: true });
   });
 
+  it('leaves the click that decided to paint: nothing reaches the engine in its task', async () => {
+    await start();
+    const posted = vi.spyOn(Worker.prototype, 'postMessage');
+    try {
+      CookieConsent.acceptCategory('all');
+      // Still the click's task: its microtasks run, no other task does.
+      for (let i = 0; i < 100; i++) await Promise.resolve();
+      expect(posted).not.toHaveBeenCalled();
+      await vi.waitFor(() => expect(v!.consent.get()).toMatchObject({ decided: true, source: 'cookieconsent' }));
+      expect(posted).toHaveBeenCalled();
+    } finally {
+      posted.mockRestore();
+    }
+  });
+
   it('reject all keeps only what is necessary', async () => {
     await start();
     CookieConsent.acceptCategory([]);

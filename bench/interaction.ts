@@ -1,0 +1,156 @@
+/**
+ * Part of `npm run bench`: whether a shopper's click waits for Vitrine. The demo's product page
+ * (the real server, `npm start`'s, as a child process) in Chromium, a fresh private window per
+ * load; the shopper clicks the consent banner's "Accept all", then "Add to cart". Each click is
+ * timed in the page from its `pointerdown` to the task after the next frame, and read from the
+ * Event Timing API as Interaction to Next Paint reports it. The baseline is the same page with
+ * Vitrine's script refused by the network: the shop's own banner and handlers, Vitrine's queue
+ * only. Loads alternate between the two.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumPath } from '../test/chromium';
+import { startChild, stopChildren } from './children';
+import { baselineOf, figure, saveArea, type Figure } from './results';
+
+const LOADS = 20;
+const CLICKS = {
+  consent: '“Accept all” on the consent banner',
+  addToCart: '“Add to cart” on a product page',
+} as const;
+type Click = keyof typeof CLICKS;
+const MODES = { with: 'with Vitrine', without: 'without Vitrine (its script refused)' } as const;
+type Mode = keyof typeof MODES;
+
+/** One click as the page saw it. */
+interface Timing {
+  /** pointerdown's timestamp to the task after the frame that follows the click's handlers. */
+  toNextFrameMs: number;
+  /** The click's dispatch: from its first listener (the window's, capturing) to its last (the window's, bubbling), the microtasks between them included. */
+  handlersMs: number;
+  /** The interaction's longest Event Timing entry (8 ms steps; 0 when under the API's 16 ms floor). */
+  eventTimingMs: number;
+}
+
+type BenchWindow = Window & { vitrine?: (command: string, callback: () => void) => void; benchTimings: Timing[]; benchReady?: boolean };
+
+/** Times every click in the page from now on (runs in the page). */
+function timeClicks(): void {
+  const w = window as unknown as BenchWindow;
+  w.benchTimings = [];
+  const longest = new Map<number, number>();
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries() as (PerformanceEventTiming & { interactionId: number })[]) {
+      if (e.interactionId) longest.set(e.interactionId, Math.max(longest.get(e.interactionId) ?? 0, e.duration));
+    }
+  }).observe({ type: 'event', durationThreshold: 16, buffered: true } as PerformanceObserverInit);
+  addEventListener(
+    'pointerdown',
+    (down) => {
+      let handlersStarted = 0;
+      let handlersMs = 0;
+      // Added last, so it runs after every other listener the window has.
+      addEventListener('click', () => (handlersMs = performance.now() - handlersStarted), { once: true });
+      addEventListener(
+        'click',
+        () => {
+          handlersStarted = performance.now();
+          // Captured first, so the frame after it follows every handler of the click.
+          requestAnimationFrame(() => {
+            const channel = new MessageChannel();
+            channel.port1.onmessage = () => {
+              const toNextFrameMs = performance.now() - down.timeStamp;
+              // Event Timing entries arrive after the frame: read them a moment later.
+              setTimeout(() => w.benchTimings.push({ toNextFrameMs, handlersMs, eventTimingMs: Math.max(0, ...longest.values()) }), 300);
+            };
+            channel.port2.postMessage(null);
+            longest.clear();
+          });
+        },
+        { capture: true, once: true },
+      );
+    },
+    { capture: true },
+  );
+}
+
+async function clickAndTime(page: Page, name: string, count: number): Promise<Timing> {
+  await page.getByRole('button', { name, exact: true }).click();
+  await page.waitForFunction((n) => (window as unknown as BenchWindow).benchTimings.length >= n, count);
+  return page.evaluate((n) => (window as unknown as BenchWindow).benchTimings[n - 1]!, count);
+}
+
+/** One load of the product page in a fresh private window, and the two clicks on it. */
+async function load(browser: Awaited<ReturnType<typeof chromium.launch>>, url: string, productName: string, mode: Mode): Promise<Record<Click, Timing>> {
+  const context = await browser.newContext();
+  try {
+    if (mode === 'without') await context.route(/\/vitrine\/[^/]+\.js$/, (route) => route.abort());
+    const page = await context.newPage();
+    await page.goto(url);
+    if (mode === 'with') {
+      await page.evaluate(() => new Promise<void>((resolve) => (window as unknown as BenchWindow).vitrine!('ready', resolve)));
+    }
+    await page.getByRole('button', { name: 'Accept all', exact: true }).waitFor();
+    // Let the page settle (fonts, the banner's transition, the engine's start) before the first click.
+    await page.waitForTimeout(500);
+    await page.evaluate(timeClicks);
+    const consent = await clickAndTime(page, 'Accept all', 1);
+    // The consent's storage and erasure run after the click: let them end before the next one.
+    await page.waitForTimeout(500);
+    const addToCart = await clickAndTime(page, `Add to cart: ${productName}`, 2);
+    return { consent, addToCart };
+  } finally {
+    await context.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'vitrine-interaction-bench-'));
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
+  try {
+    const server = await startChild('demo server', 'dist/server/main.mjs', { ...process.env, PORT: '0', VITRINE_DEMO: '1', VITRINE_DATA: dir, VITRINE_LOG_REQUESTS: '0' }, /http:\/\/localhost:(\d+)\//, dir);
+    // The first product the home page links to, and its name as its "Add to cart" button gives it.
+    const probe = await browser.newPage();
+    await probe.goto(`${server.url}/`);
+    const product = await probe.locator('a[href^="/p/"]').first().getAttribute('href');
+    await probe.goto(`${server.url}${product}`);
+    const label = (await probe.locator('[data-add]').first().getAttribute('aria-label'))!;
+    await probe.close();
+    const productName = label.replace(/^Add to cart: /, '');
+
+    const timings: Record<Mode, Record<Click, Timing>[]> = { with: [], without: [] };
+    for (let i = 0; i < LOADS; i++) {
+      for (const mode of (i % 2 ? ['without', 'with'] : ['with', 'without']) as Mode[]) {
+        timings[mode].push(await load(browser, `${server.url}${product}`, productName, mode));
+      }
+    }
+
+    const figures: Figure[] = [];
+    for (const click of Object.keys(CLICKS) as Click[]) {
+      for (const [measure, key, unit] of [['to the next frame', 'toNextFrameMs', 'ms'], ['its handlers', 'handlersMs', 'ms'], ['Event Timing duration (INP)', 'eventTimingMs', 'ms']] as const) {
+        const of = (mode: Mode) => timings[mode].map((t) => t[click][key]);
+        const baseline = baselineOf(`Chromium: ${CLICKS[click]}, ${measure}, ${MODES.without}`, of('without'));
+        for (const mode of Object.keys(MODES) as Mode[]) figures.push(figure(`Chromium: ${CLICKS[click]}, ${measure}, ${MODES[mode]}`, unit, of(mode), baseline));
+      }
+    }
+    for (const f of figures) console.log(`  ${f.name}: ${f.median.toFixed(1)} ${f.unit} (${f.min.toFixed(1)}–${f.max.toFixed(1)}, ${f.reps} loads); ${f.ratio.toFixed(2)}×`);
+    saveArea({
+      id: '9-interaction',
+      title: 'A shopper’s clicks, with and without Vitrine',
+      about:
+        `The demo’s product page in Chromium (the real server, a fresh private window per load, ${LOADS} loads per line, alternating): the consent banner’s “Accept all”, then “Add to cart”. ` +
+        'Timed in the page from the click’s pointerdown to the task after the next frame; its handlers, from the window’s first listener of the click to its last (the microtasks between included); and as the Event Timing API reports the interaction (what Interaction to Next Paint is made of; 8 ms steps, 0 under its 16 ms floor). ' +
+        'Baseline: the same page with Vitrine’s script refused by the network (the shop’s own banner and handlers; the snippet’s queue keeps the calls).',
+      figures,
+      versions: {},
+    });
+  } finally {
+    await browser.close();
+    await stopChildren();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
