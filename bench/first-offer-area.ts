@@ -26,10 +26,33 @@ interface FirstOfferRun {
   warmP95Ms: number;
   /** With the Worker: p95 of a round trip to a Worker that answers at once, in the same page. */
   bareRoundTripP95Ms?: number;
+  /** Vitrine: when each step of the cold start ended, in ms from the page's first script. */
+  timeline?: Timeline;
 }
+
+/** The steps of Vitrine's cold start, in order, and how the report names them. */
+const STEPS = {
+  sdkFetched: 'vitrine.js fetched',
+  sdkRan: 'vitrine.js has run',
+  engineFetched: 'the engine’s script fetched',
+  ready: 'the engine ready (`ready` fires)',
+  painted: 'the offer painted',
+} as const;
+type Timeline = Record<keyof typeof STEPS, number | null>;
+/** The same steps before issue 22 (Chromium, one cold load, as the issue gives them; the engine’s fetch was not taken apart then). */
+const BEFORE_ISSUE_22: Partial<Timeline> = { sdkRan: 36, ready: 81, painted: 86 };
 type Raw = Record<Mode, FirstOfferRun[]>;
 
 const pageOf = (mode: Mode) => (mode === 'growthbook' ? 'first-offer.html?sdk=growthbook' : `first-offer.html?sdk=vitrine&engine=${mode}`);
+
+/** The cold start step by step, each against GrowthBook's first value. */
+function timelineFigures(name: string, runs: FirstOfferRun[], first: { name: string; median: number }): Figure[] {
+  return (Object.keys(STEPS) as (keyof typeof STEPS)[]).flatMap((step) => {
+    const values = runs.map((r) => r.timeline?.[step]).filter((t): t is number => typeof t === 'number');
+    const before = BEFORE_ISSUE_22[step];
+    return values.length ? [figure(`${name}, timeline: ${STEPS[step]}${before === undefined ? '' : ` (before issue 22: ~${before} ms)`}`, 'ms', values, first)] : [];
+  });
+}
 
 export const FIRST_OFFER = browserArea<Raw>({
   id: '3-first-offer',
@@ -37,6 +60,7 @@ export const FIRST_OFFER = browserArea<Raw>({
   about:
     `A cold page load (new page, new engine) with the catalog kept by an earlier visit: from the page’s first script to the frame after the offer is in the page; ${REPETITIONS} loads per line, alternating. ` +
     'Warm p95: 100 calls one after another, once the page has settled (1 s after the first offer) and after 10 calls that warm the code up, `decide()` for Vitrine (a round trip to the engine, the ranking), `getFeatureValue()` for GrowthBook (synchronous, in the page). Baseline: GrowthBook, same engine. ' +
+    'The timeline gives, for each load, when each step of Vitrine’s cold start ended (resource timing for the fetches, the script’s load event, the `ready` callback, the frame after the offer), beside the figures issue 22 started from. ' +
     'The bare Worker round trip (100 messages of the size of a `decide()` call to a Worker that sends each straight back, in the same page after the warm calls, timed the same way) is the floor of any call to an engine in a Worker; its line is also beside GrowthBook.',
   versions: () => ({ '@growthbook/growthbook': packageVersion('@growthbook/growthbook') }),
 
@@ -62,6 +86,7 @@ export const FIRST_OFFER = browserArea<Raw>({
       figure(`${label}: ${MODES[mode]}, first ${mode === 'growthbook' ? 'value' : 'offer'} painted`, 'ms', raw[mode].map((r) => r.firstMs), first),
       figure(`${label}: ${MODES[mode]}, warm ${mode === 'growthbook' ? 'getFeatureValue()' : 'decide()'} p95`, 'ms', raw[mode].map((r) => r.warmP95Ms), warm),
       ...(mode === 'worker' ? [figure(`${label}: a bare Worker round trip (the floor of any engine call), p95`, 'ms', raw.worker.map((r) => r.bareRoundTripP95Ms!), warm)] : []),
+      ...(mode === 'growthbook' ? [] : timelineFigures(`${label}: ${MODES[mode]}`, raw[mode], first)),
     ]);
   },
 });

@@ -57,12 +57,24 @@
     return p95;
   }
 
-  const load = (src) => {
+  const load = (src, onRan) => {
     const s = document.createElement('script');
     s.src = src;
     s.async = true;
+    // A classic script's load event comes once it has run.
+    if (onRan) s.onload = onRan;
     document.head.append(s);
   };
+  const sinceStart = () => performance.now() - window.benchStart;
+
+  /** When each step of a cold start ended, in ms from the page's first script. */
+  function timelineOf(marks) {
+    const fetched = (part) => {
+      const entry = performance.getEntriesByType('resource').find((e) => e.name.includes(part));
+      return entry ? entry.responseEnd - window.benchStart : null;
+    };
+    return { sdkFetched: fetched('/dist/vitrine.js'), ...marks, engineFetched: fetched('/dist/vitrine-worker') };
+  }
 
   function vitrine() {
     window.vitrine = function () {
@@ -70,8 +82,9 @@
     };
     window.vitrine('init', { siteId: SITE, catalogUrl: '/demo/catalog.json', engine: params.get('engine') || 'auto' });
     const shown = painted(hero);
-    load('/dist/vitrine.js');
-    const ready = new Promise((resolve) => window.vitrine('ready', resolve));
+    const marks = {};
+    load('/dist/vitrine.js', () => (marks.sdkRan = sinceStart()));
+    const ready = new Promise((resolve) => window.vitrine('ready', resolve)).then((v) => ((marks.ready = sinceStart()), v));
     if (params.get('phase') === 'setup') {
       // The first visit: the shopper accepts, the catalog is fetched and kept.
       return async () => {
@@ -85,9 +98,10 @@
     window.vitrine('render', SLOT, hero, { limit: 1 });
     return async () => {
       const [at, v] = await Promise.all([shown, ready]);
+      const timeline = { ...timelineOf(marks), painted: at - window.benchStart };
       const warmP95Ms = await warmP95(() => v.decide(SLOT, { limit: 3 }));
       const engine = v.state().engine;
-      return { firstMs: at - window.benchStart, engine, warmP95Ms, ...(engine === 'worker' && { bareRoundTripP95Ms: await bareRoundTripP95() }) };
+      return { firstMs: at - window.benchStart, engine, warmP95Ms, timeline, ...(engine === 'worker' && { bareRoundTripP95Ms: await bareRoundTripP95() }) };
     };
   }
 
