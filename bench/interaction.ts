@@ -16,6 +16,7 @@ import { startChild, stopChildren } from './children';
 import { baselineOf, figure, saveArea, type Figure } from './results';
 
 const LOADS = 20;
+const SHIFT_LOADS = 5;
 const CLICKS = {
   consent: '“Accept all” on the consent banner',
   addToCart: '“Add to cart” on a product page',
@@ -32,6 +33,28 @@ interface Timing {
   handlersMs: number;
   /** The interaction's longest Event Timing entry (8 ms steps; 0 when under the API's 16 ms floor). */
   eventTimingMs: number;
+}
+
+/** Layout shifts a page has had since it started, as CLS counts them (none within 500 ms of an input). */
+interface Shifts {
+  /** Every counted shift's score, summed. */
+  all: number;
+  /** Those whose moved nodes are in an offer slot, or are the slots. */
+  slots: number;
+}
+
+/** Collects the page's layout shifts from its start (an init script: runs before the page's own). */
+function observeShifts(): void {
+  const w = window as unknown as { benchShifts: Shifts };
+  w.benchShifts = { all: 0, slots: 0 };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean; sources?: { node?: Node }[] })[]) {
+      if (e.hadRecentInput) continue;
+      w.benchShifts.all += e.value;
+      const inSlot = (e.sources ?? []).some(({ node }) => node instanceof Element && !!node.closest('[data-slot]'));
+      if (inSlot) w.benchShifts.slots += e.value;
+    }
+  }).observe({ type: 'layout-shift', buffered: true });
 }
 
 type BenchWindow = Window & { vitrine?: (command: string, callback: () => void) => void; benchTimings: Timing[]; benchReady?: boolean };
@@ -106,6 +129,30 @@ async function load(browser: Awaited<ReturnType<typeof chromium.launch>>, url: s
   }
 }
 
+/**
+ * A returning shopper's load of the product page: consent given on an earlier page, so the
+ * offers are painted as the page loads, with no input to excuse a shift.
+ */
+async function returningLoad(browser: Awaited<ReturnType<typeof chromium.launch>>, url: string, mode: Mode): Promise<Shifts> {
+  const context = await browser.newContext();
+  try {
+    if (mode === 'without') await context.route(/\/vitrine\/[^/]+\.js$/, (route) => route.abort());
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.getByRole('button', { name: 'Accept all', exact: true }).click();
+    if (mode === 'with') await page.waitForFunction(() => !!document.querySelector('[data-slot] > *'));
+    await page.waitForTimeout(500);
+    await context.addInitScript(observeShifts);
+    await page.reload();
+    if (mode === 'with') await page.waitForFunction(() => !!document.querySelector('[data-slot] > *'));
+    // Whatever comes late (a confirmed or replaced decision, the images) has come.
+    await page.waitForTimeout(1000);
+    return await page.evaluate(() => (window as unknown as { benchShifts: Shifts }).benchShifts);
+  } finally {
+    await context.close();
+  }
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'vitrine-interaction-bench-'));
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
@@ -128,6 +175,18 @@ async function main(): Promise<void> {
     }
 
     const figures: Figure[] = [];
+    for (const [pageName, path] of [['home page', '/'], ['product page', product]] as const) {
+      const shifts: Record<Mode, Shifts[]> = { with: [], without: [] };
+      for (let i = 0; i < SHIFT_LOADS; i++) {
+        for (const mode of ['with', 'without'] as Mode[]) shifts[mode].push(await returningLoad(browser, `${server.url}${path}`, mode));
+      }
+      for (const [measure, key] of [['layout shift (CLS) of the whole page', 'all'], ['layout shift (CLS) in the offer slots', 'slots']] as const) {
+        const baseline = baselineOf(`Chromium: a returning shopper’s ${pageName}, ${measure}, ${MODES.without}`, shifts.without.map((x) => x[key]));
+        for (const mode of Object.keys(MODES) as Mode[]) {
+          figures.push(figure(`Chromium: a returning shopper’s ${pageName}, ${measure}, ${MODES[mode]}`, '', shifts[mode].map((x) => x[key]), baseline));
+        }
+      }
+    }
     for (const click of Object.keys(CLICKS) as Click[]) {
       for (const [measure, key, unit] of [['to the next frame', 'toNextFrameMs', 'ms'], ['its handlers', 'handlersMs', 'ms'], ['Event Timing duration (INP)', 'eventTimingMs', 'ms']] as const) {
         const of = (mode: Mode) => timings[mode].map((t) => t[click][key]);
@@ -135,14 +194,15 @@ async function main(): Promise<void> {
         for (const mode of Object.keys(MODES) as Mode[]) figures.push(figure(`Chromium: ${CLICKS[click]}, ${measure}, ${MODES[mode]}`, unit, of(mode), baseline));
       }
     }
-    for (const f of figures) console.log(`  ${f.name}: ${f.median.toFixed(1)} ${f.unit} (${f.min.toFixed(1)}–${f.max.toFixed(1)}, ${f.reps} loads); ${f.ratio.toFixed(2)}×`);
+    for (const f of figures) console.log(`  ${f.name}: ${f.median.toFixed(f.unit ? 1 : 4)} ${f.unit} (${f.min.toFixed(f.unit ? 1 : 4)}–${f.max.toFixed(f.unit ? 1 : 4)}, ${f.reps} loads); ${Number.isFinite(f.ratio) ? `${f.ratio.toFixed(2)}×` : '—'}`);
     saveArea({
       id: '9-interaction',
       title: 'A shopper’s clicks, with and without Vitrine',
       about:
         `The demo’s product page in Chromium (the real server, a fresh private window per load, ${LOADS} loads per line, alternating): the consent banner’s “Accept all”, then “Add to cart”. ` +
         'Timed in the page from the click’s pointerdown to the task after the next frame; its handlers, from the window’s first listener of the click to its last (the microtasks between included); and as the Event Timing API reports the interaction (what Interaction to Next Paint is made of; 8 ms steps, 0 under its 16 ms floor). ' +
-        'Baseline: the same page with Vitrine’s script refused by the network (the shop’s own banner and handlers; the snippet’s queue keeps the calls).',
+        'Baseline: the same page with Vitrine’s script refused by the network (the shop’s own banner and handlers; the snippet’s queue keeps the calls). ' +
+        `Layout shift: ${SHIFT_LOADS} loads of the home page and of the product page by a returning shopper (consent given on the page before, so the offers are painted as the page loads, with no input to excuse a shift), every shift the page had by 1 s after its offers, as a PerformanceObserver of layout-shift entries counts them for CLS, on the whole page and in the offer slots.`,
       figures,
       versions: {},
     });

@@ -96,6 +96,27 @@ describe('the demo shop in Chromium', () => {
     await context.close();
   });
 
+  it('paints a returning shopper’s offers without moving anything on the page (a layout shift of 0)', async () => {
+    const { context, page, errors } = await shopper();
+    await acceptAndBrowse(page, ['/c/yoga']);
+    // From each page's start: every layout shift, as CLS counts them (none within 500 ms of an input).
+    await context.addInitScript(() => {
+      const w = window as unknown as { shifts: number[] };
+      w.shifts = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) if (!e.hadRecentInput) w.shifts.push(e.value);
+      }).observe({ type: 'layout-shift', buffered: true });
+    });
+    for (const path of ['/', '/c/yoga', '/p/YG-100']) {
+      await visit(page, path);
+      await page.waitForFunction(() => [...document.querySelectorAll('[data-slot]')].every((slot) => slot.querySelector('.vitrine-offer')));
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 300))));
+      expect(await page.evaluate(() => (window as unknown as { shifts: number[] }).shifts), path).toEqual([]);
+    }
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('after “Accept all”, moves the hero toward the category browsed and says why', async () => {
     const { context, page, requests, errors } = await shopper();
     await visit(page, '/');
