@@ -123,7 +123,8 @@ async function inlineClient(url: string | undefined, timeoutMs: number, fallback
     },
     terminate() {
       closed = true;
-      void api.close();
+      // Called as the page goes into the back-forward cache or away: no write may start now.
+      void api.close(true);
     },
   };
 }

@@ -115,7 +115,12 @@ export interface EngineApi {
   exportData(): Promise<Reply<ExportedData>>;
   /** Erases everything; answers why storage is now in memory. */
   forget(): Promise<Reply<string>>;
-  close(): Promise<Reply<null>>;
+  /**
+   * Closes storage. `frozen`: the page is going into the back-forward cache, where WebKit would
+   * keep a transaction started now open and every other page of the shop waiting on it, so a
+   * waiting write of the decisions is dropped instead of done.
+   */
+  close(frozen?: boolean): Promise<Reply<null>>;
 }
 
 /**

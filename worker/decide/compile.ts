@@ -88,7 +88,7 @@ export function compileCatalog(catalog: Catalog): CompiledCatalog {
         add(compiled.byCategory, category, i);
       }
       compiled.priorityScore[i] = offer.priority * PRIORITY_SCALE;
-      compiled.logPrice[i] = offer.price ? Math.log10(offer.price) : Number.NaN;
+      compiled.logPrice[i] = offer.price ? Math.log10(offer.price) : NaN;
       const rules = offer.eligibility;
       compiled.flags[i] = (rules.visitor !== 'any' || rules.cartMinValue > 0 || rules.cartCategories.length > 0 || !!rules.boughtBefore || rules.from !== null || rules.until !== null || offer.skus.length > 0 ? RULES : 0)
         | (offer.sensitive ? SENSITIVE : 0);

@@ -87,7 +87,7 @@ export function scoreSlot(compiled: CompiledCatalog, slot: CompiledSlot, input: 
     const at = i * width;
     let score = learned ? weights[at + FEATURE.learned]! * learned[i]! : 0;
     if (bound[i]! + score < worst) {
-      scores[i] = Number.NaN;
+      scores[i] = NaN;
       continue;
     }
     score += priorityScore[i]! + (offerFlags & IN_CART ? weights[at + FEATURE.cartMatch]! : 0) + (offerFlags & ON_PAGE ? weights[at + FEATURE.pageMatch]! : 0);
@@ -104,7 +104,7 @@ export function scoreSlot(compiled: CompiledCatalog, slot: CompiledSlot, input: 
       if (band && price === price) {
         const fitWeight = weights[at + FEATURE.priceFit]!;
         if (score + Math.max(0, fitWeight) < worst) {
-          scores[i] = Number.NaN;
+          scores[i] = NaN;
           continue;
         }
         // The same fit as computeFeatures' priceFit, on log prices: 1 inside the band.
