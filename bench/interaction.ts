@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath } from '../test/chromium';
 import { startChild, stopChildren } from './children';
 import { baselineOf, figure, saveArea, type Figure } from './results';
@@ -105,13 +105,24 @@ async function clickAndTime(page: Page, name: string, count: number): Promise<Ti
   return page.evaluate((n) => (window as unknown as BenchWindow).benchTimings[n - 1]!, count);
 }
 
-/** One load of the product page in a fresh private window, and the two clicks on it. */
-async function load(browser: Awaited<ReturnType<typeof chromium.launch>>, url: string, productName: string, mode: Mode): Promise<Record<Click, Timing>> {
+type Browser = Awaited<ReturnType<typeof chromium.launch>>;
+
+/** Runs `fn` on `url` in a fresh private window, where without Vitrine the network refuses its scripts. */
+async function inWindow<T>(browser: Browser, url: string, mode: Mode, fn: (page: Page, context: BrowserContext) => Promise<T>): Promise<T> {
   const context = await browser.newContext();
   try {
     if (mode === 'without') await context.route(/\/vitrine\/[^/]+\.js$/, (route) => route.abort());
     const page = await context.newPage();
     await page.goto(url);
+    return await fn(page, context);
+  } finally {
+    await context.close();
+  }
+}
+
+/** One load of the product page, and the two clicks on it. */
+function load(browser: Browser, url: string, productName: string, mode: Mode): Promise<Record<Click, Timing>> {
+  return inWindow(browser, url, mode, async (page) => {
     if (mode === 'with') {
       await page.evaluate(() => new Promise<void>((resolve) => (window as unknown as BenchWindow).vitrine!('ready', resolve)));
     }
@@ -124,33 +135,27 @@ async function load(browser: Awaited<ReturnType<typeof chromium.launch>>, url: s
     await page.waitForTimeout(500);
     const addToCart = await clickAndTime(page, `Add to cart: ${productName}`, 2);
     return { consent, addToCart };
-  } finally {
-    await context.close();
-  }
+  });
 }
 
+const offersPainted = (page: Page) => page.waitForFunction(() => !!document.querySelector('[data-slot] > *'));
+
 /**
- * A returning shopper's load of the product page: consent given on an earlier page, so the
- * offers are painted as the page loads, with no input to excuse a shift.
+ * A returning shopper's load of a page: consent given on the page before, so the offers are
+ * painted as the page loads, with no input to excuse a shift.
  */
-async function returningLoad(browser: Awaited<ReturnType<typeof chromium.launch>>, url: string, mode: Mode): Promise<Shifts> {
-  const context = await browser.newContext();
-  try {
-    if (mode === 'without') await context.route(/\/vitrine\/[^/]+\.js$/, (route) => route.abort());
-    const page = await context.newPage();
-    await page.goto(url);
+function returningLoad(browser: Browser, url: string, mode: Mode): Promise<Shifts> {
+  return inWindow(browser, url, mode, async (page, context) => {
     await page.getByRole('button', { name: 'Accept all', exact: true }).click();
-    if (mode === 'with') await page.waitForFunction(() => !!document.querySelector('[data-slot] > *'));
+    if (mode === 'with') await offersPainted(page);
     await page.waitForTimeout(500);
     await context.addInitScript(observeShifts);
     await page.reload();
-    if (mode === 'with') await page.waitForFunction(() => !!document.querySelector('[data-slot] > *'));
+    if (mode === 'with') await offersPainted(page);
     // Whatever comes late (a confirmed or replaced decision, the images) has come.
     await page.waitForTimeout(1000);
-    return await page.evaluate(() => (window as unknown as { benchShifts: Shifts }).benchShifts);
-  } finally {
-    await context.close();
-  }
+    return page.evaluate(() => (window as unknown as { benchShifts: Shifts }).benchShifts);
+  });
 }
 
 async function main(): Promise<void> {

@@ -185,9 +185,9 @@ export function createEngine(): EngineApi {
 
     close: answer(async (frozen?: boolean) => {
       s.closed = true;
-      // A waiting write of the decisions is done before the connection closes, unless the page
-      // is frozen (its timer, if the page comes back, meets a closed engine and writes nothing).
-      if (!frozen) await writeWaitingDecisions(s);
+      // A waiting write of the decisions is done before the connection closes; a frozen page drops it.
+      if (frozen) clearTimeout(s.decisionsWrite);
+      else await writeWaitingDecisions(s);
       s.sync?.close();
       await s.store.close();
       return null;

@@ -66,7 +66,10 @@ export function scoreSlot(compiled: CompiledCatalog, slot: CompiledSlot, input: 
   mark(ON_PAGE, byCategory.get(input.page.category!));
   mark(ON_PAGE, slot.bySku.get(input.page.sku!));
   for (const category of input.muted) mark(MUTED, byCategory.get(category));
-  for (const id of log.offers()) mark(EXPOSED, byId.has(id) ? [byId.get(id)!] : []);
+  for (const id of log.offers()) {
+    const i = byId.get(id);
+    if (i !== undefined) flags[i]! |= EXPOSED;
+  }
   const band = personalized ? input.personal?.band : null;
   const learned = input.learned && learnedValues(slot, input.learned);
   const low = band ? Math.log10(band.low) : 0;
