@@ -94,6 +94,7 @@ export default [
   // The engine's chunks, on the modules it shares with them.
   chunk('worker/decide-entry.ts', 'vitrine-decide.js'),
   chunk('worker/learn-entry.ts', 'vitrine-learn.js'),
+  chunk('worker/signature-entry.ts', 'vitrine-signature.js'),
   // The server (`npm start`) and the catalog tool: Node ESM, dependencies left to node_modules.
   {
     input: { main: 'server/main.ts', cli: 'server/cli.ts', simulate: 'server/simulate.ts', accuracy: 'bench/accuracy.ts', 'reports-bench': 'bench/reports.ts', 'ingest-bench': 'bench/ingest.ts', 'bare-collector': 'bench/bare-collector.ts', 'browser-bench': 'bench/browsers.ts', 'bytes-bench': 'bench/bytes-bench.ts', 'bench-report': 'bench/report.ts', 'learning-bench': 'bench/learning.ts', 'dashboard-bench': 'bench/dashboard.ts', 'interaction-bench': 'bench/interaction.ts', screenshots: 'scripts/screenshots.ts' },

@@ -32,7 +32,7 @@ export interface PageBytes {
 
 /** Every file a page may load, as shipped. */
 export const SHIPPED_FILES: readonly string[] = [
-  'snippet.min.js', 'snippet-trusted-types.min.js', 'vitrine.js', 'vitrine-render.js', 'vitrine-worker.js', 'vitrine-worker-offers.js', 'vitrine-decide.js', 'vitrine-learn.js',
+  'snippet.min.js', 'snippet-trusted-types.min.js', 'vitrine.js', 'vitrine-render.js', 'vitrine-worker.js', 'vitrine-worker-offers.js', 'vitrine-decide.js', 'vitrine-learn.js', 'vitrine-signature.js',
   ...ADAPTER_NAMES.map((name) => `vitrine-consent-${name}.js`),
 ];
 
@@ -57,12 +57,13 @@ export function pageTypes(files: readonly FileBytes[]): PageType[] {
   return [
     {
       name: 'product page: offers, measurement, one CMP adapter',
-      mainThread: ['snippet.min.js', 'vitrine.js', 'vitrine-render.js', adapter],
+      // vitrine.js renders itself (a slot's last offers are painted as it runs); vitrine-render.js is the ESM build's chunk.
+      mainThread: ['snippet.min.js', 'vitrine.js', adapter],
       offThread: ['vitrine-worker-offers.js'],
     },
     {
       name: 'product page whose offers learn: offers, learning, measurement, one CMP adapter',
-      mainThread: ['snippet.min.js', 'vitrine.js', 'vitrine-render.js', adapter],
+      mainThread: ['snippet.min.js', 'vitrine.js', adapter],
       offThread: ['vitrine-worker-offers.js', 'vitrine-learn.js'],
     },
     {

@@ -60,6 +60,7 @@ export const FIRST_OFFER = browserArea<Raw>({
   about:
     `A cold page load (new page, new engine) with the catalog kept by an earlier visit: from the page’s first script to the frame after the offer is in the page; ${REPETITIONS} loads per line, alternating. ` +
     'Warm p95: 100 calls one after another, once the page has settled (1 s after the first offer) and after 10 calls that warm the code up, `decide()` for Vitrine (a round trip to the engine, the ranking), `getFeatureValue()` for GrowthBook (synchronous, in the page). Baseline: GrowthBook, same engine. ' +
+    'A returning shopper’s offer is painted from the page’s copy of the slot’s last offers as soon as vitrine.js has run, before the engine has started; the engine’s answer confirms it. ' +
     'The timeline gives, for each load, when each step of Vitrine’s cold start ended (resource timing for the fetches, the script’s load event, the `ready` callback, the frame after the offer), beside the figures issue 22 started from. ' +
     'The bare Worker round trip (100 messages of the size of a `decide()` call to a Worker that sends each straight back, in the same page after the warm calls, timed the same way) is the floor of any call to an engine in a Worker; its line is also beside GrowthBook.',
   versions: () => ({ '@growthbook/growthbook': packageVersion('@growthbook/growthbook') }),

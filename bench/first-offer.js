@@ -86,11 +86,12 @@
     load('/dist/vitrine.js', () => (marks.sdkRan = sinceStart()));
     const ready = new Promise((resolve) => window.vitrine('ready', resolve)).then((v) => ((marks.ready = sinceStart()), v));
     if (params.get('phase') === 'setup') {
-      // The first visit: the shopper accepts, the catalog is fetched and kept.
+      // The first visit: the shopper accepts, the catalog is fetched and kept, and the slot's
+      // offer is rendered (the page keeps a copy of it, painted first on the next pages).
       return async () => {
         const v = await ready;
         await v.consent.set({ functional: true, personalization: true, measurement: false });
-        await v.decide(SLOT, { limit: 1 });
+        await (await v.render(SLOT, hero, { limit: 1 })).refresh();
         await v.flush();
         return { catalogVersion: v.state().catalogVersion };
       };

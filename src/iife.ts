@@ -4,7 +4,8 @@
  * instance API (`vitrine.cart.get()`, …). Nothing thrown or rejected here reaches the host
  * page: errors are caught and reported on the console with their code.
  */
-import { createVitrine } from './vitrine';
+import { startVitrine } from './vitrine';
+import './render-entry';
 import type { Vitrine } from './api';
 import { VitrineError, logError } from './protocol/errors';
 import { workerFile } from './protocol/engine';
@@ -60,9 +61,15 @@ function run(instance: Vitrine, [name, ...args]: Command): unknown {
 async function boot(queue: Command[], forward: (dispatch: Stub) => void): Promise<void> {
   const initAt = queue.findIndex(([name]) => name === 'init');
   const [, options] = queue.splice(initAt, 1)[0]!;
-  const opts = { ...(options as object) } as Parameters<typeof createVitrine>[0];
+  const opts = { ...(options as object) } as Parameters<typeof startVitrine>[0];
   if (!opts.workerUrl && scriptSrc) opts.workerUrl = new URL(workerFile(opts), scriptSrc).href;
-  const instance = await createVitrine(opts);
+  const starting = startVitrine(opts);
+  // The slots queued so far are painted now, from the page's copy of their last offers, while the engine starts.
+  for (const [name, ...args] of queue.splice(0)) {
+    if (name === 'render') attempt(() => starting.render(...(args as Parameters<Vitrine['render']>)));
+    else queue.push([name, ...args]);
+  }
+  const instance = await starting.instance;
   const dispatch = ((...args: unknown[]) =>
     attempt(() => (args[0] === 'init' ? logError('vitrine is already initialised') : run(instance, args as Command)))) as Stub;
   Object.assign(dispatch, safe(instance), { loaded: true });

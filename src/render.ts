@@ -1,4 +1,5 @@
 import { isSafeUrl } from './protocol/catalog';
+import { keepLastOffers, readLastOffers } from './last-offers';
 import type { Decision, DecideContext, ExposureInput } from './protocol/decision';
 
 /** Options of `v.render()`. */
@@ -26,7 +27,12 @@ export interface RenderHandle {
 
 /** What the renderer needs from the SDK. */
 export interface RenderDeps {
+  /** Whose copy of the last offers (src/last-offers.ts) is painted first and kept. */
+  siteId: string;
+  /** Whether the consent in force lets the page keep the offers it painted. */
+  personalized(): boolean;
   decide(slot: string, options: { limit?: number; context?: DecideContext }): Promise<Decision[]>;
+  /** The engine's copy of the slot's last decision, for when the page has none. */
   cached(slot: string): Promise<Decision[] | null>;
   record(report: ExposureInput): Promise<unknown>;
 }
@@ -46,8 +52,9 @@ const same = (a: readonly Decision[], b: readonly Decision[]) => a.length === b.
 
 /**
  * Renders a slot's offers into `element` with text and attributes only: catalog strings never
- * become markup, links and images only take http(s) or relative URLs. Paints the cached
- * decision at once, then the engine's answer. Records impressions (half visible for
+ * become markup, links and images only take http(s) or relative URLs. Paints the slot's last
+ * offers at once (the page's copy, else the engine's), then the engine's answer, which it keeps
+ * as the page's copy under personalization consent. Records impressions (half visible for
  * `impressionDelayMs`), clicks and dismissals.
  * @returns a handle to refresh or remove the offers
  */
@@ -66,6 +73,7 @@ export async function renderSlot(deps: RenderDeps, slot: string, element: Elemen
       }, { threshold: 0.5 })
     : undefined;
 
+  const keep = () => deps.personalized() && keepLastOffers(deps.siteId, slot, offers);
   const report = (d: Decision, kind: ExposureInput['kind']) =>
     deps.record({ offer: d.id, variant: d.variant, arm: d.arm, slot, kind });
 
@@ -105,7 +113,8 @@ export async function renderSlot(deps: RenderDeps, slot: string, element: Elemen
     const dismiss = el('button', { type: 'button', class: 'vitrine-dismiss', 'aria-label': `Dismiss offer: ${title}` }, 'Dismiss');
     dismiss.addEventListener('click', () => {
       void report(d, 'dismiss');
-      offers = offers.filter((o) => o !== d);
+      offers = offers.filter((o) => o.id !== d.id);
+      keep();
       const next = (article.nextElementSibling ?? article.previousElementSibling) as HTMLElement | null;
       observer?.unobserve(article);
       article.remove();
@@ -132,9 +141,12 @@ export async function renderSlot(deps: RenderDeps, slot: string, element: Elemen
     for (const article of region.children) observer?.observe(article);
   }
 
-  const refresh = async () => paint(await deps.decide(slot, { ...(limit ? { limit } : {}), ...(context ? { context } : {}) }));
+  const refresh = async () => {
+    paint(await deps.decide(slot, { ...(limit ? { limit } : {}), ...(context ? { context } : {}) }));
+    keep();
+  };
 
-  const cached = await deps.cached(slot).catch(() => null);
+  const cached = readLastOffers(deps.siteId, slot) ?? (await deps.cached(slot).catch(() => null));
   if (cached?.length) {
     paint(cached.slice(0, limit ?? 3));
     // The cached offers stay if the engine cannot answer now; the error still reaches the caller of refresh().

@@ -1,8 +1,8 @@
-import { VitrineError, logError } from './protocol/errors';
+import { logError } from './protocol/errors';
 import { validateTrack } from './protocol/events';
 import { undecided } from './protocol/consent';
 import { workerFile, type EngineEvent, type EngineHello, type ReadyReport, type ReportStatus, type StorageKind } from './protocol/engine';
-import { pageOptions } from './options';
+import { pageOptions, type PageOptions } from './options';
 import type { VitrineOptions } from './protocol/options';
 import { startEngine } from './engine';
 import { resumable } from './resumable';
@@ -11,7 +11,10 @@ import { createBatcher } from './track';
 import { createCart } from './cart';
 import { createConsentCore } from './consent/core';
 import { detectCmp } from './consent/detect';
-import { adapterChunk, renderChunk } from './chunks';
+import { adapterChunk } from './chunks';
+import { allLastOffers, eraseLastOffers } from './last-offers';
+import { slotRenderer } from './slots';
+import type { RenderDeps } from './render';
 import type { DecideOptions, ExposureInput } from './protocol/decision';
 import type { Vitrine } from './api';
 
@@ -21,6 +24,14 @@ function defaultWorkerUrl(file: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** An instance on its way: `render` works at once, the rest once the engine has started. */
+export interface StartingVitrine {
+  /** Paints the slot's last offers from the page's copy at once, then the engine's answer. */
+  render: Vitrine['render'];
+  /** Resolves with the running instance; rejects as {@link createVitrine} does. */
+  instance: Promise<Vitrine>;
 }
 
 /**
@@ -35,11 +46,35 @@ function defaultWorkerUrl(file: string): string | undefined {
  * v.track('product_view', { sku: 'TR-1', category: 'trail-running' })
  */
 export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
+  return startVitrine(options).instance;
+}
+
+/**
+ * Starts Vitrine as {@link createVitrine} does, with slots that render before the engine has
+ * started (the script tag renders the slots queued before it ran so).
+ * @param options see {@link VitrineOptions}
+ * @throws VitrineError `invalid-options` when the options are not an object
+ */
+export function startVitrine(options: VitrineOptions): StartingVitrine {
   const opts = pageOptions(options);
   // Before any script or Worker of the SDK's is created: they go through it under Trusted Types.
   createScriptPolicy();
   // Absolute, so the engine (maybe in a blob: Worker) finds the other SDK files beside it.
   const workerUrl = new URL(opts.workerUrl ?? defaultWorkerUrl(workerFile(options)) ?? workerFile(options), document.baseURI).href;
+  const siteId = String(options.siteId);
+  let started!: (deps: RenderDeps) => void;
+  let failed!: (error: unknown) => void;
+  const engineSide = new Promise<RenderDeps>((resolve, reject) => ((started = resolve), (failed = reject)));
+  const render = slotRenderer(engineSide, siteId, workerUrl, opts.callTimeoutMs);
+  // A turn later, so that the slots rendered at once load their chunk before the engine's script.
+  const instance = Promise.resolve()
+    .then(() => run(options, opts, workerUrl, siteId, started))
+    .then((v) => ({ ...v, render }));
+  instance.catch(failed);
+  return { render, instance };
+}
+
+async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string, siteId: string, started: (deps: RenderDeps) => void): Promise<Omit<Vitrine, 'render'>> {
   const engine = resumable(await startEngine(opts.engine, workerUrl, opts.callTimeoutMs));
   const notes: string[] = engine.fallbackReason ? [`engine: ${engine.fallbackReason}`] : [];
   let storage: StorageKind = 'memory';
@@ -102,6 +137,8 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
     storage = hello.storage;
     storageNote = hello.storageReason;
     catalogVersion = hello.catalogVersion;
+    // As the engine erases at each start what the stored decision does not allow.
+    if (!hello.consent?.purposes.personalization) eraseLastOffers(siteId);
     return hello.consent ? consent.restore(hello.consent) : undefined;
   };
   let hello: EngineHello;
@@ -113,6 +150,7 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
   }
   await greet(hello);
   consent.on('change', (c) => {
+    if (!c.purposes.personalization) eraseLastOffers(siteId);
     // Also when another tab withdrew: what this page held may have been erased there.
     if (!c.purposes.measurement) {
       ready = [];
@@ -185,41 +223,43 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
     batcher.send();
     return engine.call('decide', slot, options);
   };
-  const renderDeps = {
+  started({
+    siteId,
+    personalized: () => consent.get().purposes.personalization,
     decide,
     cached: (slot: string) => engine.call('cachedDecision', slot),
     record: (r: ExposureInput) => engine.call('exposure', r).catch(logError),
-  };
+  });
 
   return {
     track(type, payload) {
       batcher.push(validateTrack(type, payload, Date.now()));
     },
     decide,
-    async render(slot, element, options) {
-      // By node type, not instanceof: the element may come from another frame.
-      if ((element as Partial<Element> | null)?.nodeType !== 1) throw new VitrineError('invalid-payload', 'render.element: expected a DOM element');
-      const { renderSlot } = await renderChunk(workerUrl, opts.callTimeoutMs);
-      return renderSlot(renderDeps, slot, element, options);
-    },
     flush: () => batcher.flush(),
     cart,
     consent,
     privacy: {
-      export: () => engine.call('exportData'),
+      async export() {
+        return { ...(await engine.call('exportData')), page: { lastOffers: allLastOffers(siteId) } };
+      },
       async forget() {
         await batcher.flush().catch(() => undefined);
         storageNote = await withholding(() => engine.call('forget'));
         storage = 'memory';
+        eraseLastOffers(siteId);
         consent.adopt(undecided());
         cart.changed(await engine.call('getCart'), 'local');
       },
       interests: () => engine.call('interests'),
       async mute(category) {
         await engine.call('mute', category);
+        // The offers were chosen with that interest: the engine drops its own decisions too.
+        eraseLastOffers(siteId);
       },
       async prefer(category) {
         await engine.call('prefer', category);
+        eraseLastOffers(siteId);
       },
     },
     state: () => ({

@@ -1,5 +1,5 @@
 import { toErrorData } from '../src/protocol/errors';
-import { decideChunk } from './chunks';
+import { catalogSignature, decideChunk } from './chunks';
 import { guarded, keptIfAllowed } from './storage/lifecycle';
 import { serial, type EngineConfig, type EngineState } from './state';
 import { reportDomain } from '../src/protocol/report';
@@ -62,7 +62,7 @@ async function fetchCatalog(s: EngineState, cfg: EngineConfig, url: string): Pro
   const cat = s.catalog;
   try {
     const d = await decideChunk(cfg);
-    const result = await d.loadCatalog(url, cat.current ? cat.etag : null, cfg.siteId, cfg.catalogKey);
+    const result = await d.loadCatalog(url, cat.current ? cat.etag : null, cfg.siteId, catalogSignature(cfg));
     await serial(s, async () => {
       cat.fetchedAt = Date.now();
       cat.error = undefined;

@@ -3,13 +3,15 @@ import { toErrorData } from '../src/protocol/errors';
 import type { DecideModule } from './decide/index';
 import { reportModule } from './report/index';
 import type { LearnModule } from './learn/index';
+import type { OpenSigned, SignatureModule } from './signature/index';
 import { contextOf, type EngineContext } from './context';
 import type { EngineConfig, EngineState } from './state';
 
 /*
  * The chunks the engine loads, by type: ranking and the catalog checks
  * (dist/vitrine-decide.js, built into dist/vitrine-worker-offers.js) and learning from the
- * collector's priors (dist/vitrine-learn.js). Reporting is part of the engine.
+ * collector's priors (dist/vitrine-learn.js), and the catalog's signature check
+ * (dist/vitrine-signature.js, only with a catalog key). Reporting is part of the engine.
  */
 
 /**
@@ -23,6 +25,16 @@ export const decideChunk = (cfg: EngineConfig): Promise<DecideModule> => loadChu
  * @returns the learn chunk (priors and Thompson sampling), loaded the first time a catalog that learns needs it
  */
 export const learnChunk = (cfg: EngineConfig): Promise<LearnModule> => loadChunk<LearnModule>('learn', cfg.workerUrl, cfg.callTimeoutMs);
+
+/**
+ * @param cfg the engine's options
+ * @returns with a `catalogKey`, the check of the catalog's signature (its chunk loaded the first time); else undefined
+ */
+export function catalogSignature(cfg: EngineConfig): OpenSigned | undefined {
+  const key = cfg.catalogKey;
+  if (!key) return undefined;
+  return async (doc) => (await loadChunk<SignatureModule>('signature', cfg.workerUrl, cfg.callTimeoutMs)).openSigned(doc, key, 'catalog');
+}
 
 const contexts = new WeakMap<EngineState, EngineContext>();
 

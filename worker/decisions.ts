@@ -4,9 +4,10 @@ import { mayKeepDecisions } from './purposes';
 import { serial, type EngineState } from './state';
 
 /*
- * The last decision per slot: the one cache of decisions, owned here. It is kept on the device
- * with personalization consent, so that a page paints offers before the engine has ranked
- * again; the page holds no copy and asks for it (`cachedDecision`).
+ * The last decision per slot, owned here: kept on the device with personalization consent, so
+ * that a page paints offers before the engine has ranked again (`cachedDecision`). The page
+ * keeps a copy of what it rendered from them (src/last-offers.ts, synchronous to read, so it is
+ * painted before the engine has even started) and erases it when these are erased.
  */
 
 async function keep(s: EngineState): Promise<void> {

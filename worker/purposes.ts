@@ -23,6 +23,8 @@ export const PURPOSES_OF = {
   signals: ['personalization'],
   profile: ['personalization'],
   decisions: ['personalization'],
+  /** The page's copy of each slot's last offers (src/last-offers.ts), erased with the decisions. */
+  lastOffers: ['personalization'],
   /** Frequency caps (functional) or reports (measurement). */
   exposures: ['functional', 'measurement'],
   /** Variants and exploration (personalization) or experiment arms (measurement). */

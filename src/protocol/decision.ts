@@ -22,6 +22,9 @@ export interface Decision {
   explored: boolean;
 }
 
+/** The most slots whose last offers the page keeps (src/last-offers.ts): a shop's pages have a handful; the oldest goes first. */
+export const LAST_OFFERS_MAX_SLOTS = 20;
+
 /** What the page knows about where the shopper is. */
 export interface DecideContext {
   /** The category of the page (a category page, or the product's). */

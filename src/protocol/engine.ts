@@ -58,14 +58,14 @@ export type EngineEvent =
 /** Why one kind of data is kept on the device, and for how long. */
 export interface KeptData {
   /** A store (`signals`, `cart`, …) or a value kept in `meta` (`consent`, `seed`, …). */
-  data: 'signals' | 'profile' | 'cart' | 'exposures' | 'outbox' | 'consent' | 'catalog' | 'priors' | 'seed' | 'muted' | 'decisions' | 'reportDomains';
+  data: 'signals' | 'profile' | 'cart' | 'exposures' | 'outbox' | 'consent' | 'catalog' | 'priors' | 'seed' | 'muted' | 'decisions' | 'reportDomains' | 'lastOffers';
   /** The consent purposes that allow it, any one sufficing; none when the shop needs it to work. */
   purposes: PurposeName[];
   /** Days a record is kept after it was last written; `null` until it is replaced or erased. */
   days: number | null;
   /** For scores that fade: the days after which one counts half. */
   halfLifeDays?: number;
-  /** For a bounded store: the most records it keeps, the oldest going first. */
+  /** For a bounded store: the most records (for `lastOffers`, slots) it keeps, the oldest going first. */
   maxRecords?: number;
   /** For a store with a byte budget: the most bytes (of its records' JSON) it keeps, the oldest going first. */
   maxBytes?: number;
@@ -82,6 +82,8 @@ export interface ExportedData {
   memory: { cart: Cart; undecidedSignals: TrackEvent[] };
   /** Why each kind of data is kept and for how long, as this site's options set it. */
   kept: KeptData[];
+  /** What the page keeps itself (localStorage): each slot's last offers, painted before the engine has started. Absent from the engine's own export. */
+  page?: { lastOffers: Record<string, Decision[]> };
 }
 
 /** A result or an error, as plain data: errors cross the worker boundary with their code. */

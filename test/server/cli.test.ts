@@ -7,6 +7,7 @@ import { createCatalogRegistry } from '../../server/collector/catalog-registry';
 import { validateCatalog } from '../../src/protocol/catalog';
 import { validatePriors } from '../../src/protocol/priors';
 import { checkCatalog } from '../../worker/decide/check';
+import { openSigned } from '../../worker/signature/index';
 
 const dir = mkdtempSync(join(tmpdir(), 'vitrine-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,9 +36,10 @@ describe('vitrine-catalog', () => {
     const signedFile = join(dir, 'signed.json');
     expect((await run('sign', 'demo/catalog.json', '--key', privateKey, '--out', signedFile)).code).toBe(0);
     const envelope = JSON.parse(readFileSync(signedFile, 'utf8'));
-    const catalog = await checkCatalog(envelope, 'demo-shop', publicJwk);
+    const open = (doc: unknown) => openSigned(doc, publicJwk, 'catalog');
+    const catalog = await checkCatalog(envelope, 'demo-shop', open);
     expect(catalog.offers).toHaveLength(18);
-    await expect(checkCatalog({ ...envelope, signed: envelope.signed.replace('demo-shop', 'demo-shop ') }, 'demo-shop', publicJwk)).rejects.toMatchObject({ code: 'catalog-signature' });
+    await expect(checkCatalog({ ...envelope, signed: envelope.signed.replace('demo-shop', 'demo-shop ') }, 'demo-shop', open)).rejects.toMatchObject({ code: 'catalog-signature' });
   });
 
   it('refuses to overwrite a key and explains its usage', async () => {

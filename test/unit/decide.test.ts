@@ -2,6 +2,7 @@
 // The engine needs no DOM: Node gives it fetch, BroadcastChannel and WebCrypto as a Worker would.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import '../../worker/decide-entry';
+import '../../worker/signature-entry';
 import { createEngine } from '../../worker/engine';
 import type { EngineApi, EngineEvent } from '../../src/protocol/engine';
 import type { TrackEvent } from '../../src/protocol/events';

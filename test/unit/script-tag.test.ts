@@ -87,10 +87,15 @@ describe('script tag', () => {
 });
 
 describe('chunks', () => {
-  it('keeps ranking and rendering out of the bundles every page loads', () => {
+  it('keeps ranking out of the bundles every page loads, and the signature check out of the engine', () => {
     expect(dist('vitrine-worker.js')).not.toContain('Featured by the shop');
     expect(dist('vitrine-decide.js')).toContain('Featured by the shop');
-    expect(dist('vitrine.js')).not.toContain('Why this offer?');
+    for (const file of ['vitrine-worker.js', 'vitrine-worker-offers.js', 'vitrine-decide.js']) expect(dist(file), file).not.toContain('crypto.subtle.verify');
+    expect(dist('vitrine-signature.js')).toContain('crypto.subtle.verify');
+    // The script tag renders as it runs (a slot's last offers painted before the engine has
+    // started); the ESM build loads rendering as a chunk.
+    expect(dist('vitrine.js')).toContain('Why this offer?');
+    expect(dist('vitrine.mjs')).not.toContain('Why this offer?');
     expect(dist('vitrine-render.js')).toContain('Why this offer?');
     // Each CMP adapter is its own file; the page bundle only knows how to find them.
     expect(dist('vitrine.js')).not.toContain('OneTrustGroupsUpdated');

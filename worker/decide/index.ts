@@ -4,8 +4,9 @@
  * fetches the catalog or is asked for offers or interests, so a site without a catalog never
  * downloads it.
  */
-import { checkCatalog, importKey, verifySigned } from './check';
-import { fetchDocument, type DocumentKind, type FetchResult } from './fetch';
+import { checkCatalog } from './check';
+import { fetchDocument, parseJson, type DocumentKind, type FetchResult } from './fetch';
+import type { OpenSigned } from '../signature/index';
 import type { Catalog } from '../../src/protocol/catalog';
 import { compileCatalog } from './compile';
 import { rank } from './rank';
@@ -18,30 +19,30 @@ import { validateDecide } from '../../src/protocol/decision';
  * @param url the catalog URL
  * @param etag the cached copy's ETag, null without one
  * @param siteId the SDK's site id, which the catalog must name
- * @param key the `catalogKey` option
+ * @param open with the `catalogKey` option: the signature check (the signature chunk)
  * @returns `not-modified`, or the checked catalog and its ETag
  * @throws VitrineError `catalog-unavailable`, `catalog-signature` or `catalog-invalid`
  */
-async function loadCatalog(url: string, etag: string | null, siteId: string, key: string | JsonWebKey | undefined): Promise<{ status: 'not-modified' } | { status: 'ok'; catalog: Catalog; etag: string | null }> {
+async function loadCatalog(url: string, etag: string | null, siteId: string, open: OpenSigned | undefined): Promise<{ status: 'not-modified' } | { status: 'ok'; catalog: Catalog; etag: string | null }> {
   const result: FetchResult = await fetchDocument(url, etag);
   if (result.status === 'not-modified') return result;
-  return { status: 'ok', catalog: await checkCatalog(result.body, siteId, key), etag: result.etag };
+  return { status: 'ok', catalog: await checkCatalog(result.body, siteId, open), etag: result.etag };
 }
 
 /**
  * Fetches a signed document (with the cached copy's ETag) and checks its signature: the learn
- * chunk loads the priors with it, so it carries no copy of the fetch and the checks.
+ * chunk loads the priors with it, so it carries no copy of the fetch.
  * @param url the document's URL
  * @param etag the cached copy's ETag, null without one
  * @param kind which document, for error codes and messages
- * @param key the public key it must be signed with
+ * @param open checks its signature against the key it must be signed with
  * @returns `not-modified`, or the document inside the signed envelope (not yet validated) and its ETag
  * @throws VitrineError `…-unavailable`, `…-signature` or `…-invalid`
  */
-async function loadSigned(url: string, etag: string | null, kind: DocumentKind, key: string | JsonWebKey): Promise<FetchResult> {
+async function loadSigned(url: string, etag: string | null, kind: DocumentKind, open: OpenSigned): Promise<FetchResult> {
   const result = await fetchDocument(url, etag, kind);
   if (result.status === 'not-modified') return result;
-  return { status: 'ok', body: await verifySigned(result.body, await importKey(key, kind), kind), etag: result.etag };
+  return { status: 'ok', body: parseJson(await open(result.body), kind), etag: result.etag };
 }
 
 /** What the decide chunk gives the engine. */
