@@ -31,6 +31,7 @@
     signals: 'What you browsed here: pages, products, searches',
     profile: 'Your interests, worked out from what you browsed',
     decisions: 'The last offers picked for each place on the page',
+    lastOffers: 'A copy of the offers shown last, painted at once on the next page',
     exposures: 'Offers shown to you, clicked or dismissed',
     seed: 'A random number for offer variants and tests (never sent)',
     outbox: 'Anonymous totals waiting to be sent',
@@ -157,10 +158,13 @@
 
   function renderOffers(data) {
     var meta = (data.stores.meta || []).filter(function (m) { return m.key === 'decisions'; })[0];
+    // The engine's last decisions, and the page's copy of the offers it painted (newer when the
+    // shopper left a page before the engine had written its own).
+    var slots = Object.assign({}, meta ? meta.value : {}, data.page ? data.page.lastOffers : {});
     var list = $('last-offers');
     var items = [];
-    Object.keys(meta ? meta.value : {}).forEach(function (slot) {
-      meta.value[slot].forEach(function (d) {
+    Object.keys(slots).forEach(function (slot) {
+      slots[slot].forEach(function (d) {
         var reasons = d.reasons.length ? d.reasons : ['It suits the page you were on.'];
         items.push(el('li', { 'data-offer': d.id }, [
           el('strong', { text: d.content.title }),

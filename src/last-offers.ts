@@ -25,8 +25,12 @@ function attempt<T>(fn: (storage: Storage) => T): T | undefined {
 /** @returns every slot's last offers, for `privacy.export()` */
 export const allLastOffers = (siteId: string): Record<string, Decision[]> => attempt((s) => JSON.parse(s.getItem(keyOf(siteId)) ?? '{}')) ?? {};
 
-/** @returns the slot's last offers, or null */
-export const readLastOffers = (siteId: string, slot: string): Decision[] | null => allLastOffers(siteId)[slot] ?? null;
+/** @returns the slot's last offers, or null (also for a copy another version wrote, or anything it cannot paint) */
+export function readLastOffers(siteId: string, slot: string): Decision[] | null {
+  const offers: unknown = allLastOffers(siteId)[slot];
+  const paintable = (d: Partial<Decision> | null) => typeof d?.id === 'string' && typeof d.content?.title === 'string' && Array.isArray(d.reasons);
+  return Array.isArray(offers) && offers.every(paintable) ? offers : null;
+}
 
 /** Keeps a slot's offers, in place of its last ones; the oldest slot goes beyond {@link LAST_OFFERS_MAX_SLOTS}. The caller checks the consent. */
 export function keepLastOffers(siteId: string, slot: string, offers: readonly Decision[]): void {

@@ -1,4 +1,4 @@
-import { VitrineError } from './protocol/errors';
+import { VitrineError, logError } from './protocol/errors';
 import { renderChunk } from './chunks';
 import type { RenderDeps } from './render';
 import type { Vitrine } from './api';
@@ -22,7 +22,8 @@ export function slotRenderer(engine: Promise<RenderDeps>, siteId: string, baseUr
     personalized: () => !!started?.personalized(),
     cached: async (slot) => (await ready).cached(slot),
     decide: async (slot, options) => (await ready).decide(slot, options),
-    record: async (report) => (await ready).record(report),
+    // With an engine that never started, what was painted stays and nothing is recorded: the error goes to the console, never to the page.
+    record: (report) => ready.then((side) => side.record(report)).catch(logError),
   };
   return async (slot, element, options) => {
     // By node type, not instanceof: the element may come from another frame.

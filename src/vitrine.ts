@@ -66,15 +66,17 @@ export function startVitrine(options: VitrineOptions): StartingVitrine {
   let failed!: (error: unknown) => void;
   const engineSide = new Promise<RenderDeps>((resolve, reject) => ((started = resolve), (failed = reject)));
   const render = slotRenderer(engineSide, siteId, workerUrl, opts.callTimeoutMs);
-  // A turn later, so that the slots rendered at once load their chunk before the engine's script.
-  const instance = Promise.resolve()
-    .then(() => run(options, opts, workerUrl, siteId, started))
-    .then((v) => ({ ...v, render }));
-  instance.catch(failed);
+  // A microtask later, so that the slots rendered at once paint before the engine starts.
+  const running = Promise.resolve().then(() => run(options, opts, workerUrl, siteId));
+  const instance = running.then(({ api }) => ({ ...api, render }));
+  // Registered before the caller's own reaction to `instance` and resolved a few microtasks after
+  // it: the script tag runs the commands queued before a slot before that slot asks the engine.
+  instance.then(() => running).then(({ deps }) => started(deps), failed);
   return { render, instance };
 }
 
-async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string, siteId: string, started: (deps: RenderDeps) => void): Promise<Omit<Vitrine, 'render'>> {
+/** Starts the engine, and builds the instance (without `render`) and the engine's side of rendering. */
+async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string, siteId: string): Promise<{ api: Omit<Vitrine, 'render'>; deps: RenderDeps }> {
   const engine = resumable(await startEngine(opts.engine, workerUrl, opts.callTimeoutMs));
   const notes: string[] = engine.fallbackReason ? [`engine: ${engine.fallbackReason}`] : [];
   let storage: StorageKind = 'memory';
@@ -133,13 +135,13 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
       storageNote = event.reason;
     }
   };
-  const greet = (hello: EngineHello) => {
+  const greet = async (hello: EngineHello) => {
     storage = hello.storage;
     storageNote = hello.storageReason;
     catalogVersion = hello.catalogVersion;
-    // As the engine erases at each start what the stored decision does not allow.
-    if (!hello.consent?.purposes.personalization) eraseLastOffers(siteId);
-    return hello.consent ? consent.restore(hello.consent) : undefined;
+    if (hello.consent) await consent.restore(hello.consent);
+    // As the engine erases at each start what the decision (capped by Global Privacy Control) does not allow.
+    if (!consent.get().purposes.personalization) eraseLastOffers(siteId);
   };
   let hello: EngineHello;
   try {
@@ -219,19 +221,21 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
   addEventListener('pageshow', onPageShow as (event: Event) => void);
 
   const decide = async (slot: string, options?: DecideOptions) => {
-    // What the page just tracked counts for this decision.
+    // What the page just tracked, and the consent decisions asked for, count for this decision.
     batcher.send();
+    await consent.settled();
     return engine.call('decide', slot, options);
   };
-  started({
+  const deps: RenderDeps = {
     siteId,
-    personalized: () => consent.get().purposes.personalization,
+    // Kept as the engine keeps its decisions: with personalization, and storage on the device.
+    personalized: () => consent.get().purposes.personalization && storage === 'indexeddb',
     decide,
     cached: (slot: string) => engine.call('cachedDecision', slot),
     record: (r: ExposureInput) => engine.call('exposure', r).catch(logError),
-  });
+  };
 
-  return {
+  const api: Omit<Vitrine, 'render'> = {
     track(type, payload) {
       batcher.push(validateTrack(type, payload, Date.now()));
     },
@@ -245,9 +249,9 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
       },
       async forget() {
         await batcher.flush().catch(() => undefined);
+        eraseLastOffers(siteId);
         storageNote = await withholding(() => engine.call('forget'));
         storage = 'memory';
-        eraseLastOffers(siteId);
         consent.adopt(undecided());
         cart.changed(await engine.call('getCart'), 'local');
       },
@@ -288,4 +292,5 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
       engine.terminate();
     },
   };
+  return { api, deps };
 }

@@ -29,6 +29,8 @@ export interface ConsentCore extends ConsentApi {
   restore(state: ConsentState): Promise<void>;
   /** Applies what a CMP reported. */
   external(signal: ConsentSignal, source: string): Promise<ConsentState>;
+  /** Resolves once every decision asked for so far is applied (or failed). */
+  settled(): Promise<unknown>;
 }
 
 function validateChoice(choice: unknown): ConsentChoice {
@@ -84,6 +86,7 @@ export function createConsentCore(apply: (state: ConsentState) => Promise<void>,
 
   return {
     get: () => copy(state),
+    settled: () => applying,
     // async, so a bad choice rejects; the chaining below still happens at call time, in order.
     async set(choice) {
       const picked = validateChoice(choice);

@@ -45,9 +45,9 @@ async function newSite(): Promise<string> {
 }
 
 /** Opens a page of the shop that renders the slot, and waits for `ready`. */
-async function openPage(page: string, site: string): Promise<Shop> {
+async function openPage(page: string, site: string, extra: Record<string, string> = {}): Promise<Shop> {
   const frame = document.createElement('iframe');
-  frame.src = `/test/browser/fixtures/${page}?${new URLSearchParams({ site, catalog: `${cdn}/c/${site}`, render: SLOT })}`;
+  frame.src = `/test/browser/fixtures/${page}?${new URLSearchParams({ site, catalog: `${cdn}/c/${site}`, render: SLOT, ...extra })}`;
   frames.push(frame);
   document.body.append(frame);
   const w = () => frame.contentWindow as ShopWindow;
@@ -150,9 +150,21 @@ describe.each(SETUPS)('the last offers, painted before the engine starts, engine
     await handle.refresh();
     expect(copyOf(site)).toBeNull();
 
-    // A copy left behind (written by a tab that had not heard yet) goes at the next start.
-    localStorage.setItem(`vitrine:${site}:offers`, JSON.stringify({ [SLOT]: [] }));
-    await openPage(page, site);
+    // A copy left behind (written by a tab that had not heard yet) goes at the next start, and
+    // the engine's answer replaces what was painted from it.
+    const left = { id: 'yoga-mat', slot: SLOT, variant: 'default', content: { title: 'Left behind' }, score: 1, reasons: ['Because you looked at yoga'], arm: 'personalized', explored: false };
+    localStorage.setItem(`vitrine:${site}:offers`, JSON.stringify({ [SLOT]: [left] }));
+    const c = await openPage(page, site);
     expect(copyOf(site)).toBeNull();
+    await engineAnswered(c);
+    expect(c.window.document.querySelector('#slot')!.textContent).not.toContain('Left behind');
+  });
+
+  it('keeps the slot’s answer when the shopper’s consent was queued before the slot', async () => {
+    const site = await newSite();
+    // consent.set is queued before render: the slot's answer comes under it, so it is kept.
+    const shop = await openPage(page, site, { consent: 'personalization' });
+    await vi.waitFor(() => expect(copyOf(site)?.[SLOT]?.map((d) => d.id)).toEqual(shop.shown()));
+    expect(shop.v.consent.get().purposes.personalization).toBe(true);
   });
 });
