@@ -2,9 +2,9 @@ import { LAST_OFFERS_MAX_SLOTS, type Decision } from './protocol/decision';
 
 /*
  * The page's copy of each slot's last offers (localStorage), so that a returning shopper's
- * offers are painted as soon as vitrine.js and its render chunk have run, before the engine
- * has started: reading it is synchronous, where the engine's own copy is in IndexedDB behind a
- * Worker's start. The render chunk keeps what it painted of the engine's answers under
+ * offers are painted as soon as vitrine.js has run, before the engine has started: reading it
+ * is synchronous, where the engine's own copy is in IndexedDB behind a Worker's start. The
+ * renderer (src/render.ts) keeps what it painted of the engine's answers under
  * `personalization` consent; the page erases it with the engine's decisions: when that consent
  * is withdrawn (here or in another tab), on `privacy.forget()`, on a muted or stated interest,
  * and at each start whose stored decision does not allow it. The engine's answer always

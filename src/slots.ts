@@ -4,9 +4,10 @@ import type { RenderDeps } from './render';
 import type { Vitrine } from './api';
 
 /**
- * `v.render()`, usable before the engine has started: the render chunk loads and paints the
- * slot's last offers from the page's copy (src/last-offers.ts) while the engine starts; the
- * engine's answer then confirms or replaces them in place.
+ * `v.render()`, usable before the engine has started: the renderer (built into vitrine.js, a
+ * chunk for the ESM build) paints the slot's last offers from the page's copy
+ * (src/last-offers.ts) while the engine starts; the engine's answer then confirms or replaces
+ * them in place.
  * @param engine resolves to the engine's side of rendering once it has started
  * @param siteId the SDK's site id, whose copy is read
  * @param baseUrl a URL in the folder the SDK files are served from

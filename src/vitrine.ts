@@ -62,16 +62,13 @@ export function startVitrine(options: VitrineOptions): StartingVitrine {
   // Absolute, so the engine (maybe in a blob: Worker) finds the other SDK files beside it.
   const workerUrl = new URL(opts.workerUrl ?? defaultWorkerUrl(workerFile(options)) ?? workerFile(options), document.baseURI).href;
   const siteId = String(options.siteId);
-  let started!: (deps: RenderDeps) => void;
-  let failed!: (error: unknown) => void;
-  const engineSide = new Promise<RenderDeps>((resolve, reject) => ((started = resolve), (failed = reject)));
-  const render = slotRenderer(engineSide, siteId, workerUrl, opts.callTimeoutMs);
   // A microtask later, so that the slots rendered at once paint before the engine starts.
   const running = Promise.resolve().then(() => run(options, opts, workerUrl, siteId));
-  const instance = running.then(({ api }) => ({ ...api, render }));
-  // Registered before the caller's own reaction to `instance` and resolved a few microtasks after
-  // it: the script tag runs the commands queued before a slot before that slot asks the engine.
-  instance.then(() => running).then(({ deps }) => started(deps), failed);
+  const instance: Promise<Vitrine> = running.then(({ api }) => ({ ...api, render }));
+  // The engine's side of rendering comes a few microtasks after the caller's own reaction to
+  // `instance`: the script tag runs the commands queued before a slot before that slot asks the engine.
+  const engineSide = instance.then(() => running).then(({ deps }) => deps);
+  const render = slotRenderer(engineSide, siteId, workerUrl, opts.callTimeoutMs);
   return { render, instance };
 }
 

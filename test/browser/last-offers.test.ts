@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, inject, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Vitrine } from 'vitrine';
 import type { EngineKind } from '../../src/protocol/engine';
 import { LAST_OFFERS_MAX_SLOTS } from '../../src/protocol/decision';
-import { testCatalog } from '../fixtures/catalog';
+import { catalogUrlOf, closeShopPages, openShopPage, publishSite, type ShopWindow } from './shop-page';
 
 /*
  * The page's copy of each slot's last offers (src/last-offers.ts), as a shop gets it: the pasted
@@ -11,19 +11,10 @@ import { testCatalog } from '../fixtures/catalog';
  * engine has started, under the decisions' consent, and erased with them.
  */
 
-const cdn = inject('cdn');
 const SLOT = 'home-hero';
-let n = 0;
-const frames: HTMLIFrameElement[] = [];
 
-afterEach(async () => {
-  for (const frame of frames.splice(0)) {
-    await (frame.contentWindow as ShopWindow | null)?.shopReady?.destroy();
-    frame.remove();
-  }
-});
+afterEach(closeShopPages);
 
-type ShopWindow = Window & typeof globalThis & { shopReady?: Vitrine; offerAtReady?: Element | null };
 interface Shop {
   v: Vitrine;
   window: ShopWindow;
@@ -37,23 +28,13 @@ const SETUPS: { engine: EngineKind; page: string }[] = [
 ];
 
 /** Publishes a catalog for a fresh site. */
-async function newSite(): Promise<string> {
-  const site = `last-offers-${Date.now().toString(36)}-${n++}`;
-  const res = await fetch(`${cdn}/c/${site}`, { method: 'PUT', body: JSON.stringify(testCatalog({ siteId: site })) });
-  expect(res.status).toBe(204);
-  return site;
-}
+const newSite = async (): Promise<string> => (await publishSite('last-offers')).site;
 
 /** Opens a page of the shop that renders the slot, and waits for `ready`. */
 async function openPage(page: string, site: string, extra: Record<string, string> = {}): Promise<Shop> {
-  const frame = document.createElement('iframe');
-  frame.src = `/test/browser/fixtures/${page}?${new URLSearchParams({ site, catalog: `${cdn}/c/${site}`, render: SLOT, ...extra })}`;
-  frames.push(frame);
-  document.body.append(frame);
-  const w = () => frame.contentWindow as ShopWindow;
-  await vi.waitFor(() => expect(w().shopReady).toBeDefined(), { timeout: 15_000 });
-  const shown = () => [...w().document.querySelectorAll('#slot .vitrine-offer')].map((a) => (a as HTMLElement).dataset.vitrineOffer!);
-  return { v: w().shopReady!, window: w(), shown };
+  const w = await openShopPage(page, { site, catalog: catalogUrlOf(site), render: SLOT, ...extra });
+  const shown = () => [...w.document.querySelectorAll('#slot .vitrine-offer')].map((a) => (a as HTMLElement).dataset.vitrineOffer!);
+  return { v: w.shopReady!, window: w, shown };
 }
 
 /** A second element for the slot, beside the one the page renders into. */

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, inject, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Vitrine } from 'vitrine';
 import type { EngineKind } from '../../src/protocol/engine';
-import { testCatalog } from '../fixtures/catalog';
+import { closeShopPages, openShopPage, publishSite } from './shop-page';
 
 /*
  * What ships, loaded as a shop serves it: the pasted snippet, `vitrine.js` by script tag, the
@@ -9,18 +9,7 @@ import { testCatalog } from '../fixtures/catalog';
  * cross realms and bundles here, so they are recognised by name and code only.
  */
 
-const cdn = inject('cdn');
-let n = 0;
-const frames: HTMLIFrameElement[] = [];
-
-afterEach(async () => {
-  for (const frame of frames.splice(0)) {
-    await (frame.contentWindow as ShopWindow | null)?.shopReady?.destroy();
-    frame.remove();
-  }
-});
-
-type ShopWindow = Window & { shopReady?: Vitrine };
+afterEach(closeShopPages);
 
 /** How a shop page may run the engine, and the page that makes it so. */
 const SETUPS: { engine: EngineKind; page: string; workerUrl?: () => string }[] = [
@@ -32,18 +21,9 @@ const SETUPS: { engine: EngineKind; page: string; workerUrl?: () => string }[] =
 
 /** Opens the shop page for a fresh site with its own published catalog, and waits for `ready`. */
 async function openShop(setup: (typeof SETUPS)[number]): Promise<Vitrine> {
-  const site = `shipped-${Date.now().toString(36)}-${n++}`;
-  const catalogUrl = `${cdn}/c/${site}`;
-  const res = await fetch(catalogUrl, { method: 'PUT', body: JSON.stringify(testCatalog({ siteId: site })) });
-  expect(res.status).toBe(204);
-  const params = new URLSearchParams({ site, catalog: catalogUrl, ...(setup.workerUrl ? { workerUrl: setup.workerUrl() } : {}) });
-  const frame = document.createElement('iframe');
-  frame.src = `/test/browser/fixtures/${setup.page}?${params}`;
-  frames.push(frame);
-  document.body.append(frame);
-  const w = () => frame.contentWindow as ShopWindow;
-  await vi.waitFor(() => expect(w().shopReady).toBeDefined(), { timeout: 15_000 });
-  return w().shopReady!;
+  const { site, catalogUrl } = await publishSite('shipped');
+  const w = await openShopPage(setup.page, { site, catalog: catalogUrl, ...(setup.workerUrl ? { workerUrl: setup.workerUrl() } : {}) });
+  return w.shopReady!;
 }
 
 /** What a call threw or rejected with, as the plain facts a caller can rely on across bundles. */
