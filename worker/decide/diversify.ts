@@ -26,17 +26,21 @@ function similarity(a: Candidate['offer'], b: Candidate['offer']): number {
  * @returns the picks, in slate order
  */
 export function diversify<T extends Candidate>(candidates: readonly T[], count: number, diversity: number, lowest: number, highest: number): T[] {
+  // Without a cost for similarity the picks are the candidates in their order (best first).
+  if (diversity === 0) return candidates.slice(0, count);
   const scaled = (score: number) => (highest > lowest ? (score - lowest) / (highest - lowest) : 1);
-  const rest = [...candidates];
+  const rest = candidates.slice();
   const picked: T[] = [];
   while (picked.length < count && rest.length) {
     let best = 0;
     let bestValue = -Infinity;
-    rest.forEach((candidate, k) => {
-      const closest = picked.reduce((max, p) => Math.max(max, similarity(candidate.offer, p.offer)), 0);
+    for (let k = 0; k < rest.length; k++) {
+      const candidate = rest[k]!;
+      let closest = 0;
+      for (const p of picked) closest = Math.max(closest, similarity(candidate.offer, p.offer));
       const value = scaled(candidate.score) - diversity * closest;
-      if (value > bestValue) [best, bestValue] = [k, value];
-    });
+      if (value > bestValue) (best = k), (bestValue = value);
+    }
     picked.push(rest.splice(best, 1)[0]!);
   }
   return picked;

@@ -4,16 +4,22 @@ import { assignArm } from '../arm';
 import { generator, hash32 } from '../random';
 import type { CompiledCatalog } from './compile';
 import type { RankInput } from './features';
-import { explain, scoreSlot, type ScoredOffer } from './score';
+import { explain, scoreSlot } from './score';
 import { explore } from './explore';
-import { diversify } from './diversify';
+import { diversify, type Candidate } from './diversify';
 import { variantOf } from './variants';
 import { EXPLORATION_REASON, reasonsFor } from './reasons';
+
+/** An offer that may go in the slate: where it is in the slot, its score, and whether exploration put it there. */
+interface SlateCandidate extends Candidate {
+  position: number;
+  explored: boolean;
+}
 
 /**
  * Ranks a slot's offers: eligibility → caps → score → exploration → diversity → top `limit`.
  * One pass over the slot scores every eligible offer and keeps a small pool of the best; only
- * the pool (and explored picks) get their reasons worked out.
+ * the offers of the slate get their reasons worked out.
  * @param compiled the prepared catalog
  * @param slot the slot to fill
  * @param limit how many offers
@@ -35,23 +41,24 @@ export function rank(compiled: CompiledCatalog, slot: string, limit: number, ran
   const input = arm === 'baseline' && rankInput.learned ? { ...rankInput, learned: null } : rankInput;
   const poolSize = Math.min(compiledSlot.offers.length, Math.max(limit * 3, 10));
   const { scores, pool, eligible } = scoreSlot(compiled, compiledSlot, input, log, personalized, poolSize);
-  const explainAt = (offerPosition: number) => explain(compiledSlot, offerPosition, scores[offerPosition]!, input, personalized);
 
   const { exploration, diversity } = catalog.settings;
   const explored = personalized && exploration > 0
     ? explore(pool, eligible, limit, exploration, generator(hash32(`explore:${slot}:${draw}`, seed)))
     : new Map<number, number>();
+  // Diversity needs only scores and categories: what each feature added is worked out for the slate alone.
   const exploredOffers = new Set(explored.values());
-  const candidates = pool.filter((offerPosition) => !exploredOffers.has(offerPosition)).map(explainAt);
+  const candidate = (position: number, wasExplored: boolean): SlateCandidate => ({ position, offer: compiledSlot.offers[position]!, score: scores[position]!, explored: wasExplored });
+  const candidates = pool.filter((position) => !exploredOffers.has(position)).map((position) => candidate(position, false));
   const highest = scores[pool[0]!] ?? 0;
   const lowest = scores[pool[pool.length - 1]!] ?? 0;
-  const slate: { scored: ScoredOffer; explored: boolean }[] = diversify(candidates, limit - explored.size, diversity, lowest, highest)
-    .map((scored) => ({ scored, explored: false }));
-  for (const [slatePosition, offerPosition] of explored) {
-    slate.splice(Math.min(slatePosition, slate.length), 0, { scored: explainAt(offerPosition), explored: true });
+  const slate = diversify(candidates, limit - explored.size, diversity, lowest, highest);
+  for (const [slatePosition, position] of explored) {
+    slate.splice(Math.min(slatePosition, slate.length), 0, candidate(position, true));
   }
 
-  return slate.slice(0, limit).map(({ scored: { offer, score, contributions, source }, explored: wasExplored }) => {
+  return slate.slice(0, limit).map(({ position, explored: wasExplored }) => {
+    const { offer, score, contributions, source } = explain(compiledSlot, position, scores[position]!, input, personalized);
     const variant = variantOf(offer, seed, input.learned);
     return {
       id: offer.id,

@@ -46,8 +46,9 @@ export function scoreSlot(compiled: CompiledCatalog, slot: CompiledSlot, input: 
 
   // Per category, the shopper's interest: its strength and how recent it is.
   const { categoryIds } = compiled;
-  const strength = new Float64Array(categoryIds.size);
-  const recency = new Float64Array(categoryIds.size);
+  const { strength, recency } = compiled.interest;
+  strength.fill(0);
+  recency.fill(0);
   if (personalized && input.personal) {
     for (const [category, interest] of input.personal.interests) {
       const id = categoryIds.get(category);
