@@ -1,4 +1,4 @@
-import { LAST_OFFERS_MAX_SLOTS, type Decision } from './protocol/decision';
+import { LAST_OFFERS_MAX_BYTES, LAST_OFFERS_MAX_SLOTS, type Decision } from './protocol/decision';
 
 /*
  * The page's copy of each slot's last offers (localStorage), so that a returning shopper's
@@ -22,8 +22,16 @@ function attempt<T>(fn: (storage: Storage) => T): T | undefined {
   }
 }
 
+/** What is kept: one entry per slot, the oldest first (a list, as an object would put integer-like slot names first). */
+type Copy = { slot: string; offers: Decision[] }[];
+
+function copyOf(siteId: string): Copy {
+  const copy: unknown = attempt((s) => JSON.parse(s.getItem(keyOf(siteId)) ?? '[]'));
+  return Array.isArray(copy) ? copy.filter((entry) => typeof entry?.slot === 'string') : [];
+}
+
 /** @returns every slot's last offers, for `privacy.export()` */
-export const allLastOffers = (siteId: string): Record<string, Decision[]> => attempt((s) => JSON.parse(s.getItem(keyOf(siteId)) ?? '{}')) ?? {};
+export const allLastOffers = (siteId: string): Record<string, Decision[]> => Object.fromEntries(copyOf(siteId).map((entry) => [entry.slot, entry.offers]));
 
 /** @returns the slot's last offers, or null (also for a copy another version wrote, or anything it cannot paint) */
 export function readLastOffers(siteId: string, slot: string): Decision[] | null {
@@ -32,11 +40,15 @@ export function readLastOffers(siteId: string, slot: string): Decision[] | null 
   return Array.isArray(offers) && offers.every(paintable) ? offers : null;
 }
 
-/** Keeps a slot's offers, in place of its last ones; the oldest slot goes beyond {@link LAST_OFFERS_MAX_SLOTS}. The caller checks the consent. */
+/**
+ * Keeps a slot's offers, in place of its last ones. The oldest slots go beyond
+ * {@link LAST_OFFERS_MAX_SLOTS} or {@link LAST_OFFERS_MAX_BYTES} (all of them, for offers bigger
+ * than the whole budget). The caller checks the consent.
+ */
 export function keepLastOffers(siteId: string, slot: string, offers: readonly Decision[]): void {
-  const { [slot]: _replaced, ...others } = allLastOffers(siteId);
-  const slots = [...Object.entries(others).slice(1 - LAST_OFFERS_MAX_SLOTS), [slot, offers]];
-  attempt((s) => s.setItem(keyOf(siteId), JSON.stringify(Object.fromEntries(slots))));
+  const copy = [...copyOf(siteId).filter((entry) => entry.slot !== slot), { slot, offers }].slice(-LAST_OFFERS_MAX_SLOTS);
+  while (new Blob([JSON.stringify(copy)]).size > LAST_OFFERS_MAX_BYTES) copy.shift();
+  attempt((s) => s.setItem(keyOf(siteId), JSON.stringify(copy)));
 }
 
 export const eraseLastOffers = (siteId: string): void => attempt((s) => s.removeItem(keyOf(siteId)));

@@ -87,6 +87,8 @@ export async function renderSlot(deps: RenderDeps, slot: string, element: Elemen
 
   function offerNode(d: Decision): HTMLElement {
     const id = `vitrine-${++ids}`;
+    // A later decision may confirm this offer without a repaint: what is recorded is from the newest.
+    const newest = () => offers.find((o) => o.id === d.id) ?? d;
     const article = el('article', { class: 'vitrine-offer', 'aria-labelledby': id, 'data-vitrine-offer': d.id, 'data-vitrine-variant': d.variant });
     const { title, body, image, imageAlt, cta } = d.content;
     if (image && isSafeUrl(image)) article.append(el('img', { class: 'vitrine-image', src: image, alt: imageAlt ?? '', loading: 'lazy' }));
@@ -96,7 +98,7 @@ export async function renderSlot(deps: RenderDeps, slot: string, element: Elemen
       const link = el('a', { class: 'vitrine-cta', href: cta.href }, cta.label);
       link.addEventListener('click', (event) => {
         const plain = event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey;
-        const recorded = report(d, 'click');
+        const recorded = report(newest(), 'click');
         if (!plain) return;
         // Hold the navigation a moment so the click is stored before the page goes away.
         event.preventDefault();
@@ -112,7 +114,7 @@ export async function renderSlot(deps: RenderDeps, slot: string, element: Elemen
     why.append(list);
     const dismiss = el('button', { type: 'button', class: 'vitrine-dismiss', 'aria-label': `Dismiss offer: ${title}` }, 'Dismiss');
     dismiss.addEventListener('click', () => {
-      void report(d, 'dismiss');
+      void report(newest(), 'dismiss');
       offers = offers.filter((o) => o.id !== d.id);
       keep();
       const next = (article.nextElementSibling ?? article.previousElementSibling) as HTMLElement | null;
@@ -149,8 +151,9 @@ export async function renderSlot(deps: RenderDeps, slot: string, element: Elemen
   const cached = readLastOffers(deps.siteId, slot) ?? (await deps.cached(slot).catch(() => null));
   if (cached?.length) {
     paint(cached.slice(0, limit ?? 3));
-    // The cached offers stay if the engine cannot answer now; the error still reaches the caller of refresh().
-    await refresh().catch(() => undefined);
+    // The cached offers stay if the engine cannot answer now, while the consent in force allows
+    // them (an engine that never started allows none); the error still reaches the caller of refresh().
+    await refresh().catch(() => deps.personalized() || paint([]));
   } else {
     await refresh();
   }

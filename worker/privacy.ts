@@ -1,7 +1,7 @@
 import { VitrineError } from '../src/protocol/errors';
 import type { ExportedData, KeptData } from '../src/protocol/engine';
 import { REPORT_KEEP_MS } from '../src/protocol/report';
-import { LAST_OFFERS_MAX_SLOTS, type Interest } from '../src/protocol/decision';
+import { LAST_OFFERS_MAX_BYTES, LAST_OFFERS_MAX_SLOTS, type Interest } from '../src/protocol/decision';
 import { toCart } from './cart';
 import { HALF_LIFE_MS, emptyProfile, type Profile } from './profile';
 import { PURPOSES_OF, keptAnyway, mayKeepSignals } from './purposes';
@@ -81,7 +81,7 @@ function keptData(cfg: EngineConfig): KeptData[] {
     ...(data === 'profile' && { halfLifeDays: HALF_LIFE_MS / DAY }),
     ...(data === 'signals' && { maxRecords: cfg.retention.maxSignals, maxBytes: signalBytes(cfg.retention) }),
     ...(data === 'exposures' && { maxRecords: MAX_EXPOSURES, maxBytes: EXPOSURE_BYTES }),
-    ...(data === 'lastOffers' && { maxRecords: LAST_OFFERS_MAX_SLOTS }),
+    ...(data === 'lastOffers' && { maxRecords: LAST_OFFERS_MAX_SLOTS, maxBytes: LAST_OFFERS_MAX_BYTES }),
   }));
 }
 

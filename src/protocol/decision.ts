@@ -25,6 +25,9 @@ export interface Decision {
 /** The most slots whose last offers the page keeps (src/last-offers.ts): a shop's pages have a handful; the oldest goes first. */
 export const LAST_OFFERS_MAX_SLOTS = 20;
 
+/** The most bytes (UTF-8, of its JSON) the page's copy of the last offers takes; the oldest slots go first. */
+export const LAST_OFFERS_MAX_BYTES = 32_768;
+
 /** What the page knows about where the shopper is. */
 export interface DecideContext {
   /** The category of the page (a category page, or the product's). */

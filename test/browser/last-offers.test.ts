@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Vitrine } from 'vitrine';
 import type { EngineKind } from '../../src/protocol/engine';
-import { LAST_OFFERS_MAX_SLOTS } from '../../src/protocol/decision';
+import { LAST_OFFERS_MAX_BYTES, LAST_OFFERS_MAX_SLOTS } from '../../src/protocol/decision';
 import { catalogUrlOf, closeShopPages, openShopPage, publishSite, type ShopWindow } from './shop-page';
 
 /*
@@ -44,7 +44,11 @@ function otherElement(shop: Shop): HTMLElement {
   return element;
 }
 
-const copyOf = (site: string): Record<string, { id: string }[]> | null => JSON.parse(localStorage.getItem(`vitrine:${site}:offers`) ?? 'null');
+/** The page's copy as stored (one entry per slot, the oldest first), by slot; null when there is none. */
+function copyOf(site: string): Record<string, { id: string; arm: string }[]> | null {
+  const copy: { slot: string; offers: { id: string; arm: string }[] }[] | null = JSON.parse(localStorage.getItem(`vitrine:${site}:offers`) ?? 'null');
+  return copy && Object.fromEntries(copy.map((entry) => [entry.slot, entry.offers]));
+}
 
 /** Waits until the slot shows the engine's answer: a decide() asked after it is answered after it. */
 async function engineAnswered(shop: Shop): Promise<string[]> {
@@ -98,7 +102,7 @@ describe.each(SETUPS)('the last offers, painted before the engine starts, engine
     expect(copyOf(site)?.[SLOT]?.map((d) => d.id)).toEqual(ids);
     const data = await shop.v.privacy.export();
     expect(data.page?.lastOffers[SLOT]?.map((d) => d.id)).toEqual(ids);
-    expect(data.kept).toContainEqual({ data: 'lastOffers', purposes: ['personalization'], days: null, maxRecords: LAST_OFFERS_MAX_SLOTS });
+    expect(data.kept).toContainEqual({ data: 'lastOffers', purposes: ['personalization'], days: null, maxRecords: LAST_OFFERS_MAX_SLOTS, maxBytes: LAST_OFFERS_MAX_BYTES });
 
     await shop.v.consent.set({ personalization: false });
     expect(copyOf(site)).toBeNull();
@@ -134,7 +138,7 @@ describe.each(SETUPS)('the last offers, painted before the engine starts, engine
     // A copy left behind (written by a tab that had not heard yet) goes at the next start, and
     // the engine's answer replaces what was painted from it.
     const left = { id: 'yoga-mat', slot: SLOT, variant: 'default', content: { title: 'Left behind' }, score: 1, reasons: ['Because you looked at yoga'], arm: 'personalized', explored: false };
-    localStorage.setItem(`vitrine:${site}:offers`, JSON.stringify({ [SLOT]: [left] }));
+    localStorage.setItem(`vitrine:${site}:offers`, JSON.stringify([{ slot: SLOT, offers: [left] }]));
     const c = await openPage(page, site);
     expect(copyOf(site)).toBeNull();
     await engineAnswered(c);
@@ -147,5 +151,61 @@ describe.each(SETUPS)('the last offers, painted before the engine starts, engine
     const shop = await openPage(page, site, { consent: 'personalization' });
     await vi.waitFor(() => expect(copyOf(site)?.[SLOT]?.map((d) => d.id)).toEqual(shop.shown()));
     expect(shop.v.consent.get().purposes.personalization).toBe(true);
+    // Decided under that consent, not before it was applied (that answer would be contextual).
+    expect(copyOf(site)?.[SLOT]?.map((d) => d.arm)).toEqual(shop.shown().map(() => 'personalized'));
+    // A decision asked for right after a consent change, without waiting for it, is made under it.
+    void shop.v.consent.set({ personalization: false });
+    expect((await shop.v.decide(SLOT, { limit: 1 })).map((d) => d.arm)).toEqual(['contextual']);
+    void shop.v.consent.set({ personalization: true });
+    expect((await shop.v.decide(SLOT, { limit: 1 })).map((d) => d.arm)).toEqual(['personalized']);
+  });
+
+  it('records a click on an offer painted from the copy with the engine’s decision, which confirmed it', async () => {
+    const site = await newSite();
+    const first = await openPage(page, site);
+    await first.v.consent.set({ personalization: true, measurement: true });
+    // As many offers as the page's slot shows (2).
+    const decisions = await first.v.decide(SLOT, { limit: 2 });
+    const decision = decisions[0];
+    // The copy says another arm (as a copy from before a holdout started would); the engine's answer shows the same offers.
+    localStorage.setItem(`vitrine:${site}:offers`, JSON.stringify([{ slot: SLOT, offers: decisions.map((d) => ({ ...d, arm: 'baseline' })) }]));
+    const next = await openPage(page, site);
+    const painted = next.window.offerAtReady as HTMLElement | null;
+    expect(painted?.dataset.vitrineOffer).toBe(decision!.id);
+    await vi.waitFor(() => expect(copyOf(site)?.[SLOT]?.map((d) => d.arm)).toEqual(['personalized', 'personalized']));
+    // Confirmed in place: the node painted from the copy is still the one shown.
+    expect(next.window.document.querySelector('#slot .vitrine-offer')).toBe(painted);
+    painted!.querySelector<HTMLButtonElement>('.vitrine-dismiss')!.click();
+    await vi.waitFor(async () => {
+      const exposures = (await next.v.privacy.export()).stores.exposures as { offer: string; kind: string; arm: string }[];
+      expect(exposures.filter((e) => e.kind === 'dismiss')).toEqual([expect.objectContaining({ offer: decision!.id, arm: 'personalized' })]);
+    });
+  });
+
+  it('empties what it painted from the copy when the engine cannot start', async () => {
+    const site = await newSite();
+    const left = { id: 'yoga-mat', slot: SLOT, variant: 'default', content: { title: 'From the copy' }, score: 1, reasons: ['Featured by the shop'], arm: 'personalized', explored: false };
+    localStorage.setItem(`vitrine:${site}:offers`, JSON.stringify([{ slot: SLOT, offers: [left] }]));
+    // An engine script that comes late and is no script: the Worker, the blob: Worker and the in-thread engine all fail.
+    const engineUrl = catalogUrlOf(`${site}-engine.js`);
+    const res = await fetch(`${engineUrl}?delay=3000`, { method: 'PUT', body: '{"not": "an engine"}' });
+    expect(res.status).toBe(204);
+    const w = await openShopPage(page, { site, catalog: catalogUrlOf(site), render: SLOT, workerUrl: engineUrl }, false);
+    const titles = () => [...w.document.querySelectorAll('#slot .vitrine-title')].map((h) => h.textContent);
+    await vi.waitFor(() => expect(titles()).toEqual(['From the copy']), { timeout: 3000 });
+    // Without an engine no consent allows the copy's offers: they go rather than stay for good.
+    await vi.waitFor(() => expect(titles()).toEqual([]), { timeout: 20_000 });
+    expect(w.shopReady).toBeUndefined();
+  });
+
+  it('keeps the oldest slots out first, whatever their names', async () => {
+    const site = await newSite();
+    const shop = await openPage(page, site);
+    await shop.v.consent.set({ personalization: true });
+    const element = otherElement(shop);
+    // Integer-like names go first in an object's keys: the copy's order must still be its age.
+    const slots = ['9', 'home-hero', '10', ...Array.from({ length: LAST_OFFERS_MAX_SLOTS }, (_, i) => `slot-${i}`)];
+    for (const slot of slots) await (await shop.v.render(slot, element, { limit: 1 })).refresh();
+    expect(Object.keys(copyOf(site)!).sort()).toEqual(slots.slice(-LAST_OFFERS_MAX_SLOTS).sort());
   });
 });

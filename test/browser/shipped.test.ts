@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Vitrine } from 'vitrine';
 import type { EngineKind } from '../../src/protocol/engine';
-import { closeShopPages, openShopPage, publishSite } from './shop-page';
+import { testCatalog } from '../fixtures/catalog';
+import { catalogUrlOf, closeShopPages, openShopPage, publishSite } from './shop-page';
 
 /*
  * What ships, loaded as a shop serves it: the pasted snippet, `vitrine.js` by script tag, the
@@ -56,6 +57,28 @@ describe.each(SETUPS)('the shipped files, engine $engine', (setup) => {
   it('runs the engine this page allows', async () => {
     const v = await openShop(setup);
     expect(v.state().engine).toBe(setup.engine);
+  });
+
+  it('checks a signed catalog with the signature chunk as shipped, and refuses a tampered one', async () => {
+    const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
+    const catalogKey = btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey))));
+    const sign = async (text: string) =>
+      btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, new TextEncoder().encode(text)))));
+    const open = async (envelope: (site: string) => Promise<unknown>) => {
+      const { site } = await publishSite('signed');
+      const res = await fetch(catalogUrlOf(site), { method: 'PUT', body: JSON.stringify(await envelope(site)) });
+      expect(res.status).toBe(204);
+      const w = await openShopPage(setup.page, { site, catalog: catalogUrlOf(site), catalogKey, ...(setup.workerUrl ? { workerUrl: setup.workerUrl() } : {}) });
+      expect(w.shopReady!.state().engine).toBe(setup.engine);
+      return w.shopReady!;
+    };
+    const signed = (site: string) => JSON.stringify(testCatalog({ siteId: site }));
+
+    const good = await open(async (site) => ({ signed: signed(site), signature: await sign(signed(site)) }));
+    expect((await good.decide('home-hero', { limit: 1 })).length).toBe(1);
+
+    const tampered = await open(async (site) => ({ signed: signed(site).replace('"priority":20', '"priority":99'), signature: await sign(signed(site)) }));
+    expect(await failure(() => tampered.decide('home-hero', { limit: 1 }))).toMatchObject({ name: 'VitrineError', code: 'catalog-unavailable', message: expect.stringContaining('signature') });
   });
 
   it.each(MISTAKES)('gives a caller’s mistake its own code across bundles: %s', async (_, call, code, path) => {

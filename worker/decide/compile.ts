@@ -10,8 +10,6 @@ export interface CompiledCatalog {
   catalog: Catalog;
   /** Category id by name, over the whole catalog. */
   categoryIds: Map<string, number>;
-  /** The shopper's interest per category id, written by each decision (kept, so a decision allocates none). */
-  interest: { strength: Float64Array; recency: Float64Array };
   bySlot: Map<string, CompiledSlot>;
 }
 
@@ -101,5 +99,5 @@ export function compileCatalog(catalog: Catalog): CompiledCatalog {
     compiled.categories = Int32Array.from(categories);
     bySlot.set(slot, compiled);
   }
-  return { catalog, categoryIds, interest: { strength: new Float64Array(categoryIds.size), recency: new Float64Array(categoryIds.size) }, bySlot };
+  return { catalog, categoryIds, bySlot };
 }

@@ -10,10 +10,9 @@ import { diversify, type Candidate } from './diversify';
 import { variantOf } from './variants';
 import { EXPLORATION_REASON, reasonsFor } from './reasons';
 
-/** An offer that may go in the slate: where it is in the slot, its score, and whether exploration put it there. */
+/** An offer that may go in the slate: where it is in the slot, and its score. */
 interface SlateCandidate extends Candidate {
   position: number;
-  explored: boolean;
 }
 
 /**
@@ -48,16 +47,17 @@ export function rank(compiled: CompiledCatalog, slot: string, limit: number, ran
     : new Map<number, number>();
   // Diversity needs only scores and categories: what each feature added is worked out for the slate alone.
   const exploredOffers = new Set(explored.values());
-  const candidate = (position: number, wasExplored: boolean): SlateCandidate => ({ position, offer: compiledSlot.offers[position]!, score: scores[position]!, explored: wasExplored });
-  const candidates = pool.filter((position) => !exploredOffers.has(position)).map((position) => candidate(position, false));
+  const candidate = (position: number): SlateCandidate => ({ position, offer: compiledSlot.offers[position]!, score: scores[position]! });
+  const candidates = pool.filter((position) => !exploredOffers.has(position)).map(candidate);
   const highest = scores[pool[0]!] ?? 0;
   const lowest = scores[pool[pool.length - 1]!] ?? 0;
   const slate = diversify(candidates, limit - explored.size, diversity, lowest, highest);
   for (const [slatePosition, position] of explored) {
-    slate.splice(Math.min(slatePosition, slate.length), 0, candidate(position, true));
+    slate.splice(Math.min(slatePosition, slate.length), 0, candidate(position));
   }
 
-  return slate.slice(0, limit).map(({ position, explored: wasExplored }) => {
+  return slate.slice(0, limit).map(({ position }) => {
+    const wasExplored = exploredOffers.has(position);
     const { offer, score, contributions, source } = explain(compiledSlot, position, scores[position]!, input, personalized);
     const variant = variantOf(offer, seed, input.learned);
     return {

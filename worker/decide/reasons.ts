@@ -31,14 +31,7 @@ export function categoryLabel(labels: Readonly<Record<string, string>>, category
  */
 export function reasonsFor(catalog: Catalog, offer: Offer, contributions: Float64Array, source: FeatureSource, input: RankInput): string[] {
   const { now, page } = input;
-  // The features that count, largest first (the earlier feature on a tie).
-  const order: number[] = [];
-  for (let i = 0; i < contributions.length; i++) {
-    if (contributions[i]! < REASON_THRESHOLD) continue;
-    let at = order.length;
-    while (at > 0 && contributions[order[at - 1]!]! < contributions[i]!) at--;
-    order.splice(at, 0, i);
-  }
+  const order = [...contributions.keys()].filter((i) => contributions[i]! >= REASON_THRESHOLD).sort((a, b) => contributions[b]! - contributions[a]!);
   const out: string[] = [];
   for (const i of order) {
     let sentence: string | undefined;

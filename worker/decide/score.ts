@@ -46,9 +46,8 @@ export function scoreSlot(compiled: CompiledCatalog, slot: CompiledSlot, input: 
 
   // Per category, the shopper's interest: its strength and how recent it is.
   const { categoryIds } = compiled;
-  const { strength, recency } = compiled.interest;
-  strength.fill(0);
-  recency.fill(0);
+  const strength = new Float64Array(categoryIds.size);
+  const recency = new Float64Array(categoryIds.size);
   if (personalized && input.personal) {
     for (const [category, interest] of input.personal.interests) {
       const id = categoryIds.get(category);
