@@ -82,12 +82,20 @@ export default [
     output: { file: 'dist/vitrine.mjs', format: 'es' },
     plugins: browser(false),
   },
+  // `vitrine/handoff`: the decoder of cart handoff links, for the shop's app or server-side code (no dependencies).
+  {
+    input: 'src/handoff/index.ts',
+    output: { file: 'dist/handoff.mjs', format: 'es' },
+    plugins: browser(false),
+  },
   // Classic scripts, minified: the engine (it runs in a Worker, a blob Worker, or in the page),
   // the chunks loaded the first time a page needs them, and the loader snippet.
   ...[
     ['worker/index.ts', 'vitrine-worker.js'],
     ['worker/offers-entry.ts', 'vitrine-worker-offers.js'],
     ['src/render-entry.ts', 'vitrine-render.js'],
+    ['src/handoff-entry.ts', 'vitrine-handoff.js'],
+    ['src/qr-entry.ts', 'vitrine-qr.js'],
     ['src/snippet.ts', 'snippet.min.js'],
     ['src/snippet-trusted-types.ts', 'snippet-trusted-types.min.js'],
   ].map(([input, file]) => ({ input, output: { file: `dist/${file}`, format: 'iife' }, plugins: browser(true) })),
@@ -97,9 +105,9 @@ export default [
   chunk('worker/signature-entry.ts', 'vitrine-signature.js'),
   // The server (`npm start`) and the catalog tool: Node ESM, dependencies left to node_modules.
   {
-    input: { main: 'server/main.ts', cli: 'server/cli.ts', simulate: 'server/simulate.ts', accuracy: 'bench/accuracy.ts', 'reports-bench': 'bench/reports.ts', 'ingest-bench': 'bench/ingest.ts', 'bare-collector': 'bench/bare-collector.ts', 'browser-bench': 'bench/browsers.ts', 'bytes-bench': 'bench/bytes-bench.ts', 'bench-report': 'bench/report.ts', 'learning-bench': 'bench/learning.ts', 'dashboard-bench': 'bench/dashboard.ts', 'interaction-bench': 'bench/interaction.ts', screenshots: 'scripts/screenshots.ts' },
+    input: { main: 'server/main.ts', cli: 'server/cli.ts', simulate: 'server/simulate.ts', accuracy: 'bench/accuracy.ts', 'reports-bench': 'bench/reports.ts', 'ingest-bench': 'bench/ingest.ts', 'bare-collector': 'bench/bare-collector.ts', 'browser-bench': 'bench/browsers.ts', 'bytes-bench': 'bench/bytes-bench.ts', 'bench-report': 'bench/report.ts', 'learning-bench': 'bench/learning.ts', 'dashboard-bench': 'bench/dashboard.ts', 'interaction-bench': 'bench/interaction.ts', 'handoff-bench': 'bench/handoff-links.ts', screenshots: 'scripts/screenshots.ts' },
     output: { dir: 'dist/server', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: '[name]-[hash].mjs' },
-    external: (id) => id.startsWith('node:') || /^(hono|@hono|better-sqlite3|pg|autocannon|playwright-core|webdriverio)\b/.test(id),
+    external: (id) => id.startsWith('node:') || /^(hono|@hono|better-sqlite3|pg|autocannon|playwright-core|webdriverio|lean-qr)\b/.test(id),
     plugins: [esbuild({ target: 'node20', platform: 'node' })],
   },
 ];

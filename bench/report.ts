@@ -22,6 +22,7 @@ const AREAS = [
   ['7-learning', 'Offers that learn: the closed loop'],
   ['8-dashboard', 'Dashboard against a year of windows'],
   ['9-interaction', 'A shopper’s clicks, with and without Vitrine'],
+  ['10-handoff', 'Cart handoff links'],
 ] as const;
 
 /** @returns the first line a command prints, or why it could not run */

@@ -28,6 +28,7 @@
     catalog: 'The shop’s list of offers',
     muted: 'Interests you switched off',
     cart: 'Your cart',
+    visitCart: 'Your cart for this visit (in this tab only, gone when you close it)',
     signals: 'What you browsed here: pages, products, searches',
     profile: 'Your interests, worked out from what you browsed',
     decisions: 'The last offers picked for each place on the page',
@@ -43,12 +44,16 @@
   var status = function (text) { $('privacy-status').textContent = text; };
 
   /** What is kept of one kind of data: how many records, and the newest one's time. */
-  function heldOf(data, stores) {
+  function heldOf(data, stores, page) {
     var meta = (stores.meta || []).filter(function (m) { return m.key === data; })[0];
     switch (data) {
       case 'cart': {
         var cart = (stores.cart || [])[0];
         return cart ? { count: cart.lines.length, unit: 'item', newest: cart.updatedAt } : null;
+      }
+      case 'visitCart': {
+        var visit = page && page.visitCart;
+        return visit ? { count: visit.items.length, unit: 'item', newest: visit.updatedAt } : null;
       }
       case 'signals':
       case 'exposures': {
@@ -78,6 +83,7 @@
 
   function keptUntil(kept, held) {
     if (kept.halfLifeDays) return 'Fades: counts half after ' + kept.halfLifeDays + ' days without browsing';
+    if (kept.data === 'visitCart') return 'Until you close this tab';
     if (kept.days === null) return 'Until you change or erase it';
     var words = kept.days + ' days after it was last written';
     if (kept.maxRecords) words += ', at most ' + kept.maxRecords + ' (the oldest go first)';
@@ -86,7 +92,7 @@
 
   function renderStored(data) {
     var rows = data.kept.map(function (kept) {
-      var held = heldOf(kept.data, data.stores);
+      var held = heldOf(kept.data, data.stores, data.page);
       var why = kept.purposes.length
         ? 'Only with ' + kept.purposes.map(function (p) { return PURPOSE_WORDS[p]; }).join(' or ')
         : 'Needed for the shop to work';

@@ -62,6 +62,38 @@
     $('cart-total').textContent = money.format(total);
     var checkout = $('to-checkout');
     if (checkout) checkout.hidden = !cart.items.length;
+    var handoff = $('handoff');
+    if (handoff) handoff.hidden = !cart.items.length;
+  }
+
+  // "Continue on another device": the cart's handoff link, as a QR code and a link to share.
+  function offerHandoff(v) {
+    var make = $('handoff-make');
+    if (!make) return;
+    var share = $('handoff-share');
+    var status = $('handoff-status');
+    var current;
+    make.addEventListener('click', function () {
+      status.textContent = '';
+      v.cart.handoff({ url: location.origin + '/cart' }).then(function (handoff) {
+        current = handoff;
+        return handoff.qr('QR code of the link to your cart');
+      }).then(function (code) {
+        var link = el('a', { href: current.link, class: 'handoff-link', text: 'Link to your cart (opens for a day)' });
+        $('handoff-code').replaceChildren(code.svg, link);
+        share.hidden = false;
+      }).catch(function (error) {
+        status.textContent = error.message;
+      });
+    });
+    share.addEventListener('click', function () {
+      if (!current) return;
+      current.share('My cart').then(function (how) {
+        status.textContent = how === 'copied' ? 'Link copied.' : how === 'shared' ? 'Link shared.' : '';
+      }).catch(function (error) {
+        status.textContent = error.message;
+      });
+    });
   }
 
   // What the shop's page scripts (demo/privacy.js) share with this one.
@@ -116,5 +148,6 @@
     renderSlots(v);
     var form = $('checkout-form');
     if (form) form.addEventListener('submit', function (e) { placeOrder(v, e); });
+    offerHandoff(v);
   });
 })();

@@ -2,6 +2,9 @@ import type { Cart, CartItem, CartOp, CurrentOffer, RevalidateResult } from './p
 import { VitrineError } from './protocol/errors';
 import { createEmitter, type ErrorSink } from './emitter';
 import type { EngineClient } from './engine';
+import type { HandoffModule } from './handoff/module';
+import type { PermalinkOptions } from './handoff/permalink';
+import type { qrCode } from './handoff/qr';
 
 /** The merchant's truth about SKUs: availability and current unit price, keyed by SKU. */
 export type FetchCurrent = (skus: string[]) => Promise<Record<string, CurrentOffer | null | undefined>>;
@@ -29,18 +32,56 @@ export interface CartApi {
    * const { repriced, removed } = await v.cart.revalidate(async (skus) => (await fetch('/api/stock?skus=' + skus)).json())
    */
   revalidate(fetchCurrent: FetchCurrent): Promise<RevalidateResult>;
+  /**
+   * A link that takes this cart to another device or the shop's app, with no server copy: the
+   * lines encrypted (AES-GCM, a fresh key) in the link's `#fragment` with the key, which browsers
+   * never send to a server. The page it opens asks the shopper before adding anything.
+   * @param options `url`: the page the link opens (default this one); `ttlMs`: how long it opens (default a day, at most 30 days)
+   * @returns the link, when it stops opening, and ways to pass it on
+   * @throws VitrineError `invalid-handoff` for an empty cart or a bad `ttlMs`
+   * @example
+   * const { link } = await v.cart.handoff({ url: 'https://shop.example/cart' })
+   */
+  handoff(options?: { url?: string; ttlMs?: number }): Promise<HandoffLink>;
+  /**
+   * A link the shop's platform understands, which fills its cart with these lines: a Shopify
+   * cart permalink, or a template for another platform. It names the products in clear.
+   * @example
+   * await v.cart.permalink({ platform: 'shopify', id: (item) => variantIds[item.sku] }) // https://shop.example/cart/4011:2,4012:1
+   */
+  permalink(options: PermalinkOptions): Promise<string>;
+}
+
+/** A cart handoff link (`v.cart.handoff()`), and the ways to pass it on. */
+export interface HandoffLink {
+  link: string;
+  /** When it stops opening, ms since the epoch. */
+  expiresAt: number;
+  /** Shares it: the system's share sheet where the browser has one (call it from a click), else the clipboard. */
+  share(title?: string): Promise<'shared' | 'copied' | 'cancelled'>;
+  /** Its QR code as SVG, the smallest version that holds it (the QR chunk, loaded on first use). */
+  qr(label?: string): Promise<{ svg: SVGSVGElement; version: number }>;
+}
+
+/** The chunks the cart loads when asked: the handoff links', and their QR codes'. */
+export interface CartChunks {
+  handoff(): Promise<HandoffModule>;
+  qr(): Promise<{ qrCode: typeof qrCode }>;
 }
 
 /** The cart facade plus the hook the SDK uses to feed it changes from the engine. */
 export interface CartFacade extends CartApi {
   changed(cart: Cart, cause: 'local' | 'remote' | 'restore'): void;
+  /** Applies a change the SDK makes itself (a handoff link's lines), as the methods do. */
+  apply(op: CartOp): Promise<Cart>;
 }
 
 /**
  * @param engine the engine client
  * @param sink where listener errors go
+ * @param chunks loads the chunks of handoff links and QR codes
  */
-export function createCart(engine: EngineClient, sink: ErrorSink): CartFacade {
+export function createCart(engine: EngineClient, sink: ErrorSink, chunks: CartChunks): CartFacade {
   const events = createEmitter<{ change: Cart; restore: Cart }>(sink);
   let restoredCart: Cart | undefined;
 
@@ -60,6 +101,7 @@ export function createCart(engine: EngineClient, sink: ErrorSink): CartFacade {
 
   return {
     changed,
+    apply,
     get: () => engine.call('getCart'),
     add: (item) => apply({ kind: 'add', item }),
     update: (sku, qty) => apply({ kind: 'update', sku, qty }),
@@ -72,6 +114,20 @@ export function createCart(engine: EngineClient, sink: ErrorSink): CartFacade {
         queueMicrotask(() => fn(cart));
       }
       return off;
+    },
+    async handoff({ url = location.href.split('#')[0]!, ttlMs } = {}) {
+      const { createHandoffLink, shareLink } = await chunks.handoff();
+      const { link, handoff } = await createHandoffLink((await engine.call('getCart')).items, url, ttlMs === undefined ? {} : { ttlMs });
+      return {
+        link,
+        expiresAt: handoff.expiresAt,
+        share: (title = 'My cart') => shareLink(link, title),
+        qr: async (label = 'QR code of the link to your cart') => (await chunks.qr()).qrCode(document, link, label),
+      };
+    },
+    async permalink(options) {
+      const { cartPermalink } = await chunks.handoff();
+      return cartPermalink((await engine.call('getCart')).items, options);
     },
     async revalidate(fetchCurrent) {
       if (typeof fetchCurrent !== 'function') {

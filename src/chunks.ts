@@ -2,10 +2,13 @@ import { loadChunk } from './protocol/chunks';
 import type { RenderModule } from './render';
 import type { ConsentAdapter } from './consent/signal';
 import type { AdapterName } from './protocol/options';
+import type { HandoffModule } from './handoff/module';
+import type { qrCode } from './handoff/qr';
 
 /*
- * The chunks the page loads, by type: rendering (dist/vitrine-render.js) and one CMP adapter
- * (dist/vitrine-consent-<name>.js). Their entry files register what these functions return.
+ * The chunks the page loads, by type: rendering (dist/vitrine-render.js), one CMP adapter
+ * (dist/vitrine-consent-<name>.js), cart handoff links (dist/vitrine-handoff.js) and their QR
+ * codes (dist/vitrine-qr.js). Their entry files register what these functions return.
  */
 
 /**
@@ -24,3 +27,19 @@ export const renderChunk = (baseUrl: string | undefined, timeoutMs: number): Pro
  */
 export const adapterChunk = (name: AdapterName, baseUrl: string | undefined, timeoutMs: number): Promise<ConsentAdapter> =>
   loadChunk<ConsentAdapter>(`consent-${name}`, baseUrl, timeoutMs);
+
+/**
+ * @param baseUrl a URL in the folder the SDK files are served from
+ * @param timeoutMs how long loading may take
+ * @returns the handoff chunk, loaded the first time a page makes a cart link or is opened with one
+ */
+export const handoffChunk = (baseUrl: string | undefined, timeoutMs: number): Promise<HandoffModule> =>
+  loadChunk<HandoffModule>('handoff', baseUrl, timeoutMs);
+
+/**
+ * @param baseUrl a URL in the folder the SDK files are served from
+ * @param timeoutMs how long loading may take
+ * @returns the QR chunk, loaded the first time a page asks for a handoff link's QR code
+ */
+export const qrChunk = (baseUrl: string | undefined, timeoutMs: number): Promise<{ qrCode: typeof qrCode }> =>
+  loadChunk<{ qrCode: typeof qrCode }>('qr', baseUrl, timeoutMs);

@@ -1,7 +1,8 @@
 export { createVitrine } from './vitrine';
 export type { Vitrine, VitrineState, PrivacyApi } from './api';
 export type { VitrineOptions, ConsentOptions, EngineMode } from './protocol/options';
-export type { CartApi, FetchCurrent } from './cart';
+export type { CartApi, FetchCurrent, HandoffLink } from './cart';
+export type { PermalinkOptions } from './handoff/permalink';
 export type { ConsentApi, ConsentChoice } from './consent/core';
 export { VitrineError } from './protocol/errors';
 export type { ErrorCode } from './protocol/errors';

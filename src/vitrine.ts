@@ -10,9 +10,12 @@ import { createScriptPolicy } from './trusted-policy';
 import { createBatcher } from './track';
 import { createCart } from './cart';
 import { createConsentCore } from './consent/core';
-import { detectCmp } from './consent/detect';
-import { adapterChunk } from './chunks';
+import { listenToCmp } from './consent/listen';
+import { handoffChunk, qrChunk } from './chunks';
+import { takeHandoff } from './handoff/take';
 import { allLastOffers, eraseLastOffers } from './last-offers';
+import { eraseVisitCart, keepVisitCart, readVisitCart } from './session-cart';
+import type { Cart } from './protocol/cart';
 import { slotRenderer } from './slots';
 import type { RenderDeps } from './render';
 import type { DecideOptions, ExposureInput } from './protocol/decision';
@@ -62,8 +65,9 @@ export function startVitrine(options: VitrineOptions): StartingVitrine {
   // Absolute, so the engine (maybe in a blob: Worker) finds the other SDK files beside it.
   const workerUrl = new URL(opts.workerUrl ?? defaultWorkerUrl(workerFile(options)) ?? workerFile(options), document.baseURI).href;
   const siteId = String(options.siteId);
+  const handoff = takeHandoff();
   // A microtask later, so that the slots rendered at once paint before the engine starts.
-  const running = Promise.resolve().then(() => run(options, opts, workerUrl, siteId));
+  const running = Promise.resolve().then(() => run(options, opts, workerUrl, siteId, handoff));
   const instance: Promise<Vitrine> = running.then(({ api }) => ({ ...api, render }));
   // The engine's side of rendering comes a few microtasks after the caller's own reaction to
   // `instance`: the script tag runs the commands queued before a slot before that slot asks the engine.
@@ -73,7 +77,7 @@ export function startVitrine(options: VitrineOptions): StartingVitrine {
 }
 
 /** Starts the engine, and builds the instance (without `render`) and the engine's side of rendering. */
-async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string, siteId: string): Promise<{ api: Omit<Vitrine, 'render'>; deps: RenderDeps }> {
+async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string, siteId: string, handoff: string | null): Promise<{ api: Omit<Vitrine, 'render'>; deps: RenderDeps }> {
   const engine = resumable(await startEngine(opts.engine, workerUrl, opts.callTimeoutMs));
   const notes: string[] = engine.fallbackReason ? [`engine: ${engine.fallbackReason}`] : [];
   let storage: StorageKind = 'memory';
@@ -94,7 +98,8 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
       withheld--;
     }
   };
-  const cart = createCart(engine, logError);
+  const chunks = { handoff: () => handoffChunk(workerUrl, opts.callTimeoutMs), qr: () => qrChunk(workerUrl, opts.callTimeoutMs) };
+  const cart = createCart(engine, logError, chunks);
   const gpc = (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
   const consent = createConsentCore(async (next) => {
     // Events tracked under the old decision reach the engine before the new one.
@@ -142,13 +147,21 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
   };
   let hello: EngineHello;
   try {
-    hello = await engine.call('init', { ...options, workerUrl }, onEvent);
+    hello = await engine.call('init', { ...options, workerUrl }, onEvent, readVisitCart(siteId));
   } catch (error) {
     engine.terminate();
     throw error;
   }
   await greet(hello);
+  // The cart of this visit (src/session-cart.ts), kept after each change and each consent decision.
+  const keepVisit = (c: Cart) => {
+    const { decided, purposes } = consent.get();
+    keepVisitCart(siteId, c, decided && !(purposes.functional && storage === 'indexeddb'));
+  };
+  keepVisit(hello.cart);
+  cart.on('change', keepVisit);
   consent.on('change', (c) => {
+    void consent.settled().then(() => engine.call('getCart')).then(keepVisit, logError);
     if (!c.purposes.personalization) eraseLastOffers(siteId);
     // Also when another tab withdrew: what this page held may have been erased there.
     if (!c.purposes.measurement) {
@@ -157,23 +170,10 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
     }
   });
   // The CMP on the page, read by its adapter (a chunk loaded on demand); closed until it speaks.
-  let stopAdapter: (() => void) | undefined;
-  let destroyed = false;
-  const cmp = hello.consentOptions;
-  if (cmp.source !== 'manual') {
-    void (async () => {
-      const source = cmp.source === 'auto' ? await detectCmp(window, cmp.waitMs) : cmp.source;
-      if (source === 'manual' || destroyed) return;
-      const adapter = await adapterChunk(source, workerUrl, opts.callTimeoutMs);
-      if (destroyed) return;
-      stopAdapter = adapter({
-        window,
-        options: cmp,
-        onSignal: (signal) => void consent.external(signal, source).catch(logError),
-      });
-    })().catch(logError);
-  }
+  const stopCmp = listenToCmp(consent, hello.consentOptions, workerUrl, opts.callTimeoutMs);
   if (hello.cart.restored) cart.changed(hello.cart, 'restore');
+  // Opened with a cart handoff link: the shopper is asked before anything changes.
+  if (handoff) void chunks.handoff().then((h) => h.receiveHandoff(handoff, cart, document)).catch(logError);
 
   // The page may be gone before the engine's own sends finish: what is due goes out from the
   // page too, and stays in the outbox until a send is acknowledged (the collector counts an id
@@ -200,7 +200,7 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
   const restart = async () => {
     const next = await startEngine(opts.engine, workerUrl, opts.callTimeoutMs);
     try {
-      const hello = await next.call('init', { ...options, workerUrl }, onEvent);
+      const hello = await next.call('init', { ...options, workerUrl }, onEvent, readVisitCart(siteId));
       engine.resume(next);
       if (!hello.consent) consent.adopt(undecided());
       await greet(hello);
@@ -242,7 +242,7 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
     consent,
     privacy: {
       async export() {
-        return { ...(await engine.call('exportData')), page: { lastOffers: allLastOffers(siteId) } };
+        return { ...(await engine.call('exportData')), page: { lastOffers: allLastOffers(siteId), visitCart: readVisitCart(siteId) as Cart | null } };
       },
       async forget() {
         await batcher.flush().catch(() => undefined);
@@ -251,6 +251,8 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
         storage = 'memory';
         consent.adopt(undecided());
         cart.changed(await engine.call('getCart'), 'local');
+        // Everything means the visit's copy of the cart too, until the cart changes again.
+        eraseVisitCart(siteId);
       },
       interests: () => engine.call('interests'),
       async mute(category) {
@@ -279,8 +281,7 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
       ],
     }),
     async destroy() {
-      destroyed = true;
-      stopAdapter?.();
+      stopCmp();
       document.removeEventListener('visibilitychange', onHide);
       removeEventListener('pagehide', onPageHide);
       removeEventListener('pageshow', onPageShow as (event: Event) => void);

@@ -1,6 +1,6 @@
 import { isVitrineError } from '../src/protocol/errors';
-import type { CartLine, CartOp } from '../src/protocol/cart';
-import { applyCartOp, emptyCart, isExpired, mergeLines } from './cart';
+import { CART_LIMITS, validateCartOp, type Cart, type CartLine, type CartOp } from '../src/protocol/cart';
+import { changedRecord, emptyCart, isExpired, mergeRecords } from './cart';
 import { guarded, keptIfAllowed } from './storage/lifecycle';
 import type { CartRecord } from './storage/store';
 import { keptAnyway, mayKeepCart } from './purposes';
@@ -8,12 +8,39 @@ import { persistentCart, type EngineConfig, type EngineState } from './state';
 
 /*
  * Where the cart lives: in IndexedDB with `functional` consent (one transaction per change),
- * else in memory for this session, shared with the engines of the other open tabs.
+ * else in memory for this session, shared with the engines of the other open tabs, and in the
+ * page's session storage for the tab's next pages (src/session-cart.ts).
  */
 
-/** Brings back the cart of an earlier session, unless it expired (then it is erased). */
-export async function restoreCart(s: EngineState, cfg: EngineConfig, now: number): Promise<void> {
+/**
+ * The cart of this tab's visit as the page kept it without `functional` consent
+ * (src/session-cart.ts), each line checked as a change is.
+ * @param raw what the page read from its session storage
+ * @returns the cart, or null for none or a copy that is not a valid cart
+ */
+export function visitCartOf(raw: unknown, now: number): CartRecord | null {
+  try {
+    const { items, updatedAt, handoffs = [] } = raw as Cart;
+    const at = Math.min(now, Number(updatedAt) || now);
+    let record = emptyCart();
+    for (const item of items) record = changedRecord(record, validateCartOp({ kind: 'add', item }), at);
+    // The links merged during the visit, each checked as a link's id is.
+    if (!Array.isArray(handoffs) || !handoffs.every((id) => typeof id === 'string' && /^[\w-]{1,32}$/.test(id))) return null;
+    return record.lines.length ? { ...record, ...(handoffs.length && { handoffs: handoffs.slice(-CART_LIMITS.handoffs) }) } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Starts from this visit's cart when there is one, and brings back the cart of an earlier
+ * session with `functional` consent, unless it expired (then it is erased); the visit's cart
+ * joins it by the merge rules.
+ */
+export async function restoreCart(s: EngineState, cfg: EngineConfig, now: number, visit: CartRecord | null): Promise<void> {
+  if (visit) s.cart = visit;
   if (!persistentCart(s)) return;
+  if (visit) return keepSessionCart(s, cfg);
   const saved = await guarded(s, () => s.store.get('cart'));
   if (saved && isExpired(saved, now, cfg.cartTtlDays)) {
     await guarded(s, () => s.store.update('cart', () => undefined, keptAnyway));
@@ -34,7 +61,7 @@ export async function keepSessionCart(s: EngineState, cfg: EngineConfig): Promis
   const merged = await keptIfAllowed(s, () =>
     s.store.update('cart', (stored) => {
       const kept = stored && !isExpired(stored, now, cfg.cartTtlDays) ? stored : emptyCart();
-      return { id: 'current', lines: mergeLines(kept.lines, session.lines), updatedAt: Math.max(kept.updatedAt, session.updatedAt) };
+      return mergeRecords(kept, session);
     }, mayKeepCart),
   );
   if (merged) s.cart = merged;
@@ -53,7 +80,7 @@ export async function changeCart(s: EngineState, cfg: EngineConfig, op: CartOp, 
         s.store.update('cart', (stored) => {
           const base = stored && !isExpired(stored, now, cfg.cartTtlDays) ? stored : emptyCart();
           inspect?.(base.lines, now);
-          return { id: 'current', lines: applyCartOp(base.lines, op, now), updatedAt: now };
+          return changedRecord(base, op, now);
         }, mayKeepCart),
       );
       if (persistentCart(s)) {
@@ -67,7 +94,7 @@ export async function changeCart(s: EngineState, cfg: EngineConfig, op: CartOp, 
     // Storage failed, or functional was withdrawn in another tab: apply the change in memory.
   }
   inspect?.(s.cart.lines, now);
-  s.cart = { id: 'current', lines: applyCartOp(s.cart.lines, op, now), updatedAt: now };
+  s.cart = changedRecord(s.cart, op, now);
   s.sync?.post({ t: 'cart-op', op, at: now });
   return s.cart;
 }

@@ -74,7 +74,30 @@ export function applyCartOp(lines: readonly CartLine[], op: CartOp, now: number)
       return [];
     case 'revalidate':
       return revalidateLines(lines, op.current, now).lines;
+    case 'handoff': {
+      // By the merge rules: for a SKU on both devices, the line changed last (the link's lines are as of when it was made).
+      const merged = mergeLines(lines, op.items.map((item) => ({ ...item, updatedAt: op.at })));
+      if (merged.length > CART_LIMITS.lines) throw new VitrineError('invalid-cart-item', `cart.handoff: the cart would hold more than ${CART_LIMITS.lines} lines`);
+      return merged;
+    }
   }
+}
+
+/**
+ * Applies one change to a cart record: its lines, and the handoff links it merged. A link
+ * merged before changes nothing.
+ * @returns the new record (the same one for a link merged before)
+ */
+export function changedRecord(record: CartRecord, op: CartOp, now: number): CartRecord {
+  if (op.kind === 'handoff' && record.handoffs?.includes(op.id)) return record;
+  const handoffs = op.kind === 'handoff' ? [...(record.handoffs ?? []), op.id].slice(-CART_LIMITS.handoffs) : record.handoffs;
+  return { id: 'current', lines: applyCartOp(record.lines, op, now), updatedAt: now, ...(handoffs && { handoffs }) };
+}
+
+/** Two views of the cart as one (another tab's, the stored one): lines by the merge rules, the handoff links of both. */
+export function mergeRecords(a: CartRecord, b: CartRecord): CartRecord {
+  const handoffs = [...new Set([...(a.handoffs ?? []), ...(b.handoffs ?? [])])].slice(-CART_LIMITS.handoffs);
+  return { id: 'current', lines: mergeLines(a.lines, b.lines), updatedAt: Math.max(a.updatedAt, b.updatedAt), ...(handoffs.length && { handoffs }) };
 }
 
 /**
@@ -110,5 +133,5 @@ function toItem(l: CartLine): CartItem {
  * @param restored whether it came back from an earlier session
  */
 export function toCart(record: CartRecord, restored: boolean): Cart {
-  return { items: record.lines.map(toItem), updatedAt: record.updatedAt, restored };
+  return { items: record.lines.map(toItem), updatedAt: record.updatedAt, restored, ...(record.handoffs && { handoffs: record.handoffs }) };
 }

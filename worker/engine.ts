@@ -11,7 +11,7 @@ import { openTabSync } from './sync';
 import { mayKeepExposures, mayKeepSeed, mayKeepSignals } from './purposes';
 import { configOf, createState, persistentCart, serial, type EngineConfig } from './state';
 import { applyConsent, enforce } from './consent';
-import { changeCart, restoreCart } from './cart-sync';
+import { changeCart, restoreCart, visitCartOf } from './cart-sync';
 import { isCatalogStale, refreshCatalog, restoreCatalog } from './catalog-cache';
 import { attribute, saveExposure } from './attribution';
 import { exposureKeepMs, keepSignals, prune } from './signals';
@@ -57,7 +57,7 @@ export function createEngine(): EngineApi {
   }
 
   return {
-    init: answer(async (options: VitrineOptions, onEvent: (event: EngineEvent) => void) => {
+    init: answer(async (options: VitrineOptions, onEvent: (event: EngineEvent) => void, visitCart?: unknown) => {
       if (s.config) throw new VitrineError('engine-failed', 'init was called twice');
       const cfg: EngineConfig = { ...resolveOptions(options), dbName: databaseName(options.siteId) };
       s.emit = onEvent;
@@ -69,7 +69,7 @@ export function createEngine(): EngineApi {
 
       await restore(cfg);
       const now = Date.now();
-      await restoreCart(s, cfg, now);
+      await restoreCart(s, cfg, now, visitCartOf(visitCart, now));
       if (s.consent.purposes.personalization) await prune(s, cfg, now);
       s.sync = openTabSync(cfg.dbName, (m) => void serial(s, () => onTabMessage(s, m)).catch(() => undefined));
       // A tab opened mid-session asks the others for the session cart.

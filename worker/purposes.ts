@@ -20,6 +20,8 @@ export const PURPOSES_OF = {
   /** What the shop's other shoppers did, as the collector published it: kept like the catalog. */
   priors: ['functional', 'personalization', 'measurement'],
   cart: ['functional'],
+  /** The cart of the tab's visit, in the page's session storage (src/session-cart.ts): what `necessary` allows. */
+  visitCart: [],
   signals: ['personalization'],
   profile: ['personalization'],
   decisions: ['personalization'],

@@ -7,7 +7,7 @@ export type SyncMessage =
   | { t: 'cart-changed' }
   | { t: 'cart-op'; op: CartOp; at: number }
   | { t: 'hello' }
-  | { t: 'cart-state'; to: string; lines: CartLine[] }
+  | { t: 'cart-state'; to: string; lines: CartLine[]; handoffs?: string[] }
   | { t: 'consent'; consent: ConsentState }
   | { t: 'forget' }
   | { t: 'exposure'; record: ExposureRecord }

@@ -1,4 +1,4 @@
-import { toCart, applyCartOp, emptyCart, mergeLines } from './cart';
+import { toCart, changedRecord, emptyCart, mergeRecords } from './cart';
 import type { Envelope } from './sync';
 import { guarded, resetAfterForget } from './storage/lifecycle';
 import { applyConsent } from './consent';
@@ -22,16 +22,16 @@ export async function onTabMessage(s: EngineState, m: Envelope): Promise<void> {
       break;
     case 'cart-op':
       if (persistentCart(s)) return;
-      s.cart = { id: 'current', lines: applyCartOp(s.cart.lines, m.op, m.at), updatedAt: Math.max(s.cart.updatedAt, m.at) };
+      s.cart = { ...changedRecord(s.cart, m.op, m.at), updatedAt: Math.max(s.cart.updatedAt, m.at) };
       break;
     case 'hello':
       // A tab opened mid-session asks for the session cart.
-      if (!persistentCart(s) && s.cart.lines.length) s.sync?.post({ t: 'cart-state', to: m.from, lines: s.cart.lines });
+      if (!persistentCart(s) && s.cart.lines.length) s.sync?.post({ t: 'cart-state', to: m.from, lines: s.cart.lines, ...(s.cart.handoffs && { handoffs: s.cart.handoffs }) });
       return;
     case 'cart-state': {
       if (m.to !== s.sync?.id || persistentCart(s)) return;
       const newest = Math.max(0, ...m.lines.map((l) => l.updatedAt));
-      s.cart = { id: 'current', lines: mergeLines(s.cart.lines, m.lines), updatedAt: Math.max(s.cart.updatedAt, newest) };
+      s.cart = mergeRecords(s.cart, { id: 'current', lines: m.lines, updatedAt: newest, ...(m.handoffs && { handoffs: m.handoffs }) });
       break;
     }
     case 'consent':

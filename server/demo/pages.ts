@@ -108,6 +108,13 @@ export function cartPage(): ShopPage {
 <ul id="cart-lines" class="cart-lines"></ul>
 <p class="total">Total: <output id="cart-total">${formatPrice(0)}</output></p>
 <p class="actions"><a class="button" id="to-checkout" href="/checkout">Go to checkout</a></p>
+<section id="handoff" class="handoff" aria-labelledby="handoff-title" hidden>
+  <h2 id="handoff-title">Continue on another device</h2>
+  <p>Scan the code with your phone, or share the link: your cart opens there, and you are asked before anything is added. The link holds your cart encrypted, with its key, in the part after the #, which browsers never send to a server; it opens for a day.</p>
+  <p class="actions"><button type="button" id="handoff-make">Show the code and link</button></p>
+  <div id="handoff-code" class="handoff-code"></div>
+  <p class="actions"><button type="button" id="handoff-share" hidden>Share the link</button> <span id="handoff-status" role="status" aria-live="polite"></span></p>
+</section>
 ${slot('cart', 'Offers for your cart', 1)}`,
   };
 }
@@ -174,6 +181,10 @@ export function privacyPage(categories: readonly Category[]): ShopPage {
   <select id="prefer-category">${categories.map((c) => html`<option value="${c.id}">${c.label}</option>`)}</select>
   <button type="submit">I like this</button>
 </form>
+</section>
+
+<section aria-labelledby="handoff-about-title"><h2 id="handoff-about-title">Your cart on another device</h2>
+<p>"Continue on another device", on the cart page, makes a link to your cart. The link holds your cart's items, encrypted, and the key to read them, both in the part after the #, which browsers never send to a server: no server, the shop's included, keeps a copy of your cart or can read the link. Whoever has the link can open it for a day, so share it only with yourself. The device that opens it asks you before adding anything, and adds a link's items only once.</p>
 </section>
 
 <section aria-labelledby="offers-title"><h2 id="offers-title">Offers you were shown</h2>

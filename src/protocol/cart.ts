@@ -23,6 +23,8 @@ export interface Cart {
   updatedAt: number;
   /** True when this cart was restored from an earlier session. */
   restored: boolean;
+  /** The ids of the handoff links merged into this cart (the latest 50), so that a link opened again adds nothing. */
+  handoffs?: string[];
 }
 
 /** What the merchant's `fetchCurrent` says about one SKU. */
@@ -37,7 +39,9 @@ export type CartOp =
   | { kind: 'update'; sku: string; qty: number }
   | { kind: 'remove'; sku: string }
   | { kind: 'clear' }
-  | { kind: 'revalidate'; current: Record<string, CurrentOffer> };
+  | { kind: 'revalidate'; current: Record<string, CurrentOffer> }
+  /** The lines of a handoff link (src/handoff/link.ts) the shopper said yes to, as of when the link was made. */
+  | { kind: 'handoff'; id: string; at: number; items: CartItem[] };
 
 /** What `cart.revalidate()` changed, so the page can tell the shopper. */
 export interface RevalidateResult {
@@ -51,7 +55,7 @@ export interface RevalidateResult {
 }
 
 /** The most lines a cart holds, and the most units of one line. */
-export const CART_LIMITS = { lines: 200, qty: 10_000, price: 1e9 } as const;
+export const CART_LIMITS = { lines: 200, qty: 10_000, price: 1e9, handoffs: 50 } as const;
 
 /**
  * Validates a cart item where it enters the SDK.
@@ -124,6 +128,14 @@ export function validateCartOp(value: unknown): CartOp {
       return { kind: 'clear' };
     case 'revalidate':
       return { kind: 'revalidate', current: validateCurrent(op.current) };
+    case 'handoff': {
+      const r = new Reader({ id: op.id, at: op.at }, 'cart.handoff', 'invalid-cart-item');
+      const id = r.string('id', 32);
+      if (!/^[\w-]+$/.test(id)) r.fail('id', 'letters, digits, - and _ only');
+      const at = r.number('at', 0, Number.MAX_SAFE_INTEGER);
+      if (!Array.isArray(op.items) || !op.items.length || op.items.length > CART_LIMITS.lines) r.fail('items', `from 1 to ${CART_LIMITS.lines} lines`);
+      return { kind: 'handoff', id, at, items: op.items.map((item, i) => validateCartItem(item, `cart.handoff.items[${i}]`)) };
+    }
     default:
       throw new VitrineError('invalid-cart-item', 'cart: unknown change');
   }

@@ -58,7 +58,7 @@ export type EngineEvent =
 /** Why one kind of data is kept on the device, and for how long. */
 export interface KeptData {
   /** A store (`signals`, `cart`, …) or a value kept in `meta` (`consent`, `seed`, …). */
-  data: 'signals' | 'profile' | 'cart' | 'exposures' | 'outbox' | 'consent' | 'catalog' | 'priors' | 'seed' | 'muted' | 'decisions' | 'reportDomains' | 'lastOffers';
+  data: 'signals' | 'profile' | 'cart' | 'exposures' | 'outbox' | 'consent' | 'catalog' | 'priors' | 'seed' | 'muted' | 'decisions' | 'reportDomains' | 'lastOffers' | 'visitCart';
   /** The consent purposes that allow it, any one sufficing; none when the shop needs it to work. */
   purposes: PurposeName[];
   /** Days a record is kept after it was last written; `null` until it is replaced or erased. */
@@ -82,8 +82,12 @@ export interface ExportedData {
   memory: { cart: Cart; undecidedSignals: TrackEvent[] };
   /** Why each kind of data is kept and for how long, as this site's options set it. */
   kept: KeptData[];
-  /** What the page keeps itself (localStorage): each slot's last offers, painted before the engine has started. Absent from the engine's own export. */
-  page?: { lastOffers: Record<string, Decision[]> };
+  /** What the page keeps itself (Web Storage): each slot's last offers, painted before the engine has started, and the visit's cart. Absent from the engine's own export. */
+  page?: {
+    lastOffers: Record<string, Decision[]>;
+    /** The cart of this tab's visit (sessionStorage) without `functional` consent, as the page last kept it; null when there is none. */
+    visitCart?: Cart | null;
+  };
 }
 
 /** A result or an error, as plain data: errors cross the worker boundary with their code. */
@@ -94,8 +98,11 @@ export type Reply<T> = { ok: true; value: T } | { ok: false; error: ErrorData };
  * Every method answers with a {@link Reply}; payloads are structured-cloneable.
  */
 export interface EngineApi {
-  /** Validates the options (rejecting with `invalid-options`), opens storage, reads stored consent. */
-  init(options: VitrineOptions, onEvent: (event: EngineEvent) => void): Promise<Reply<EngineHello>>;
+  /**
+   * Validates the options (rejecting with `invalid-options`), opens storage, reads stored consent.
+   * @param visitCart the cart of this tab's visit as the page kept it without `functional` consent (src/session-cart.ts), unchecked
+   */
+  init(options: VitrineOptions, onEvent: (event: EngineEvent) => void, visitCart?: unknown): Promise<Reply<EngineHello>>;
   track(events: TrackEvent[]): Promise<Reply<number>>;
   /** The cart as it is. */
   getCart(): Promise<Reply<Cart>>;

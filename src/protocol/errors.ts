@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'invalid-payload'
   | 'invalid-cart-item'
   | 'invalid-consent'
+  | 'invalid-handoff'
   | 'consent-required'
   | 'catalog-invalid'
   | 'catalog-signature'

@@ -36,11 +36,12 @@ export async function publishSite(prefix: string): Promise<{ site: string; catal
  * @param page the fixture's file name
  * @param params its query
  * @param waitForReady false for a page whose engine is not meant to start: its window at once
+ * @param fragment the page's `#fragment` (a cart handoff link's, say)
  * @returns the page's window
  */
-export async function openShopPage(page: string, params: Record<string, string>, waitForReady = true): Promise<ShopWindow> {
+export async function openShopPage(page: string, params: Record<string, string>, waitForReady = true, fragment = ''): Promise<ShopWindow> {
   const frame = document.createElement('iframe');
-  frame.src = `/test/browser/fixtures/${page}?${new URLSearchParams(params)}`;
+  frame.src = `/test/browser/fixtures/${page}?${new URLSearchParams(params)}${fragment}`;
   frames.push(frame);
   document.body.append(frame);
   const w = () => frame.contentWindow as ShopWindow;

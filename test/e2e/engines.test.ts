@@ -130,9 +130,9 @@ const bannerShown = () => {
 };
 
 /** Accepts all in the banner, and waits until the SDK holds the decision and the banner is gone. */
-async function acceptAll(browser: ShopBrowser): Promise<void> {
+async function acceptAll(browser: ShopBrowser, button: 'Accept all' | 'Reject all' = 'Accept all'): Promise<void> {
   await browser.waitFor(bannerShown);
-  await browser.clickButton('Accept all');
+  await browser.clickButton(button);
   await browser
     .waitFor(() => (window as unknown as DemoWindow).vitrine.state().consent.decided && !document.documentElement.classList.contains('show--consent'), undefined, 30_000)
     .catch(async (error: Error) => {
@@ -239,6 +239,41 @@ describe.each(ENGINES)('the demo shop in %s', (engine) => {
     expect(first.offers).toBeGreaterThan(0);
     console.log(`${engine}: the inline page came back from the back-forward cache: ${first.cameBack}`);
     await close(browser);
+  });
+
+  it('after “Reject all”, keeps the cart for the visit on every page of the tab, in the tab’s session storage only, and not after it', { retry }, async () => {
+    const storage = newProfile();
+    const browser = await launch(engine, storage);
+    await openShop(browser);
+    await acceptAll(browser, 'Reject all');
+    await browser.clickButton('Add to cart: Trail runner');
+    await browser.waitFor(counts, 1);
+    await openShop(browser, '/c/yoga');
+    // The visit's next page starts with it.
+    await browser.waitFor(counts, 1);
+    await browser.clickButton('Add to cart: Yoga mat');
+    await browser.waitFor(counts, 2);
+    await openShop(browser, '/cart');
+    await browser.waitFor(() => document.querySelectorAll('#cart-lines .line').length === 2);
+    const kept = await browser.evaluate(async () => {
+      const v = (window as unknown as DemoWindow).vitrine as unknown as Vitrine;
+      const data = await v.privacy.export();
+      return {
+        session: Object.keys(sessionStorage).filter((k) => k.startsWith('vitrine')),
+        local: Object.keys(localStorage).filter((k) => k.startsWith('vitrine')),
+        device: data.stores.cart,
+        visit: data.page?.visitCart?.items.map((i) => i.sku),
+        functional: v.state().consent.purposes.functional,
+      };
+    });
+    expect(kept).toEqual({ session: ['vitrine:demo-shop:cart'], local: [], device: [], visit: ['TR-100', 'YG-100'], functional: false });
+    await close(browser);
+    // The browser closed, the visit is over: the next one starts with an empty cart.
+    const later = await launch(engine, storage);
+    await openShop(later, '/cart');
+    await later.waitFor(counts, 0);
+    expect(await later.evaluate(async () => (await (window as unknown as DemoWindow).vitrine.cart!.get()).items.length)).toBe(0);
+    await close(later);
   });
 
   it('on a first visit, shows the banner, stores nothing and sends no report until the shopper decides', { retry }, async () => {

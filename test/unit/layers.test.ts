@@ -39,7 +39,8 @@ const LAYERS: { name: string; files: (f: string) => boolean; may: (target: strin
   {
     name: 'the page (src/)',
     files: (f) => f.startsWith('src/') && !f.startsWith('src/protocol/'),
-    may: (t) => t.startsWith('src/'),
+    // One package, in one chunk: the QR encoder of handoff links (vitrine-qr.js, loaded when asked).
+    may: (t, f) => t.startsWith('src/') || (t === 'lean-qr/nano' && f === 'src/handoff/qr.ts'),
   },
   {
     name: 'the engine (worker/)',

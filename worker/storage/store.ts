@@ -16,6 +16,8 @@ export interface CartRecord {
   id: 'current';
   lines: CartLine[];
   updatedAt: number;
+  /** The handoff links merged into it (worker/cart.ts `changedRecord`), the latest last. */
+  handoffs?: string[];
 }
 
 /**
