@@ -114,4 +114,38 @@ describe('a cart handoff link, opened on another device', () => {
       expect((await w.shopReady!.cart.get()).items).toEqual([]);
     }
   });
+
+  it('draws the link as a QR code, from a chunk loaded only then, labelled for screen readers', async () => {
+    const v = await createVitrine({ siteId: `qr-${Date.now().toString(36)}`, workerUrl: WORKER });
+    running.push(v);
+    await v.cart.add(TRAIL);
+    const handoff = await v.cart.handoff({ url: 'https://shop.example/cart' });
+    const loaded = () => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/vitrine-qr.js'));
+    expect(loaded()).toBe(false);
+    const { svg, version } = await handoff.qr('QR code of the link to your cart');
+    expect(loaded()).toBe(true);
+    expect(svg.getAttribute('role')).toBe('img');
+    expect(svg.getAttribute('aria-label')).toBe('QR code of the link to your cart');
+    // 17 + 4 × version modules a side, and the quiet zone of 4 around them.
+    expect(version).toBeGreaterThanOrEqual(1);
+    expect(svg.getAttribute('viewBox')).toBe(`0 0 ${17 + 4 * version + 8} ${17 + 4 * version + 8}`);
+    expect(svg.querySelector('path')!.getAttribute('d')!.length).toBeGreaterThan(100);
+  });
+
+  it('shares the link through the share sheet where the browser has one, else copies it', async () => {
+    const v = await createVitrine({ siteId: `share-${Date.now().toString(36)}`, workerUrl: WORKER });
+    running.push(v);
+    await v.cart.add(MAT);
+    const handoff = await v.cart.handoff();
+    const outcome = await handoff.share('My cart').catch((error: Error) => error);
+    if (typeof navigator.share === 'function') {
+      // A share sheet this test cannot answer: shared, cancelled, or copied when sharing was not allowed.
+      expect(['shared', 'cancelled', 'copied']).toContain(outcome);
+    } else if (outcome instanceof Error) {
+      // No share sheet and no clipboard for this page (a browser that asks first): said so.
+      expect(outcome).toMatchObject({ code: 'invalid-handoff', message: expect.stringContaining('show the link or its QR code instead') });
+    } else {
+      expect(outcome).toBe('copied');
+    }
+  });
 });

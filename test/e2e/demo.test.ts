@@ -82,6 +82,32 @@ function expectOnlyTheShop(requests: URL[], reportsAllowed: boolean): void {
 }
 
 describe('the demo shop in Chromium', () => {
+  it('continues the cart on another device from the cart page: a QR code and a link, and the shopper’s yes there', async () => {
+    const first = await shopper();
+    await acceptAndBrowse(first.page, ['/c/yoga']);
+    await first.page.getByRole('button', { name: 'Add to cart: Yoga mat', exact: true }).click();
+    await visit(first.page, '/cart');
+    await first.page.getByRole('button', { name: 'Show the code and link' }).click();
+    const code = first.page.getByRole('img', { name: 'QR code of the link to your cart' });
+    await code.waitFor();
+    const link = (await first.page.getByRole('link', { name: 'Link to your cart (opens for a day)' }).getAttribute('href'))!;
+    expect(link.startsWith(`${server.base}/cart#vitrine-cart=`)).toBe(true);
+    expect(first.errors).toEqual([]);
+    await first.context.close();
+
+    const second = await shopper();
+    await second.page.goto(link);
+    const question = second.page.getByRole('dialog', { name: 'Add 1 item from your other device?' });
+    await question.waitFor();
+    await question.getByRole('button', { name: 'Add to my cart' }).click();
+    await second.page.locator('#cart-lines .line[data-sku="YG-100"]').waitFor();
+    expect(second.page.url()).toBe(`${server.base}/cart`);
+    expectOnlyTheShop(second.requests, false);
+    for (const url of second.requests) expect(url.hash).toBe('');
+    expect(second.errors).toEqual([]);
+    await second.context.close();
+  });
+
   it('shows the banner on a first visit, and stores nothing and sends nothing before a choice', async () => {
     const { context, page, requests, errors } = await shopper();
     await visit(page, '/c/yoga');
