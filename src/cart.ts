@@ -47,7 +47,7 @@ export interface CartApi {
    * A link the shop's platform understands, which fills its cart with these lines: a Shopify
    * cart permalink, or a template for another platform. It names the products in clear.
    * @example
-   * await v.cart.permalink({ platform: 'shopify', id: (item) => variantIds[item.sku] }) // https://shop.example/cart/4011:2,4012:1
+   * await v.cart.permalink({ platform: 'shopify', variantId: (item) => variantIds[item.sku] }) // https://shop.example/cart/4011:2,4012:1
    */
   permalink(options: PermalinkOptions): Promise<string>;
 }

@@ -12,7 +12,7 @@ import { VitrineError } from '../protocol/errors';
  * | WooCommerce | `/?add-to-cart=<product id>&quantity=<qty>` | one |
  * | BigCommerce | `/cart.php?action=add&sku=<sku>&qty=<qty>` | one |
  *
- * Others: a template (`{lines}` in the link, `{id}`, `{sku}` and `{qty}` in each line).
+ * Others: a template (`{lines}` in the link, `{id}` (the `variantId` mapping's), `{sku}` and `{qty}` in each line).
  */
 
 /** How to build the link: a known platform, or a template. */
@@ -20,7 +20,7 @@ export type PermalinkOptions = {
   /** The shop's origin (default: this page's). */
   origin?: string;
   /** The platform's id of a line's product (Shopify's variant id), from the merchant's own mapping; default the SKU. */
-  id?: (item: CartItem) => string | number;
+  variantId?: (item: CartItem) => string | number;
 } & ({ platform: 'shopify' } | { template: string; line: string; separator?: string });
 
 const fail = (message: string): never => {
@@ -34,14 +34,14 @@ const fail = (message: string): never => {
  * @returns the link
  * @throws VitrineError `invalid-payload` for an empty cart, an unknown platform, a template without `{lines}`, or an id that is not a string or a number
  * @example
- * cartPermalink(items, { platform: 'shopify', id: (item) => variantIds[item.sku] }) // https://shop.example/cart/4011:2,4012:1
+ * cartPermalink(items, { platform: 'shopify', variantId: (item) => variantIds[item.sku] }) // https://shop.example/cart/4011:2,4012:1
  */
 export function cartPermalink(items: readonly CartItem[], options: PermalinkOptions): string {
   if (!items.length) fail('the cart is empty');
   const origin = options.origin ?? location.origin;
   const idOf = (item: CartItem) => {
-    const id = options.id ? options.id(item) : item.sku;
-    if ((typeof id !== 'string' || !id) && !Number.isInteger(id)) fail(`options.id gave ${JSON.stringify(id)} for ${item.sku}: expected a string or a whole number`);
+    const id = options.variantId ? options.variantId(item) : item.sku;
+    if ((typeof id !== 'string' || !id) && !Number.isInteger(id)) fail(`options.variantId gave ${JSON.stringify(id)} for ${item.sku}: expected a string or a whole number`);
     return encodeURIComponent(String(id));
   };
   if ('platform' in options) {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startServer } from './server';
 import { ENGINES, launchBrowser, type ShopBrowser } from '../engines/browsers';
 import type { Vitrine } from '../../src/api';
-import { openHandoff } from '../../src/handoff/index';
+import type * as HandoffPackage from '../../src/handoff/index';
 
 /*
  * The cart across devices, on the demo shop as `npm start` serves it, in each engine: two
@@ -86,7 +86,8 @@ describe.each(ENGINES)('a cart handed off by link in %s', (engine) => {
     const first = await cartOnFirstDevice(engine, newProfile());
     expect(first.link.startsWith(`${server.base}/cart#vitrine-cart=`)).toBe(true);
     await close(first.browser);
-    // The shop's app reads the same link (vitrine/handoff, here in Node).
+    // The shop's app reads the same link: vitrine/handoff as built (dist/handoff.mjs), here in Node.
+    const { openHandoff } = (await import(join(process.cwd(), 'dist', 'handoff.mjs'))) as typeof HandoffPackage;
     expect((await openHandoff(first.link)).items.map((i) => i.sku)).toEqual(['TR-100', 'YG-100']);
 
     const before = server.received.length;
