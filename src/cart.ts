@@ -4,7 +4,7 @@ import { createEmitter, type ErrorSink } from './emitter';
 import type { EngineClient } from './engine';
 import type { HandoffModule } from './handoff/module';
 import type { PermalinkOptions } from './handoff/permalink';
-import type { qrCode } from './handoff/qr';
+import type { QrModule } from './handoff/qr';
 
 /** The merchant's truth about SKUs: availability and current unit price, keyed by SKU. */
 export type FetchCurrent = (skus: string[]) => Promise<Record<string, CurrentOffer | null | undefined>>;
@@ -66,7 +66,7 @@ export interface HandoffLink {
 /** The chunks the cart loads when asked: the handoff links', and their QR codes'. */
 export interface CartChunks {
   handoff(): Promise<HandoffModule>;
-  qr(): Promise<{ qrCode: typeof qrCode }>;
+  qr(): Promise<QrModule>;
 }
 
 /** The cart facade plus the hook the SDK uses to feed it changes from the engine. */

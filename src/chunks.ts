@@ -3,7 +3,7 @@ import type { RenderModule } from './render';
 import type { ConsentAdapter } from './consent/signal';
 import type { AdapterName } from './protocol/options';
 import type { HandoffModule } from './handoff/module';
-import type { qrCode } from './handoff/qr';
+import type { QrModule } from './handoff/qr';
 
 /*
  * The chunks the page loads, by type: rendering (dist/vitrine-render.js), one CMP adapter
@@ -41,5 +41,5 @@ export const handoffChunk = (baseUrl: string | undefined, timeoutMs: number): Pr
  * @param timeoutMs how long loading may take
  * @returns the QR chunk, loaded the first time a page asks for a handoff link's QR code
  */
-export const qrChunk = (baseUrl: string | undefined, timeoutMs: number): Promise<{ qrCode: typeof qrCode }> =>
-  loadChunk<{ qrCode: typeof qrCode }>('qr', baseUrl, timeoutMs);
+export const qrChunk = (baseUrl: string | undefined, timeoutMs: number): Promise<QrModule> =>
+  loadChunk<QrModule>('qr', baseUrl, timeoutMs);

@@ -23,6 +23,3 @@ export const readVisitCart = (siteId: string): unknown => inStorage('sessionStor
 export function keepVisitCart(siteId: string, cart: Cart, wanted: boolean): void {
   inStorage('sessionStorage', (s) => (wanted && cart.items.length ? s.setItem(keyOf(siteId), JSON.stringify(cart)) : s.removeItem(keyOf(siteId))));
 }
-
-/** Erases the visit's cart (`privacy.forget()`). */
-export const eraseVisitCart = (siteId: string): void => inStorage('sessionStorage', (s) => s.removeItem(keyOf(siteId)));

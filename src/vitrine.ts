@@ -14,7 +14,7 @@ import { listenToCmp } from './consent/listen';
 import { handoffChunk, qrChunk } from './chunks';
 import { takeHandoff } from './handoff/take';
 import { allLastOffers, eraseLastOffers } from './last-offers';
-import { eraseVisitCart, keepVisitCart, readVisitCart } from './session-cart';
+import { keepVisitCart, readVisitCart } from './session-cart';
 import type { Cart } from './protocol/cart';
 import { slotRenderer } from './slots';
 import type { RenderDeps } from './render';
@@ -250,9 +250,8 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
         storageNote = await withholding(() => engine.call('forget'));
         storage = 'memory';
         consent.adopt(undecided());
+        // Undecided again: the visit's copy of the cart goes with this change (keepVisit).
         cart.changed(await engine.call('getCart'), 'local');
-        // Everything means the visit's copy of the cart too, until the cart changes again.
-        eraseVisitCart(siteId);
       },
       interests: () => engine.call('interests'),
       async mute(category) {

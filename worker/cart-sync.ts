@@ -1,5 +1,5 @@
 import { isVitrineError } from '../src/protocol/errors';
-import { CART_LIMITS, validateCartOp, type Cart, type CartLine, type CartOp } from '../src/protocol/cart';
+import { CART_LIMITS, HANDOFF_ID, validateCartOp, type Cart, type CartLine, type CartOp } from '../src/protocol/cart';
 import { changedRecord, emptyCart, isExpired, mergeRecords } from './cart';
 import { guarded, keptIfAllowed } from './storage/lifecycle';
 import type { CartRecord } from './storage/store';
@@ -25,7 +25,7 @@ export function visitCartOf(raw: unknown, now: number): CartRecord | null {
     let record = emptyCart();
     for (const item of items) record = changedRecord(record, validateCartOp({ kind: 'add', item }), at);
     // The links merged during the visit, each checked as a link's id is.
-    if (!Array.isArray(handoffs) || !handoffs.every((id) => typeof id === 'string' && /^[\w-]{1,32}$/.test(id))) return null;
+    if (!Array.isArray(handoffs) || !handoffs.every((id) => typeof id === 'string' && HANDOFF_ID.test(id))) return null;
     return record.lines.length ? { ...record, ...(handoffs.length && { handoffs: handoffs.slice(-CART_LIMITS.handoffs) }) } : null;
   } catch {
     return null;

@@ -83,7 +83,10 @@ async function pipe(bytes: Uint8Array, stream: CompressionStream | Decompression
   }
   const out = new Uint8Array(size);
   let at = 0;
-  for (const chunk of chunks) out.set(chunk, (at += chunk.length) - chunk.length);
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
   return out;
 }
 

@@ -11,6 +11,11 @@ const SVG = 'http://www.w3.org/2000/svg';
 /** The quiet zone around a code, in modules (the standard's minimum). */
 const QUIET = 4;
 
+/** What the QR chunk (dist/vitrine-qr.js) gives the SDK. */
+export interface QrModule {
+  qrCode: typeof qrCode;
+}
+
 /** What {@link qrCode} made. */
 export interface QrCode {
   svg: SVGSVGElement;

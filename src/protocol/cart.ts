@@ -57,6 +57,9 @@ export interface RevalidateResult {
 /** The most lines a cart holds, and the most units of one line. */
 export const CART_LIMITS = { lines: 200, qty: 10_000, price: 1e9, handoffs: 50 } as const;
 
+/** A handoff link's id, as a cart keeps it (src/handoff/link.ts makes 12 of these characters). */
+export const HANDOFF_ID = /^[\w-]{1,32}$/;
+
 /**
  * Validates a cart item where it enters the SDK.
  * @param value the untrusted item
@@ -131,7 +134,7 @@ export function validateCartOp(value: unknown): CartOp {
     case 'handoff': {
       const r = new Reader({ id: op.id, at: op.at }, 'cart.handoff', 'invalid-cart-item');
       const id = r.string('id', 32);
-      if (!/^[\w-]+$/.test(id)) r.fail('id', 'letters, digits, - and _ only');
+      if (!HANDOFF_ID.test(id)) r.fail('id', 'letters, digits, - and _ only');
       const at = r.number('at', 0, Number.MAX_SAFE_INTEGER);
       if (!Array.isArray(op.items) || !op.items.length || op.items.length > CART_LIMITS.lines) r.fail('items', `from 1 to ${CART_LIMITS.lines} lines`);
       return { kind: 'handoff', id, at, items: op.items.map((item, i) => validateCartItem(item, `cart.handoff.items[${i}]`)) };

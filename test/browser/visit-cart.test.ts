@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createVitrine, type Vitrine } from 'vitrine';
+import { createVitrine, type Cart, type Vitrine } from 'vitrine';
 
 /*
  * The cart of the tab's visit without `functional` consent (src/session-cart.ts): kept in the
@@ -23,6 +23,15 @@ async function open(site: string): Promise<Vitrine> {
 async function leave(v: Vitrine): Promise<void> {
   running = running.filter((r) => r !== v);
   await v.destroy();
+}
+
+/**
+ * Leaves the page for the visit's next one.
+ * @returns the cart that page starts with
+ */
+async function nextPageCart(v: Vitrine, site: string): Promise<Cart> {
+  await leave(v);
+  return (await open(site)).cart.get();
 }
 
 /** The cart lines IndexedDB holds for the site (0 without a database). */
@@ -87,9 +96,7 @@ describe('the cart of the visit, without functional consent', () => {
     expect(copyOf(site)).toBeNull();
     await first.consent.set({ functional: false });
     await vi.waitFor(() => expect(copyOf(site)?.items.map((i) => i.sku)).toEqual(['TR-1']));
-    await leave(first);
-    const next = await open(site);
-    expect((await next.cart.get()).items).toEqual([TRAIL]);
+    expect((await nextPageCart(first, site)).items).toEqual([TRAIL]);
   });
 
   it('moves to the device when functional is granted, and the copy goes', async () => {
@@ -101,9 +108,7 @@ describe('the cart of the visit, without functional consent', () => {
     await first.consent.set({ functional: true });
     await vi.waitFor(() => expect(copyOf(site)).toBeNull());
     expect(await storedLines(site)).toBe(1);
-    await leave(first);
-    const next = await open(site);
-    expect((await next.cart.get()).items).toEqual([TRAIL]);
+    expect((await nextPageCart(first, site)).items).toEqual([TRAIL]);
   });
 
   it('stays for the visit only when functional is withdrawn: erased from the device, kept in the tab', async () => {
@@ -116,9 +121,7 @@ describe('the cart of the visit, without functional consent', () => {
     await first.consent.set({ functional: false });
     await vi.waitFor(() => expect(copyOf(site)?.items.map((i) => i.sku)).toEqual(['TR-1']));
     expect(await storedLines(site)).toBe(0);
-    await leave(first);
-    const next = await open(site);
-    expect((await next.cart.get()).items).toEqual([TRAIL]);
+    expect((await nextPageCart(first, site)).items).toEqual([TRAIL]);
   });
 
   it('is erased by privacy.forget()', async () => {

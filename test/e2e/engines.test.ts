@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hono } from 'hono';
 import type { Vitrine } from '../../src/api';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer } from './server';
-import { ENGINES, launchBrowser, type ShopBrowser, type Storage } from '../engines/browsers';
+import { ENGINES, type ShopBrowser } from '../engines/browsers';
+import { browserPool } from '../engines/pool';
 import { travelStoredTime } from '../fixtures/travel';
 import { validateReport } from '../../src/protocol/report';
 
@@ -17,22 +17,19 @@ import { validateReport } from '../../src/protocol/report';
  */
 
 let server: Awaited<ReturnType<typeof startServer>>;
-const folders: string[] = [];
-const open: ShopBrowser[] = [];
+const { newProfile, newFolder, launch, close, closeAll } = browserPool('engines');
 
 beforeAll(async () => {
   // The demo's catalog without its random parts (exploration, the 10% holdout).
-  const dir = mkdtempSync(join(tmpdir(), 'vitrine-engines-catalog-'));
-  folders.push(dir);
+  const dir = newFolder('catalog');
   const catalog = JSON.parse(readFileSync(join(process.cwd(), 'demo/catalog.json'), 'utf8'));
   const file = join(dir, 'catalog.json');
   writeFileSync(file, JSON.stringify({ ...catalog, settings: { ...catalog.settings, exploration: 0 }, experiments: [] }));
   server = await startServer([], file, true, inlinePages);
 });
 afterAll(async () => {
-  for (const browser of open.splice(0)) await browser.close().catch(() => undefined);
   await server.stop();
-  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+  await closeAll();
 });
 
 /** What an `/inline/` page leaves on its window. */
@@ -67,12 +64,6 @@ function inlinePages(app: Hono): void {
   });
 }
 
-function newProfile(): { profile: string } {
-  const profile = mkdtempSync(join(tmpdir(), 'vitrine-engines-profile-'));
-  folders.push(profile);
-  return { profile };
-}
-
 type DemoWindow = Window & {
   vitrine: {
     cart?: { get(): Promise<{ restored: boolean; items: { sku: string }[] }> };
@@ -80,17 +71,6 @@ type DemoWindow = Window & {
     state(): { storage: string; engine: string; consent: { decided: boolean } };
   };
 };
-
-async function launch(engine: (typeof ENGINES)[number], storage: Storage): Promise<ShopBrowser> {
-  const browser = await launchBrowser(engine, storage);
-  open.push(browser);
-  return browser;
-}
-
-async function close(browser: ShopBrowser): Promise<void> {
-  open.splice(open.indexOf(browser), 1);
-  await browser.close();
-}
 
 /** Opens a page of the demo shop and waits for the SDK to be ready there. */
 async function openShop(browser: ShopBrowser, path = '/'): Promise<void> {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer } from './server';
-import { ENGINES, launchBrowser, type ShopBrowser } from '../engines/browsers';
+import { ENGINES, type ShopBrowser } from '../engines/browsers';
+import { browserPool } from '../engines/pool';
 import type { Vitrine } from '../../src/api';
 import type * as HandoffPackage from '../../src/handoff/index';
 
@@ -16,36 +16,17 @@ import type * as HandoffPackage from '../../src/handoff/index';
  */
 
 let server: Awaited<ReturnType<typeof startServer>>;
-const folders: string[] = [];
-const open: ShopBrowser[] = [];
+const { newProfile, launch, close, closeAll } = browserPool('handoff');
 
 beforeAll(async () => {
   server = await startServer();
 });
 afterAll(async () => {
-  for (const browser of open.splice(0)) await browser.close().catch(() => undefined);
   await server.stop();
-  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+  await closeAll();
 });
 
 type DemoWindow = Window & { vitrine: Vitrine };
-
-function newProfile(): { profile: string } {
-  const profile = mkdtempSync(join(tmpdir(), 'vitrine-handoff-profile-'));
-  folders.push(profile);
-  return { profile };
-}
-
-async function launch(engine: (typeof ENGINES)[number], storage: { profile: string }): Promise<ShopBrowser> {
-  const browser = await launchBrowser(engine, storage);
-  open.push(browser);
-  return browser;
-}
-
-async function close(browser: ShopBrowser): Promise<void> {
-  open.splice(open.indexOf(browser), 1);
-  await browser.close();
-}
 
 /** Opens a page of the demo and waits for the SDK's cart. */
 async function openShop(browser: ShopBrowser, url: string): Promise<void> {
