@@ -102,6 +102,7 @@ export default [
   // The engine's chunks, on the modules it shares with them.
   chunk('worker/decide-entry.ts', 'vitrine-decide.js'),
   chunk('worker/learn-entry.ts', 'vitrine-learn.js'),
+  chunk('worker/report-entry.ts', 'vitrine-report.js'),
   chunk('worker/signature-entry.ts', 'vitrine-signature.js'),
   // The server (`npm start`) and the catalog tool: Node ESM, dependencies left to node_modules.
   {

@@ -32,7 +32,7 @@ export interface PageBytes {
 
 /** Every file a page may load, as shipped. */
 export const SHIPPED_FILES: readonly string[] = [
-  'snippet.min.js', 'snippet-trusted-types.min.js', 'vitrine.js', 'vitrine-render.js', 'vitrine-worker.js', 'vitrine-worker-offers.js', 'vitrine-decide.js', 'vitrine-learn.js', 'vitrine-signature.js',
+  'snippet.min.js', 'snippet-trusted-types.min.js', 'vitrine.js', 'vitrine-render.js', 'vitrine-worker.js', 'vitrine-worker-offers.js', 'vitrine-decide.js', 'vitrine-learn.js', 'vitrine-signature.js', 'vitrine-report.js',
   'vitrine-handoff.js', 'vitrine-qr.js',
   ...ADAPTER_NAMES.map((name) => `vitrine-consent-${name}.js`),
 ];
@@ -61,6 +61,12 @@ export function pageTypes(files: readonly FileBytes[]): PageType[] {
       // vitrine.js renders itself (a slot's last offers are painted as it runs); vitrine-render.js is the ESM build's chunk.
       mainThread: ['snippet.min.js', 'vitrine.js', adapter],
       offThread: ['vitrine-worker-offers.js'],
+    },
+    {
+      // Reporting loads only when it has work: as measuring starts, then about once per report window on a device.
+      name: 'product page that sends its reports: offers, measurement and its report, one CMP adapter',
+      mainThread: ['snippet.min.js', 'vitrine.js', adapter],
+      offThread: ['vitrine-worker-offers.js', 'vitrine-report.js'],
     },
     {
       name: 'product page whose offers learn: offers, learning, measurement, one CMP adapter',

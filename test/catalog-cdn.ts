@@ -1,11 +1,13 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 
 /**
  * A stand-in for the CDN a merchant publishes the catalog on: a real HTTP server on loopback
  * with ETags, 304s and CORS. Tests put documents on it (from Node, or from the browser with
- * PUT) and read how often each was asked for.
+ * PUT) and read how often each was asked for. It also serves the SDK's built files, as a CDN
+ * would (`/sdk/<file>` from dist/), counting them under `sdk:<file>`.
  */
 export interface Cdn {
   base: string;
@@ -46,6 +48,12 @@ export async function startCdn(publish?: (text: string) => Promise<unknown>): Pr
       return res.writeHead(204, CORS).end();
     }
     if (kind === 'hits') return res.writeHead(200, { ...CORS, 'Content-Type': 'application/json' }).end(JSON.stringify(counts.get(name) ?? { ok: 0, notModified: 0 }));
+    if (kind === 'sdk' && /^vitrine[\w-]*\.js$/.test(name)) {
+      const count = counts.get(`sdk:${name}`) ?? { ok: 0, notModified: 0 };
+      counts.set(`sdk:${name}`, count);
+      count.ok++;
+      return res.writeHead(200, { ...CORS, 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' }).end(readFileSync(new URL(`../dist/${name}`, import.meta.url)));
+    }
     const doc = kind === 'c' ? docs.get(name) : undefined;
     if (!doc) return res.writeHead(404, CORS).end();
     if (doc.delayMs) await new Promise((r) => setTimeout(r, doc.delayMs));

@@ -1,7 +1,9 @@
 import { loadChunk } from '../src/protocol/chunks';
 import { toErrorData } from '../src/protocol/errors';
 import type { DecideModule } from './decide/index';
-import { reportModule } from './report/index';
+import type { ReportModule } from './report/index';
+import { reportsUrl } from './report/sender';
+import { reportingDue } from './report-due';
 import type { LearnModule } from './learn/index';
 import type { OpenSigned, SignatureModule } from './signature/index';
 import { contextOf, type EngineContext } from './context';
@@ -11,7 +13,8 @@ import type { EngineConfig, EngineState } from './state';
  * The chunks the engine loads, by type: ranking and the catalog checks
  * (dist/vitrine-decide.js, built into dist/vitrine-worker-offers.js) and learning from the
  * collector's priors (dist/vitrine-learn.js), and the catalog's signature check
- * (dist/vitrine-signature.js, only with a catalog key). Reporting is part of the engine.
+ * (dist/vitrine-signature.js, only with a catalog key), and reporting (dist/vitrine-report.js, only
+ * when it has work: worker/report-due.ts).
  */
 
 /**
@@ -45,13 +48,30 @@ export function engineContext(s: EngineState): EngineContext {
   return ctx;
 }
 
+/** The engines waiting for reporting to have work, with the timer that checks again. */
+const waiting = new WeakMap<EngineState, ReturnType<typeof setTimeout>>();
+/** The engines whose reporting runs: it keeps its own schedule, and is only woken. */
+const reporting = new WeakSet<EngineState>();
+/** At most this long between checks: an engine closed meanwhile is then let go. */
+const CHECK_MS = 3_600_000;
+
 /**
  * With measurement consent and a collector, builds and sends the reports that are due (and
- * keeps doing so while the page stays open).
+ * keeps doing so while the page stays open). The report chunk loads only once there is work.
  */
 export function startReports(s: EngineState, cfg: EngineConfig): void {
   if (!cfg.collectorUrl || !s.consent.purposes.measurement) return;
-  void reportModule
-    .startReports(engineContext(s))
-    .catch((error) => s.emit({ type: 'reports', status: { pending: 0, sent: 0, dropped: 0, error: toErrorData(error, 'engine-failed').message }, url: '', ready: [] }));
+  clearTimeout(waiting.get(s));
+  const report = async () => {
+    reportsUrl(cfg.collectorUrl!, cfg.workerUrl);
+    const wait = reporting.has(s) ? 0 : await reportingDue(s, cfg);
+    if (wait > 0) {
+      if (!s.closed) waiting.set(s, setTimeout(() => startReports(s, cfg), Math.min(wait, CHECK_MS)));
+      return;
+    }
+    const module = await loadChunk<ReportModule>('report', cfg.workerUrl, cfg.callTimeoutMs);
+    reporting.add(s);
+    await module.startReports(engineContext(s));
+  };
+  report().catch((error) => s.emit({ type: 'reports', status: { pending: 0, sent: 0, dropped: 0, error: toErrorData(error, 'engine-failed').message }, url: '', ready: [] }));
 }

@@ -6,7 +6,8 @@
 import type { Catalog } from '../../src/protocol/catalog';
 import type { Arm } from '../../src/protocol/decision';
 import type { Report } from '../../src/protocol/report';
-import { buildReports, windowOf } from '../../worker/report/build';
+import { buildReports } from '../../worker/report/build';
+import { windowOf } from '../../worker/report/window';
 import { generator } from '../../worker/random';
 import { DAY, deviceExposures, makeDevice } from './shopper';
 

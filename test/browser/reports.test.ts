@@ -76,6 +76,33 @@ afterEach(async () => {
 });
 
 describe('aggregate reports from the browser to a real collector', () => {
+  it('loads reporting only when it has work: as measuring starts, then once a window has closed, never on the pages between', async () => {
+    // The SDK's files from the CDN stand-in, which counts them: the engine's chunks load beside its script.
+    const workerUrl = `${cdn}/sdk/vitrine-worker.js`;
+    const loads = async () => ((await fetch(`${cdn}/hits/sdk:vitrine-report.js`)).json() as Promise<{ ok: number }>).then((h) => h.ok);
+    const before = await loads();
+    const first = await start({ workerUrl });
+    await first.consent.set({ measurement: true });
+    await until(async () => expect((await stored(first, 'outbox'))[0]?.reportedUntil).toBeTypeOf('number'));
+    expect(await loads()).toBe(before + 1);
+    await stop(first);
+
+    // The next pages of the same window: nothing to build or send, so no chunk.
+    for (let page = 0; page < 2; page++) {
+      const v = await start({ workerUrl });
+      await v.decide('home-hero', { limit: 1 });
+      await new Promise((r) => setTimeout(r, 300));
+      await stop(v);
+    }
+    expect(await loads()).toBe(before + 1);
+
+    // A window has closed since: the next page loads it, builds the window and sends what it holds.
+    await travel(3 * WINDOW);
+    const later = await start({ workerUrl });
+    await until(async () => expect((await stored(later, 'outbox'))[0]?.reportedUntil).toBeGreaterThan(Date.now() - 2 * WINDOW));
+    expect(await loads()).toBe(before + 2);
+  });
+
   it('with measurement granted, the collector receives a valid report and its counters rise', async () => {
     await visit({ measurement: true });
     const v = await start();

@@ -5,6 +5,7 @@
 // fetch, BroadcastChannel and WebCrypto as a Worker would.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import '../../worker/decide-entry';
+import '../../worker/report-entry';
 import { createEngine } from '../../worker/engine';
 import { createIdbStore } from '../../worker/storage/idb';
 import { databaseName } from '../../worker/storage/database';

@@ -3,8 +3,10 @@
 // would. Node 20 has no Web Locks, so these tests also cover the sender's fallback (leases).
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import '../../worker/decide-entry';
+import '../../worker/report-entry';
 import { createEngine } from '../../worker/engine';
-import { buildReports, windowOf } from '../../worker/report/build';
+import { buildReports } from '../../worker/report/build';
+import { windowOf } from '../../worker/report/window';
 import { BACKOFF_MS, backoff, reportsUrl, retryAfter } from '../../worker/report/sender';
 import { KEEP_MS } from '../../worker/report/scheduler';
 import { validateCatalog } from '../../src/protocol/catalog';

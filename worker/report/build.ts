@@ -6,12 +6,7 @@ import type { Arm } from '../../src/protocol/decision';
 import type { ExposureRecord } from '../storage/store';
 import { split } from './split';
 import { secureRandom } from '../random';
-
-/**
- * A window is reported this long after it closes (at most), so exposures still on their way
- * (a click in the page's track batch, another tab's in its engine's queue) are in it.
- */
-export const GRACE_MS = 60_000;
+import { openWindow, windowOf } from './window';
 
 const KIND_METRIC: Record<ExposureRecord['kind'], Metric> = {
   impression: 'impressions',
@@ -21,11 +16,6 @@ const KIND_METRIC: Record<ExposureRecord['kind'], Metric> = {
 };
 /** Where each metric's counter sits within a cell's counters: its place in METRICS, by name. */
 const OFFSET = Object.fromEntries(METRICS.map((m, j) => [m, j])) as Record<Metric, number>;
-
-/** The start of the window `at` falls in: windows are aligned on multiples of their length since the epoch. */
-export function windowOf(at: number, windowMs: number): number {
-  return at - (((at % windowMs) + windowMs) % windowMs);
-}
 
 /** The cells of a catalog version, as reports list them: (offer, variant) pairs in catalog order. */
 export type Domain = readonly (readonly [offer: string, variant: string])[];
@@ -83,7 +73,7 @@ function versionOf(domain: Domain): Version {
  */
 export function buildReports(input: BuildInput): BuildOutput {
   const { catalog, windowMs, now } = input;
-  const open = windowOf(now - Math.min(GRACE_MS, windowMs), windowMs);
+  const open = openWindow(now, windowMs);
   const versions = new Map<string, Version>([[catalog.version, versionOf(reportDomain(catalog))]]);
   const versionFor = (name: string | undefined): string => {
     const earlier = name === undefined ? undefined : input.earlier?.[name];

@@ -1,8 +1,9 @@
 /**
- * Reporting, part of the engine: builds one aggregate report per closed window,
+ * Reporting, the chunk dist/vitrine-report.js: builds one aggregate report per closed window,
  * catalog version and arm from the exposures kept on the device (build.ts, split.ts), keeps
  * it in the outbox (outbox.ts) and delivers it to the collector (sender.ts), in cycles
- * (scheduler.ts). The engine starts it only with `measurement` consent and a `collectorUrl`.
+ * (scheduler.ts). The engine loads it only with `measurement` consent and a `collectorUrl`, once
+ * it has work (worker/report-due.ts).
  */
 import type { EngineContext } from '../context';
 import { Reporter } from './scheduler';

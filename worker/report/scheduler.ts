@@ -1,12 +1,12 @@
-import { VitrineError, toErrorData } from '../../src/protocol/errors';
+import { toErrorData } from '../../src/protocol/errors';
 import type { ReadyReport, ReportStatus } from '../../src/protocol/engine';
 import { REPORT_KEEP_MS } from '../../src/protocol/report';
 import type { EngineContext } from '../context';
 import type { OutboxRecord, PendingReport } from '../storage/store';
-import { GRACE_MS, buildReports, windowOf } from './build';
+import { buildReports } from './build';
+import { nextBuildAt } from './window';
 import { MAX_PENDING, addReports, claimReport, openOutbox, postpone, readOutbox, removeReport } from './outbox';
 import { reportsUrl, sendReport } from './sender';
-import { secureRandom } from '../random';
 
 const MINUTE = 60_000;
 /** A report not acknowledged in time is dropped (src/protocol/report.ts says why). */
@@ -29,11 +29,7 @@ export class Reporter {
   private told = '';
 
   constructor(private readonly ctx: EngineContext) {
-    try {
-      this.url = reportsUrl(ctx.config.collectorUrl!, ctx.config.workerUrl ?? globalThis.location?.href);
-    } catch {
-      throw new VitrineError('invalid-options', `options.collectorUrl: expected a URL, got ${JSON.stringify(ctx.config.collectorUrl)}`);
-    }
+    this.url = reportsUrl(ctx.config.collectorUrl!, ctx.config.workerUrl);
   }
 
   /**
@@ -162,11 +158,7 @@ export class Reporter {
     if (!this.allowed()) return;
     const reports = this.tell(await readOutbox(this.ctx).catch(() => undefined));
     const now = Date.now();
-    const windowMs = this.ctx.config.reportWindow;
-    // Devices should not all report the second a window closes: spread them over a tenth of it (at most 5 min).
-    const grace = Math.min(GRACE_MS, windowMs);
-    const nextWindow = windowOf(now - grace, windowMs) + windowMs + grace + secureRandom() * Math.min(windowMs / 10, 5 * MINUTE);
-    const next = Math.min(nextWindow, ...reports.map((r) => r.nextAt));
+    const next = Math.min(nextBuildAt(now, this.ctx.config.reportWindow), ...reports.map((r) => r.nextAt));
     // At most an hour: a reporter whose engine was closed is then let go.
     this.timer = setTimeout(() => void this.kick(), Math.min(Math.max(next - now, 1000), 60 * MINUTE));
   }

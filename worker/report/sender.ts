@@ -1,3 +1,5 @@
+import { VitrineError } from '../../src/protocol/errors';
+
 /*
  * Delivery of one report to the collector: the request, its time limit, and what the answer
  * means (sent, refused, or retry later with backoff).
@@ -40,9 +42,17 @@ export function retryAfter(header: string | null, now: number): number | undefin
   return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), 24 * 60 * MINUTE) : undefined;
 }
 
-/** Where reports go: `{collectorUrl}/v1/reports`, a relative collectorUrl resolved against the SDK's files. */
-export function reportsUrl(collectorUrl: string, base: string | undefined): string {
-  return new URL('v1/reports', new URL(collectorUrl.replace(/\/*$/, '/'), base)).href;
+/**
+ * Where reports go: `{collectorUrl}/v1/reports`, a relative collectorUrl resolved against the SDK's files.
+ * @param base where the SDK's files are (the page's address when not told)
+ * @throws VitrineError `invalid-options` when collectorUrl is no URL
+ */
+export function reportsUrl(collectorUrl: string, base: string | undefined = globalThis.location?.href): string {
+  try {
+    return new URL('v1/reports', new URL(collectorUrl.replace(/\/*$/, '/'), base)).href;
+  } catch {
+    throw new VitrineError('invalid-options', `options.collectorUrl: expected a URL, got ${JSON.stringify(collectorUrl)}`);
+  }
 }
 
 /**
