@@ -96,6 +96,7 @@ export default [
     ['src/render-entry.ts', 'vitrine-render.js'],
     ['src/handoff-entry.ts', 'vitrine-handoff.js'],
     ['src/qr-entry.ts', 'vitrine-qr.js'],
+    ['src/stand-in-entry.ts', 'vitrine-stand-in.js'],
     ['src/snippet.ts', 'snippet.min.js'],
     ['src/snippet-trusted-types.ts', 'snippet-trusted-types.min.js'],
   ].map(([input, file]) => ({ input, output: { file: `dist/${file}`, format: 'iife' }, plugins: browser(true) })),

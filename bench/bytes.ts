@@ -33,7 +33,7 @@ export interface PageBytes {
 /** Every file a page may load, as shipped. */
 export const SHIPPED_FILES: readonly string[] = [
   'snippet.min.js', 'snippet-trusted-types.min.js', 'vitrine.js', 'vitrine-render.js', 'vitrine-worker.js', 'vitrine-worker-offers.js', 'vitrine-decide.js', 'vitrine-learn.js', 'vitrine-signature.js', 'vitrine-report.js',
-  'vitrine-handoff.js', 'vitrine-qr.js',
+  'vitrine-handoff.js', 'vitrine-qr.js', 'vitrine-stand-in.js',
   ...ADAPTER_NAMES.map((name) => `vitrine-consent-${name}.js`),
 ];
 

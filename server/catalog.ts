@@ -111,3 +111,22 @@ export function createServedCatalog(file: string, options: ServedCatalogOptions 
     holdoutShare: () => current().then((c) => (c.catalog && !c.error ? holdoutShareOf(c.catalog) : null), () => null),
   };
 }
+
+/**
+ * The site the served catalog is for must be one the collector takes reports for: a catalog of
+ * another site would be served to devices whose reports are then all refused.
+ * @param file the catalog's file
+ * @param sites VITRINE_SITES (undefined: every site)
+ * @returns a message naming the mismatch and its fix, or undefined when it fits (or cannot be read: it is then served as 503 with its reason)
+ */
+export async function catalogSiteProblem(file: string, sites: readonly string[] | undefined): Promise<string | undefined> {
+  if (!sites) return undefined;
+  let siteId: string;
+  try {
+    siteId = readCatalogDocument(await readFile(file, 'utf8')).siteId;
+  } catch {
+    return undefined;
+  }
+  if (sites.includes(siteId)) return undefined;
+  return `VITRINE_SITES (${sites.join(',')}) does not list the site of the catalog ${file} ("${siteId}"): add it to VITRINE_SITES, or set the catalog's siteId to one of them`;
+}

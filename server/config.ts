@@ -104,6 +104,17 @@ export function readConfig(env: Record<string, string | undefined>, defaultRoot:
     throw new ConfigError('VITRINE_CENTRAL_SECRET must be set with VITRINE_CENTRAL_EPSILON: a secret of at least 32 characters, the same for every collector, that no one who reads the numbers has (openssl rand -base64 32)');
   }
   if (centralEpsilon && centralSecret === env.VITRINE_TOKEN) throw new ConfigError('VITRINE_CENTRAL_SECRET must not be VITRINE_TOKEN: whoever reads the numbers with the token could take the noise off');
+  const origins = list('VITRINE_ORIGINS');
+  for (const origin of origins ?? []) {
+    // Browsers send an origin with its scheme and without a path; anything else would never match.
+    if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
+      throw new ConfigError(`VITRINE_ORIGINS must list origins as browsers send them, with their scheme and no path (https://shop.example,https://www.shop.example), got ${JSON.stringify(origin)}`);
+    }
+  }
+  const sites = list('VITRINE_SITES');
+  for (const site of sites ?? []) {
+    if (!SITE_ID.test(site)) throw new ConfigError(`VITRINE_SITES must list site ids (letters, digits, ., _ and -) separated by commas, got ${JSON.stringify(site)}`);
+  }
   const databaseUrl = env.VITRINE_DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('VITRINE_DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database)');
@@ -128,8 +139,8 @@ export function readConfig(env: Record<string, string | undefined>, defaultRoot:
     token,
     k: integer('VITRINE_K', COLLECTOR_DEFAULTS.k, 1, 1_000_000),
     perMinute: integer('VITRINE_RATE_PER_MINUTE', COLLECTOR_DEFAULTS.perMinute, 1, 1_000_000_000),
-    sites: list('VITRINE_SITES'),
-    origins: list('VITRINE_ORIGINS'),
+    sites,
+    origins,
     trustProxy: integer('VITRINE_TRUST_PROXY', 0, 0, 10),
     publicUrl,
     demo: env.VITRINE_DEMO ? flag('VITRINE_DEMO') : args.includes('--demo'),

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { createServer } from './app';
+import { catalogSiteProblem } from './catalog';
 import { ConfigError, readConfig } from './config';
 import { createSqliteStore } from './sqlite';
 import { createPostgresStore } from './postgres';
@@ -11,6 +12,7 @@ import { readSigningKey, type SigningKey } from './signing-key';
 import { DEMO_PRIORS_KEY, DEMO_SITE } from './demo';
 import { clientAddressOf } from './client-address';
 import { listen } from './listen';
+import { startupLines } from './startup-lines';
 
 /**
  * `npm start`: serves the demo storefront, the SDK and the collector on http://localhost:$PORT
@@ -18,6 +20,8 @@ import { listen } from './listen';
  */
 async function main(): Promise<void> {
   const config = readConfig(process.env, resolve(dirname(fileURLToPath(import.meta.url)), '../..'), process.argv.slice(2));
+  const siteProblem = await catalogSiteProblem(config.catalogFile ?? join(config.root, 'demo', 'catalog.json'), config.sites);
+  if (siteProblem) throw new ConfigError(siteProblem);
   const store: CounterStore = config.databaseUrl ? await createPostgresStore(config.databaseUrl) : createSqliteStore(config.dataDir, { synchronous: config.sqliteSync });
   // Without a configured token, one is made for this run and printed, so the demo's dashboard opens.
   const token = config.token ?? randomBytes(24).toString('base64url');
@@ -58,19 +62,7 @@ async function main(): Promise<void> {
   await server.ready;
   const { server: http, port } = await listen(server.app.fetch, { port: config.port, hostname: config.host });
   const base = `http://localhost:${port}`;
-  console.log(config.demo ? `Vitrine demo storefront: ${base}/` : 'Vitrine demo storefront: off (npm start or VITRINE_DEMO=1 serves it)');
-  console.log(`SDK files:               ${base}/vitrine/vitrine.js, ${base}/vitrine/vitrine-worker.js, ${base}/vitrine/vitrine-worker-offers.js`);
-  console.log(`Offer catalog:           ${base}/v1/catalog`);
-  if (config.centralEpsilon) console.log(`Central noise:           ε ${Object.entries(config.centralEpsilon).map(([site, e]) => (site === '*' ? `${e} for every site` : `${e} for ${site}`)).join(', ')} (README, "Central noise")`);
-  console.log(`Learned priors:          ${priorsKey ? `${base}/v1/priors?site=demo-shop (a new version every ${config.priorsMinutes} min${demoKey ? '; signed with the demo\'s key, for the demo shop only' : ''})` : 'off (set VITRINE_PRIORS_KEY to a private JWK from npm run catalog -- keygen)'}`);
-  console.log(`Collector:               POST ${base}/v1/reports, GET ${base}/v1/stats (Authorization: Bearer <token>), ${config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`}`);
-  console.log(`Dashboard:               ${base}/dashboard?site=demo-shop${config.token ? '' : `  (token for this run: ${token})`}`);
-  console.log(
-    `Your own visit:          accept "Count anonymous totals" in the shop's banner and browse; within about two minutes (a page of the shop open)\n` +
-      `                         its report is on the dashboard, ${config.k > 1 ? `as "1 of ${config.k} reports so far" until ${config.k} reports make a row (VITRINE_K=1 npm start shows your own numbers)` : 'in numbers (VITRINE_K=1)'}`,
-  );
-  console.log(`Fill it with simulated shoppers: npm run simulate (in another terminal); pictures of it all: npm run screenshots -- --token <token>`);
-  console.log('Press Ctrl+C to stop.');
+  for (const line of startupLines(config, { base, token, priors: !priorsKey ? 'off' : demoKey ? 'demo-key' : 'own-key' })) console.log(line);
   // Stop accepting, answer the requests in flight (their batch is committed first), then
   // close the store.
   const stop = () =>

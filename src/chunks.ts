@@ -4,11 +4,13 @@ import type { ConsentAdapter } from './consent/signal';
 import type { AdapterName } from './protocol/options';
 import type { HandoffModule } from './handoff/module';
 import type { QrModule } from './handoff/qr';
+import type { StandInModule } from './stand-in-engine';
 
 /*
  * The chunks the page loads, by type: rendering (dist/vitrine-render.js), one CMP adapter
  * (dist/vitrine-consent-<name>.js), cart handoff links (dist/vitrine-handoff.js) and their QR
- * codes (dist/vitrine-qr.js). Their entry files register what these functions return.
+ * codes (dist/vitrine-qr.js), and the stand-in for an engine that could not start
+ * (dist/vitrine-stand-in.js). Their entry files register what these functions return.
  */
 
 /**
@@ -43,3 +45,11 @@ export const handoffChunk = (baseUrl: string | undefined, timeoutMs: number): Pr
  */
 export const qrChunk = (baseUrl: string | undefined, timeoutMs: number): Promise<QrModule> =>
   loadChunk<QrModule>('qr', baseUrl, timeoutMs);
+
+/**
+ * @param baseUrl a URL in the folder vitrine.js came from
+ * @param timeoutMs how long loading may take
+ * @returns the stand-in chunk, loaded only when no engine could start
+ */
+export const standInChunk = (baseUrl: string | undefined, timeoutMs: number): Promise<StandInModule> =>
+  loadChunk<StandInModule>('stand-in', baseUrl, timeoutMs);

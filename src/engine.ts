@@ -103,10 +103,16 @@ function workerClient(worker: Worker, kind: EngineKind, timeoutMs: number, fallb
   };
 }
 
-async function inlineClient(url: string | undefined, timeoutMs: number, fallbackReason: string | undefined): Promise<EngineClient> {
+/** Says what is wrong with the engine's file (src/engine-file.ts), or undefined when it is served as JavaScript. */
+export type FileCheck = (url: string) => Promise<string | undefined>;
+
+async function inlineClient(url: string | undefined, timeoutMs: number, fallbackReason: string | undefined, checkFile: FileCheck | undefined): Promise<EngineClient> {
   const g = globalThis as Record<string, unknown>;
   if (typeof g[INLINE_GLOBAL] !== 'function') {
     if (!url) throw new VitrineError('engine-failed', 'no workerUrl to load the engine from');
+    // The Workers could not start from it: a file that is not JavaScript is named, not run in the page.
+    const problem = fallbackReason && (await checkFile?.(url).catch(() => undefined));
+    if (problem) throw new VitrineError('engine-failed', problem);
     await withTimeout(runScript(url), READY_TIMEOUT_MS, 'engine-timeout', `loading ${url}`);
   }
   const factory = g[INLINE_GLOBAL];
@@ -136,11 +142,12 @@ async function inlineClient(url: string | undefined, timeoutMs: number, fallback
  * @param mode `auto` tries all three; `worker` only the Workers; `inline` only the page
  * @param workerUrl URL of `vitrine-worker.js`
  * @param timeoutMs per-call timeout
+ * @param checkFile once the Workers have failed, what the engine's file answered: one that is not JavaScript is named, not run in the page
  * @returns a client for the engine that runs
  * @example
  * const engine = await startEngine('auto', 'https://shop.example/vitrine/vitrine-worker.js', 10_000)
  */
-export async function startEngine(mode: EngineMode, workerUrl: string | undefined, timeoutMs: number): Promise<EngineClient> {
+export async function startEngine(mode: EngineMode, workerUrl: string | undefined, timeoutMs: number, checkFile?: FileCheck): Promise<EngineClient> {
   const failures: string[] = [];
   if (mode !== 'inline' && typeof Worker === 'function' && workerUrl) {
     const url = new URL(workerUrl, document.baseURI).href;
@@ -161,5 +168,5 @@ export async function startEngine(mode: EngineMode, workerUrl: string | undefine
     failures.push(workerUrl ? 'Worker is not available here' : 'no workerUrl was given');
   }
   if (mode === 'worker') throw new VitrineError('engine-failed', `no Worker could start: ${failures.join('; ')}`);
-  return inlineClient(workerUrl, timeoutMs, failures.length ? failures.join('; ') : undefined);
+  return inlineClient(workerUrl, timeoutMs, failures.length ? failures.join('; ') : undefined, checkFile);
 }

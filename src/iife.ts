@@ -8,6 +8,7 @@ import { startVitrine } from './vitrine';
 import './render-entry';
 import type { Vitrine } from './api';
 import { VitrineError, logError } from './protocol/errors';
+import { closestName } from './protocol/validate';
 import { workerFile } from './protocol/engine';
 
 type Command = [name: string, ...args: unknown[]];
@@ -39,6 +40,16 @@ function safe<T extends object>(target: T): T {
   return out as T;
 }
 
+/** The names `vitrine(name, …)` takes: init, ready, and the instance's methods (`cart.add`…). */
+function commandsOf(instance: Vitrine): string[] {
+  const names = ['init', 'ready'];
+  for (const [key, value] of Object.entries(instance)) {
+    if (typeof value === 'function') names.push(key);
+    else if (value && typeof value === 'object') for (const [method, fn] of Object.entries(value)) if (typeof fn === 'function') names.push(`${key}.${method}`);
+  }
+  return names;
+}
+
 function run(instance: Vitrine, [name, ...args]: Command): unknown {
   if (name === 'ready') {
     const [fn] = args;
@@ -53,7 +64,8 @@ function run(instance: Vitrine, [name, ...args]: Command): unknown {
   const owner = parts.reduce(own, instance as unknown);
   const method = own(owner, last);
   if (typeof method !== 'function') {
-    throw new VitrineError('invalid-options', `vitrine(${JSON.stringify(name)}): no such command`);
+    const near = closestName(String(name), commandsOf(instance));
+    throw new VitrineError('unknown-command', `vitrine(${JSON.stringify(name)}): no such command${near ? ` (did you mean ${near}?)` : ''}. The commands: ${commandsOf(instance).join(', ')}`);
   }
   return method.apply(owner, args);
 }
@@ -63,16 +75,17 @@ async function boot(queue: Command[], forward: (dispatch: Stub) => void): Promis
   const [, options] = queue.splice(initAt, 1)[0]!;
   const opts = { ...(options as object) } as Parameters<typeof startVitrine>[0];
   if (!opts.workerUrl && scriptSrc) opts.workerUrl = new URL(workerFile(opts), scriptSrc).href;
-  const starting = startVitrine(opts);
+  const starting = startVitrine(opts, scriptSrc ?? opts.workerUrl);
   // The slots queued so far are painted now, from the page's copy of their last offers, while the engine starts.
   for (const [name, ...args] of queue.splice(0)) {
     if (name === 'render') attempt(() => starting.render(...(args as Parameters<Vitrine['render']>)));
     else queue.push([name, ...args]);
   }
-  const instance = await starting.instance;
+  // The instance every command and `ready` callback gets: nothing it throws or rejects reaches the page.
+  const instance = safe(await starting.instance);
   const dispatch = ((...args: unknown[]) =>
     attempt(() => (args[0] === 'init' ? logError('vitrine is already initialised') : run(instance, args as Command)))) as Stub;
-  Object.assign(dispatch, safe(instance), { loaded: true });
+  Object.assign(dispatch, instance, { loaded: true });
   w.vitrine = dispatch;
   forward(dispatch);
   // Calls made before and while the instance was starting run now, in their order.

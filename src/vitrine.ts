@@ -11,10 +11,11 @@ import { createBatcher } from './track';
 import { createCart } from './cart';
 import { createConsentCore } from './consent/core';
 import { listenToCmp } from './consent/listen';
-import { handoffChunk, qrChunk } from './chunks';
+import { handoffChunk, qrChunk, standInChunk } from './chunks';
 import { takeHandoff } from './handoff/take';
 import { allLastOffers, eraseLastOffers } from './last-offers';
 import { keepVisitCart, readVisitCart } from './session-cart';
+import { lastSeen, markSeen, visitContinues } from './visit';
 import type { Cart } from './protocol/cart';
 import { slotRenderer } from './slots';
 import type { RenderDeps } from './render';
@@ -56,9 +57,12 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
  * Starts Vitrine as {@link createVitrine} does, with slots that render before the engine has
  * started (the script tag renders the slots queued before it ran so).
  * @param options see {@link VitrineOptions}
+ * @param standInFrom when the engine cannot start or refuses the options, run with the page's
+ *   stand-in (src/stand-in-engine.ts), loaded from beside this URL (vitrine.js), and say why in
+ *   `state().notes`, instead of rejecting (the script tag); undefined: reject
  * @throws VitrineError `invalid-options` when the options are not an object
  */
-export function startVitrine(options: VitrineOptions): StartingVitrine {
+export function startVitrine(options: VitrineOptions, standInFrom?: string): StartingVitrine {
   const opts = pageOptions(options);
   // Before any script or Worker of the SDK's is created: they go through it under Trusted Types.
   createScriptPolicy();
@@ -67,7 +71,7 @@ export function startVitrine(options: VitrineOptions): StartingVitrine {
   const siteId = String(options.siteId);
   const handoff = takeHandoff();
   // A microtask later, so that the slots rendered at once paint before the engine starts.
-  const running = Promise.resolve().then(() => run(options, opts, workerUrl, siteId, handoff));
+  const running = Promise.resolve().then(() => run(options, opts, workerUrl, siteId, handoff, standInFrom));
   const instance: Promise<Vitrine> = running.then(({ api }) => ({ ...api, render }));
   // The engine's side of rendering comes a few microtasks after the caller's own reaction to
   // `instance`: the script tag runs the commands queued before a slot before that slot asks the engine.
@@ -77,9 +81,17 @@ export function startVitrine(options: VitrineOptions): StartingVitrine {
 }
 
 /** Starts the engine, and builds the instance (without `render`) and the engine's side of rendering. */
-async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string, siteId: string, handoff: string | null): Promise<{ api: Omit<Vitrine, 'render'>; deps: RenderDeps }> {
-  const engine = resumable(await startEngine(opts.engine, workerUrl, opts.callTimeoutMs));
-  const notes: string[] = engine.fallbackReason ? [`engine: ${engine.fallbackReason}`] : [];
+async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string, siteId: string, handoff: string | null, standInFrom: string | undefined): Promise<{ api: Omit<Vitrine, 'render'>; deps: RenderDeps }> {
+  // The script tag degrades instead of going dark: the page's stand-in, and the reason on the console and in the notes.
+  const standIn = async (error: unknown) => {
+    if (!standInFrom) throw error;
+    logError(error);
+    const { standInEngine } = await standInChunk(standInFrom, opts.callTimeoutMs).catch(() => Promise.reject(error));
+    return standInEngine((error as Error).message);
+  };
+  const checkFile = standInFrom ? async (url: string) => (await standInChunk(standInFrom, opts.callTimeoutMs)).engineFileProblem(url) : undefined;
+  const engine = resumable(await startEngine(opts.engine, workerUrl, opts.callTimeoutMs, checkFile).catch(standIn));
+  const notes: string[] = [];
   let storage: StorageKind = 'memory';
   let storageNote: string | undefined;
 
@@ -125,6 +137,8 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
     else if (event.type === 'consent') consent.adopt(event.consent);
     else if (event.type === 'catalog') {
       catalogVersion = event.version;
+      // Told once on the console too, with the server's reason when it gave one.
+      if (event.error && event.error !== catalogNote) console.warn('[vitrine]', `catalog: ${event.error}`);
       catalogNote = event.error;
     } else if (event.type === 'priors') {
       priorsVersion = event.version;
@@ -142,15 +156,22 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
     storageNote = hello.storageReason;
     catalogVersion = hello.catalogVersion;
     if (hello.consent) await consent.restore(hello.consent);
+    markSeen(siteId, consent.get().purposes.functional);
     // As the engine erases at each start what the decision (capped by Global Privacy Control) does not allow.
     if (!consent.get().purposes.personalization) eraseLastOffers(siteId);
   };
   let hello: EngineHello;
   try {
-    hello = await engine.call('init', { ...options, workerUrl }, onEvent, readVisitCart(siteId));
+    hello = await engine.call('init', { ...options, workerUrl }, onEvent, readVisitCart(siteId), visitContinues(siteId));
   } catch (error) {
     engine.terminate();
-    throw error;
+    engine.resume(await standIn(error));
+    hello = await engine.call('init', { ...options, workerUrl }, onEvent, readVisitCart(siteId), visitContinues(siteId));
+  }
+  if (engine.fallbackReason) notes.push(`engine: ${engine.fallbackReason}`);
+  for (const warning of hello.warnings ?? []) {
+    console.warn('[vitrine]', warning);
+    notes.push(warning);
   }
   await greet(hello);
   // The cart of this visit (src/session-cart.ts), kept after each change and each consent decision.
@@ -163,6 +184,7 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
   consent.on('change', (c) => {
     void consent.settled().then(() => engine.call('getCart')).then(keepVisit, logError);
     if (!c.purposes.personalization) eraseLastOffers(siteId);
+    markSeen(siteId, c.purposes.functional);
     // Also when another tab withdrew: what this page held may have been erased there.
     if (!c.purposes.measurement) {
       ready = [];
@@ -200,7 +222,7 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
   const restart = async () => {
     const next = await startEngine(opts.engine, workerUrl, opts.callTimeoutMs);
     try {
-      const hello = await next.call('init', { ...options, workerUrl }, onEvent, readVisitCart(siteId));
+      const hello = await next.call('init', { ...options, workerUrl }, onEvent, readVisitCart(siteId), visitContinues(siteId));
       engine.resume(next);
       if (!hello.consent) consent.adopt(undecided());
       await greet(hello);
@@ -232,17 +254,19 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
     record: (r: ExposureInput) => engine.call('exposure', r).catch(logError),
   };
 
+  const { changed: _changed, apply: _apply, ...cartApi } = cart;
   const api: Omit<Vitrine, 'render'> = {
     track(type, payload) {
       batcher.push(validateTrack(type, payload, Date.now()));
     },
     decide,
     flush: () => batcher.flush(),
-    cart,
-    consent,
+    // What the page may call, without the SDK's own hooks (they feed changes from the engine and the CMP).
+    cart: cartApi,
+    consent: { get: consent.get, set: consent.set, on: consent.on },
     privacy: {
       async export() {
-        return { ...(await engine.call('exportData')), page: { lastOffers: allLastOffers(siteId), visitCart: readVisitCart(siteId) as Cart | null } };
+        return { ...(await engine.call('exportData')), page: { lastOffers: allLastOffers(siteId), visitCart: readVisitCart(siteId) as Cart | null, visitSeen: lastSeen(siteId) } };
       },
       async forget() {
         await batcher.flush().catch(() => undefined);

@@ -35,16 +35,19 @@ async function body(req: IncomingMessage): Promise<string> {
  *   `npm run catalog -- publish`, which registers a catalog version with the collector
  */
 export async function startCdn(publish?: (text: string) => Promise<unknown>): Promise<Cdn> {
-  const docs = new Map<string, { text: string; delayMs: number }>();
+  const docs = new Map<string, { text: string; delayMs: number; type?: string }>();
   const counts = new Map<string, { ok: number; notModified: number }>();
   const server = createServer(async (req, res) => {
     const [, kind, name = ''] = (req.url ?? '').split('?')[0]!.split('/');
     if (req.method === 'OPTIONS') return res.writeHead(204, CORS).end();
     if (kind === 'c' && req.method === 'PUT') {
-      const delayMs = Number(new URL(req.url!, 'http://x').searchParams.get('delay') ?? 0);
+      const query = new URL(req.url!, 'http://x').searchParams;
+      const delayMs = Number(query.get('delay') ?? 0);
       const text = await body(req);
-      await publish?.(text);
-      docs.set(name, { text, delayMs });
+      // ?type= serves it as something else than a catalog (a host's HTML page, say), and publishes nothing.
+      const type = query.get('type') ?? undefined;
+      if (!type) await publish?.(text);
+      docs.set(name, { text, delayMs, type });
       return res.writeHead(204, CORS).end();
     }
     if (kind === 'hits') return res.writeHead(200, { ...CORS, 'Content-Type': 'application/json' }).end(JSON.stringify(counts.get(name) ?? { ok: 0, notModified: 0 }));
@@ -65,7 +68,7 @@ export async function startCdn(publish?: (text: string) => Promise<unknown>): Pr
       return res.writeHead(304, { ...CORS, ETag: etag }).end();
     }
     count.ok++;
-    res.writeHead(200, { ...CORS, ETag: etag, 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' }).end(doc.text);
+    res.writeHead(200, { ...CORS, ETag: etag, 'Content-Type': doc.type ?? 'application/json', 'Cache-Control': 'no-cache' }).end(doc.text);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -1,6 +1,6 @@
 import { isVitrineError } from '../src/protocol/errors';
-import { CART_LIMITS, HANDOFF_ID, validateCartOp, type Cart, type CartLine, type CartOp } from '../src/protocol/cart';
-import { changedRecord, emptyCart, isExpired, mergeRecords } from './cart';
+import type { CartLine, CartOp } from '../src/protocol/cart';
+import { changedRecord, emptyCart, isExpired, mergeRecords } from '../src/protocol/cart-rules';
 import { guarded, keptIfAllowed } from './storage/lifecycle';
 import type { CartRecord } from './storage/store';
 import { keptAnyway, mayKeepCart } from './purposes';
@@ -13,31 +13,11 @@ import { persistentCart, type EngineConfig, type EngineState } from './state';
  */
 
 /**
- * The cart of this tab's visit as the page kept it without `functional` consent
- * (src/session-cart.ts), each line checked as a change is.
- * @param raw what the page read from its session storage
- * @returns the cart, or null for none or a copy that is not a valid cart
- */
-export function visitCartOf(raw: unknown, now: number): CartRecord | null {
-  try {
-    const { items, updatedAt, handoffs = [] } = raw as Cart;
-    const at = Math.min(now, Number(updatedAt) || now);
-    let record = emptyCart();
-    for (const item of items) record = changedRecord(record, validateCartOp({ kind: 'add', item }), at);
-    // The links merged during the visit, each checked as a link's id is.
-    if (!Array.isArray(handoffs) || !handoffs.every((id) => typeof id === 'string' && HANDOFF_ID.test(id))) return null;
-    return record.lines.length ? { ...record, ...(handoffs.length && { handoffs: handoffs.slice(-CART_LIMITS.handoffs) }) } : null;
-  } catch {
-    return null;
-  }
-}
-
-/**
  * Starts from this visit's cart when there is one, and brings back the cart of an earlier
  * session with `functional` consent, unless it expired (then it is erased); the visit's cart
  * joins it by the merge rules.
  */
-export async function restoreCart(s: EngineState, cfg: EngineConfig, now: number, visit: CartRecord | null): Promise<void> {
+export async function restoreCart(s: EngineState, cfg: EngineConfig, now: number, visit: CartRecord | null, continuing: boolean): Promise<void> {
   if (visit) s.cart = visit;
   if (!persistentCart(s)) return;
   if (visit) return keepSessionCart(s, cfg);
@@ -46,7 +26,8 @@ export async function restoreCart(s: EngineState, cfg: EngineConfig, now: number
     await guarded(s, () => s.store.update('cart', () => undefined, keptAnyway));
   } else if (saved && saved.lines.length) {
     s.cart = saved;
-    s.restored = true;
+    // Restored means from an earlier visit: not on the next page of this one.
+    s.restored = !continuing;
   }
 }
 

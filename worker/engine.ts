@@ -6,12 +6,12 @@ import { resolveOptions, type VitrineOptions } from '../src/protocol/options';
 import { validateExposure } from '../src/protocol/decision';
 import { databaseExists, databaseName } from './storage/database';
 import { guarded, openStore } from './storage/lifecycle';
-import { revalidateLines, toCart } from './cart';
+import { revalidateLines, toCart, visitCartOf } from '../src/protocol/cart-rules';
 import { openTabSync } from './sync';
 import { mayKeepExposures, mayKeepSeed, mayKeepSignals } from './purposes';
 import { configOf, createState, persistentCart, serial, type EngineConfig } from './state';
 import { applyConsent, enforce } from './consent';
-import { changeCart, restoreCart, visitCartOf } from './cart-sync';
+import { changeCart, restoreCart } from './cart-sync';
 import { isCatalogStale, refreshCatalog, restoreCatalog } from './catalog-cache';
 import { attribute, saveExposure } from './attribution';
 import { exposureKeepMs, keepSignals, prune } from './signals';
@@ -57,7 +57,7 @@ export function createEngine(): EngineApi {
   }
 
   return {
-    init: answer(async (options: VitrineOptions, onEvent: (event: EngineEvent) => void, visitCart?: unknown) => {
+    init: answer(async (options: VitrineOptions, onEvent: (event: EngineEvent) => void, visitCart?: unknown, continuing = false) => {
       if (s.config) throw new VitrineError('engine-failed', 'init was called twice');
       const cfg: EngineConfig = { ...resolveOptions(options), dbName: databaseName(options.siteId) };
       s.emit = onEvent;
@@ -69,12 +69,12 @@ export function createEngine(): EngineApi {
 
       await restore(cfg);
       const now = Date.now();
-      await restoreCart(s, cfg, now, visitCartOf(visitCart, now));
+      await restoreCart(s, cfg, now, visitCartOf(visitCart, now), continuing);
       if (s.consent.purposes.personalization) await prune(s, cfg, now);
       s.sync = openTabSync(cfg.dbName, (m) => void serial(s, () => onTabMessage(s, m)).catch(() => undefined));
       // A tab opened mid-session asks the others for the session cart.
       if (!persistentCart(s)) s.sync.post({ t: 'hello' });
-      void refreshCatalog(s, cfg);
+      // The catalog is fetched (or revalidated) only when a page asks for offers: decide below.
       startReports(s, cfg);
       return {
         storage: s.store.kind,
@@ -83,6 +83,7 @@ export function createEngine(): EngineApi {
         cart: toCart(s.cart, s.restored),
         catalogVersion: s.catalog.current?.version ?? null,
         consentOptions: cfg.consent,
+        ...(cfg.warnings.length ? { warnings: cfg.warnings } : {}),
       };
     }),
 

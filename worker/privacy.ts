@@ -2,7 +2,7 @@ import { VitrineError } from '../src/protocol/errors';
 import type { ExportedData, KeptData } from '../src/protocol/engine';
 import { REPORT_KEEP_MS } from '../src/protocol/report';
 import { LAST_OFFERS_MAX_BYTES, LAST_OFFERS_MAX_SLOTS, type Interest } from '../src/protocol/decision';
-import { toCart } from './cart';
+import { toCart } from '../src/protocol/cart-rules';
 import { HALF_LIFE_MS, emptyProfile, type Profile } from './profile';
 import { PURPOSES_OF, keptAnyway, mayKeepSignals } from './purposes';
 import { exposureKeepMs } from './signals';

@@ -22,6 +22,8 @@ export const PURPOSES_OF = {
   cart: ['functional'],
   /** The cart of the tab's visit, in the page's session storage (src/session-cart.ts): what `necessary` allows. */
   visitCart: [],
+  /** When the tab last showed a page of the shop (src/visit.ts), so that a cart is greeted back once per visit. */
+  visitSeen: ['functional'],
   signals: ['personalization'],
   profile: ['personalization'],
   decisions: ['personalization'],

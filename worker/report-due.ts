@@ -11,13 +11,17 @@ import { nextBuildAt, openWindow } from './report/window';
 
 /**
  * @returns 0 when reporting has work now: measuring starts (no outbox yet), reports wait in the
- * outbox, or a window closed since the last build; else how long until the open window is due
+ * outbox, or a window closed since the last build (and the catalog to build it against is
+ * there); else how long until the open window is due
  */
 export async function reportingDue(s: EngineState, cfg: EngineConfig): Promise<number> {
   const now = Date.now();
   // Exposures kept in memory after a storage failure are never reported (scheduler.ts says why).
   if (s.store.kind !== 'indexeddb') return nextBuildAt(now, cfg.reportWindow) - now;
   const outbox = await guarded(s, () => s.store.get('outbox'));
-  if (!outbox || outbox.reports.length || outbox.reportedUntil < openWindow(now, cfg.reportWindow)) return 0;
+  if (!outbox || outbox.reports.length) return 0;
+  // Reports are built against the catalog: without one (a page that asked for no offer, and none
+  // kept), nothing can be built; a page that shows offers brings it.
+  if (s.catalog.current && outbox.reportedUntil < openWindow(now, cfg.reportWindow)) return 0;
   return nextBuildAt(now, cfg.reportWindow) - now;
 }

@@ -9,7 +9,7 @@ import type { CompiledCatalog } from './decide/compile';
 import type { CartRecord, Store } from './storage/store';
 import type { TabSync } from './sync';
 import { createMemoryStore } from './storage/memory';
-import { emptyCart } from './cart';
+import { emptyCart } from '../src/protocol/cart-rules';
 import { ExposureLog } from './exposures';
 import { newSeed } from './random';
 import type { Priors } from '../src/protocol/priors';

@@ -1,4 +1,4 @@
-import { toCart, changedRecord, emptyCart, mergeRecords } from './cart';
+import { toCart, changedRecord, emptyCart, mergeRecords } from '../src/protocol/cart-rules';
 import type { Envelope } from './sync';
 import { guarded, resetAfterForget } from './storage/lifecycle';
 import { applyConsent } from './consent';

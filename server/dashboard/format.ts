@@ -17,7 +17,10 @@ export const money = (minor: number) => (minor / 100).toLocaleString('en-US', { 
 export const chance = (p: number) => (p > 0.999 ? '> 99.9%' : p < 0.001 ? '< 0.1%' : `${(p * 100).toFixed(1)}%`);
 
 /** What a row under k says instead of numbers. */
-export const soFar = (reports: number, k: number) => `${reports} of ${k} reports so far`;
+export const soFar = (reports: number, k: number) => `${reports} of ${reportsWord(k)} so far`;
+
+/** A count of reports in words: `1 report`, `20 reports`. */
+export const reportsWord = (n: number) => `${n} ${n === 1 ? 'report' : 'reports'}`;
 
 /**
  * How to read a comparison in words: a difference is called only when both the chance to beat

@@ -54,8 +54,12 @@ async function readShareChecks(options: StatsOptions, q: { site: string; from: n
 /** What the page and the CSV show: the k-anonymous stats and the per-day rows, grouped by offer, and the priors the devices learn from. */
 async function readDashboard(options: StatsOptions, place: Place) {
   const q = statsQuery((name) => place[name as keyof Place], options.sites)!;
-  const [body, daily, priors, shares] = await Promise.all([readStats(options, q), options.store.daily(q.site, q.from, q.to), readPriors(options, q.site), readShareChecks(options, q)]);
-  return { body, offers: offerViews(body, daily), priors, shares };
+  const [body, daily, priors, shares, catalog] = await Promise.all([
+    readStats(options, q), options.store.daily(q.site, q.from, q.to), readPriors(options, q.site), readShareChecks(options, q), options.store.currentCatalog(q.site),
+  ]);
+  // The holdout's section, for a catalog that has one (its arms: personalized and baseline), or for data that came from one.
+  const holdout = !!body.holdout?.baseline.reports || body.pending.some((p) => p.arm === 'baseline') || !!catalog?.arms.includes('baseline');
+  return { body, offers: offerViews(body, daily), priors, shares, holdout };
 }
 
 /**
@@ -85,8 +89,8 @@ export function createDashboard(options: DashboardOptions): Hono {
     const { place, carried, errors } = readPlace((name) => c.req.query(name), options.sites);
     if (!(await signedIn(c))) return c.html(signInPage(base, carried, c.req.query('failed') === '1' ? 'That token is not right.' : undefined), 401);
     if (!place) return c.html(sitePage(base, carried, errors), errors.length ? 400 : 200);
-    const { body, offers, priors, shares } = await readDashboard(options, place);
-    return c.html(dashboardPage(base, place, body, offers, { priors, shares, now: Date.now() }));
+    const { body, offers, priors, shares, holdout } = await readDashboard(options, place);
+    return c.html(dashboardPage(base, place, body, offers, { priors, shares, now: Date.now() }, holdout));
   });
 
   app.post('/login', sameOrigin, smallForm, async (c) => {

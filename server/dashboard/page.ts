@@ -5,7 +5,7 @@ import type { Comparison, HoldoutStats } from '../stats';
 import { dailyChart, dailyScale, shareChart } from './charts';
 import type { ArmBelief, PriorsSummary } from '../priors/summary';
 import type { ShareCheck } from '../priors/shares';
-import { chance, count, estimate, money, pct, signedPct, soFar, verdict } from './format';
+import { chance, count, estimate, money, pct, reportsWord, signedPct, soFar, verdict } from './format';
 import { page, placeFields } from './layout';
 import { placeHref, type Place } from './place';
 import type { OfferView, VariantView } from './view';
@@ -82,7 +82,7 @@ function offerSection(o: OfferView, k: number, beliefs: ArmBelief[], shares: Sha
 <tbody>${o.variants.map((v) => variantRow(v, k, hasDefault))}</tbody></table>
 ${priorsTable(o, beliefs)}
 ${sharesTable(o, shares)}
-${charted.length ? html`<div class="charts">${shareChart(o)}${charted.map((v) => dailyChart(v, k, scale))}</div>` : html`<p class="muted">No day has ${k} reports yet: no daily chart.</p>`}`;
+${charted.length ? html`<div class="charts">${shareChart(o)}${charted.map((v) => dailyChart(v, k, scale))}</div>` : html`<p class="muted">No day has ${reportsWord(k)} yet: no daily chart.</p>`}`;
 }
 
 const minutes = (ms: number) => (ms < 120_000 ? `${Math.max(0, Math.round(ms / 1000))} s` : ms < 7_200_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 3_600_000)} h`);
@@ -127,8 +127,9 @@ const period = (place: Place) =>
  * personalization holdout; a CSV of the same numbers. No script; every value escaped.
  * @param base the dashboard's path
  * @param learning the site's current priors (summed up; null without), the share checks per window, and the time, for the priors' age
+ * @param holdout whether to show the personalization holdout: the site's catalog has one, or reports came from one
  */
-export function dashboardPage(base: string, place: Place, body: StatsBody, offers: OfferView[], learning: Learning = { priors: null, shares: [], now: Date.now() }) {
+export function dashboardPage(base: string, place: Place, body: StatsBody, offers: OfferView[], learning: Learning = { priors: null, shares: [], now: Date.now() }, holdout = true) {
   const { priors, now } = learning;
   const beliefsOf = (offer: string) => priors?.arms.filter((a) => a.offer === offer) ?? [];
   const sharesOf = (offer: string) => learning.shares.filter((c) => c.offer === offer);
@@ -140,7 +141,7 @@ export function dashboardPage(base: string, place: Place, body: StatsBody, offer
 <form class="inline" method="post" action="${base}/logout">${placeFields(place)}<button type="submit">Sign out</button></form>
 </nav></header>
 <main><h1>Offers on ${body.site}</h1>
-<p class="lede">${period(place)}. Aggregates only, from consented reports. A number is shown once at least ${body.k} reports contributed to it; until then its row says how many have arrived (${body.withheld} ${body.withheld === 1 ? 'group is' : 'groups are'} still under ${body.k}).</p>
+<p class="lede">${period(place)}. Aggregates only, from consented reports. A number is shown once at least ${reportsWord(body.k)} contributed to it; until then its row says how many have arrived (${body.withheld} ${body.withheld === 1 ? 'group is' : 'groups are'} still under ${body.k}).</p>
 <section aria-labelledby="offers"><h2 id="offers">Offers and their content variants</h2>
 <p class="hint"><strong>CTR against default</strong>: how much higher or lower the click-through rate is than the offer's default content, with the range that holds the true difference 95 times out of 100. <strong>Chance to beat default</strong>: the probability, given the clicks so far, that this content's true CTR is higher than the default's. A difference is called only when both agree.</p>
 ${noisy ? html`<p class="hint">Some reports carry local noise: their totals are estimates, shown with ± the half-width of a 95% confidence interval.</p>` : ''}
@@ -149,8 +150,8 @@ ${offers.length ? offers.map((o) => offerSection(o, body.k, beliefsOf(o.offer), 
 <section aria-labelledby="learning"><h2 id="learning">What the devices learn</h2>
 ${priorsSection(priors, now)}
 </section>
-<section aria-labelledby="holdout"><h2 id="holdout">Personalization against the baseline</h2>
+${holdout ? html`<section aria-labelledby="holdout"><h2 id="holdout">Personalization against the baseline</h2>
 ${holdoutSection(body.holdout, body.pending, body.k)}
-</section></main>`,
+</section>` : ''}</main>`,
   );
 }

@@ -21,7 +21,11 @@ export interface Cart {
   items: CartItem[];
   /** When the cart last changed (ms since the epoch); 0 for a cart never changed. */
   updatedAt: number;
-  /** True when this cart was restored from an earlier session. */
+  /**
+   * True when this cart came back from an earlier visit: on the tab's first page of the shop (a
+   * browser restart, a new tab) or the first after 30 minutes without one (src/visit.ts); not on
+   * the next pages of the same visit.
+   */
   restored: boolean;
   /** The ids of the handoff links merged into this cart (the latest 50), so that a link opened again adds nothing. */
   handoffs?: string[];

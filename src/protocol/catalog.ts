@@ -169,8 +169,10 @@ function content(r: Reader, partial: boolean): Partial<OfferContent> {
   return out;
 }
 
-function readOffer(value: unknown, path: string): Offer {
-  const r = Reader.of(value, path, 'catalog-invalid');
+function readOffer(value: unknown, index: string): Offer {
+  // The offer's id beside its index, so a message points at the offer a merchant knows by name.
+  const id = (value as { id?: unknown } | null)?.id;
+  const r = Reader.of(value, typeof id === 'string' && /^[\w-]{1,64}$/.test(id) ? `${index} (${id})` : index, 'catalog-invalid');
   const offerId = readId(r, 'id');
   const slot = readId(r, 'slot');
   const categories = strings(r, 'categories');

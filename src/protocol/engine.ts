@@ -8,8 +8,8 @@ import type { ConsentState, PurposeName } from './consent';
 /** Where the engine keeps data. */
 export type StorageKind = 'indexeddb' | 'memory';
 
-/** How the engine runs. */
-export type EngineKind = 'worker' | 'blob-worker' | 'inline';
+/** Where the engine runs; `none` when it could not start and the page's stand-in answers (src/stand-in-engine.ts). */
+export type EngineKind = 'worker' | 'blob-worker' | 'inline' | 'none';
 
 
 /** What the engine says once it is ready. */
@@ -24,6 +24,8 @@ export interface EngineHello {
   catalogVersion: string | null;
   /** The consent options, validated: the page starts the CMP adapter they name. */
   consentOptions: ResolvedConsentOptions;
+  /** The options that were not known, each with the closest known name (`options.collectorURL: unknown field; did you mean collectorUrl?`). */
+  warnings?: string[];
 }
 
 /** Aggregate reports on this device (README, "How devices report"). */
@@ -58,7 +60,7 @@ export type EngineEvent =
 /** Why one kind of data is kept on the device, and for how long. */
 export interface KeptData {
   /** A store (`signals`, `cart`, …) or a value kept in `meta` (`consent`, `seed`, …). */
-  data: 'signals' | 'profile' | 'cart' | 'exposures' | 'outbox' | 'consent' | 'catalog' | 'priors' | 'seed' | 'muted' | 'decisions' | 'reportDomains' | 'lastOffers' | 'visitCart';
+  data: 'signals' | 'profile' | 'cart' | 'exposures' | 'outbox' | 'consent' | 'catalog' | 'priors' | 'seed' | 'muted' | 'decisions' | 'reportDomains' | 'lastOffers' | 'visitCart' | 'visitSeen';
   /** The consent purposes that allow it, any one sufficing; none when the shop needs it to work. */
   purposes: PurposeName[];
   /** Days a record is kept after it was last written; `null` until it is replaced or erased. */
@@ -87,6 +89,8 @@ export interface ExportedData {
     lastOffers: Record<string, Decision[]>;
     /** The cart of this tab's visit (sessionStorage) without `functional` consent, as the page last kept it; null when there is none. */
     visitCart?: Cart | null;
+    /** When this tab last showed a page of the shop (src/visit.ts), with `functional` consent; null when it is not kept. */
+    visitSeen?: number | null;
   };
 }
 
@@ -101,8 +105,9 @@ export interface EngineApi {
   /**
    * Validates the options (rejecting with `invalid-options`), opens storage, reads stored consent.
    * @param visitCart the cart of this tab's visit as the page kept it without `functional` consent (src/session-cart.ts), unchecked
+   * @param continuing whether this page continues the tab's visit (src/visit.ts): a cart found then is not `restored`
    */
-  init(options: VitrineOptions, onEvent: (event: EngineEvent) => void, visitCart?: unknown): Promise<Reply<EngineHello>>;
+  init(options: VitrineOptions, onEvent: (event: EngineEvent) => void, visitCart?: unknown, continuing?: boolean): Promise<Reply<EngineHello>>;
   track(events: TrackEvent[]): Promise<Reply<number>>;
   /** The cart as it is. */
   getCart(): Promise<Reply<Cart>>;

@@ -3,6 +3,8 @@
  */
 export type ErrorCode =
   | 'invalid-options'
+  /** A queued `vitrine(name, …)` command that does not exist (the message lists those that do). */
+  | 'unknown-command'
   | 'invalid-payload'
   | 'invalid-cart-item'
   | 'invalid-consent'

@@ -93,6 +93,8 @@ export interface ResolvedOptions {
   trackBatchSize: number;
   callTimeoutMs: number;
   storageTimeoutMs: number;
+  /** The options that were not known (a typo), each with the closest known name: told on the console and in `state().notes`. */
+  warnings: string[];
 }
 
 /**
@@ -103,7 +105,9 @@ export interface ResolvedOptions {
  * @throws VitrineError `invalid-options`, naming the option at fault
  */
 export function resolveOptions(input: unknown): ResolvedOptions {
-  const r = Reader.of(input, 'options', 'invalid-options');
+  const warnings: string[] = [];
+  // A typo in an option warns, naming the closest known one; it does not switch the SDK off.
+  const r = Reader.of(input, 'options', 'invalid-options', (message) => warnings.push(message));
   const siteId = r.raw('siteId') as string;
   if (typeof siteId !== 'string' || !SITE_ID.test(siteId)) r.fail('siteId', `a string of ${SITE_ID_TEXT}`);
   const catalogKey = r.raw('catalogKey') as string | JsonWebKey | undefined;
@@ -145,6 +149,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     trackBatchSize: r.optInteger('trackBatchSize', 1, 1000) ?? 64,
     callTimeoutMs: r.optInteger('callTimeoutMs', 100, 120_000) ?? 10_000,
     storageTimeoutMs: r.optInteger('storageTimeoutMs', 50, 60_000) ?? 3_000,
+    warnings,
   };
   r.done();
   return out;

@@ -21,11 +21,13 @@ export class Reader {
    * @param value the untrusted object
    * @param path where it sits, for messages (`product_view`, `cart.add(item)`)
    * @param code the error code to throw
+   * @param unknownField where an unknown field is told instead of refused (the init options: a typo there warns)
    */
   constructor(
     private readonly value: Record<string, unknown>,
     private readonly path: string,
     private readonly code: ErrorCode,
+    private readonly unknownField?: (message: string) => void,
   ) {}
 
   /**
@@ -33,11 +35,12 @@ export class Reader {
    * @param value the untrusted input
    * @param path where it sits, for messages
    * @param code the error code to throw
+   * @param unknownField where an unknown field is told instead of refused
    * @returns a reader over it
    */
-  static of(value: unknown, path: string, code: ErrorCode): Reader {
+  static of(value: unknown, path: string, code: ErrorCode, unknownField?: (message: string) => void): Reader {
     if (!isPlainObject(value)) throw new VitrineError(code, `${path || 'document'}: expected an object`);
-    return new Reader(value, path, code);
+    return new Reader(value, path, code, unknownField);
   }
 
   /** The path of a field below this object (`offers[3].caps`, or `version` at the root). */
@@ -45,9 +48,10 @@ export class Reader {
     return this.path ? `${this.path}.${field}` : field;
   }
 
-  /** Throws with the field's path. */
+  /** Throws with the field's path; for a field that is missing, names the misspelt one that is there instead. */
   fail(field: string, expected: string): never {
-    throw new VitrineError(this.code, `${this.at(field)}: expected ${expected}`);
+    const typo = this.value[field] === undefined ? closestName(field, Object.keys(this.value).filter((k) => !this.seen.has(k))) : undefined;
+    throw new VitrineError(this.code, typo ? `${this.at(typo)}: unknown field; did you mean ${field}?` : `${this.at(field)}: expected ${expected}`);
   }
 
   /** Reads a field and marks it known. */
@@ -103,7 +107,7 @@ export class Reader {
   optObject<T>(field: string, read: (r: Reader) => T): T | undefined {
     const v = this.take(field);
     if (v === undefined) return undefined;
-    const r = Reader.of(v, this.at(field), this.code);
+    const r = Reader.of(v, this.at(field), this.code, this.unknownField);
     const out = read(r);
     r.done();
     return out;
@@ -143,11 +147,40 @@ export class Reader {
   /** Throws if the object has a field no validator asked for. */
   done(): void {
     for (const key of Object.keys(this.value)) {
-      if (!this.seen.has(key)) {
-        throw new VitrineError(this.code, `${this.at(key)}: unknown field`);
-      }
+      if (this.seen.has(key)) continue;
+      const near = closestName(key, this.seen);
+      const message = `${this.at(key)}: unknown field${near ? `; did you mean ${near}?` : ''}`;
+      if (!this.unknownField) throw new VitrineError(this.code, message);
+      this.unknownField(message);
     }
   }
+}
+
+/**
+ * The known name a misspelt one most likely meant: case aside, the fewest letters added,
+ * dropped or changed, and at most a third of its letters.
+ * @returns that name, or undefined when none is that close
+ */
+export function closestName(name: string, known: Iterable<string>): string | undefined {
+  const a = name.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Math.max(1, Math.floor(a.length / 3)) + 1;
+  for (const candidate of known) {
+    const b = candidate.toLowerCase();
+    // Levenshtein distance, one row at a time.
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let diagonal = row[0]!;
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const above = row[j]!;
+        row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+        diagonal = above;
+      }
+    }
+    if (row[b.length]! < bestDistance) [best, bestDistance] = [candidate, row[b.length]!];
+  }
+  return best;
 }
 
 /**

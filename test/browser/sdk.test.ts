@@ -174,7 +174,8 @@ describe('cart in a real browser', () => {
     frame.contentWindow!.location.reload();
     await reloaded;
     await vi.waitFor(() => expect((frame.contentWindow as ShopWindow).shopReady).toBeDefined(), { timeout: 10_000 });
-    expect(await v().cart.get()).toMatchObject({ restored: true, items: [{ sku: 'A', qty: 2, price: 10 }] });
+    // The same visit: the cart is there, not "restored" (that is for an earlier visit).
+    expect(await v().cart.get()).toMatchObject({ restored: false, items: [{ sku: 'A', qty: 2, price: 10 }] });
     frame.remove();
   });
 
@@ -199,9 +200,16 @@ describe('cart in a real browser', () => {
     await first.destroy();
     running = [];
 
+    // A browser restart ends the tab's session storage, where the tab notes its visit.
+    sessionStorage.removeItem(`vitrine:${id}:seen`);
     const second = await start(id);
     const cart = await second.cart.get();
     expect(cart).toMatchObject({ restored: true, items: [{ sku: 'A', qty: 2, price: 10, name: 'Trail shoe' }] });
+    await second.destroy();
+    running = [];
+    // The visit's next page: the same cart, not greeted again.
+    const third = await start(id);
+    expect(await third.cart.get()).toMatchObject({ restored: false, items: [{ sku: 'A', qty: 2 }] });
   });
 
   it('keeps two pages of the same origin in sync', async () => {

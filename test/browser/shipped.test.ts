@@ -2,12 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Vitrine } from 'vitrine';
 import type { EngineKind } from '../../src/protocol/engine';
 import { testCatalog } from '../fixtures/catalog';
-import { catalogUrlOf, closeShopPages, openShopPage, publishSite } from './shop-page';
+import { catalogUrlOf, closeShopPages, openShopPage, publishSite, type ShopWindow } from './shop-page';
 
 /*
  * What ships, loaded as a shop serves it: the pasted snippet, `vitrine.js` by script tag, the
- * worker and its chunks (decide, report, render) from dist/, in an iframe of its own. Errors
- * cross realms and bundles here, so they are recognised by name and code only.
+ * worker and its chunks (decide, report, render) from dist/, in an iframe of its own. The
+ * instance the script tag hands to `ready` lets nothing reach the page: a caller's mistake
+ * resolves to undefined and is told on the console with its code (read there, across realms).
  */
 
 afterEach(closeShopPages);
@@ -24,19 +25,27 @@ const SETUPS: { engine: EngineKind; page: string; workerUrl?: () => string }[] =
 async function openShop(setup: (typeof SETUPS)[number]): Promise<Vitrine> {
   const { site, catalogUrl } = await publishSite('shipped');
   const w = await openShopPage(setup.page, { site, catalog: catalogUrl, ...(setup.workerUrl ? { workerUrl: setup.workerUrl() } : {}) });
+  windows.set(w.shopReady!, w);
   return w.shopReady!;
 }
 
-/** What a call threw or rejected with, as the plain facts a caller can rely on across bundles. */
-async function failure(call: () => unknown): Promise<{ name: string; code: string; message: string }> {
-  try {
-    await call();
-  } catch (error) {
-    const e = error as { name: string; code: string; message: string };
-    return { name: e.name, code: e.code, message: e.message };
-  }
-  throw new Error('the call succeeded');
+/**
+ * What a call on the script tag's instance failed with. That instance lets nothing reach the
+ * page: the call resolves to undefined, and the console says `[vitrine] code: message`.
+ */
+async function failure(v: Vitrine, call: () => unknown): Promise<{ code: string; message: string }> {
+  const w = windowOf(v);
+  const before = w.logged!.length;
+  expect(await call()).toBeUndefined();
+  // An error's line carries its code (`invalid-payload: …`); a warning (`catalog: …`) does not.
+  const error = w.logged!.slice(before).map((l) => /^\[vitrine\] ([a-z]+-[a-z-]+): (.*)$/s.exec(l)).find(Boolean);
+  if (!error) throw new Error('the call succeeded');
+  const [, code = '', message = ''] = error;
+  return { code, message };
 }
+const windows = new Map<Vitrine, ShopWindow>();
+/** The shop page an instance lives in. */
+const windowOf = (v: Vitrine): ShopWindow => windows.get(v)!;
 
 /** A caller's mistakes, each with the stable code and the path its message must name. */
 const MISTAKES: [what: string, call: (v: Vitrine, element: Element) => unknown, code: string, path: string][] = [
@@ -70,6 +79,7 @@ describe.each(SETUPS)('the shipped files, engine $engine', (setup) => {
       expect(res.status).toBe(204);
       const w = await openShopPage(setup.page, { site, catalog: catalogUrlOf(site), catalogKey, ...(setup.workerUrl ? { workerUrl: setup.workerUrl() } : {}) });
       expect(w.shopReady!.state().engine).toBe(setup.engine);
+      windows.set(w.shopReady!, w);
       return w.shopReady!;
     };
     const signed = (site: string) => JSON.stringify(testCatalog({ siteId: site }));
@@ -78,18 +88,19 @@ describe.each(SETUPS)('the shipped files, engine $engine', (setup) => {
     expect((await good.decide('home-hero', { limit: 1 })).length).toBe(1);
 
     const tampered = await open(async (site) => ({ signed: signed(site).replace('"priority":20', '"priority":99'), signature: await sign(signed(site)) }));
-    expect(await failure(() => tampered.decide('home-hero', { limit: 1 }))).toMatchObject({ name: 'VitrineError', code: 'catalog-unavailable', message: expect.stringContaining('signature') });
+    expect(await failure(tampered, () => tampered.decide('home-hero', { limit: 1 }))).toMatchObject({ code: 'catalog-unavailable', message: expect.stringContaining('signature') });
   });
 
-  it.each(MISTAKES)('gives a caller’s mistake its own code across bundles: %s', async (_, call, code, path) => {
+  it.each(MISTAKES)('tells a caller’s mistake with its own code, and lets nothing reach the page: %s', async (_, call, code, path) => {
     const v = await openShop(setup);
     expect(v.state().engine).toBe(setup.engine);
     // Consent for the cart, so that what is checked is the argument, not the consent.
     await v.consent.set({ functional: true });
     const element = document.createElement('div');
-    const got = await failure(() => call(v, element));
-    expect(got).toMatchObject({ name: 'VitrineError', code });
+    const got = await failure(v, () => call(v, element));
+    expect(got).toMatchObject({ code });
     expect(got.message).toContain(path);
     expect(got.message).not.toMatch(/^VitrineError|engine-failed/);
+    expect(windowOf(v).pageErrors).toEqual([]);
   });
 });

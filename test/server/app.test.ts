@@ -69,7 +69,7 @@ describe('GET /v1/catalog', () => {
     const served = createApp({ root: process.cwd(), catalogFile: file, log: (l) => log.push(l) });
     const bad = await served.request('/v1/catalog');
     expect(bad.status).toBe(503);
-    expect(await bad.json()).toEqual({ error: 'the catalog is invalid: offers[0].content.title: expected a non-empty string of at most 2000 characters' });
+    expect(await bad.json()).toEqual({ error: 'the catalog is invalid: offers[0] (x).content.title: expected a non-empty string of at most 2000 characters' });
     expect(log.some((l) => l.includes('refused'))).toBe(true);
     writeFileSync(file, JSON.stringify(good));
     utimesSync(file, new Date(), new Date(Date.now() + 5000));

@@ -23,7 +23,7 @@ describe('vitrine-catalog', () => {
     expect(await run('check', 'demo/catalog.json')).toEqual({ code: 0, out: 'ok: catalog 2026-12-06.1 for demo-shop, 18 offers' });
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ version: '1', siteId: 's', offers: [{ id: 'a', slot: 's', content: { title: 'A' }, caps: { perDay: 0 } }] }));
-    expect(await run('check', bad)).toEqual({ code: 1, out: 'error: offers[0].caps.perDay: expected a positive integer' });
+    expect(await run('check', bad)).toEqual({ code: 1, out: 'error: offers[0] (a).caps.perDay: expected a positive integer' });
   });
 
   it('makes a key pair and signs a catalog the SDK then accepts', async () => {

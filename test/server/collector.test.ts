@@ -315,7 +315,7 @@ describe('catalog versions the collector knows', () => {
     const c = await collector();
     const res = await c.register({ ...catalog(), offers: [{ id: 'x', slot: 's', content: {} }] });
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toBe('offers[0].content.title: expected a non-empty string of at most 2000 characters');
+    expect((await res.json()).error).toBe('offers[0] (x).content.title: expected a non-empty string of at most 2000 characters');
     expect((await c.register('{"version":')).status).toBe(400);
     const signed = await c.register({ signed: JSON.stringify(catalog({ version: 'signed-1' })), signature: 'AAAA' });
     expect(signed.status).toBe(201);

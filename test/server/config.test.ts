@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { readConfig } from '../../server/config';
+import { catalogSiteProblem } from '../../server/catalog';
+import { testCatalog } from '../fixtures/catalog';
 
 const read = (env: Record<string, string>) => readConfig(env, '/srv/vitrine');
 
@@ -26,5 +31,37 @@ describe('the settings of learning and central noise', () => {
     expect(() => read({ VITRINE_CENTRAL_EPSILON: '1', VITRINE_CENTRAL_SECRET: 'short' })).toThrow(/^VITRINE_CENTRAL_SECRET must be set/);
     const same = 'a-secret-of-thirty-two-characters!';
     expect(() => read({ VITRINE_CENTRAL_EPSILON: '1', VITRINE_CENTRAL_SECRET: same, VITRINE_TOKEN: same })).toThrow('VITRINE_CENTRAL_SECRET must not be VITRINE_TOKEN');
+  });
+});
+
+describe('the sites and origins a collector serves', () => {
+  it('takes origins as browsers send them, and refuses one without its scheme or with a path', () => {
+    expect(read({ VITRINE_ORIGINS: 'https://shop.example, https://www.shop.example' }).origins).toEqual(['https://shop.example', 'https://www.shop.example']);
+    for (const bad of ['shop.example', 'www.shop.example', 'https://shop.example/', 'https://shop.example/cart']) {
+      expect(() => read({ VITRINE_ORIGINS: bad }), bad).toThrow(`VITRINE_ORIGINS must list origins as browsers send them, with their scheme and no path (https://shop.example,https://www.shop.example), got ${JSON.stringify(bad)}`);
+    }
+  });
+
+  it('takes site ids, and refuses what is not one', () => {
+    expect(read({ VITRINE_SITES: 'shop-a,shop-b' }).sites).toEqual(['shop-a', 'shop-b']);
+    expect(() => read({ VITRINE_SITES: 'shop a' })).toThrow('VITRINE_SITES must list site ids (letters, digits, ., _ and -) separated by commas, got "shop a"');
+  });
+});
+
+describe('the catalog a collector serves', () => {
+  it('must be for one of its sites: the start names the mismatch and the fix', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vitrine-config-'));
+    try {
+      const file = join(dir, 'catalog.json');
+      writeFileSync(file, JSON.stringify(testCatalog()));
+      expect(await catalogSiteProblem(file, undefined)).toBeUndefined();
+      expect(await catalogSiteProblem(file, ['test-shop', 'other'])).toBeUndefined();
+      expect(await catalogSiteProblem(file, ['my-shop'])).toBe(`VITRINE_SITES (my-shop) does not list the site of the catalog ${file} ("test-shop"): add it to VITRINE_SITES, or set the catalog's siteId to one of them`);
+      // A catalog that cannot be read is not this check's to refuse: it is served as 503, with its reason.
+      writeFileSync(file, '{ not json');
+      expect(await catalogSiteProblem(file, ['my-shop'])).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

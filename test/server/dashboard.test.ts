@@ -227,6 +227,24 @@ describe('the page', () => {
     expect(await expectPage(await skewed.get('/dashboard?site=demo-shop'), 200)).toMatch(/<p class="warn" role="alert">Sample-ratio mismatch: 85\.71% of reports come from the personalized arm, where 50\.00% was configured/);
   });
 
+  it('shows the holdout’s section only for a catalog with a holdout (or reports from one)', async () => {
+    const d = dashboard();
+    await d.store.commit(times(3, () => report([cell('socks', 'default', 2, 1)])), Date.now());
+    const holdoutless = await expectPage(await d.get('/dashboard?site=demo-shop'), 200);
+    expect(holdoutless).not.toContain('Personalization against the baseline');
+    await d.store.registerCatalog({ site: 'demo-shop', version: '2026-11-20.1', cells: [['socks', 'default']], arms: ['personalized', 'baseline', 'contextual'] }, Date.now());
+    expect(await expectPage(await d.get('/dashboard?site=demo-shop'), 200)).toContain('<h2 id="holdout">Personalization against the baseline</h2>');
+    expect(await expectPage(await (await filled()).get('/dashboard?site=demo-shop'), 200)).toContain('<h2 id="holdout">');
+  });
+
+  it('counts one report as one, not "1 reports"', async () => {
+    const d = dashboard({ k: 1 });
+    await d.store.commit([report([cell('socks', 'default', 2, 1)])], Date.now());
+    const page = await expectPage(await d.get('/dashboard?site=demo-shop'), 200);
+    expect(page).toContain('A number is shown once at least 1 report contributed to it');
+    expect(page).not.toContain('1 reports');
+  });
+
   it('keeps a row under k, saying how many reports it has so far, with no numbers', async () => {
     const d = await filled();
     const page = await expectPage(await d.get('/dashboard?site=demo-shop'), 200);

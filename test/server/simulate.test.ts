@@ -253,7 +253,7 @@ describe('npm run simulate', () => {
     expect(await run(['--url', 'ftp://x'])).toMatchObject({ code: 2, out: expect.stringContaining('error: --url: expected an http(s) URL, got "ftp://x"') });
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ version: '1', siteId: 's', offers: [{ id: 'a', slot: 's', content: { title: 'A' }, caps: { perDay: 0 } }] }));
-    expect(await run(['--catalog', bad])).toEqual({ code: 1, out: `error: ${bad}: offers[0].caps.perDay: expected a positive integer` });
+    expect(await run(['--catalog', bad])).toEqual({ code: 1, out: `error: ${bad}: offers[0] (a).caps.perDay: expected a positive integer` });
   });
 
   it('defaults to the collector on $PORT and the catalog it serves', () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyCartOp, changedRecord, isExpired, mergeLines, mergeRecords, revalidateLines, toCart } from '../../worker/cart';
-import { visitCartOf } from '../../worker/cart-sync';
+import { applyCartOp, changedRecord, isExpired, mergeLines, mergeRecords, revalidateLines, toCart, visitCartOf } from '../../src/protocol/cart-rules';
 import { validateCartOp, type CartLine } from '../../src/protocol/cart';
 
 const T = 1_700_000_000_000;

@@ -58,19 +58,22 @@ describe('Catalog v1', () => {
   });
 
   it.each([
-    [withOffer(3, { caps: { perDay: 0 } }), 'offers[3].caps.perDay: expected a positive integer'],
-    [withOffer(3, { caps: { perDay: 2.5 } }), 'offers[3].caps.perDay: expected a positive integer'],
-    [withOffer(0, { colour: 'red' }), 'offers[0].colour: unknown field'],
-    [withOffer(0, { content: { title: 'x', cta: { label: 'Go', href: 'javascript:alert(1)' } } }), 'offers[0].content.cta.href: expected an http(s) or relative URL'],
-    [withOffer(0, { content: { title: 'x', image: 'data:image/svg+xml,<svg onload=alert(1)>' } }), 'offers[0].content.image: expected an http(s) or relative URL'],
-    [withOffer(0, { content: { body: 'no title' } }), 'offers[0].content.title: expected a non-empty string'],
-    [withOffer(0, { variants: [{ id: 'b', weight: 70, content: {} }, { id: 'c', weight: 40, content: {} }] }), 'offers[0].variants: expected weights that add up to at most 100'],
-    [withOffer(0, { variants: [{ id: 'default', weight: 10, content: {} }] }), 'offers[0].variants[0].id: expected an id other than "default"'],
-    [withOffer(0, { eligibility: { visitor: 'loyal' } }), 'offers[0].eligibility.visitor'],
-    [withOffer(0, { eligibility: { from: '2027-01-01T00:00:00Z', until: '2026-01-01T00:00:00Z' } }), 'offers[0].eligibility.until: expected a date-time after "from"'],
-    [withOffer(0, { eligibility: { from: 'next tuesday' } }), 'offers[0].eligibility.from: expected an ISO 8601 date-time'],
+    [withOffer(3, { caps: { perDay: 0 } }), 'offers[3] (gift-card).caps.perDay: expected a positive integer'],
+    [withOffer(3, { caps: { perDay: 2.5 } }), 'offers[3] (gift-card).caps.perDay: expected a positive integer'],
+    [withOffer(0, { colour: 'red' }), 'offers[0] (trail-10).colour: unknown field'],
+    [withOffer(0, { content: { title: 'x', cta: { label: 'Go', href: 'javascript:alert(1)' } } }), 'offers[0] (trail-10).content.cta.href: expected an http(s) or relative URL'],
+    [withOffer(0, { content: { title: 'x', image: 'data:image/svg+xml,<svg onload=alert(1)>' } }), 'offers[0] (trail-10).content.image: expected an http(s) or relative URL'],
+    [withOffer(0, { content: { body: 'no title' } }), 'offers[0] (trail-10).content.title: expected a non-empty string'],
+    [withOffer(0, { variants: [{ id: 'b', weight: 70, content: {} }, { id: 'c', weight: 40, content: {} }] }), 'offers[0] (trail-10).variants: expected weights that add up to at most 100'],
+    [withOffer(0, { variants: [{ id: 'default', weight: 10, content: {} }] }), 'offers[0] (trail-10).variants[0].id: expected an id other than "default"'],
+    [withOffer(0, { eligibility: { visitor: 'loyal' } }), 'offers[0] (trail-10).eligibility.visitor'],
+    [withOffer(0, { eligibility: { from: '2027-01-01T00:00:00Z', until: '2026-01-01T00:00:00Z' } }), 'offers[0] (trail-10).eligibility.until: expected a date-time after "from"'],
+    [withOffer(0, { eligibility: { from: 'next tuesday' } }), 'offers[0] (trail-10).eligibility.from: expected an ISO 8601 date-time'],
     [withOffer(1, { id: 'trail-10' }), 'offers[1].id: expected a unique id; "trail-10" is used twice'],
-    [withOffer(2, { eligibility: { boughtBefore: { categories: ['health'], minDaysAgo: 30 } } }), 'offers[2].eligibility.boughtBefore: expected no purchase history on a sensitive offer'],
+    [withOffer(2, { eligibility: { boughtBefore: { categories: ['health'], minDaysAgo: 30 } } }), 'offers[2] (vitamins).eligibility.boughtBefore: expected no purchase history on a sensitive offer'],
+    [withOffer(1, { catgories: ['yoga'] }), 'offers[1] (yoga-mat).catgories: unknown field; did you mean categories?'],
+    [testCatalog({ offers: [{ id: 'a', slot: 'x', contnet: { title: 'A' } }] }), 'offers[0] (a).contnet: unknown field; did you mean content?'],
+    [testCatalog({ setings: { exploration: 0 } }), 'setings: unknown field; did you mean settings?'],
     [testCatalog({ settings: { exploration: 2 } }), 'settings.exploration: expected a finite number from 0 to 1'],
     [testCatalog({ experiments: [{ id: 'h', kind: 'personalization-holdout', arms: [{ id: 'personalized', weight: 1 }] }] }), 'experiments[0].arms: expected the two arms'],
     [testCatalog({ experiments: [{ id: 'h', kind: 'multi-armed-bandit', arms: [] }] }), 'experiments[0].kind'],
@@ -83,7 +86,7 @@ describe('Catalog v1', () => {
 
   it('refuses a __proto__ key instead of merging it', () => {
     const doc = JSON.parse(JSON.stringify(testCatalog()).replace('"priority":10', '"priority":10,"__proto__":{"sensitive":true}'));
-    expect(() => validateCatalog(doc)).toThrow('offers[0].__proto__: unknown field');
+    expect(() => validateCatalog(doc)).toThrow('offers[0] (trail-10).__proto__: unknown field');
   });
 });
 

@@ -94,8 +94,16 @@ describe('catalog delivery', () => {
     expect(cdn.hits(name)).toEqual({ ok: 1, notModified: 0 });
     ok(await first.engine.close());
 
+    // A page that asks for no offer fetches nothing; one that does, past the refresh age, revalidates.
     const second = await tab();
     expect(second.hello.catalogVersion).toBe('2026-11-22.1');
+    ok(await second.engine.exportData());
+    expect(cdn.hits(name)).toEqual({ ok: 1, notModified: 0 });
+    ok(await second.engine.decide('home-hero', undefined));
+    expect(cdn.hits(name)).toEqual({ ok: 1, notModified: 0 });
+    vi.spyOn(Date, 'now').mockReturnValue(Date.now() + 10 * 60_000);
+    ok(await second.engine.decide('home-hero', undefined));
+    vi.restoreAllMocks();
     await vi.waitFor(() => expect(cdn.hits(name)).toEqual({ ok: 1, notModified: 1 }));
 
     // The CDN is gone: the cached catalog still serves.
@@ -113,7 +121,7 @@ describe('catalog delivery', () => {
     ok(await engine.decide('home-hero', undefined));
     await vi.waitFor(() => expect(events.filter((e) => e.type === 'catalog' && e.error)).toHaveLength(1));
     vi.restoreAllMocks();
-    expect(events.at(-1)).toEqual({ type: 'catalog', version: '2026-11-22.1', error: 'offers[1].caps.perDay: expected a positive integer' });
+    expect(events.at(-1)).toEqual({ type: 'catalog', version: '2026-11-22.1', error: 'offers[1] (yoga-mat).caps.perDay: expected a positive integer' });
     expect(ok(await engine.decide('home-hero', { limit: 1 }))[0]!.id).toBe('yoga-mat');
   });
 

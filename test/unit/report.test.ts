@@ -244,6 +244,8 @@ describe('reports from the engine to a real collector on loopback', { timeout: 3
     const events: EngineEvent[] = [];
     ok(await engine.init({ siteId: site, catalogUrl: `${cdn.base}/c/${site}`, collectorUrl: gate.base, reportWindow: MIN, ...extra }, (e) => events.push(e)));
     engines.push(engine);
+    // A page that shows offers, as every page with exposures does: it brings the catalog, which reports are built against.
+    ok(await engine.decide('home-hero', undefined));
     const status = () => events.flatMap((e) => (e.type === 'reports' ? [e.status] : [])).at(-1);
     return { engine, events, status };
   }
@@ -318,15 +320,16 @@ describe('reports from the engine to a real collector on loopback', { timeout: 3
     const stamped = ok(await first.engine.exportData()).stores.exposures as ExposureRecord[];
     expect(stamped.map((e) => e.catalog)).toEqual(['2026-11-22.1']);
     ok(await first.engine.close());
-    // The next version drops gift-card; a tab opened now fetches it.
+    // The next version drops gift-card; a tab that shows offers once the cached copy is past its refresh age fetches it.
     const v2 = testCatalog({ siteId: site, version: '2026-11-22.2' });
     v2.offers = v2.offers.filter((o) => o.id !== 'gift-card');
     await cdn.set(site, v2);
+    vi.setSystemTime(T0 + 6 * MIN);
     const second = await tab();
     await until(() => expect(second.events).toContainEqual({ type: 'catalog', version: '2026-11-22.2' }));
     await show(second.engine, 'yoga-mat');
     ok(await second.engine.close());
-    vi.setSystemTime(T0 + 2 * MIN);
+    vi.setSystemTime(T0 + 8 * MIN);
     await tab();
     await until(() => expect(gate.posts(site)).toHaveLength(2));
     const reports = gate.posts(site).map((p) => validateReport(JSON.parse(p.body)));
@@ -436,12 +439,14 @@ describe('reports from the engine to a real collector on loopback', { timeout: 3
     const first = await tab();
     await until(async () => expect((await outbox(first.engine))?.reports[0]?.attempts).toBe(1));
     const [waiting] = (await outbox(first.engine))!.reports;
+    vi.setSystemTime(T0 + 5.5 * MIN);
     await show(first.engine, 'gift-card');
     ok(await first.engine.close());
     // The shop publishes a catalog too big to report, while the gift-card window is still open.
     const offers = Array.from({ length: 4001 }, (_, i) => ({ id: `o${i}`, slot: 's', content: { title: 't' }, variants: Array.from({ length: 9 }, (_, j) => ({ id: `v${j}`, weight: 1, content: {} })) }));
     await cdn.set(site, { version: 'huge', siteId: site, offers });
-    vi.setSystemTime(T0 + 3 * MIN);
+    // Past the cached copy's refresh age (the page that shows offers fetches it), the gift-card window still open.
+    vi.setSystemTime(T0 + 6 * MIN);
     const second = await tab();
     await until(() => expect(second.events).toContainEqual(expect.objectContaining({ type: 'catalog', version: 'huge' })));
     // Later: the window has closed and cannot be built; the waiting report is due and goes.

@@ -79,7 +79,16 @@ describe('script tag', () => {
     expect(() => v()('track', 'product_view', { sku: 1 })).not.toThrow();
     expect(errors).toHaveBeenCalledWith('[vitrine]', expect.stringContaining('invalid-payload: product_view.sku'));
     expect(() => v()('no.such.command')).not.toThrow();
-    expect(errors).toHaveBeenCalledWith('[vitrine]', expect.stringContaining('no such command'));
+    expect(errors).toHaveBeenCalledWith('[vitrine]', expect.stringMatching(/^unknown-command: vitrine\("no\.such\.command"\): no such command\. The commands: init, ready, .*\bcart\.add\b.*\brender\b/));
+    // A near miss is named.
+    v()('cart.ad', { sku: 'A', qty: 1, price: 1 });
+    expect(errors).toHaveBeenCalledWith('[vitrine]', expect.stringContaining('unknown-command: vitrine("cart.ad"): no such command (did you mean cart.add?). The commands: '));
+    // The README lists the same commands, no more and no fewer.
+    const listed = errors.mock.calls.map(([, line]) => String(line)).find((line) => line.startsWith('unknown-command: vitrine("no.such.command")'))!;
+    const commands = listed.slice(listed.indexOf('The commands: ') + 'The commands: '.length).split(', ');
+    const readme = readFileSync(join(process.cwd(), 'README.md'), 'utf8');
+    const paragraph = readme.slice(readme.indexOf('**The commands**'), readme.indexOf('Another name is refused'));
+    expect([...paragraph.matchAll(/`([\w.]+)`/g)].map(([, name]) => name).sort()).toEqual([...commands].sort());
     // A rejected call resolves to undefined instead of an unhandled rejection.
     await expect(v()('cart.add', { sku: 'A' })).resolves.toBeUndefined();
     expect(errors).toHaveBeenCalledWith('[vitrine]', expect.stringContaining('invalid-cart-item'));

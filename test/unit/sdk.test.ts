@@ -104,10 +104,31 @@ describe('cart', () => {
     expect(changes.map((c) => c.items[0]?.qty)).toEqual([1, 3]);
     await v.destroy();
 
+    // An earlier visit: the tab's note of its visit is gone (a browser restart, a new tab).
+    sessionStorage.clear();
     const again = await start();
     const restored = await new Promise<Cart>((resolve) => again.cart.on('restore', resolve));
     expect(restored).toMatchObject({ restored: true, items: [{ sku: 'A', qty: 3, price: 5 }] });
     expect(await again.cart.get()).toEqual(restored);
+    await again.destroy();
+
+    // The visit's next page: the cart is there, and nobody is greeted again.
+    const next = await start();
+    const greeted: Cart[] = [];
+    next.cart.on('restore', (c) => greeted.push(c));
+    expect(await next.cart.get()).toMatchObject({ restored: false, items: [{ sku: 'A', qty: 3 }] });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(greeted).toEqual([]);
+    expect((await next.privacy.export()).page!.visitSeen).toBeGreaterThan(Date.now() - 60_000);
+    await next.destroy();
+
+    // Half an hour without a page of the shop: an earlier visit again.
+    sessionStorage.setItem('vitrine:sdk-test:seen', String(Date.now() - 31 * 60_000));
+    const later = await start();
+    expect(await later.cart.get()).toMatchObject({ restored: true });
+    // Withdrawing functional erases the tab's note.
+    await later.consent.set({ functional: false });
+    expect(sessionStorage.getItem('vitrine:sdk-test:seen')).toBeNull();
   });
 
   it('rejects a bad item with the field named', async () => {
@@ -155,7 +176,7 @@ describe('public types', () => {
     };
     expectTypeOf(typed).parameter(0).toEqualTypeOf<Vitrine>();
     expectTypeOf<VitrineState['reports']>().toEqualTypeOf<{ pending: number; sent: number; dropped: number; error?: string }>();
-    expectTypeOf<VitrineState['engine']>().toEqualTypeOf<'worker' | 'blob-worker' | 'inline'>();
+    expectTypeOf<VitrineState['engine']>().toEqualTypeOf<'worker' | 'blob-worker' | 'inline' | 'none'>();
     expectTypeOf<VitrineState['storage']>().toEqualTypeOf<'indexeddb' | 'memory'>();
   });
 });

@@ -92,15 +92,27 @@ describe('options', () => {
   it.each([
     [{}, 'options.siteId'],
     [{ siteId: 'a b' }, 'options.siteId'],
-    [{ siteId: 'a', cartTTL: 3 }, 'options.cartTTL: unknown field'],
+    [{ siteID: 'a' }, 'options.siteID: unknown field; did you mean siteId?'],
     [{ siteId: 'a', retention: { maxSignals: 0 } }, 'options.retention.maxSignals: expected a whole number from 1'],
-    [{ siteId: 'a', retention: { maxRows: 10 } }, 'options.retention.maxRows'],
     [{ siteId: 'a', engine: 'turbo' }, 'options.engine'],
     [{ siteId: 'a', consent: { source: 'carrier-pigeon' } }, 'options.consent.source: expected "manual", "auto", "tcf"'],
     [{ siteId: 'a', consent: { source: 'onetrust', categories: { personalization: [] } } }, 'options.consent.categories.personalization: expected a name or a list of names'],
     [{ siteId: 'a', consent: { source: 'tcf', vendorId: 0 } }, 'options.consent.vendorId: expected a positive integer'],
   ])('rejects %j naming the option', (input, message) => {
     expect(() => resolveOptions(input)).toThrow(message);
+  });
+
+  it('warns of an unknown option, naming the closest known one, and resolves the rest', () => {
+    const o = resolveOptions({ siteId: 'a', collectorURL: '/c', cartTTL: 3, retention: { maxRows: 10, maxSignal: 5 }, consent: { sorce: 'tcf' } });
+    expect(o.warnings).toEqual([
+      'options.consent.sorce: unknown field; did you mean source?',
+      'options.retention.maxRows: unknown field',
+      'options.retention.maxSignal: unknown field; did you mean maxSignals?',
+      'options.collectorURL: unknown field; did you mean collectorUrl?',
+      'options.cartTTL: unknown field',
+    ]);
+    expect(o).toMatchObject({ siteId: 'a', collectorUrl: undefined, cartTtlDays: 30, retention: { maxSignals: 1000 }, consent: { source: 'manual' } });
+    expect(resolveOptions({ siteId: 'a' }).warnings).toEqual([]);
   });
 });
 

@@ -22,11 +22,32 @@ export async function fetchDocument(url: string, etag: string | null, kind: Docu
     // of it and our 304 comes back to us as is.
     response = await fetch(url, { headers: etag ? { 'If-None-Match': etag } : {}, credentials: 'omit', cache: 'no-store' });
   } catch (error) {
-    throw new VitrineError(`${kind}-unavailable`, `${kind}: ${url} could not be fetched (${(error as Error).message})`);
+    throw new VitrineError(`${kind}-unavailable`, `${url} could not be fetched (${(error as Error).message})`);
   }
   if (response.status === 304) return { status: 'not-modified' };
-  if (!response.ok) throw new VitrineError(`${kind}-unavailable`, `${kind}: ${url} answered ${response.status}`);
+  if (!response.ok) throw new VitrineError(`${kind}-unavailable`, `${url} answered ${response.status}${await reasonOf(response)}`);
   return { status: 'ok', body: parseJson(await response.text(), kind), etag: response.headers.get('ETag') };
+}
+
+/** The most of a refusal's reason a message carries. */
+const REASON_CHARS = 300;
+
+/**
+ * Why a server refused: the collector names it in its JSON body (`{ "error": "offers[1].catgories: unknown field…" }`).
+ * @returns `: <reason>`, or nothing when the body says nothing readable
+ */
+async function reasonOf(response: Response): Promise<string> {
+  try {
+    // The first piece of the body only: a refusal's reason is short, and a long body is not read.
+    const reader = response.body!.getReader();
+    const { value } = await reader.read();
+    void reader.cancel().catch(() => undefined);
+    const text = new TextDecoder().decode(value?.subarray(0, 4 * REASON_CHARS));
+    const error = (JSON.parse(text) as { error?: unknown } | null)?.error;
+    return typeof error === 'string' && error ? `: ${error.slice(0, REASON_CHARS)}` : '';
+  } catch {
+    return '';
+  }
 }
 
 /**
@@ -40,6 +61,6 @@ export function parseJson(text: string, kind: DocumentKind = 'catalog'): unknown
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new VitrineError(`${kind}-invalid`, `${kind}: not JSON (${(error as Error).message})`);
+    throw new VitrineError(`${kind}-invalid`, `not JSON (${(error as Error).message})`);
   }
 }

@@ -2,7 +2,7 @@ import { isVitrineError } from '../../src/protocol/errors';
 import { undecided } from '../../src/protocol/consent';
 import { createIdbStore } from './idb';
 import { createMemoryStore } from './memory';
-import { emptyCart } from '../cart';
+import { emptyCart } from '../../src/protocol/cart-rules';
 import { newSeed } from '../random';
 import type { EngineConfig, EngineState } from '../state';
 import { keptAnyway } from '../purposes';

@@ -1,6 +1,6 @@
 import { VitrineError } from '../../src/protocol/errors';
 import type { TrackEvent } from '../../src/protocol/events';
-import type { CartLine } from '../../src/protocol/cart';
+import type { CartRecord } from '../../src/protocol/cart-rules';
 import type { ConsentState } from '../../src/protocol/consent';
 import type { StorageKind } from '../../src/protocol/engine';
 import type { Arm, Decision, ExposureKind } from '../../src/protocol/decision';
@@ -11,14 +11,8 @@ import type { Profile } from '../profile';
 /** A raw signal as kept in the bounded `signals` ring. */
 export type SignalRecord = TrackEvent & { id?: number };
 
-/** The cart as persisted: one record, replaced atomically. */
-export interface CartRecord {
-  id: 'current';
-  lines: CartLine[];
-  updatedAt: number;
-  /** The handoff links merged into it (worker/cart.ts `changedRecord`), the latest last. */
-  handoffs?: string[];
-}
+/** The cart as persisted: one record, replaced atomically (its rules: src/protocol/cart-rules.ts). */
+export type { CartRecord };
 
 /**
  * The most exposures a device keeps: a week of them is kept, and this bounds that week for a

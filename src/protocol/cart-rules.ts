@@ -1,9 +1,23 @@
-import { VitrineError } from '../src/protocol/errors';
+import { VitrineError } from './errors';
 import {
-  CART_LIMITS,
+  CART_LIMITS, HANDOFF_ID, validateCartOp,
   type Cart, type CartItem, type CartLine, type CartOp, type CurrentOffer, type RevalidateResult,
-} from '../src/protocol/cart';
-import type { CartRecord } from './storage/store';
+} from './cart';
+
+/*
+ * The cart's rules, pure: how a change applies, how two views of a cart merge, what the page
+ * sees of it. The engine keeps the cart by them (worker/cart-sync.ts); the page's stand-in
+ * (src/stand-in-engine.ts) does too, when no engine could start.
+ */
+
+/** The cart as the engine keeps it (persisted: one record, replaced atomically). */
+export interface CartRecord {
+  id: 'current';
+  lines: CartLine[];
+  updatedAt: number;
+  /** The handoff links merged into it ({@link changedRecord}), the latest last. */
+  handoffs?: string[];
+}
 
 /** The empty cart record. */
 export function emptyCart(): CartRecord {
@@ -134,4 +148,24 @@ function toItem(l: CartLine): CartItem {
  */
 export function toCart(record: CartRecord, restored: boolean): Cart {
   return { items: record.lines.map(toItem), updatedAt: record.updatedAt, restored, ...(record.handoffs && { handoffs: record.handoffs }) };
+}
+
+/**
+ * The cart of this tab's visit as the page kept it without `functional` consent
+ * (src/session-cart.ts), each line checked as a change is.
+ * @param raw what the page read from its session storage
+ * @returns the cart, or null for none or a copy that is not a valid cart
+ */
+export function visitCartOf(raw: unknown, now: number): CartRecord | null {
+  try {
+    const { items, updatedAt, handoffs = [] } = raw as Cart;
+    const at = Math.min(now, Number(updatedAt) || now);
+    let record = emptyCart();
+    for (const item of items) record = changedRecord(record, validateCartOp({ kind: 'add', item }), at);
+    // The links merged during the visit, each checked as a link's id is.
+    if (!Array.isArray(handoffs) || !handoffs.every((id) => typeof id === 'string' && HANDOFF_ID.test(id))) return null;
+    return record.lines.length ? { ...record, ...(handoffs.length && { handoffs: handoffs.slice(-CART_LIMITS.handoffs) }) } : null;
+  } catch {
+    return null;
+  }
 }
