@@ -22,9 +22,10 @@ export function startupLines(config: Config, { base, token, priors }: Started): 
   const tokenNote = config.token ? '' : `  (token for this run: ${token})`;
   const lines = [
     config.demo ? `Vitrine demo storefront: ${base}/` : `Vitrine collector for ${config.sites ? `the sites ${config.sites.join(', ')}` : 'any site (VITRINE_SITES names yours; set it before going live)'}`,
-    `SDK files:               ${base}/vitrine/vitrine.js, ${base}/vitrine/vitrine-worker.js, ${base}/vitrine/vitrine-worker-offers.js (and their chunks beside them)`,
-    `Offer catalog:           ${base}/v1/catalog${config.catalogFile ? ` (${config.catalogFile})` : config.demo ? ' (the demo shop\'s)' : ' (the demo shop\'s: set VITRINE_CATALOG to yours)'}`,
+    `SDK files:               ${base}/vitrine/vitrine.js, ${base}/vitrine/vitrine-worker.js, ${base}/vitrine/vitrine-worker-offers.js`,
+    `Offer catalog:           ${base}/v1/catalog`,
   ];
+  if (!config.demo) lines.push(`Catalog file:            ${config.catalogFile ?? 'the demo shop\'s (VITRINE_CATALOG names yours)'}`);
   if (!config.demo) lines.push(`Pages allowed to report:  ${config.origins ? config.origins.join(', ') : 'any origin (VITRINE_ORIGINS lists your shop\'s, e.g. https://shop.example,https://www.shop.example)'}`);
   if (config.centralEpsilon) lines.push(`Central noise:           ε ${Object.entries(config.centralEpsilon).map(([s, e]) => (s === '*' ? `${e} for every site` : `${e} for ${s}`)).join(', ')} (README, "Central noise")`);
   lines.push(

@@ -108,7 +108,7 @@ describe('decide in the engine worker', () => {
   it('refuses an invalid catalog with a path-precise reason', async () => {
     await publish({ ...testCatalog({ version: 'broken' }), offers: [{ id: 'x', slot: 'home-hero', content: { title: 'x', cta: { label: 'x', href: 'javascript:alert(1)' } } }] });
     const again = await start();
-    await expect(again.decide('home-hero', {})).rejects.toMatchObject({ code: 'catalog-unavailable', message: expect.stringContaining('offers[0].content.cta.href') });
+    await expect(again.decide('home-hero', {})).rejects.toMatchObject({ code: 'catalog-unavailable', message: expect.stringContaining('offers[0] (x).content.cta.href') });
   });
 });
 
