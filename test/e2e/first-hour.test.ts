@@ -212,6 +212,35 @@ describe('a merchant’s first hour, in Chromium', () => {
     await context.close();
   });
 
+  it('revalidates a kept catalog past its refresh age with a 304 that no request reports as failed', async () => {
+    const { context, page, errors } = await browserWith(newProfile());
+    const failed: string[] = [];
+    const catalogAnswers: number[] = [];
+    context.on('requestfailed', (r) => failed.push(`${r.url()} ${r.failure()?.errorText}`));
+    context.on('response', (r) => (r.url().endsWith('/v1/catalog') ? catalogAnswers.push(r.status()) : undefined));
+    await open(page, '/');
+    await page.getByRole('button', { name: 'Accept all' }).click();
+    await page.waitForFunction(() => (window as unknown as ShopWindow).shopReady!.state().consent.decided);
+    await open(page, '/tea/green');
+    await page.locator('#offers article').first().waitFor();
+    // The kept catalog, fetched ten minutes ago as far as the device knows.
+    await page.evaluate(async () => {
+      const request = <T,>(r: IDBRequest<T>) => new Promise<T>((resolve, reject) => ((r.onsuccess = () => resolve(r.result)), (r.onerror = () => reject(r.error))));
+      const db = await request(indexedDB.open('vitrine:tea-house'));
+      const tx = db.transaction('meta', 'readwrite');
+      const kept = await request(tx.objectStore('meta').get('catalog'));
+      tx.objectStore('meta').put({ ...kept, value: { ...kept.value, fetchedAt: kept.value.fetchedAt - 10 * 60_000 } });
+      await new Promise((resolve) => (tx.oncomplete = resolve));
+      db.close();
+    });
+    await open(page, '/tea/black');
+    await expect.poll(() => catalogAnswers.includes(304), { timeout: 10_000 }).toBe(true);
+    await page.waitForTimeout(300);
+    expect(failed).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('with a wrong worker path: ready fires, the cart works, and the note names the fix', async () => {
     const { context, page, errors } = await browserWith(newProfile());
     await open(page, '/tea/green', { workerUrl: '/wrong/vitrine-worker-offers.js' });

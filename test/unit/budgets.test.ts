@@ -103,6 +103,14 @@ describe('byte budgets per page type', () => {
     }
   });
 
+  it('lists in the README every file a shop hosts: the built files but the snippets it pastes', () => {
+    const readme = readFileSync(join(process.cwd(), 'README.md'), 'utf8');
+    const step = readme.slice(readme.indexOf("**1. Host the SDK's files.**"), readme.indexOf('**2. Choose where the collector answers.**'));
+    const listed = new Set([...step.matchAll(/`(vitrine[\w<>-]*\.js)`/g)].map(([, file]) => file));
+    const hosted = SHIPPED_FILES.filter((f) => !f.startsWith('snippet')).map((f) => (f.startsWith('vitrine-consent-') ? 'vitrine-consent-<cmp>.js' : f));
+    expect([...listed].sort()).toEqual([...new Set(hosted)].sort());
+  });
+
   it('has one adapter file per consent source name, and builds each', () => {
     const sources = readdirSync('src/consent/adapters').map((f) => f.replace(/\.ts$/, ''));
     expect(sources.sort()).toEqual([...ADAPTER_NAMES].sort());

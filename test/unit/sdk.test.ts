@@ -131,6 +131,17 @@ describe('cart', () => {
     expect(sessionStorage.getItem('vitrine:sdk-test:seen')).toBeNull();
   });
 
+  it('records no signal for a cart change: the page tracks add_to_cart itself (README, "Set it up on your shop")', async () => {
+    const v = await start();
+    await v.consent.set({ functional: true, personalization: true });
+    await v.cart.add({ sku: 'A', qty: 1, price: 5, category: 'yoga' });
+    await v.flush();
+    expect((await v.privacy.export()).stores.signals).toEqual([]);
+    v.track('add_to_cart', { sku: 'A', category: 'yoga', price: 5 });
+    await v.flush();
+    expect(((await v.privacy.export()).stores.signals as { type: string }[]).map((e) => e.type)).toEqual(['add_to_cart']);
+  });
+
   it('rejects a bad item with the field named', async () => {
     const v = await start();
     await expect(v.cart.add({ sku: 'A', qty: 1 } as never)).rejects.toThrow('cart.add(item).price');

@@ -24,7 +24,11 @@ export async function fetchDocument(url: string, etag: string | null, kind: Docu
   } catch (error) {
     throw new VitrineError(`${kind}-unavailable`, `${url} could not be fetched (${(error as Error).message})`);
   }
-  if (response.status === 304) return { status: 'not-modified' };
+  if (response.status === 304) {
+    // Read to its (empty) end: a response left unread is cancelled, and the browser's network panel shows the revalidation as failed.
+    await response.arrayBuffer().catch(() => undefined);
+    return { status: 'not-modified' };
+  }
   if (!response.ok) throw new VitrineError(`${kind}-unavailable`, `${url} answered ${response.status}${await reasonOf(response)}`);
   return { status: 'ok', body: parseJson(await response.text(), kind), etag: response.headers.get('ETag') };
 }
