@@ -1,5 +1,5 @@
 import { COLLECTOR_DEFAULTS } from './collector/defaults';
-import { SITE_ID } from '../src/protocol/ids';
+import { SITE_ID, SITE_ID_TEXT } from '../src/protocol/ids';
 import { TOKEN_MIN_LENGTH } from './collector/auth';
 import { COUNTERS_KEEP_DAYS } from './store';
 
@@ -113,7 +113,7 @@ export function readConfig(env: Record<string, string | undefined>, defaultRoot:
   }
   const sites = list('VITRINE_SITES');
   for (const site of sites ?? []) {
-    if (!SITE_ID.test(site)) throw new ConfigError(`VITRINE_SITES must list site ids (letters, digits, ., _ and -) separated by commas, got ${JSON.stringify(site)}`);
+    if (!SITE_ID.test(site)) throw new ConfigError(`VITRINE_SITES must list site ids (${SITE_ID_TEXT}) separated by commas, got ${JSON.stringify(site)}`);
   }
   const databaseUrl = env.VITRINE_DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {

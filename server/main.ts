@@ -20,7 +20,8 @@ import { startupLines } from './startup-lines';
  */
 async function main(): Promise<void> {
   const config = readConfig(process.env, resolve(dirname(fileURLToPath(import.meta.url)), '../..'), process.argv.slice(2));
-  const siteProblem = await catalogSiteProblem(config.catalogFile ?? join(config.root, 'demo', 'catalog.json'), config.sites);
+  // The merchant's own catalog only: without VITRINE_CATALOG the demo's is served, whatever the sites.
+  const siteProblem = config.catalogFile && (await catalogSiteProblem(config.catalogFile, config.sites));
   if (siteProblem) throw new ConfigError(siteProblem);
   const store: CounterStore = config.databaseUrl ? await createPostgresStore(config.databaseUrl) : createSqliteStore(config.dataDir, { synchronous: config.sqliteSync });
   // Without a configured token, one is made for this run and printed, so the demo's dashboard opens.

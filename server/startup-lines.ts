@@ -26,7 +26,7 @@ export function startupLines(config: Config, { base, token, priors }: Started): 
     `Offer catalog:           ${base}/v1/catalog`,
   ];
   if (!config.demo) lines.push(`Catalog file:            ${config.catalogFile ?? 'the demo shop\'s (VITRINE_CATALOG names yours)'}`);
-  if (!config.demo) lines.push(`Pages allowed to report:  ${config.origins ? config.origins.join(', ') : 'any origin (VITRINE_ORIGINS lists your shop\'s, e.g. https://shop.example,https://www.shop.example)'}`);
+  if (!config.demo) lines.push(`Pages allowed to report: ${config.origins ? config.origins.join(', ') : 'any origin (VITRINE_ORIGINS lists your shop\'s, e.g. https://shop.example,https://www.shop.example)'}`);
   if (config.centralEpsilon) lines.push(`Central noise:           ε ${Object.entries(config.centralEpsilon).map(([s, e]) => (s === '*' ? `${e} for every site` : `${e} for ${s}`)).join(', ')} (README, "Central noise")`);
   lines.push(
     `Learned priors:          ${priors === 'off' ? 'off (set VITRINE_PRIORS_KEY to a private JWK from npm run catalog -- keygen)' : `${base}/v1/priors?site=${site} (a new version every ${config.priorsMinutes} min${priors === 'demo-key' ? '; signed with the demo\'s key, for the demo shop only' : ''})`}`,

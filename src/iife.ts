@@ -89,7 +89,7 @@ async function boot(queue: Command[], forward: (dispatch: Stub) => void): Promis
   w.vitrine = dispatch;
   forward(dispatch);
   // Calls made before and while the instance was starting run now, in their order.
-  for (const command of queue.splice(0)) attempt(() => run(instance, command));
+  for (const command of queue.splice(0)) dispatch(...command);
 }
 
 function install(): void {

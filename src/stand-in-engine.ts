@@ -44,7 +44,7 @@ export function standInEngine(reason: string): EngineClient {
     init(options, _onEvent, visitCart) {
       siteId = String(options.siteId);
       record = visitCartOf(visitCart, Date.now()) ?? record;
-      return { storage: 'memory', storageReason: 'nothing is kept on the device without the engine', consent: null, cart: cart(), catalogVersion: null, consentOptions: consentOptionsOf(options) };
+      return { storage: 'memory', storageReason: 'no engine: the cart is kept for this visit only, nothing else', consent: null, cart: cart(), catalogVersion: null, consentOptions: consentOptionsOf(options) };
     },
     track: (events) => events.length,
     getCart: cart,
@@ -68,7 +68,7 @@ export function standInEngine(reason: string): EngineClient {
     exportData: () => ({ exportedAt: new Date().toISOString(), siteId, storage: 'memory', stores: {}, memory: { cart: cart(), undecidedSignals: [] }, kept: [] }),
     forget() {
       record = emptyCart();
-      return 'nothing is kept on the device without the engine';
+      return 'no engine: the cart is kept for this visit only, nothing else';
     },
     close: () => null,
   };

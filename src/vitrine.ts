@@ -85,8 +85,9 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
   // The script tag degrades instead of going dark: the page's stand-in, and the reason on the console and in the notes.
   const standIn = async (error: unknown) => {
     if (!standInFrom) throw error;
-    logError(error);
+    // Without the stand-in's file either, the error goes to the caller as it is (the script tag logs it once).
     const { standInEngine } = await standInChunk(standInFrom, opts.callTimeoutMs).catch(() => Promise.reject(error));
+    logError(error);
     return standInEngine((error as Error).message);
   };
   const checkFile = standInFrom ? async (url: string) => (await standInChunk(standInFrom, opts.callTimeoutMs)).engineFileProblem(url) : undefined;
@@ -207,14 +208,18 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
     }
     ready = [];
   };
+  // The visit goes on while the shopper reads: the tab's note of it moves as a page is left.
+  const seen = () => markSeen(siteId, consent.get().purposes.functional);
   const onHide = () => {
     if (document.visibilityState !== 'hidden') return;
+    seen();
     batcher.send();
     beacon();
   };
   const onPageHide = (event: PageTransitionEvent) => {
     // Into the back-forward cache: the engine stops (src/resumable.ts); what is queued waits for the next one.
     if (event.persisted) engine.pause();
+    seen();
     batcher.send();
     beacon();
   };
@@ -233,7 +238,10 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
     }
   };
   const onPageShow = (event: PageTransitionEvent) => {
-    if (event.persisted && engine.paused) void restart().catch(logError).finally(() => engine.resume());
+    if (!event.persisted || !engine.paused) return;
+    // The stand-in keeps its cart across the cache: there is no engine to start again.
+    if (engine.kind === 'none') return engine.resume();
+    void restart().catch(logError).finally(() => engine.resume());
   };
   document.addEventListener('visibilitychange', onHide);
   addEventListener('pagehide', onPageHide);

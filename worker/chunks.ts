@@ -60,7 +60,7 @@ const CHECK_MS = 3_600_000;
  * keeps doing so while the page stays open). The report chunk loads only once there is work.
  */
 export function startReports(s: EngineState, cfg: EngineConfig): void {
-  if (!cfg.collectorUrl || !s.consent.purposes.measurement) return;
+  if (s.closed || !cfg.collectorUrl || !s.consent.purposes.measurement) return;
   clearTimeout(waiting.get(s));
   const report = async () => {
     reportsUrl(cfg.collectorUrl!, cfg.workerUrl);

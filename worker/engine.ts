@@ -136,7 +136,7 @@ export function createEngine(): EngineApi {
         const { slot, limit, context } = d.validateDecide(rawSlot, rawOptions);
         const catalog = s.catalog.current;
         if (!catalog) {
-          throw new VitrineError('catalog-unavailable', s.catalog.error ?? (cfg.catalogUrl ? 'catalog: not loaded yet' : 'catalog: no catalogUrl option'));
+          throw new VitrineError('catalog-unavailable', s.catalog.error ?? (cfg.catalogUrl ? 'the catalog is not loaded yet' : 'no catalogUrl option'));
         }
         const compiled = (s.catalog.compiled ??= d.compileCatalog(catalog));
         const now = Date.now();

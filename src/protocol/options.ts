@@ -97,6 +97,9 @@ export interface ResolvedOptions {
   warnings: string[];
 }
 
+/** The options that protect the shopper: a typo that may have meant one of them is refused, not warned of. */
+const PROTECTIVE_OPTIONS: readonly string[] = ['consent', 'retention', 'reportNoise', 'cartTtlDays'];
+
 /**
  * Validates the options and fills in defaults. The engine does this at its ready handshake,
  * so the page bundle carries none of it; `createVitrine` rejects with the message.
@@ -106,8 +109,9 @@ export interface ResolvedOptions {
  */
 export function resolveOptions(input: unknown): ResolvedOptions {
   const warnings: string[] = [];
-  // A typo in an option warns, naming the closest known one; it does not switch the SDK off.
-  const r = Reader.of(input, 'options', 'invalid-options', (message) => warnings.push(message));
+  // A typo in an option warns, naming the closest known one, and the rest runs; unless it may
+  // have meant an option that protects the shopper (or sits inside one): nothing runs on a guess.
+  const r = Reader.of(input, 'options', 'invalid-options', (message, near) => !PROTECTIVE_OPTIONS.includes(near!) && warnings.push(message) > 0);
   const siteId = r.raw('siteId') as string;
   if (typeof siteId !== 'string' || !SITE_ID.test(siteId)) r.fail('siteId', `a string of ${SITE_ID_TEXT}`);
   const catalogKey = r.raw('catalogKey') as string | JsonWebKey | undefined;

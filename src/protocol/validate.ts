@@ -21,13 +21,14 @@ export class Reader {
    * @param value the untrusted object
    * @param path where it sits, for messages (`product_view`, `cart.add(item)`)
    * @param code the error code to throw
-   * @param unknownField where an unknown field is told instead of refused (the init options: a typo there warns)
+   * @param unknownField told of an unknown field (with the known name it most likely meant); true when it is only
+   *   a warning (a typo in the init options), else the field is refused. Nested objects refuse theirs.
    */
   constructor(
     private readonly value: Record<string, unknown>,
     private readonly path: string,
     private readonly code: ErrorCode,
-    private readonly unknownField?: (message: string) => void,
+    private readonly unknownField?: (message: string, near: string | undefined) => boolean,
   ) {}
 
   /**
@@ -35,10 +36,10 @@ export class Reader {
    * @param value the untrusted input
    * @param path where it sits, for messages
    * @param code the error code to throw
-   * @param unknownField where an unknown field is told instead of refused
+   * @param unknownField told of an unknown field; true when it is only a warning
    * @returns a reader over it
    */
-  static of(value: unknown, path: string, code: ErrorCode, unknownField?: (message: string) => void): Reader {
+  static of(value: unknown, path: string, code: ErrorCode, unknownField?: (message: string, near: string | undefined) => boolean): Reader {
     if (!isPlainObject(value)) throw new VitrineError(code, `${path || 'document'}: expected an object`);
     return new Reader(value, path, code, unknownField);
   }
@@ -107,7 +108,7 @@ export class Reader {
   optObject<T>(field: string, read: (r: Reader) => T): T | undefined {
     const v = this.take(field);
     if (v === undefined) return undefined;
-    const r = Reader.of(v, this.at(field), this.code, this.unknownField);
+    const r = Reader.of(v, this.at(field), this.code);
     const out = read(r);
     r.done();
     return out;
@@ -150,8 +151,7 @@ export class Reader {
       if (this.seen.has(key)) continue;
       const near = closestName(key, this.seen);
       const message = `${this.at(key)}: unknown field${near ? `; did you mean ${near}?` : ''}`;
-      if (!this.unknownField) throw new VitrineError(this.code, message);
-      this.unknownField(message);
+      if (!this.unknownField?.(message, near)) throw new VitrineError(this.code, message);
     }
   }
 }
@@ -162,6 +162,8 @@ export class Reader {
  * @returns that name, or undefined when none is that close
  */
 export function closestName(name: string, known: Iterable<string>): string | undefined {
+  // Field names are short: a long one is no typo, and is not compared letter by letter.
+  if (name.length > 64) return undefined;
   const a = name.toLowerCase();
   let best: string | undefined;
   let bestDistance = Math.max(1, Math.floor(a.length / 3)) + 1;

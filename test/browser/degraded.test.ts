@@ -56,10 +56,10 @@ describe('the script tag degrades instead of going dark', () => {
   });
 
   it('with a typo in an option: a warning names the closest known one, and everything else runs', async () => {
-    const w = await shop({ options: JSON.stringify({ collectorURL: 'https://collector.example', retention: { maxSignal: 10 } }) });
+    const w = await shop({ options: JSON.stringify({ collectorURL: 'https://collector.example', trackBatchSiz: 10 }) });
     const v = w.shopReady!;
     expect(v.state().engine).not.toBe('none');
-    const warnings = ['options.collectorURL: unknown field; did you mean collectorUrl?', 'options.retention.maxSignal: unknown field; did you mean maxSignals?'];
+    const warnings = ['options.collectorURL: unknown field; did you mean collectorUrl?', 'options.trackBatchSiz: unknown field; did you mean trackBatchSize?'];
     expect(v.state().notes).toEqual(expect.arrayContaining(warnings));
     for (const warning of warnings) expect(w.logged).toContain(`[vitrine] ${warning}`);
     expect(await v.decide('home-hero', { limit: 2 })).toHaveLength(2);

@@ -44,7 +44,7 @@ describe('the sites and origins a collector serves', () => {
 
   it('takes site ids, and refuses what is not one', () => {
     expect(read({ VITRINE_SITES: 'shop-a,shop-b' }).sites).toEqual(['shop-a', 'shop-b']);
-    expect(() => read({ VITRINE_SITES: 'shop a' })).toThrow('VITRINE_SITES must list site ids (letters, digits, ., _ and -) separated by commas, got "shop a"');
+    expect(() => read({ VITRINE_SITES: 'shop a' })).toThrow('VITRINE_SITES must list site ids (1 to 64 letters, digits, ".", "_" or "-") separated by commas, got "shop a"');
   });
 });
 

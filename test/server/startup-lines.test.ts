@@ -16,7 +16,7 @@ describe('what npm start prints', () => {
     const config = readConfig({ VITRINE_SITES: 'my-shop', VITRINE_ORIGINS: 'https://my-shop.example,https://www.my-shop.example', VITRINE_CATALOG: '/etc/vitrine/catalog.json', VITRINE_TOKEN: 'x'.repeat(32) }, '/srv/vitrine');
     const text = startupLines(config, { ...started, priors: 'own-key' }).join('\n');
     expect(text).toContain('Vitrine collector for the sites my-shop');
-    expect(text).toContain('Pages allowed to report:  https://my-shop.example, https://www.my-shop.example');
+    expect(text).toContain('Pages allowed to report: https://my-shop.example, https://www.my-shop.example');
     expect(text).toContain('Offer catalog:           http://localhost:8080/v1/catalog\nCatalog file:            /etc/vitrine/catalog.json');
     expect(text).toContain('Dashboard:               http://localhost:8080/dashboard?site=my-shop\n');
     expect(text).toContain('http://localhost:8080/v1/priors?site=my-shop (a new version every 60 min)');

@@ -82,7 +82,7 @@ describe('decide in the engine', () => {
     const engine = createEngine();
     engines.push(engine);
     ok(await engine.init({ siteId: SITE }, () => undefined));
-    expect(await engine.decide('home-hero', undefined)).toMatchObject({ ok: false, error: { code: 'catalog-unavailable', message: 'catalog: no catalogUrl option' } });
+    expect(await engine.decide('home-hero', undefined)).toMatchObject({ ok: false, error: { code: 'catalog-unavailable', message: 'no catalogUrl option' } });
   });
 });
 

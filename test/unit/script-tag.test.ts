@@ -69,6 +69,17 @@ describe('script tag', () => {
     expect((await v().cart!.get()).items).toEqual([{ sku: 'A', qty: 1, price: 3 }, { sku: 'B', qty: 2, price: 4 }]);
   });
 
+  it('tells a second init queued before the SDK loaded as such, not as an unknown command', async () => {
+    runSnippet();
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const v = () => win().vitrine!;
+    v()('init', { siteId: 'iife-twice', engine: 'inline' });
+    v()('init', { siteId: 'iife-twice', engine: 'inline' });
+    (0, eval)(dist('vitrine.js'));
+    await vi.waitFor(() => expect(errors).toHaveBeenCalledWith('[vitrine]', 'vitrine is already initialised'));
+    expect(errors.mock.calls.map(([, line]) => String(line)).filter((line) => line.startsWith('unknown-command'))).toEqual([]);
+  });
+
   it('never lets an SDK error reach the host page', async () => {
     runSnippet();
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);

@@ -93,6 +93,10 @@ describe('options', () => {
     [{}, 'options.siteId'],
     [{ siteId: 'a b' }, 'options.siteId'],
     [{ siteID: 'a' }, 'options.siteID: unknown field; did you mean siteId?'],
+    // A typo that may have meant an option protecting the shopper, or one inside an option, is refused: nothing runs on a guess.
+    [{ siteId: 'a', reportnoise: { epsilon: 1 } }, 'options.reportnoise: unknown field; did you mean reportNoise?'],
+    [{ siteId: 'a', retention: { maxAgeDay: 7 } }, 'options.retention.maxAgeDay: unknown field; did you mean maxAgeDays?'],
+    [{ siteId: 'a', consent: { source: 'onetrust', categories: { personalisation: 'C0007' } } }, 'options.consent.categories.personalisation: unknown field; did you mean personalization?'],
     [{ siteId: 'a', retention: { maxSignals: 0 } }, 'options.retention.maxSignals: expected a whole number from 1'],
     [{ siteId: 'a', engine: 'turbo' }, 'options.engine'],
     [{ siteId: 'a', consent: { source: 'carrier-pigeon' } }, 'options.consent.source: expected "manual", "auto", "tcf"'],
@@ -103,15 +107,13 @@ describe('options', () => {
   });
 
   it('warns of an unknown option, naming the closest known one, and resolves the rest', () => {
-    const o = resolveOptions({ siteId: 'a', collectorURL: '/c', cartTTL: 3, retention: { maxRows: 10, maxSignal: 5 }, consent: { sorce: 'tcf' } });
+    const o = resolveOptions({ siteId: 'a', collectorURL: '/c', catalogURL: '/x', trackBatch: 3 });
     expect(o.warnings).toEqual([
-      'options.consent.sorce: unknown field; did you mean source?',
-      'options.retention.maxRows: unknown field',
-      'options.retention.maxSignal: unknown field; did you mean maxSignals?',
       'options.collectorURL: unknown field; did you mean collectorUrl?',
-      'options.cartTTL: unknown field',
+      'options.catalogURL: unknown field; did you mean catalogUrl?',
+      'options.trackBatch: unknown field',
     ]);
-    expect(o).toMatchObject({ siteId: 'a', collectorUrl: undefined, cartTtlDays: 30, retention: { maxSignals: 1000 }, consent: { source: 'manual' } });
+    expect(o).toMatchObject({ siteId: 'a', collectorUrl: undefined, catalogUrl: undefined, trackBatchSize: 64 });
     expect(resolveOptions({ siteId: 'a' }).warnings).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { VitrineError } from '../../src/protocol/errors';
+import { withTimeout } from '../../src/protocol/timeout';
 
 /** The signed documents a device fetches: the merchant's catalog, the collector's priors. */
 export type DocumentKind = 'catalog' | 'priors';
@@ -35,6 +36,8 @@ export async function fetchDocument(url: string, etag: string | null, kind: Docu
 
 /** The most of a refusal's reason a message carries. */
 const REASON_CHARS = 300;
+/** How long a refusal's reason may take to arrive. */
+const REASON_WAIT_MS = 2_000;
 
 /**
  * Why a server refused: the collector names it in its JSON body (`{ "error": "offers[1].catgories: unknown field…" }`).
@@ -44,7 +47,8 @@ async function reasonOf(response: Response): Promise<string> {
   try {
     // The first piece of the body only: a refusal's reason is short, and a long body is not read.
     const reader = response.body!.getReader();
-    const { value } = await reader.read();
+    // A body that stalls is not waited for: the refusal is told without its reason.
+    const { value } = await withTimeout(reader.read(), REASON_WAIT_MS, 'catalog-unavailable', 'the reason');
     void reader.cancel().catch(() => undefined);
     const text = new TextDecoder().decode(value?.subarray(0, 4 * REASON_CHARS));
     const error = (JSON.parse(text) as { error?: unknown } | null)?.error;

@@ -54,7 +54,7 @@ export async function importKey(key: string | JsonWebKey, kind: DocumentKind): P
 export async function openSigned(doc: unknown, key: string | JsonWebKey, kind: DocumentKind): Promise<string> {
   const publicKey = await importKey(key, kind);
   if (!isPlainObject(doc) || typeof doc.signed !== 'string' || typeof doc.signature !== 'string') {
-    throw new VitrineError(`${kind}-signature`, `${kind}: expected a signed ${kind} { "signed": "<${kind} JSON>", "signature": "<base64>" } because ${keyName(kind)} is set`);
+    throw new VitrineError(`${kind}-signature`, `expected a signed ${kind} { "signed": "<${kind} JSON>", "signature": "<base64>" } because ${keyName(kind)} is set`);
   }
   let ok = false;
   try {
@@ -62,7 +62,7 @@ export async function openSigned(doc: unknown, key: string | JsonWebKey, kind: D
   } catch {
     ok = false;
   }
-  if (!ok) throw new VitrineError(`${kind}-signature`, `${kind}: the signature does not match ${keyName(kind)}`);
+  if (!ok) throw new VitrineError(`${kind}-signature`, `the signature does not match ${keyName(kind)}`);
   return doc.signed;
 }
 
