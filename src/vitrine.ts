@@ -1,13 +1,14 @@
 import { logError } from './protocol/errors';
 import { validateTrack } from './protocol/events';
 import { undecided } from './protocol/consent';
-import { workerFile, type EngineEvent, type EngineHello, type ReadyReport, type ReportStatus, type StorageKind } from './protocol/engine';
+import { workerFile, type EngineEvent, type EngineHello, type StorageKind } from './protocol/engine';
 import { pageOptions, type PageOptions } from './options';
 import type { VitrineOptions } from './protocol/options';
 import { startEngine } from './engine';
 import { resumable } from './resumable';
 import { createScriptPolicy } from './trusted-policy';
 import { createBatcher } from './track';
+import { pageReports } from './page-reports';
 import { createCart } from './cart';
 import { createConsentCore } from './consent/core';
 import { listenToCmp } from './consent/listen';
@@ -97,20 +98,7 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
   let storageNote: string | undefined;
 
   const batcher = createBatcher(engine, opts.trackBatchSize, logError);
-  let reports: ReportStatus = { pending: 0, sent: 0, dropped: 0 };
-  let reportUrl = '';
-  let ready: ReadyReport[] = [];
-  // Withdrawals and erasures under way: the page sends no report meanwhile.
-  let withheld = 0;
-  const withholding = async <T>(fn: () => Promise<T>): Promise<T> => {
-    withheld++;
-    ready = [];
-    try {
-      return await fn();
-    } finally {
-      withheld--;
-    }
-  };
+  const reports = pageReports(() => consent.get().purposes.measurement);
   const chunks = { handoff: () => handoffChunk(workerUrl, opts.callTimeoutMs), qr: () => qrChunk(workerUrl, opts.callTimeoutMs) };
   const cart = createCart(engine, logError, chunks);
   const gpc = (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
@@ -126,7 +114,7 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
       if (storage === 'indexeddb') storageNote = undefined;
     };
     // Withdrawing: from this moment nothing more leaves the page, not even reports the engine tells of meanwhile.
-    await (next.purposes.measurement ? apply() : withholding(apply));
+    await (next.purposes.measurement ? apply() : reports.withholding(apply));
   }, logError, gpc);
 
   let catalogVersion: string | null = null;
@@ -144,10 +132,8 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
     } else if (event.type === 'priors') {
       priorsVersion = event.version;
       priorsNote = event.error;
-    } else if (event.type === 'reports') {
-      ({ status: reports, url: reportUrl, ready } = event);
-      if (withheld) ready = [];
-    } else if (event.type === 'storage') {
+    } else if (event.type === 'reports') reports.told(event);
+    else if (event.type === 'storage') {
       storage = event.storage;
       storageNote = event.reason;
     }
@@ -187,10 +173,7 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
     if (!c.purposes.personalization) eraseLastOffers(siteId);
     markSeen(siteId, c.purposes.functional);
     // Also when another tab withdrew: what this page held may have been erased there.
-    if (!c.purposes.measurement) {
-      ready = [];
-      reports = { ...reports, pending: 0 };
-    }
+    if (!c.purposes.measurement) reports.dropReady();
   });
   // The CMP on the page, read by its adapter (a chunk loaded on demand); closed until it speaks.
   const stopCmp = listenToCmp(consent, hello.consentOptions, workerUrl, opts.callTimeoutMs);
@@ -198,30 +181,20 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
   // Opened with a cart handoff link: the shopper is asked before anything changes.
   if (handoff) void chunks.handoff().then((h) => h.receiveHandoff(handoff, cart, document)).catch(logError);
 
-  // The page may be gone before the engine's own sends finish: what is due goes out from the
-  // page too, and stays in the outbox until a send is acknowledged (the collector counts an id
-  // once). A keepalive fetch is sendBeacon without the cookies sendBeacon cannot leave out.
-  const beacon = () => {
-    if (withheld || !consent.get().purposes.measurement) return;
-    for (const r of ready) {
-      if (r.nextAt <= Date.now()) void fetch(reportUrl, { method: 'POST', body: r.body, keepalive: true, credentials: 'omit' }).catch(() => undefined);
-    }
-    ready = [];
-  };
   // The visit goes on while the shopper reads: the tab's note of it moves as a page is left.
   const seen = () => markSeen(siteId, consent.get().purposes.functional);
   const onHide = () => {
     if (document.visibilityState !== 'hidden') return;
     seen();
     batcher.send();
-    beacon();
+    reports.sendOnHide();
   };
   const onPageHide = (event: PageTransitionEvent) => {
     // Into the back-forward cache: the engine stops (src/resumable.ts); what is queued waits for the next one.
     if (event.persisted) engine.pause();
     seen();
     batcher.send();
-    beacon();
+    reports.sendOnHide();
   };
   // Back from the cache: a new engine, and what happened meanwhile in other tabs (consent, cart).
   const restart = async () => {
@@ -263,6 +236,8 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
   };
 
   const { changed: _changed, apply: _apply, ...cartApi } = cart;
+  /** A note of `state()`, when there is one to give: `catalog: …`. */
+  const noted = (part: string, note: string | undefined) => (note ? [`${part}: ${note}`] : []);
   const api: Omit<Vitrine, 'render'> = {
     track(type, payload) {
       batcher.push(validateTrack(type, payload, Date.now()));
@@ -279,7 +254,7 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
       async forget() {
         await batcher.flush().catch(() => undefined);
         eraseLastOffers(siteId);
-        storageNote = await withholding(() => engine.call('forget'));
+        storageNote = await reports.withholding(() => engine.call('forget'));
         storage = 'memory';
         consent.adopt(undecided());
         // Undecided again: the visit's copy of the cart goes with this change (keepVisit).
@@ -302,14 +277,8 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
       consent: consent.get(),
       catalogVersion,
       priorsVersion,
-      reports: { ...reports },
-      notes: [
-        ...notes,
-        ...(storageNote ? [`storage: ${storageNote}`] : []),
-        ...(catalogNote ? [`catalog: ${catalogNote}`] : []),
-        ...(priorsNote ? [`priors: ${priorsNote}`] : []),
-        ...(reports.error ? [`reports: ${reports.error}`] : []),
-      ],
+      reports: reports.status(),
+      notes: [...notes, ...noted('storage', storageNote), ...noted('catalog', catalogNote), ...noted('priors', priorsNote), ...noted('reports', reports.status().error)],
     }),
     async destroy() {
       stopCmp();

@@ -4,6 +4,7 @@ import type { DecideModule } from './decide/index';
 import type { ReportModule } from './report/index';
 import { reportsUrl } from './report/sender';
 import { reportingDue } from './report-due';
+import { MAX_SLEEP_MS } from './report/window';
 import type { LearnModule } from './learn/index';
 import type { OpenSigned, SignatureModule } from './signature/index';
 import { contextOf, type EngineContext } from './context';
@@ -52,8 +53,6 @@ export function engineContext(s: EngineState): EngineContext {
 const waiting = new WeakMap<EngineState, ReturnType<typeof setTimeout>>();
 /** The engines whose reporting runs: it keeps its own schedule, and is only woken. */
 const reporting = new WeakSet<EngineState>();
-/** At most this long between checks: an engine closed meanwhile is then let go. */
-const CHECK_MS = 3_600_000;
 
 /**
  * With measurement consent and a collector, builds and sends the reports that are due (and
@@ -66,7 +65,7 @@ export function startReports(s: EngineState, cfg: EngineConfig): void {
     reportsUrl(cfg.collectorUrl!, cfg.workerUrl);
     const wait = reporting.has(s) ? 0 : await reportingDue(s, cfg);
     if (wait > 0) {
-      if (!s.closed) waiting.set(s, setTimeout(() => startReports(s, cfg), Math.min(wait, CHECK_MS)));
+      if (!s.closed) waiting.set(s, setTimeout(() => startReports(s, cfg), Math.min(wait, MAX_SLEEP_MS)));
       return;
     }
     const module = await loadChunk<ReportModule>('report', cfg.workerUrl, cfg.callTimeoutMs);

@@ -48,7 +48,8 @@ const BUDGETS_GZIP = {
   'product page: offers, measurement, one CMP adapter': { mainThread: 10.5 * KB, all: 30.5 * KB },
   'product page that sends its reports: offers, measurement and its report, one CMP adapter': { mainThread: 10.5 * KB, all: 34 * KB },
   'product page whose offers learn: offers, learning, measurement, one CMP adapter': { mainThread: 10.5 * KB, all: 33.5 * KB },
-  'page without offers: measurement, one CMP adapter': { mainThread: 10.5 * KB, all: 24 * KB },
+  // Issue 24's review fixes (a refusal's reason waited for 2 s at most, names over 64 characters not compared) took 7 B past 24 KB here.
+  'page without offers: measurement, one CMP adapter': { mainThread: 10.5 * KB, all: 24.25 * KB },
 };
 /** The product page's ceiling in all is under Segment's standalone bundle (issue 22). */
 const PRODUCT_PAGE = 'product page: offers, measurement, one CMP adapter';

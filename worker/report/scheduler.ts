@@ -4,11 +4,10 @@ import { REPORT_KEEP_MS } from '../../src/protocol/report';
 import type { EngineContext } from '../context';
 import type { OutboxRecord, PendingReport } from '../storage/store';
 import { buildReports } from './build';
-import { nextBuildAt } from './window';
+import { MAX_SLEEP_MS, nextBuildAt } from './window';
 import { MAX_PENDING, addReports, claimReport, openOutbox, postpone, readOutbox, removeReport } from './outbox';
 import { reportsUrl, sendReport } from './sender';
 
-const MINUTE = 60_000;
 /** A report not acknowledged in time is dropped (src/protocol/report.ts says why). */
 export const KEEP_MS = REPORT_KEEP_MS;
 /** What the page is given for its hide-time sends: the keepalive quota of a page. */
@@ -160,6 +159,6 @@ export class Reporter {
     const now = Date.now();
     const next = Math.min(nextBuildAt(now, this.ctx.config.reportWindow), ...reports.map((r) => r.nextAt));
     // At most an hour: a reporter whose engine was closed is then let go.
-    this.timer = setTimeout(() => void this.kick(), Math.min(Math.max(next - now, 1000), 60 * MINUTE));
+    this.timer = setTimeout(() => void this.kick(), Math.min(Math.max(next - now, 1000), MAX_SLEEP_MS));
   }
 }

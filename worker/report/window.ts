@@ -14,6 +14,9 @@ const MINUTE = 60_000;
  */
 export const GRACE_MS = 60_000;
 
+/** The longest a reporter (or the engine's check for one) sleeps: an engine closed meanwhile is then let go. */
+export const MAX_SLEEP_MS = 60 * MINUTE;
+
 /** The start of the window `at` falls in: windows are aligned on multiples of their length since the epoch. */
 export function windowOf(at: number, windowMs: number): number {
   return at - (((at % windowMs) + windowMs) % windowMs);
