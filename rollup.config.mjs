@@ -108,7 +108,14 @@ export default [
   // The server (`npm start`) and the catalog tool: Node ESM, dependencies left to node_modules.
   {
     input: { main: 'server/main.ts', cli: 'server/cli.ts', simulate: 'server/simulate.ts', accuracy: 'bench/accuracy.ts', 'reports-bench': 'bench/reports.ts', 'ingest-bench': 'bench/ingest.ts', 'bare-collector': 'bench/bare-collector.ts', 'browser-bench': 'bench/browsers.ts', 'bytes-bench': 'bench/bytes-bench.ts', 'bench-report': 'bench/report.ts', 'learning-bench': 'bench/learning.ts', 'dashboard-bench': 'bench/dashboard.ts', 'interaction-bench': 'bench/interaction.ts', 'handoff-bench': 'bench/handoff-links.ts', screenshots: 'scripts/screenshots.ts' },
-    output: { dir: 'dist/server', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: '[name]-[hash].mjs' },
+    output: {
+      dir: 'dist/server',
+      format: 'es',
+      entryFileNames: '[name].mjs',
+      chunkFileNames: '[name]-[hash].mjs',
+      // The collector package's bins (packages/collector/package.json) run as commands.
+      banner: (chunk) => (chunk.isEntry && ['main', 'cli'].includes(chunk.name) ? '#!/usr/bin/env node' : ''),
+    },
     external: (id) => id.startsWith('node:') || /^(hono|@hono|better-sqlite3|pg|autocannon|playwright-core|webdriverio|lean-qr)\b/.test(id),
     plugins: [esbuild({ target: 'node20', platform: 'node' })],
   },

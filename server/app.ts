@@ -12,6 +12,8 @@ import { createRequestLog, type RequestLog } from './request-log';
 export interface AppOptions {
   /** The repository (or package) root, holding `dist/` and `demo/`. */
   root: string;
+  /** Where the SDK files served at `/vitrine/…` are (server/sdk-folder.ts). Default: `<root>/dist`; none: null. */
+  sdk?: string | null;
   /** Where log lines go: a summary of requests per minute, and refused catalogs. Never IPs, user agents or referrers. */
   log?: (line: string) => void;
   /** Also one log line per request (method, route, status, duration). Default false: a request costs no log write. */
@@ -49,6 +51,7 @@ function isBadBody(error: Error): boolean {
 export function createServer(options: AppOptions): Server {
   const app = new Hono();
   const dist = join(options.root, 'dist');
+  const sdk = options.sdk === undefined ? dist : options.sdk;
   const demo = join(options.root, 'demo');
 
   let requestLog: RequestLog | undefined;
@@ -77,7 +80,7 @@ export function createServer(options: AppOptions): Server {
   // The SDK files, as a merchant would host them. Short cache: the names carry no hash.
   app.get('/vitrine/:file', etag(), (c) => {
     const file = c.req.param('file');
-    return SDK_FILE.test(file) ? serveFile(c, dist, file, 'public, max-age=300') : c.notFound();
+    return sdk && SDK_FILE.test(file) ? serveFile(c, sdk, file, 'public, max-age=300') : c.notFound();
   });
   // The demo storefront, each page with the built loader snippet pasted inline as a merchant would.
   if (options.demo) app.route('/', demoRoutes(demo, dist));

@@ -1,5 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { createServer } from './app';
@@ -13,6 +14,7 @@ import { DEMO_PRIORS_KEY, DEMO_SITE } from './demo';
 import { clientAddressOf } from './client-address';
 import { listen } from './listen';
 import { startupLines } from './startup-lines';
+import { sdkFolder } from './sdk-folder';
 
 /**
  * `npm start`: serves the demo storefront, the SDK and the collector on http://localhost:$PORT
@@ -23,12 +25,15 @@ async function main(): Promise<void> {
   // The merchant's own catalog only: without VITRINE_CATALOG the demo's is served, whatever the sites.
   const siteProblem = config.catalogFile && (await catalogSiteProblem(config.catalogFile, config.sites));
   if (siteProblem) throw new ConfigError(siteProblem);
+  // The collector installed from npm has no demo: without VITRINE_CATALOG it serves no catalog.
+  const demoFiles = existsSync(join(config.root, 'demo', 'catalog.json'));
+  if (config.demo && !demoFiles) throw new ConfigError(`VITRINE_DEMO: the demo storefront is not in ${config.root} (it comes with the repository, not the collector's package)`);
   const store: CounterStore = config.databaseUrl ? await createPostgresStore(config.databaseUrl) : createSqliteStore(config.dataDir, { synchronous: config.sqliteSync });
   // Without a configured token, one is made for this run and printed, so the demo's dashboard opens.
   const token = config.token ?? randomBytes(24).toString('base64url');
   // The demo catalog names the demo's priors key, whose private half is in the repository: it
   // signs the demo shop's priors only. Any other site needs the merchant's own key.
-  const demoKey = !config.priorsKeyFile && !config.catalogFile;
+  const demoKey = !config.priorsKeyFile && !config.catalogFile && demoFiles;
   const priorsKeyFile = config.priorsKeyFile ?? (demoKey ? join(config.root, 'demo', DEMO_PRIORS_KEY) : undefined);
   let priorsKey: SigningKey | undefined;
   if (priorsKeyFile) {
@@ -40,6 +45,7 @@ async function main(): Promise<void> {
   }
   const server = createServer({
     root: config.root,
+    sdk: sdkFolder(config.root) ?? null,
     log: (line) => console.log(line),
     logRequests: config.logRequests,
     demo: config.demo,
@@ -63,7 +69,7 @@ async function main(): Promise<void> {
   await server.ready;
   const { server: http, port } = await listen(server.app.fetch, { port: config.port, hostname: config.host });
   const base = `http://localhost:${port}`;
-  for (const line of startupLines(config, { base, token, priors: !priorsKey ? 'off' : demoKey ? 'demo-key' : 'own-key' })) console.log(line);
+  for (const line of startupLines(config, { base, token, demoCatalog: demoFiles, priors: !priorsKey ? 'off' : demoKey ? 'demo-key' : 'own-key' })) console.log(line);
   // Stop accepting, answer the requests in flight (their batch is committed first), then
   // close the store.
   const stop = () =>

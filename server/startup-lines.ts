@@ -7,6 +7,8 @@ export interface Started {
   base: string;
   /** The token for this run, when VITRINE_TOKEN is not set (printed then, and only then). */
   token: string;
+  /** Whether the demo shop's catalog is there to serve when VITRINE_CATALOG is not set (not in the collector's package). */
+  demoCatalog?: boolean;
   /** Whether priors are computed and signed, and whether with the demo's key. */
   priors: 'off' | 'demo-key' | 'own-key';
 }
@@ -16,7 +18,7 @@ export interface Started {
  * merchant's own sites, origins and where each part answers, in their words.
  * @returns the lines, in order
  */
-export function startupLines(config: Config, { base, token, priors }: Started): string[] {
+export function startupLines(config: Config, { base, token, priors, demoCatalog = true }: Started): string[] {
   const sites = config.demo ? [DEMO_SITE] : (config.sites ?? []);
   const site = sites[0] ?? '<siteId>';
   const tokenNote = config.token ? '' : `  (token for this run: ${token})`;
@@ -25,7 +27,7 @@ export function startupLines(config: Config, { base, token, priors }: Started): 
     `SDK files:               ${base}/vitrine/vitrine.js, ${base}/vitrine/vitrine-worker.js, ${base}/vitrine/vitrine-worker-offers.js`,
     `Offer catalog:           ${base}/v1/catalog`,
   ];
-  if (!config.demo) lines.push(`Catalog file:            ${config.catalogFile ?? 'the demo shop\'s (VITRINE_CATALOG names yours)'}`);
+  if (!config.demo) lines.push(`Catalog file:            ${config.catalogFile ?? (demoCatalog ? 'the demo shop\'s (VITRINE_CATALOG names yours)' : 'none yet (VITRINE_CATALOG names yours)')}`);
   if (!config.demo) lines.push(`Pages allowed to report: ${config.origins ? config.origins.join(', ') : 'any origin (VITRINE_ORIGINS lists your shop\'s, e.g. https://shop.example,https://www.shop.example)'}`);
   if (config.centralEpsilon) lines.push(`Central noise:           ε ${Object.entries(config.centralEpsilon).map(([s, e]) => (s === '*' ? `${e} for every site` : `${e} for ${s}`)).join(', ')} (README, "Central noise")`);
   lines.push(

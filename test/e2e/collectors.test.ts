@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { validateCatalog } from '../../src/protocol/catalog';
-import { METRICS, reportArms, reportDomain, type Report } from '../../src/protocol/report';
+import { METRICS, reportDomain, type Report } from '../../src/protocol/report';
+import { demoCatalog, demoReport } from '../fixtures/demo-report';
 import type { StatRow } from '../../server/store';
 import { createDatabase } from '../postgres';
 import pg from 'pg';
@@ -83,26 +82,8 @@ afterAll(async () => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-/** The demo catalog, validated as the collector validates it at start. */
-const catalog = validateCatalog(JSON.parse(readFileSync(join(process.cwd(), 'demo/catalog.json'), 'utf8')));
-
-/** A Report v1 of the demo catalog's exact shape: every (offer, variant) in catalog order, one arm. */
-function report(i: number): Report {
-  const arms = reportArms(catalog);
-  return {
-    v: 1,
-    id: randomBytes(16).toString('hex'),
-    site: catalog.siteId,
-    windowStart: new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 - 86_400_000).toISOString(),
-    windowMs: 86_400_000,
-    catalog: catalog.version,
-    noise: { mechanism: 'none' },
-    cells: reportDomain(catalog).map(([offer, variant], j) => ({
-      offer, variant, arm: arms[i % arms.length]!,
-      impressions: (i + j) % 4, clicks: (i + j) % 3 === 0 ? 1 : 0, dismissals: (i * j) % 2, conversions: i % 5 === 0 && j === 0 ? 1 : 0, revenue: i % 5 === 0 && j === 0 ? 8_900 : 0,
-    })),
-  };
-}
+const catalog = demoCatalog;
+const report = demoReport;
 
 async function send(collector: Collector, r: Report): Promise<{ status: number; body: { accepted?: boolean; duplicate?: boolean; error?: string } }> {
   const answer = await fetch(`${collector.base}/v1/reports`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify(r) });
