@@ -17,6 +17,19 @@ const browser = (minify) => [
 // The adapters are the files of src/consent/adapters/ (one per `consent.source` name in ADAPTER_NAMES).
 const ADAPTERS = readdirSync(new URL('src/consent/adapters/', import.meta.url)).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort();
 const source = (path) => fileURLToPath(new URL(path, import.meta.url));
+// `vitrine/prepaint-script` (src/react/prepaint-script.d.ts): the pre-paint script's text for
+// server rendering, an empty string for browsers. Written beside the React bindings.
+const prepaintScriptModules = {
+  name: 'vitrine-prepaint-script',
+  generateBundle() {
+    const text = readFileSync(source('dist/vitrine-prepaint.js'), 'utf8').trim();
+    if (/<\/script|<!--/i.test(text)) throw new Error('dist/vitrine-prepaint.js cannot be pasted inline in HTML: it holds </script or <!--');
+    this.emitFile({ type: 'asset', fileName: 'prepaint-script.mjs', source: `export default ${JSON.stringify(text)};\n` });
+    this.emitFile({ type: 'asset', fileName: 'prepaint-script.browser.mjs', source: 'export default "";\n' });
+  },
+};
+// React Server Components take a module as a client one by its first statement; terser would drop it from a banner.
+const useClient = { name: 'vitrine-use-client', renderChunk: (code) => `'use client';\n${code}` };
 const adapterEntry = {
   name: 'vitrine-adapter-entry',
   resolveId: (id) => (id.startsWith('\0adapter:') ? id : null),
@@ -97,9 +110,19 @@ export default [
     ['src/handoff-entry.ts', 'vitrine-handoff.js'],
     ['src/qr-entry.ts', 'vitrine-qr.js'],
     ['src/stand-in-entry.ts', 'vitrine-stand-in.js'],
+    ['src/prepaint-entry.ts', 'vitrine-prepaint.js'],
     ['src/snippet.ts', 'snippet.min.js'],
     ['src/snippet-trusted-types.ts', 'snippet-trusted-types.min.js'],
   ].map(([input, file]) => ({ input, output: { file: `dist/${file}`, format: 'iife' }, plugins: browser(true) })),
+  // `vitrine/react`: the React bindings, on React and the SDK's own module (`vitrine`), both left
+  // to the app's bundler, and the pre-paint script (built just above) that <OfferSlot> pastes
+  // inline, as `vitrine/prepaint-script`. A client module for React Server Components.
+  {
+    input: 'src/react/index.ts',
+    output: { file: 'dist/react.mjs', format: 'es' },
+    external: ['react', 'vitrine', 'vitrine/prepaint-script'],
+    plugins: [...browser(true), useClient, prepaintScriptModules],
+  },
   // The engine's chunks, on the modules it shares with them.
   chunk('worker/decide-entry.ts', 'vitrine-decide.js'),
   chunk('worker/learn-entry.ts', 'vitrine-learn.js'),

@@ -64,7 +64,12 @@ const CHUNK_BUDGETS_GZIP = {
   'vitrine-qr.js': 2.5 * KB,
   // Loaded from beside vitrine.js only when no engine could start (issue 24): the page's stand-in and the check of the engine's file.
   'vitrine-stand-in.js': 3.5 * KB,
+  // Pasted inline after each <OfferSlot> of a server-rendered page (issue 25): the renderer, painting the page's copy of the last offers before hydration.
+  'vitrine-prepaint.js': 2 * KB,
 };
+
+/** `vitrine/react` on top of the SDK (issue 25), as an app's bundle gets it: the browser build, without the pre-paint script's text. */
+const REACT_BINDINGS_GZIP = 2 * KB;
 
 describe('byte budgets per page type', () => {
   const files = SHIPPED_FILES.map((file) => measureFile(dist, file));
@@ -86,6 +91,13 @@ describe('byte budgets per page type', () => {
     expect(files.find((f) => f.file === file)!.gzip).toBeLessThanOrEqual(ceiling);
   });
 
+  it('vitrine/react adds at most 2 KB to the SDK in an app’s browser bundle', () => {
+    expect(measureFile(dist, 'react.mjs').gzip + measureFile(dist, 'prepaint-script.browser.mjs').gzip).toBeLessThanOrEqual(REACT_BINDINGS_GZIP);
+    // The pre-paint script's text is only for server rendering.
+    expect(readFileSync(join(dist, 'prepaint-script.browser.mjs'), 'utf8')).toBe('export default "";\n');
+    expect(readFileSync(join(dist, 'prepaint-script.mjs'), 'utf8')).toContain(JSON.stringify(readFileSync(join(dist, 'vitrine-prepaint.js'), 'utf8').trim()));
+  });
+
   it('measures every built file that a page can load, each a real bundle', () => {
     const built = readdirSync(dist).filter((f) => f.endsWith('.js'));
     expect([...SHIPPED_FILES].sort()).toEqual(built.sort());
@@ -104,11 +116,11 @@ describe('byte budgets per page type', () => {
     }
   });
 
-  it('lists in the README every file a shop hosts: the built files but the snippets it pastes', () => {
+  it('lists in the README every file a shop hosts: the built files but the scripts it pastes inline', () => {
     const readme = readFileSync(join(process.cwd(), 'README.md'), 'utf8');
     const step = readme.slice(readme.indexOf("**1. Host the SDK's files.**"), readme.indexOf('**2. Choose where the collector answers.**'));
     const listed = new Set([...step.matchAll(/`(vitrine[\w<>-]*\.js)`/g)].map(([, file]) => file));
-    const hosted = SHIPPED_FILES.filter((f) => !f.startsWith('snippet')).map((f) => (f.startsWith('vitrine-consent-') ? 'vitrine-consent-<cmp>.js' : f));
+    const hosted = SHIPPED_FILES.filter((f) => !f.startsWith('snippet') && f !== 'vitrine-prepaint.js').map((f) => (f.startsWith('vitrine-consent-') ? 'vitrine-consent-<cmp>.js' : f));
     expect([...listed].sort()).toEqual([...new Set(hosted)].sort());
   });
 
