@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { webdriverio } from '@vitest/browser-webdriverio';
-import { pressKey } from './test/browser/commands.ts';
+import { pressKey, renderReactServer } from './test/browser/commands.ts';
 import { CHROMIUM_ARGS, chromiumPath } from './test/chromium.ts';
 import { firefoxPath } from './test/engines/firefox.ts';
 import { freePort } from './test/ports.ts';
@@ -34,13 +34,18 @@ export default defineConfig({
         test: {
           name: 'browser',
           // Browser tests run the built bundle, as a merchant gets it; types come from src/.
-          alias: { vitrine: fileURLToPath(new URL('./dist/vitrine.mjs', import.meta.url)) },
+          alias: [
+            { find: /^vitrine$/, replacement: fileURLToPath(new URL('./dist/vitrine.mjs', import.meta.url)) },
+            { find: /^vitrine\/react$/, replacement: fileURLToPath(new URL('./dist/react.mjs', import.meta.url)) },
+            // What an app's browser bundle gets (the "browser" export condition): no pre-paint text.
+            { find: /^vitrine\/prepaint-script$/, replacement: fileURLToPath(new URL('./dist/prepaint-script.browser.mjs', import.meta.url)) },
+          ],
           include: ['test/browser/**/*.test.ts'],
           globalSetup: ['test/browser/global-setup.ts'],
           testTimeout: 30_000,
           browser: {
             enabled: true,
-            commands: { pressKey },
+            commands: { pressKey, renderReactServer },
             headless: true,
             // One instance per engine, each named in results: `browser (firefox)`. Only system
             // browsers: Debian's chromium and firefox-esr, and WebKitGTK (test/engines/webkit.ts).
