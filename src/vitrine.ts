@@ -24,8 +24,12 @@ import type { DecideOptions, ExposureInput } from './protocol/decision';
 import type { Vitrine } from './api';
 
 function defaultWorkerUrl(file: string): string | undefined {
+  // Beside this module. Not `new URL(file, import.meta.url)`, which an app's bundler (Next's
+  // Turbopack, webpack) takes for an asset to bundle, cannot resolve for a file named at run
+  // time, and warns about in every build; the array hides the pattern (terser unwraps it here).
+  const here = [import.meta.url][0];
   try {
-    return new URL(file, import.meta.url).href;
+    return new URL(file, here).href;
   } catch {
     return undefined;
   }

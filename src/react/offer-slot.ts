@@ -27,7 +27,7 @@ const PAINTED_OUTSIDE_REACT = { __html: '' };
  * inline script after it paints the device's last offers for the slot (kept under
  * personalization consent only) before hydration, and hydration leaves them alone; once the SDK
  * runs, it renders the slot (the same offers, at once) and then the engine's ranking, recording
- * impressions, clicks and dismissals (README, "v.render").
+ * impressions, clicks and dismissals (README, "v.render"), and ranks again when consent changes.
  * @example <OfferSlot slot="product" height={320} limit={2} context={{ category: 'coffee' }} />
  */
 export function OfferSlot({ slot, height, limit, context, headingLevel, label, className, style }: OfferSlotProps): ReactNode {
@@ -40,8 +40,11 @@ export function OfferSlot({ slot, height, limit, context, headingLevel, label, c
     let gone = false;
     const rendered = vitrine.render(slot, element, { ...(limit ? { limit } : {}), ...(context ? { context } : {}), ...(headingLevel ? { headingLevel } : {}), ...(label ? { label } : {}) });
     rendered.then((handle) => gone && handle.destroy(), () => undefined);
+    // Ranked again when the shopper's consent changes (personalized, or contextual only).
+    const off = vitrine.consent.on('change', () => void rendered.then((handle) => (gone ? undefined : handle.refresh())).catch(() => undefined));
     return () => {
       gone = true;
+      off();
       rendered.then((handle) => handle.destroy(), () => undefined);
     };
     // biome-ignore lint/correctness/useExhaustiveDependencies: key stands for context
