@@ -25,15 +25,17 @@ export interface Packed {
 }
 
 /**
- * Packs both workspaces (run `npm run build` first: it fills them).
+ * Packs the two published workspaces (run `npm run build` first: it fills them).
  * @param into the folder the tarballs go to
  * @returns the packages by name
  */
 export function packWorkspaces(into: string): Record<string, Packed> {
-  const out = execFileSync('npm', ['pack', '--workspaces', '--json', '--pack-destination', into], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const folders = { vitrine: 'packages/vitrine', '@vitrine/collector': 'packages/collector' } as Record<string, string>;
+  const args = ['pack', ...Object.values(folders).flatMap((folder) => ['--workspace', folder]), '--json', '--pack-destination', into];
+  const out = execFileSync('npm', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const packed: Record<string, Packed> = {};
   for (const p of JSON.parse(out) as { name: string; version: string; filename: string; files: { path: string }[] }[]) {
-    const folder = p.name === 'vitrine' ? 'packages/vitrine' : 'packages/collector';
+    const folder = folders[p.name]!;
     packed[p.name] = {
       name: p.name,
       version: p.version,
