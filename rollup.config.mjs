@@ -111,9 +111,16 @@ export default [
     ['src/qr-entry.ts', 'vitrine-qr.js'],
     ['src/stand-in-entry.ts', 'vitrine-stand-in.js'],
     ['src/prepaint-entry.ts', 'vitrine-prepaint.js'],
+    ['src/shopify-entry.ts', 'vitrine-shopify.js'],
     ['src/snippet.ts', 'snippet.min.js'],
     ['src/snippet-trusted-types.ts', 'snippet-trusted-types.min.js'],
   ].map(([input, file]) => ({ input, output: { file: `dist/${file}`, format: 'iife' }, plugins: browser(true) })),
+  // `vitrine/shopify`: Shopify's storefront and Web Pixel in Vitrine's words (for a pixel's bundle, or a headless Shopify front).
+  {
+    input: 'src/shopify/index.ts',
+    output: { file: 'dist/shopify.mjs', format: 'es' },
+    plugins: browser(false),
+  },
   // `vitrine/react`: the React bindings, on React and the SDK's own module (`vitrine`), both left
   // to the app's bundler, and the pre-paint script (built just above) that <OfferSlot> pastes
   // inline, as `vitrine/prepaint-script`. A client module for React Server Components.

@@ -30,10 +30,10 @@ export interface PageBytes {
   all: { gzip: number; brotli: number };
 }
 
-/** Every file a page may load, as shipped (vitrine-prepaint.js is pasted inline in server-rendered HTML). */
+/** Every file a page may load, as shipped (vitrine-prepaint.js is pasted inline in server-rendered HTML; vitrine-shopify.js is on Shopify stores). */
 export const SHIPPED_FILES: readonly string[] = [
   'snippet.min.js', 'snippet-trusted-types.min.js', 'vitrine.js', 'vitrine-render.js', 'vitrine-worker.js', 'vitrine-worker-offers.js', 'vitrine-decide.js', 'vitrine-learn.js', 'vitrine-signature.js', 'vitrine-report.js',
-  'vitrine-handoff.js', 'vitrine-qr.js', 'vitrine-stand-in.js', 'vitrine-prepaint.js',
+  'vitrine-handoff.js', 'vitrine-qr.js', 'vitrine-stand-in.js', 'vitrine-prepaint.js', 'vitrine-shopify.js',
   ...ADAPTER_NAMES.map((name) => `vitrine-consent-${name}.js`),
 ];
 

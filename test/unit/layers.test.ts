@@ -40,7 +40,11 @@ const LAYERS: { name: string; files: (f: string) => boolean; may: (target: strin
     name: 'the page (src/)',
     files: (f) => f.startsWith('src/') && !f.startsWith('src/protocol/'),
     // One package, in one chunk: the QR encoder of handoff links (vitrine-qr.js, loaded when asked).
-    may: (t, f) => t.startsWith('src/') || (t === 'lean-qr/nano' && f === 'src/handoff/qr.ts'),
+    // The React bindings (src/react/) stand on React and the SDK's public entry, as an app does.
+    may: (t, f) =>
+      t.startsWith('src/') ||
+      (t === 'lean-qr/nano' && f === 'src/handoff/qr.ts') ||
+      (f.startsWith('src/react/') && ['react', 'vitrine', 'vitrine/prepaint-script'].includes(t)),
   },
   {
     name: 'the engine (worker/)',
