@@ -47,7 +47,7 @@ export function OfferSlot({ slot, height, limit, context, headingLevel, label, c
       off();
       rendered.then((handle) => handle.destroy(), () => undefined);
     };
-    // biome-ignore lint/correctness/useExhaustiveDependencies: key stands for context
+    // The context is data: its JSON (key) says when it changed.
   }, [vitrine, slot, limit, key, headingLevel, label]);
   return createElement(
     Fragment,

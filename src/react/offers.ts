@@ -33,7 +33,7 @@ export function useOffers(slot: string, options: DecideOptions = {}): OffersStat
       live = false;
       off();
     };
-    // biome-ignore lint/correctness/useExhaustiveDependencies: key stands for options
+    // The options are data: their JSON (key) says when they changed.
   }, [vitrine, slot, key]);
   return state;
 }

@@ -48,7 +48,6 @@ export function VitrineProvider({ options, nonce, children }: VitrineProviderPro
       setStarted({ vitrine: null, error: null });
     };
     // The options are data: their JSON says when they changed.
-    // biome-ignore lint/correctness/useExhaustiveDependencies: key stands for options
   }, [key]);
   const value = useMemo(() => ({ ...started, siteId: options.siteId, nonce }), [started, options.siteId, nonce]);
   return createElement(VitrineContext.Provider, { value }, children);
