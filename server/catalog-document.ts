@@ -1,5 +1,5 @@
 import { validateCatalog, type Catalog } from '../src/protocol/catalog';
-import { ID, SITE_ID } from '../src/protocol/ids';
+import { ID, SITE_ID, SITE_ID_TEXT } from '../src/protocol/ids';
 import { REPORT_LIMITS, reportDomain } from '../src/protocol/report';
 import { isPlainObject } from '../src/protocol/validate';
 
@@ -20,7 +20,7 @@ export function readCatalogDocument(text: string): Catalog {
   const doc = JSON.parse(text) as unknown;
   const inner = isPlainObject(doc) && typeof doc.signed === 'string' ? (JSON.parse(doc.signed) as unknown) : doc;
   const catalog = validateCatalog(inner);
-  if (!SITE_ID.test(catalog.siteId)) throw new Error('siteId: expected a site id of 1 to 64 letters, digits, ".", "_" or "-"');
+  if (!SITE_ID.test(catalog.siteId)) throw new Error(`siteId: expected a site id of ${SITE_ID_TEXT}`);
   if (!ID.test(catalog.version)) throw new Error('version: expected 1 to 100 letters, digits, ".", "_", ":" or "-"');
   const cells = reportDomain(catalog).length;
   if (cells > MAX_CATALOG_CELLS) throw new Error(`offers: ${cells} (offer, variant) pairs, more than the ${MAX_CATALOG_CELLS} a report can carry`);

@@ -18,7 +18,7 @@ export interface PageReports {
   withholding<T>(fn: () => Promise<T>): Promise<T>;
   /** Forgets what was ready: measurement was withdrawn, here or in another tab. */
   dropReady(): void;
-  /** Sends what is due with a keepalive fetch (sendBeacon without the cookies it cannot leave out). */
+  /** Sends what is due with a keepalive fetch, without cookies (sendBeacon cannot leave them out). */
   sendOnHide(): void;
 }
 

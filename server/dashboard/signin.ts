@@ -1,3 +1,4 @@
+import { SITE_ID_PATTERN } from '../../src/protocol/ids';
 import { html } from 'hono/html';
 import { page, placeFields } from './layout';
 import type { Place } from './place';
@@ -33,8 +34,8 @@ export function sitePage(base: string, carried: Partial<Place>, errors: string[]
 <form method="get" action="${base || '/'}">
 ${errors.length ? html`<div class="alert" role="alert">${errors.map((e) => html`<p>${e}</p>`)}</div>` : ''}
 <label for="site">Site id</label>
-<p class="hint" id="site-hint">As in your snippet's <code>site</code> option, e.g. demo-shop.</p>
-<input id="site" name="site" required pattern="[A-Za-z0-9._\\-]{1,64}" aria-describedby="site-hint" value="${carried.site ?? ''}">
+<p class="hint" id="site-hint">As in your snippet's <code>siteId</code> option, e.g. demo-shop.</p>
+<input id="site" name="site" required pattern="${SITE_ID_PATTERN}" aria-describedby="site-hint" value="${carried.site ?? ''}">
 ${placeFields({ from: carried.from, to: carried.to })}
 <p><button type="submit">Show</button></p></form></main>`,
   );

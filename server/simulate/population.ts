@@ -1,6 +1,6 @@
 /**
  * A seeded population of simulated devices and the reports they send: each device's exposures
- * go through the SDK's own report building (worker/report.ts `buildReports`), so the reports
+ * go through the SDK's own report building (worker/report/build.ts `buildReports`), so the reports
  * have exactly the shape, clamps and noise of real ones.
  */
 import type { Catalog } from '../../src/protocol/catalog';

@@ -40,7 +40,7 @@ export interface ReportStatus {
   error?: string;
 }
 
-/** A built report the page may send with `sendBeacon` when it is hidden (it stays in the outbox). */
+/** A built report the page may send itself, with a keepalive fetch, when it is hidden (it stays in the outbox). */
 export interface ReadyReport {
   body: string;
   /** Not before this time (backoff). */

@@ -16,7 +16,7 @@ const READY_BYTES = 64 * 1024;
 /**
  * One engine's reporting: builds and sends in cycles, one at a time, and sleeps until the
  * next window closes or the next retry is due. Tells the page what is in the outbox whenever
- * that changes, so a page being hidden can still send it with `sendBeacon`.
+ * that changes, so a page being hidden can still send it itself (a keepalive fetch).
  */
 export class Reporter {
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -48,7 +48,7 @@ export class Reporter {
     }
     const run = (this.running = this.cycle()
       .catch((error) => {
-        this.status.error = toErrorData(error, 'report-invalid').message;
+        this.status.error = toErrorData(error, 'engine-failed').message;
       })
       .then(() => this.schedule())
       // Only a closed engine fails here; there is nobody left to tell.
@@ -67,7 +67,7 @@ export class Reporter {
     if (!this.allowed()) return;
     // A window that cannot be built (a catalog too big to report) must not hold back the reports already built.
     const outbox = await this.build().catch((error) => {
-      this.status.error = toErrorData(error, 'report-invalid').message;
+      this.status.error = toErrorData(error, 'engine-failed').message;
       return readOutbox(this.ctx);
     });
     // The page learns of new reports before they are sent, so it can still send them itself if it is hidden meanwhile.

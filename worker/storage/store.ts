@@ -113,8 +113,8 @@ export interface Retention {
 }
 
 /**
- * What the engine needs from storage. Two implementations: IndexedDB (worker/db.ts) and
- * memory (worker/memory.ts), with the same semantics so the engine never branches on which.
+ * What the engine needs from storage. Two implementations: IndexedDB (worker/storage/idb.ts) and
+ * memory (worker/storage/memory.ts), with the same semantics so the engine never branches on which.
  * Every write that keeps something takes a {@link Guard}, checked against the stored decision
  * inside its transaction (worker/purposes.ts has one per kind of data, and `keptAnyway` for
  * what `necessary` keeps): a write without one does not compile. Erasures take none.
