@@ -16,9 +16,9 @@ import { createSessions, secureCookies } from '../server/dashboard/session';
 import type { CounterStore } from '../server/store';
 import type { Report, ReportCell } from '../src/protocol/report';
 import { baselineOf, figure, saveArea, type Figure } from './results';
+import { HOUR_MS } from '../src/protocol/time';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
+const DAY = 24 * HOUR_MS;
 const SITE = 'bench-shop';
 const VERSION = '2026-01-01.1';
 const TOKEN = 'bench-dashboard-token-of-32-chars';
@@ -37,9 +37,9 @@ async function storeOf(days: number): Promise<{ store: CounterStore; dir: string
   for (let day = days; day > 0; day -= 10) {
     const batch: Report[] = [];
     for (let h = 0; h < Math.min(10, day) * 24; h++) {
-      const windowStart = END - day * DAY + h * HOUR;
+      const windowStart = END - day * DAY + h * HOUR_MS;
       const cells: ReportCell[] = CELLS.map(([offer, variant], c) => ({ offer, variant, arm: 'personalized', impressions: 20 + (c % 7), clicks: c % 3, dismissals: 0, conversions: c % 11 === 0 ? 1 : 0, revenue: 0 }));
-      batch.push({ v: 1, id: (id++).toString(16).padStart(32, '0'), site: SITE, windowStart: new Date(windowStart).toISOString(), windowMs: HOUR, catalog: VERSION, noise: { mechanism: 'none' }, cells });
+      batch.push({ v: 1, id: (id++).toString(16).padStart(32, '0'), site: SITE, windowStart: new Date(windowStart).toISOString(), windowMs: HOUR_MS, catalog: VERSION, noise: { mechanism: 'none' }, cells });
     }
     await store.commit(batch, END);
   }

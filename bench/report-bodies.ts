@@ -3,12 +3,12 @@ import { validateCatalog, type Catalog } from '../src/protocol/catalog';
 import { reportArms, reportDomain, validateReport, type Report } from '../src/protocol/report';
 import type { Arm } from '../src/protocol/decision';
 import { generator } from '../worker/random';
+import { DAY_MS } from '../src/protocol/time';
 
 /* What the ingest bench sends: the bench site's catalogs, and report bodies that never repeat. */
 
 /** The site the ingest bench reports for. */
 export const SITE = 'bench';
-const DAY = 86_400_000;
 /**
  * The daily windows reports cover, in days before today, in proportion: a collector gets mostly
  * yesterday's, and some older ones from devices that were offline for a while.
@@ -52,12 +52,12 @@ export function benchCatalog(cells: number): { file: object; catalog: Catalog } 
  * The ids are a random prefix for the run and a counter, so making a body costs one copy.
  */
 export function reportBodies(catalog: Catalog): () => Buffer {
-  const today = Math.floor(Date.now() / DAY) * DAY;
+  const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
   const templates: { bytes: Buffer; at: number }[] = [];
   for (const w of WINDOW_DAYS) {
     for (const arm of reportArms(catalog).flatMap((a) => Array<Arm>(ARM_SHARES[a]).fill(a))) {
       const report: Report = {
-        v: 1, id: ID_PLACEHOLDER, site: SITE, windowStart: new Date(today - w * DAY).toISOString(), windowMs: DAY,
+        v: 1, id: ID_PLACEHOLDER, site: SITE, windowStart: new Date(today - w * DAY_MS).toISOString(), windowMs: DAY_MS,
         catalog: catalog.version, noise: { mechanism: 'none' },
         cells: reportDomain(catalog).map(([offer, variant], i) => ({
           offer, variant, arm, impressions: (i + w) % 7, clicks: (i + w) % 3 === 0 ? 1 : 0, dismissals: 0, conversions: (i + w) % 11 === 0 ? 1 : 0, revenue: (i + w) % 11 === 0 ? 4_900 : 0,

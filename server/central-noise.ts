@@ -11,6 +11,7 @@ import { createHmac } from 'node:crypto';
 import { alphaOf, geometric, noiseVariance } from '../src/protocol/noise';
 import { CONTRIBUTION_BOUNDS, METRICS } from '../src/protocol/report';
 import type { CounterStore, DailyRow, StatRow, WindowRow } from './store';
+import { DAY_MS } from '../src/protocol/time';
 
 /** Central noise of one deployment: ε per site (a site without one gets none), and the secret the noise is drawn from. */
 export interface CentralNoise {
@@ -29,7 +30,7 @@ export interface CentralNoise {
  * report within minutes of its end when a page of the shop is open; a shopper who comes back
  * later than this loses that window's report.
  */
-export const CENTRAL_SETTLE_MS = 24 * 3_600_000;
+export const CENTRAL_SETTLE_MS = DAY_MS;
 
 /** The ε of a site under central noise, or undefined when it has none. */
 export function centralEpsilon(noise: CentralNoise, site: string): number | undefined {

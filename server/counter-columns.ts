@@ -1,5 +1,6 @@
 import { METRICS, type Metric } from '../src/protocol/report';
 import type { StatRow } from './store';
+import { DAY_MS } from '../src/protocol/time';
 
 /** The counters table's noise-variance column of each metric, in METRICS order. */
 export const VARIANCES = METRICS.map((m) => `var_${m}` as const);
@@ -24,7 +25,6 @@ export function toStat<T extends SumRow>(row: T): Omit<T, `var_${Metric}`> & Sta
 }
 
 /** A UTC day in milliseconds: the daily totals' unit. */
-export const DAY_MS = 86_400_000;
 
 /**
  * True when a range of window starts [from, to) is whole UTC days (or open-ended): then the

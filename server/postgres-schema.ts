@@ -1,5 +1,6 @@
 import { METRICS } from '../src/protocol/report';
-import { DAY_MS, VARIANCES } from './counter-columns';
+import { VARIANCES } from './counter-columns';
+import { DAY_MS } from '../src/protocol/time';
 
 /* The PostgreSQL store's schema, step by step (postgres.ts applies it). */
 /**

@@ -3,7 +3,8 @@ import { METRICS } from '../src/protocol/report';
 import type { Arm } from '../src/protocol/decision';
 import { MIGRATIONS } from './postgres-schema';
 import { mergeReports } from './counters';
-import { DAY_MS, VARIANCES, toStat, wholeDays, windowBound, type SumRow } from './counter-columns';
+import { VARIANCES, toStat, wholeDays, windowBound, type SumRow } from './counter-columns';
+import { DAY_MS } from '../src/protocol/time';
 import { CATALOG_VERSIONS_KEPT, PRIORS_KEPT, sameShape, type CatalogShape, type CounterStore, type DailyRow, type LearningShape, type StoredPriors, type WindowRow } from './store';
 
 /** The session-level advisory lock held while migrating, so collectors starting together migrate once ("vitr"). */

@@ -1,5 +1,6 @@
 import { METRICS } from '../src/protocol/report';
-import { DAY_MS, VARIANCES } from './counter-columns';
+import { VARIANCES } from './counter-columns';
+import { DAY_MS } from '../src/protocol/time';
 
 /* The SQLite store's schema, step by step (sqlite.ts applies it). */
 /** Schema steps: `MIGRATIONS[n]` takes a database at version n to n + 1 (PRAGMA user_version). */

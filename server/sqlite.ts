@@ -5,7 +5,8 @@ import { METRICS, type Report } from '../src/protocol/report';
 import type { Arm } from '../src/protocol/decision';
 import { MIGRATIONS } from './sqlite-schema';
 import { mergeRuns, sumRuns, type Run } from './counters';
-import { DAY_MS, VARIANCES, toStat, wholeDays, windowBound, type SumRow } from './counter-columns';
+import { VARIANCES, toStat, wholeDays, windowBound, type SumRow } from './counter-columns';
+import { DAY_MS } from '../src/protocol/time';
 import { CATALOG_VERSIONS_KEPT, PRIORS_KEPT, sameShape, type CatalogShape, type CounterStore, type DailyRow, type LearningShape, type Registration, type StoredPriors, type WindowRow } from './store';
 
 /**

@@ -1,8 +1,8 @@
 import type { ExposureRecord } from './storage/store';
+import { HOUR_MS } from '../src/protocol/time';
 
-const HOUR = 3_600_000;
 /** Exposures are kept this long on the device: the longest cap window, a week. */
-export const EXPOSURE_KEEP_MS = 7 * 24 * HOUR;
+export const EXPOSURE_KEEP_MS = 7 * 24 * HOUR_MS;
 
 /** What the log knows of one offer. */
 export interface OfferLog {
@@ -48,7 +48,7 @@ export class ExposureLog {
   attribute(now: number, windowHours: number): ExposureRecord | undefined {
     for (let i = this.clicks.length - 1; i >= 0; i--) {
       const c = this.clicks[i]!;
-      if (now - c.at <= windowHours * HOUR && c.at <= now) return c;
+      if (now - c.at <= windowHours * HOUR_MS && c.at <= now) return c;
     }
     return undefined;
   }

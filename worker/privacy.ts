@@ -12,6 +12,7 @@ import { EXPOSURE_BYTES, signalBytes } from './storage/budget';
 import { guarded, keptIfAllowed, resetAfterForget, ERASED } from './storage/lifecycle';
 import { MAX_EXPOSURES } from './storage/store';
 import type { EngineConfig, EngineState } from './state';
+import { DAY_MS } from '../src/protocol/time';
 
 /*
  * The shopper's privacy operations: their interests, muting and stating one, export and
@@ -64,21 +65,20 @@ export async function prefer(s: EngineState, cfg: EngineConfig, category: unknow
   clearDecisions(s);
 }
 
-const DAY = 86_400_000;
 
 /** Why each kind of data is kept and for how long, under this site's options. */
 function keptData(cfg: EngineConfig): KeptData[] {
   const days: Partial<Record<KeptData['data'], number>> = {
     signals: cfg.retention.maxAgeDays,
     cart: cfg.cartTtlDays,
-    exposures: exposureKeepMs(cfg) / DAY,
-    outbox: REPORT_KEEP_MS / DAY,
+    exposures: exposureKeepMs(cfg) / DAY_MS,
+    outbox: REPORT_KEEP_MS / DAY_MS,
   };
   return (Object.keys(PURPOSES_OF) as KeptData['data'][]).map((data) => ({
     data,
     purposes: [...PURPOSES_OF[data]],
     days: days[data] ?? null,
-    ...(data === 'profile' && { halfLifeDays: HALF_LIFE_MS / DAY }),
+    ...(data === 'profile' && { halfLifeDays: HALF_LIFE_MS / DAY_MS }),
     ...(data === 'signals' && { maxRecords: cfg.retention.maxSignals, maxBytes: signalBytes(cfg.retention) }),
     ...(data === 'exposures' && { maxRecords: MAX_EXPOSURES, maxBytes: EXPOSURE_BYTES }),
     ...(data === 'lastOffers' && { maxRecords: LAST_OFFERS_MAX_SLOTS, maxBytes: LAST_OFFERS_MAX_BYTES }),

@@ -4,15 +4,16 @@ import { EXPOSURE_KEEP_MS } from './exposures';
 import { guarded, keptIfAllowed } from './storage/lifecycle';
 import { mayKeepSignals } from './purposes';
 import type { EngineConfig, EngineState } from './state';
+import { DAY_MS, HOUR_MS } from '../src/protocol/time';
 
 /** Signals kept in memory while the shopper has not decided yet; the oldest go first. */
 const MAX_UNDECIDED_SIGNALS = 200;
 /** How often old signals and exposures are swept out while the page stays open. */
-const PRUNE_EVERY_MS = 3_600_000;
+const PRUNE_EVERY_MS = HOUR_MS;
 
 /** How long exposures stay on the device: a week (caps), or a report window and a day when longer. */
 export function exposureKeepMs(cfg: EngineConfig): number {
-  return Math.max(EXPOSURE_KEEP_MS, cfg.reportWindow + 86_400_000);
+  return Math.max(EXPOSURE_KEEP_MS, cfg.reportWindow + DAY_MS);
 }
 
 /**

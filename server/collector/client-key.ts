@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { DAY_MS } from '../../src/protocol/time';
 
-const DAY = 86_400_000;
 
 /**
  * The key under which a client is limited: an IPv4 address, or an IPv6 address's /64 (one
@@ -27,9 +27,9 @@ export function clientNetwork(address: string): string {
  */
 export function createClientKeys(): (address: string | undefined, now: number) => { key: string; newDay: boolean } {
   let salt = randomBytes(16);
-  let saltDay = Math.floor(Date.now() / DAY);
+  let saltDay = Math.floor(Date.now() / DAY_MS);
   return (address, now) => {
-    const day = Math.floor(now / DAY);
+    const day = Math.floor(now / DAY_MS);
     const newDay = day !== saltDay;
     if (newDay) {
       salt = randomBytes(16);

@@ -14,6 +14,7 @@ import { createPriorsPublisher } from '../priors/publisher';
 import { createPriorsApi, type PriorsApi } from '../priors/routes';
 import type { SigningKey } from '../signing-key';
 import { CENTRAL_SETTLE_MS, centralEpsilon, withCentralNoise, type CentralNoise } from '../central-noise';
+import { DAY_MS, HOUR_MS } from '../../src/protocol/time';
 
 /** How the collector is set up (README: "The collector"). */
 export interface CollectorOptions {
@@ -63,7 +64,6 @@ export interface Collector {
   close(): Promise<void>;
 }
 
-const HOUR = 3_600_000;
 
 /**
  * Composes the collector from its parts: ingest (validate, shape-check, group commit), the
@@ -97,14 +97,14 @@ export function createCollector(options: CollectorOptions): Collector {
     routes.route('/v1/priors', priors.routes);
   }
   // Report ids are kept only as long as a device may resend, counters as long as configured: then they are forgotten.
-  const keepMs = (options.keepDays ?? COUNTERS_KEEP_DAYS) * 86_400_000;
+  const keepMs = (options.keepDays ?? COUNTERS_KEEP_DAYS) * DAY_MS;
   const purge = () => {
     const now = options.now?.() ?? Date.now();
     void store.purgeIds(now - dedupMs).catch(() => undefined);
     void store.purgeWindows(now - keepMs).catch(() => undefined);
   };
   purge();
-  const purging = setInterval(purge, HOUR);
+  const purging = setInterval(purge, HOUR_MS);
   purging.unref();
   return {
     routes,

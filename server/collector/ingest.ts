@@ -5,6 +5,7 @@ import { BodyError, readBody } from './body';
 import { createRateLimiter } from './rate-limit';
 import type { Batcher } from './batcher';
 import type { CatalogRegistry } from './catalog-registry';
+import { DAY_MS } from '../../src/protocol/time';
 
 /** What `POST /v1/reports` needs. */
 export interface IngestOptions {
@@ -60,7 +61,7 @@ async function accept(text: string, options: IngestOptions): Promise<Report> {
   const now = options.now?.() ?? Date.now();
   const end = Date.parse(report.windowStart) + report.windowMs;
   if (end > now + WINDOW_SKEW_MS) throw new Refusal(400, `report.windowStart: this window has not closed yet (it ends at ${new Date(end).toISOString()})`);
-  if (end < now - REPORT_KEEP_MS - WINDOW_SKEW_MS) throw new Refusal(400, `report.windowStart: this window ended more than ${REPORT_KEEP_MS / 86_400_000} days ago, longer than a device keeps a report`);
+  if (end < now - REPORT_KEEP_MS - WINDOW_SKEW_MS) throw new Refusal(400, `report.windowStart: this window ended more than ${REPORT_KEEP_MS / DAY_MS} days ago, longer than a device keeps a report`);
   const settles = options.settlesAfterMs?.(report.site);
   if (settles !== undefined && end + settles <= now) {
     throw new Refusal(410, 'report.windowStart: this window was released with central noise and takes no more reports');

@@ -9,6 +9,7 @@ import { chance, count, estimate, money, pct, reportsWord, signedPct, soFar, ver
 import { page, placeFields } from './layout';
 import { placeHref, type Place } from './place';
 import type { OfferView, VariantView } from './view';
+import { DAY_MS } from '../../src/protocol/time';
 
 const VERDICT_TEXT = { better: 'Better', worse: 'Worse', unclear: 'No clear difference yet' } as const;
 
@@ -54,7 +55,7 @@ const SHARE_WINDOWS = 7;
 
 const windowLabel = (c: ShareCheck) => {
   const start = new Date(c.windowStart).toISOString();
-  return c.windowMs % 86_400_000 === 0 ? start.slice(0, 10) : `${start.slice(0, 16).replace('T', ' ')} UTC`;
+  return c.windowMs % DAY_MS === 0 ? start.slice(0, 10) : `${start.slice(0, 16).replace('T', ' ')} UTC`;
 };
 
 /** The learned variants' shares of impressions per window against what the priors implied (the sample-ratio check of learning). */

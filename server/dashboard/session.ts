@@ -2,9 +2,10 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createHmac, randomBytes } from 'node:crypto';
 import type { CounterStore } from '../store';
+import { HOUR_MS } from '../../src/protocol/time';
 
 /** How long a dashboard sign-in lasts: about a working day. */
-export const SESSION_MS = 10 * 3_600_000;
+export const SESSION_MS = 10 * HOUR_MS;
 
 /** The session cookie's name over HTTPS: `__Host-` makes a browser refuse it unless Secure, for this host only, on path `/`. */
 export const SECURE_SESSION_COOKIE = '__Host-vitrine_session';

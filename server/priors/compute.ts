@@ -26,9 +26,9 @@
  */
 import type { ArmPrior, BetaPrior, PriorBasis, PriorsMethod } from '../../src/protocol/priors';
 import type { WindowRow } from '../store';
+import { HOUR_MS } from '../../src/protocol/time';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
+const DAY = 24 * HOUR_MS;
 
 /** What the computation needs of a catalog version: its offers' slots and variants, in catalog order. */
 export interface PriorsCatalog {
@@ -40,7 +40,7 @@ export interface PriorsCatalog {
 
 /** The defaults of the method (README, "Offers that learn"). */
 export const PRIORS_DEFAULTS: Omit<PriorsMethod, 'k'> = {
-  periodMs: HOUR,
+  periodMs: HOUR_MS,
   halfLifeDays: 14,
   minImpressions: 100,
   floor: 0.01,
@@ -162,7 +162,7 @@ function estimate(arm: Counts, weights: PeriodWeights): Estimate {
  * const priors = computePriors(catalog, await store.windows(site, now - PRIORS_LOOKBACK_MS, now), Date.now(), { ...PRIORS_DEFAULTS, k: 20 });
  */
 export function computePriors(catalog: PriorsCatalog, rows: readonly WindowRow[], now: number, method: PriorsMethod): ArmPrior[] {
-  const matured = now - catalog.attributionWindowHours * HOUR;
+  const matured = now - catalog.attributionWindowHours * HOUR_MS;
   const discountOf = (periodStart: number) => (method.halfLifeDays > 0 ? 0.5 ** (Math.max(0, now - periodStart) / (method.halfLifeDays * DAY)) : 1);
   const key = (offer: string, variant: string) => `${offer}\u0000${variant}`;
   const slotOf = new Map(catalog.offers.map((o) => [o.id, o.slot]));

@@ -3,8 +3,8 @@ import type { CatalogShape, CounterStore, StoredPriors, WindowRow } from '../sto
 import type { SigningKey } from '../signing-key';
 import { namesKey, signDocument } from '../signing-key';
 import { computePriors, PRIORS_DEFAULTS, PRIORS_LOOKBACK_MS, type PriorsCatalog } from './compute';
+import { DAY_MS } from '../../src/protocol/time';
 
-const DAY = 86_400_000;
 
 /** How the collector publishes priors (README, "Offers that learn"). */
 export interface PriorsPublisherOptions {
@@ -40,7 +40,7 @@ export interface PriorsPublisher {
 
 /** A document stays usable this long after it was computed: a device stops using priors that long without an update. */
 export function validityOf(everyMs: number): number {
-  return Math.max(4 * everyMs, DAY);
+  return Math.max(4 * everyMs, DAY_MS);
 }
 
 /** The offers of a catalog version, in order, from its (offer, variant) cells and the learning section's slots. */

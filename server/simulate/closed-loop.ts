@@ -24,9 +24,9 @@ import { COLLECTOR_DEFAULTS } from '../collector/defaults';
 import { createSqliteStore } from '../sqlite';
 import type { CatalogShape } from '../store';
 import { groundTruth, INTERESTS, LOOP_SLOT, loopCatalog, oracleChoice, type ArmTruth, type Interest } from './ground-truth';
+import { HOUR_MS } from '../../src/protocol/time';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
+const DAY = 24 * HOUR_MS;
 
 /** How a policy chooses what a shopper sees. */
 export type PolicyKind = 'oracle' | 'uniform' | 'static' | 'learning';
@@ -84,7 +84,7 @@ function truthIndex(truth: readonly ArmTruth[]): Map<string, ArmTruth> {
 
 /** The priors as the collector computes them, for the devices to draw from (their signature is the SDK's to check, and is not simulated). */
 async function priorsAt(store: ReturnType<typeof createSqliteStore>, shape: CatalogShape, now: number, policy: Policy): Promise<Priors> {
-  const method = { ...PRIORS_DEFAULTS, periodMs: policy.everyMs ?? HOUR, k: policy.k ?? COLLECTOR_DEFAULTS.k };
+  const method = { ...PRIORS_DEFAULTS, periodMs: policy.everyMs ?? HOUR_MS, k: policy.k ?? COLLECTOR_DEFAULTS.k };
   return buildPriors(shape, await store.windows(shape.site, now - PRIORS_LOOKBACK_MS, now), now, method);
 }
 
@@ -129,8 +129,8 @@ export async function runPolicy(policy: Policy, options: LoopOptions = LOOP_DEFA
       const visits = Array.from({ length: options.devicesPerDay }, () => ({ device: devices[Math.floor(people() * devices.length)]!, hour: Math.floor(people() * 24) }));
       let [impressions, clicks, conversions] = [0, 0, 0];
       for (let hour = 0; hour < 24; hour++) {
-        const now = dayStart + hour * HOUR;
-        if (policy.kind === 'learning' && (priors === null || now - priors.computedAt >= (policy.everyMs ?? HOUR))) {
+        const now = dayStart + hour * HOUR_MS;
+        if (policy.kind === 'learning' && (priors === null || now - priors.computedAt >= (policy.everyMs ?? HOUR_MS))) {
           priors = await priorsAt(store, shape, now, policy);
           result.priorsVersions++;
           draws.clear();
@@ -167,12 +167,12 @@ export async function runPolicy(policy: Policy, options: LoopOptions = LOOP_DEFA
           }
           if (policy.kind === 'learning') {
             reports.push(...buildReports({
-              catalog, siteId: catalog.siteId, windowMs: HOUR, from: now, now: now + HOUR + GRACE_MS, exposures, room: Number.POSITIVE_INFINITY, emptyOutbox: true,
+              catalog, siteId: catalog.siteId, windowMs: HOUR_MS, from: now, now: now + HOUR_MS + GRACE_MS, exposures, room: Number.POSITIVE_INFINITY, emptyOutbox: true,
               noise: policy.epsilon === undefined ? undefined : { epsilon: policy.epsilon }, random: chance,
             }).reports);
           }
         }
-        if (reports.length) await store.commit(reports, now + HOUR + GRACE_MS);
+        if (reports.length) await store.commit(reports, now + HOUR_MS + GRACE_MS);
       }
       result.impressions.push(impressions);
       result.clicks.push(clicks);
@@ -190,8 +190,8 @@ export const LOOP_POLICIES: readonly Policy[] = [
   { name: 'uniform allocation', kind: 'uniform' },
   { name: 'today\'s ranking (no learning)', kind: 'static' },
   { name: 'learning, daily priors', kind: 'learning', everyMs: DAY },
-  { name: 'learning, hourly priors', kind: 'learning', everyMs: HOUR },
-  { name: 'learning, hourly, k = 50', kind: 'learning', everyMs: HOUR, k: 50 },
-  { name: 'learning, hourly, local noise ε = 4', kind: 'learning', everyMs: HOUR, epsilon: 4 },
-  { name: 'learning, hourly, local noise ε = 8', kind: 'learning', everyMs: HOUR, epsilon: 8 },
+  { name: 'learning, hourly priors', kind: 'learning', everyMs: HOUR_MS },
+  { name: 'learning, hourly, k = 50', kind: 'learning', everyMs: HOUR_MS, k: 50 },
+  { name: 'learning, hourly, local noise ε = 4', kind: 'learning', everyMs: HOUR_MS, epsilon: 4 },
+  { name: 'learning, hourly, local noise ε = 8', kind: 'learning', everyMs: HOUR_MS, epsilon: 8 },
 ];

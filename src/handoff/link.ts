@@ -1,5 +1,6 @@
 import { CART_LIMITS, validateCartItem, type CartItem } from '../protocol/cart';
 import { VitrineError } from '../protocol/errors';
+import { DAY_MS } from '../protocol/time';
 
 /*
  * The handoff link: a cart that travels to another device, or the shop's app, with no server
@@ -18,9 +19,9 @@ export const HANDOFF_PARAM = 'vitrine-cart';
 /** The version of the link's format this code writes and reads. */
 export const HANDOFF_VERSION = 1;
 /** How long a link opens by default: a day. */
-export const HANDOFF_DEFAULT_TTL_MS = 86_400_000;
+export const HANDOFF_DEFAULT_TTL_MS = DAY_MS;
 /** The longest a link may be made to open for: 30 days. */
-export const HANDOFF_MAX_TTL_MS = 30 * 86_400_000;
+export const HANDOFF_MAX_TTL_MS = 30 * DAY_MS;
 /** The longest fragment read (a full cart compresses far below it). */
 export const HANDOFF_MAX_CHARS = 65_536;
 /** The most bytes a link's lines may decompress to. */

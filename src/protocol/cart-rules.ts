@@ -3,6 +3,7 @@ import {
   CART_LIMITS, HANDOFF_ID, validateCartOp,
   type Cart, type CartItem, type CartLine, type CartOp, type CurrentOffer, type RevalidateResult,
 } from './cart';
+import { DAY_MS } from './time';
 
 /*
  * The cart's rules, pure: how a change applies, how two views of a cart merge, what the page
@@ -134,7 +135,7 @@ export function mergeLines(a: readonly CartLine[], b: readonly CartLine[]): Cart
  * @param ttlDays days after the last change
  */
 export function isExpired(record: CartRecord, now: number, ttlDays: number): boolean {
-  return record.updatedAt > 0 && now - record.updatedAt > ttlDays * 86_400_000;
+  return record.updatedAt > 0 && now - record.updatedAt > ttlDays * DAY_MS;
 }
 
 function toItem(l: CartLine): CartItem {

@@ -1,3 +1,4 @@
+import { REPORT_WINDOW_MS } from './report-window';
 import { Reader, isPlainObject } from './validate';
 import { SITE_ID, SITE_ID_TEXT } from './ids';
 
@@ -145,7 +146,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     catalogKey,
     collectorUrl: r.optString('collectorUrl', 2000),
     consent,
-    reportWindow: r.optInteger('reportWindow', 60_000, 31 * 86_400_000) ?? 86_400_000,
+    reportWindow: r.optInteger('reportWindow', REPORT_WINDOW_MS.min, REPORT_WINDOW_MS.max) ?? REPORT_WINDOW_MS.default,
     reportNoise: r.optObject('reportNoise', (n) => ({ epsilon: n.number('epsilon', 0.01, 20) })),
     retention,
     cartTtlDays: r.optInteger('cartTtlDays', 1, 365) ?? 30,

@@ -2,6 +2,7 @@ import { Reader, readArray } from './validate';
 import { VitrineError } from './errors';
 import { SITE_ID, SITE_ID_TEXT, readId } from './ids';
 import { CATALOG_LIMITS } from './catalog';
+import { DAY_MS, MINUTE_MS } from './time';
 
 /**
  * Priors v1 (a contract: README, "Offers that learn"): what the collector learned from its
@@ -119,7 +120,7 @@ export function validatePriors(value: unknown): Priors {
   const validUntil = time(r, 'validUntil');
   if (validUntil <= computedAt) r.fail('validUntil', 'a date-time after computedAt');
   const method = r.optObject('method', (m) => ({
-    periodMs: m.integer('periodMs', 60_000, 366 * 86_400_000),
+    periodMs: m.integer('periodMs', MINUTE_MS, 366 * DAY_MS),
     halfLifeDays: m.number('halfLifeDays', 0, 3650),
     minImpressions: m.integer('minImpressions', 0, 1e9),
     k: m.integer('k', 1, 1e9),

@@ -1,15 +1,17 @@
+import { REPORT_WINDOW_MS } from './report-window';
 import { Reader } from './validate';
 import type { Arm } from './decision';
 import { holdoutOf, type Catalog } from './catalog';
 import { ID, REPORT_ID, REPORT_ID_BYTES, SITE_ID, readId } from './ids';
+import { DAY_MS } from './time';
 
 /** How long the collector remembers report ids, to count each report once. */
-export const REPORT_ID_MEMORY_MS = 8 * 86_400_000;
+export const REPORT_ID_MEMORY_MS = 8 * DAY_MS;
 /**
  * How long a device keeps trying to deliver a report: a day less than the collector
  * remembers ids, so that a late resend is never counted twice.
  */
-export const REPORT_KEEP_MS = REPORT_ID_MEMORY_MS - 86_400_000;
+export const REPORT_KEEP_MS = REPORT_ID_MEMORY_MS - DAY_MS;
 
 /** The counters of a cell, in the order reports and the collector use them. */
 export const METRICS = ['impressions', 'clicks', 'dismissals', 'conversions', 'revenue'] as const;
@@ -132,7 +134,7 @@ export function validateReport(value: unknown): Report {
   if (typeof id !== 'string' || !REPORT_ID.test(id)) r.fail('id', `${2 * REPORT_ID_BYTES} lowercase hex digits (${REPORT_ID_BYTES} random bytes)`);
   const site = r.raw('site');
   if (typeof site !== 'string' || !SITE_ID.test(site)) r.fail('site', 'a site id');
-  const windowMs = r.integer('windowMs', 60_000, 31 * 86_400_000);
+  const windowMs = r.integer('windowMs', REPORT_WINDOW_MS.min, REPORT_WINDOW_MS.max);
   const windowStart = r.raw('windowStart');
   const start = typeof windowStart === 'string' ? Date.parse(windowStart) : Number.NaN;
   if (typeof windowStart !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z$/.test(windowStart) || !Number.isFinite(start) || start % windowMs !== 0) {

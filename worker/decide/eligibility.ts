@@ -1,9 +1,9 @@
 import type { Caps, Offer } from '../../src/protocol/catalog';
 import type { RankInput } from './features';
 import type { ExposureLog, OfferLog } from '../exposures';
+import { HOUR_MS } from '../../src/protocol/time';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
+const DAY = 24 * HOUR_MS;
 /** A product bought within this time is not promoted again (replenishment offers excepted). */
 const BOUGHT_QUIET_MS = 180 * DAY;
 
@@ -46,11 +46,11 @@ export function eligible(offer: Offer, input: RankInput, log: ExposureLog): bool
  */
 export function capsAllow(log: OfferLog | undefined, caps: Caps, now: number): boolean {
   if (!log) return true;
-  if (log.dismissedAt && now - log.dismissedAt < caps.dismissCooldownHours * HOUR) return false;
+  if (log.dismissedAt && now - log.dismissedAt < caps.dismissCooldownHours * HOUR_MS) return false;
   const within = (ms: number) => log.impressions.reduce((n, t) => (now - t < ms ? n + 1 : n), 0);
-  if (caps.perHour && within(HOUR) >= caps.perHour) return false;
-  if (caps.perDay && within(24 * HOUR) >= caps.perDay) return false;
-  if (caps.perWeek && within(7 * 24 * HOUR) >= caps.perWeek) return false;
+  if (caps.perHour && within(HOUR_MS) >= caps.perHour) return false;
+  if (caps.perDay && within(24 * HOUR_MS) >= caps.perDay) return false;
+  if (caps.perWeek && within(7 * 24 * HOUR_MS) >= caps.perWeek) return false;
   return true;
 }
 

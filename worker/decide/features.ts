@@ -2,6 +2,7 @@ import type { DecideContext } from '../../src/protocol/decision';
 import type { FeatureWeights, Offer } from '../../src/protocol/catalog';
 import { interestStrength, priceBand, STATED_STRENGTH, type Profile } from '../profile';
 import type { LearnedDraws } from './learned';
+import { DAY_MS } from '../../src/protocol/time';
 
 /**
  * The ranking features, defined here and only here. Each is a number in [0, 1]; an offer's
@@ -38,9 +39,8 @@ export const PERSONAL: readonly boolean[] = FEATURES.map((name) => IS_PERSONAL[n
 /** What one point of priority adds to a score. */
 export const PRIORITY_SCALE = 0.01;
 
-const DAY = 86_400_000;
 /** The time over which `recency` falls to 1/e (0.37). */
-export const RECENCY_SCALE_MS = 3 * DAY;
+export const RECENCY_SCALE_MS = 3 * DAY_MS;
 
 /** One interest as ranking sees it. */
 export interface InterestView {

@@ -1,7 +1,7 @@
 import type { Catalog, Offer } from '../../src/protocol/catalog';
 import { FEATURES, type FeatureSource, type RankInput } from './features';
+import { DAY_MS } from '../../src/protocol/time';
 
-const DAY = 86_400_000;
 /** A feature must add at least this much to the score to be given as a reason. */
 const REASON_THRESHOLD = 0.05;
 const MAX_REASONS = 2;
@@ -40,7 +40,7 @@ export function reasonsFor(catalog: Catalog, offer: Offer, contributions: Float6
       const name = categoryLabel(catalog.categoryLabels, source.category);
       sentence = source.interest.stated
         ? `Because you told us you like ${name}`
-        : `Because you looked at ${name} ${now - source.interest.lastAt < 7 * DAY ? 'this week' : 'recently'}`;
+        : `Because you looked at ${name} ${now - source.interest.lastAt < 7 * DAY_MS ? 'this week' : 'recently'}`;
     } else if (feature === 'cartMatch' && source.cartCategory) {
       sentence = `Because you have ${categoryLabel(catalog.categoryLabels, source.cartCategory)} in your cart`;
     } else if (feature === 'pageMatch') {

@@ -7,6 +7,7 @@ import { buildReports } from './build';
 import { MAX_SLEEP_MS, nextBuildAt } from './window';
 import { MAX_PENDING, addReports, claimReport, openOutbox, postpone, readOutbox, removeReport } from './outbox';
 import { reportsUrl, sendReport } from './sender';
+import { DAY_MS } from '../../src/protocol/time';
 
 /** A report not acknowledged in time is dropped (src/protocol/report.ts says why). */
 export const KEEP_MS = REPORT_KEEP_MS;
@@ -113,7 +114,7 @@ export class Reporter {
     for (const report of outbox?.reports ?? []) {
       const now = Date.now();
       if (now - report.createdAt > KEEP_MS) {
-        await drop(report.id, `a report could not be delivered within ${KEEP_MS / 86_400_000} days`);
+        await drop(report.id, `a report could not be delivered within ${KEEP_MS / DAY_MS} days`);
         continue;
       }
       // Sending needs measurement consent now, not when the report was built.

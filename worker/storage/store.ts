@@ -7,6 +7,7 @@ import type { Arm, Decision, ExposureKind } from '../../src/protocol/decision';
 import type { Catalog } from '../../src/protocol/catalog';
 import type { Priors } from '../../src/protocol/priors';
 import type { Profile } from '../profile';
+import { DAY_MS } from '../../src/protocol/time';
 
 /** A raw signal as kept in the bounded `signals` ring. */
 export type SignalRecord = TrackEvent & { id?: number };
@@ -161,7 +162,7 @@ export interface Store {
 
 /** The cutoff time below which signals are too old to keep. */
 export function signalCutoff(retention: Retention, now: number): number {
-  return now - retention.maxAgeDays * 86_400_000;
+  return now - retention.maxAgeDays * DAY_MS;
 }
 
 /** The error a guarded write throws when the stored decision forbids it. */
