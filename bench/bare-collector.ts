@@ -12,11 +12,12 @@ import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
 import { readBody } from '../server/collector/body';
 import { REPORT_LIMITS } from '../src/protocol/report';
+import { REPORTS_PATH } from '../src/protocol/report';
 
 /** The bare handlers: the same answer as the collector's ingest, without validation or storage. */
 function createBareCollector(): Hono {
   const app = new Hono();
-  app.post('/v1/reports', async (c) => {
+  app.post(REPORTS_PATH, async (c) => {
     JSON.parse(await c.req.text());
     return c.json({ accepted: true, duplicate: false }, 202);
   });

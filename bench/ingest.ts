@@ -25,6 +25,7 @@ import { benchCatalog, reportBodies } from './report-bodies';
 import type { Catalog } from '../src/protocol/catalog';
 import type { Report } from '../src/protocol/report';
 import { baselineOf, figure, medianOf, packageVersion, saveArea, type Figure } from './results';
+import { REPORTS_PATH } from '../src/protocol/report';
 
 const CONNECTIONS = 16;
 const REPETITIONS = 3;
@@ -32,7 +33,6 @@ const SECONDS = 8;
 const WARM_UP_SECONDS = 2;
 /** Runs against the route that does not read the body: only to show the load generator's reach. */
 const REACH_SECONDS = 3;
-const REPORTS = '/v1/reports';
 /** The bare server's route that reads the body as the collector does (bench/bare-collector.ts). */
 const DIRECT = '/direct';
 /** The bare server's route that answers 204 without reading the body (bench/bare-collector.ts). */
@@ -59,7 +59,7 @@ function spread(xs: number[], digits: number): string {
 /** Sends one body with fetch and fails with the answer when it is not 202, before any timed run. */
 async function expectAccepted(child: Child, body: Buffer): Promise<void> {
   const report = body.toString();
-  const res = await fetch(`${child.url}${REPORTS}`, { method: 'POST', body: report, headers: { 'Content-Type': 'text/plain' } });
+  const res = await fetch(`${child.url}${REPORTS_PATH}`, { method: 'POST', body: report, headers: { 'Content-Type': 'text/plain' } });
   const text = await res.text();
   if (res.status !== 202) {
     throw new Error(
@@ -143,8 +143,8 @@ async function fewSenders(bare: Child, collector: Child, next: () => Buffer, cel
   for (const senders of FEW_SENDERS) {
     const runs = { bare: [] as Run[], collector: [] as Run[] };
     for (let i = 1; i <= REPETITIONS; i++) {
-      runs.bare.push(await measured(`bare handler, ${cells} cells, ${senders} senders, repetition ${i}`, [bare], REPORTS, next, SWEEP_SECONDS, senders));
-      runs.collector.push(await measured(`collector, ${cells} cells, ${senders} senders, repetition ${i}`, [collector], REPORTS, next, SWEEP_SECONDS, senders));
+      runs.bare.push(await measured(`bare handler, ${cells} cells, ${senders} senders, repetition ${i}`, [bare], REPORTS_PATH, next, SWEEP_SECONDS, senders));
+      runs.collector.push(await measured(`collector, ${cells} cells, ${senders} senders, repetition ${i}`, [collector], REPORTS_PATH, next, SWEEP_SECONDS, senders));
     }
     const toBare = ratios(runs.collector, runs.bare);
     console.log(row(`${senders} senders, bare`, runs.bare));
@@ -164,14 +164,14 @@ async function sqlite(dir: string, bare: Child): Promise<string[]> {
     const next = reportBodies(bench.catalog);
     await expectAccepted(bare, next());
     await expectAccepted(collector, next());
-    await measured(`warm-up, bare handler, ${cells} cells`, [bare], REPORTS, next, WARM_UP_SECONDS);
-    await measured(`warm-up, collector, ${cells} cells`, [collector], REPORTS, next, WARM_UP_SECONDS);
+    await measured(`warm-up, bare handler, ${cells} cells`, [bare], REPORTS_PATH, next, WARM_UP_SECONDS);
+    await measured(`warm-up, collector, ${cells} cells`, [collector], REPORTS_PATH, next, WARM_UP_SECONDS);
     const runs = { bare: [] as Run[], direct: [] as Run[], reach: [] as Run[], collector: [] as Run[] };
     for (let i = 1; i <= REPETITIONS; i++) {
-      runs.bare.push(await measured(`bare handler, ${cells} cells, repetition ${i}`, [bare], REPORTS, next, SECONDS));
+      runs.bare.push(await measured(`bare handler, ${cells} cells, repetition ${i}`, [bare], REPORTS_PATH, next, SECONDS));
       runs.direct.push(await measured(`bare handler reading as the collector, ${cells} cells, repetition ${i}`, [bare], DIRECT, next, SECONDS));
       runs.reach.push(await measured(`load generator's reach, ${cells} cells, repetition ${i}`, [bare], SINK, next, REACH_SECONDS));
-      runs.collector.push(await measured(`collector, ${cells} cells, repetition ${i}`, [collector], REPORTS, next, SECONDS));
+      runs.collector.push(await measured(`collector, ${cells} cells, repetition ${i}`, [collector], REPORTS_PATH, next, SECONDS));
     }
     const toBare = ratios(runs.collector, runs.bare);
     const toDirect = ratios(runs.collector, runs.direct);
@@ -235,13 +235,13 @@ async function postgres(dir: string): Promise<string[]> {
       `\n  PostgreSQL store, ${POSTGRES_CELLS} cells, ${POSTGRES_SECONDS} s per run, ${REPETITIONS} repetitions alternating; two processes share the senders`,
     );
     console.log(header('collector processes', 'reports/s × one process'));
-    await measured('warm-up, PostgreSQL', [one, two], REPORTS, next, WARM_UP_SECONDS);
+    await measured('warm-up, PostgreSQL', [one, two], REPORTS_PATH, next, WARM_UP_SECONDS);
     // Two processes need two senders at least: one connection would reach only one of them.
     for (const senders of [...FEW_SENDERS.filter((n) => n > 1), CONNECTIONS]) {
       const runs = { one: [] as Run[], two: [] as Run[] };
       for (let i = 1; i <= REPETITIONS; i++) {
-        runs.one.push(await measured(`one process on PostgreSQL, ${senders} senders, repetition ${i}`, [one], REPORTS, next, POSTGRES_SECONDS, senders));
-        runs.two.push(await measured(`two processes on PostgreSQL, ${senders} senders, repetition ${i}`, [one, two], REPORTS, next, POSTGRES_SECONDS, senders));
+        runs.one.push(await measured(`one process on PostgreSQL, ${senders} senders, repetition ${i}`, [one], REPORTS_PATH, next, POSTGRES_SECONDS, senders));
+        runs.two.push(await measured(`two processes on PostgreSQL, ${senders} senders, repetition ${i}`, [one, two], REPORTS_PATH, next, POSTGRES_SECONDS, senders));
       }
       console.log(row(`1, ${senders} senders`, runs.one));
       console.log(row(`2, ${senders} senders`, runs.two, spread(ratios(runs.two, runs.one), 2)));

@@ -7,8 +7,8 @@
 import { buildReports } from '../worker/report/build';
 import { validateCatalog } from '../src/protocol/catalog';
 import type { ExposureRecord } from '../worker/storage/store';
+import { MINUTE_MS } from '../src/protocol/time';
 
-const MIN = 60_000;
 const t0 = Date.UTC(2026, 10, 22, 10);
 
 function median(xs: number[]): number {
@@ -26,7 +26,7 @@ for (const offers of [100, 1_000, 10_000]) {
   const exposures: ExposureRecord[] = Array.from({ length: 200 }, (_, i) => ({
     offer: `offer-${(i * 37) % offers}`, variant: 'default', arm: 'personalized', slot: 's', kind: i % 5 ? 'impression' : 'click', at: t0 + i * 100,
   }));
-  const input = { catalog, siteId: 'bench', windowMs: MIN, from: t0, now: t0 + 3 * MIN, exposures, room: 1_000 };
+  const input = { catalog, siteId: 'bench', windowMs: MINUTE_MS, from: t0, now: t0 + 3 * MINUTE_MS, exposures, room: 1_000 };
   const cells = buildReports(input).reports.flatMap((r) => r.cells);
   const build: number[] = [];
   const base: number[] = [];

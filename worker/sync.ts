@@ -1,6 +1,7 @@
 import type { CartLine, CartOp } from '../src/protocol/cart';
 import type { ConsentState } from '../src/protocol/consent';
 import type { ExposureRecord } from './storage/store';
+import { randomHex } from '../src/protocol/ids';
 
 /** What engines in other tabs of the same origin tell each other. */
 export type SyncMessage =
@@ -35,8 +36,7 @@ export interface TabSync {
  * @returns the channel
  */
 export function openTabSync(name: string, onMessage: (message: Envelope) => void): TabSync {
-  // getRandomValues, unlike randomUUID, exists outside secure contexts too.
-  const id = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
+  const id = randomHex(8);
   const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(name) : undefined;
   channel?.addEventListener('message', (event: MessageEvent<Envelope>) => {
     const m = event.data;

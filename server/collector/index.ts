@@ -15,6 +15,7 @@ import { createPriorsApi, type PriorsApi } from '../priors/routes';
 import type { SigningKey } from '../signing-key';
 import { CENTRAL_SETTLE_MS, centralEpsilon, withCentralNoise, type CentralNoise } from '../central-noise';
 import { DAY_MS, HOUR_MS } from '../../src/protocol/time';
+import { REPORTS_PATH } from '../../src/protocol/report';
 
 /** How the collector is set up (README: "The collector"). */
 export interface CollectorOptions {
@@ -81,7 +82,7 @@ export function createCollector(options: CollectorOptions): Collector {
   const released = centralNoise ? withCentralNoise(store, centralNoise) : store;
   const settlesAfterMs = centralNoise && ((site: string) => (centralEpsilon(centralNoise, site) === undefined ? undefined : CENTRAL_SETTLE_MS));
   const routes = new Hono();
-  routes.route('/v1/reports', createIngest({ batcher, catalogs, sites, origins: options.origins, perMinute: options.perMinute ?? COLLECTOR_DEFAULTS.perMinute, clientAddress: options.clientAddress, settlesAfterMs, bodyDeadlineMs: options.bodyDeadlineMs, now: options.now }));
+  routes.route(REPORTS_PATH, createIngest({ batcher, catalogs, sites, origins: options.origins, perMinute: options.perMinute ?? COLLECTOR_DEFAULTS.perMinute, clientAddress: options.clientAddress, settlesAfterMs, bodyDeadlineMs: options.bodyDeadlineMs, now: options.now }));
   const auth = token ? createAuth(token, { clientAddress: options.clientAddress }) : undefined;
   if (auth && token) {
     routes.route('/v1/catalogs', createCatalogsApi({ auth, catalogs, sites }));

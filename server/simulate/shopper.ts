@@ -9,9 +9,9 @@ import type { Arm } from '../../src/protocol/decision';
 import type { ExposureRecord } from '../../worker/storage/store';
 import { assignArm, assignVariant } from '../../worker/arm';
 import { pickWeighted } from '../../worker/random';
+import { MINUTE_MS } from '../../src/protocol/time';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
+const HOUR = 60 * MINUTE_MS;
 /** The length of a day, and of the simulated devices' report windows. */
 export const DAY = 24 * HOUR;
 
@@ -145,7 +145,7 @@ export function deviceExposures(catalog: Catalog, device: Device, random: () => 
         out.push({ ...exposure, kind: 'click', at: at + 20_000 });
         if (random() < (relevant ? BEHAVIOUR.convertRelevant : BEHAVIOUR.convertOther)) {
           const items = between(random, 1, 2);
-          out.push({ ...exposure, kind: 'conversion', at: at + 10 * MINUTE, value: Math.round((offer.price ?? BEHAVIOUR.defaultPrice) * 100 * items) });
+          out.push({ ...exposure, kind: 'conversion', at: at + 10 * MINUTE_MS, value: Math.round((offer.price ?? BEHAVIOUR.defaultPrice) * 100 * items) });
         }
       } else if (random() < BEHAVIOUR.dismiss) {
         out.push({ ...exposure, kind: 'dismiss', at: at + 5_000 });

@@ -40,6 +40,9 @@ export type ReportCell = { offer: string; variant: string; arm: Arm } & Record<M
 /** How a report was made deniable: not at all, or with two-sided geometric noise of parameter ε. */
 export type ReportNoise = { mechanism: 'none' } | { mechanism: 'geometric'; epsilon: number };
 
+/** Where a collector takes reports (a contract: `POST {collectorUrl}/v1/reports`). */
+export const REPORTS_PATH = '/v1/reports';
+
 /** Report v1 (a contract: README, "How devices report"), the request body of `POST {collectorUrl}/v1/reports`. */
 export interface Report {
   v: 1;

@@ -1,14 +1,15 @@
 import { VitrineError } from '../../src/protocol/errors';
+import { REPORTS_PATH } from '../../src/protocol/report';
+import { MINUTE_MS } from '../../src/protocol/time';
 
 /*
  * Delivery of one report to the collector: the request, its time limit, and what the answer
  * means (sent, refused, or retry later with backoff).
  */
 
-const MINUTE = 60_000;
 /** The first retry waits up to this long; each failure doubles it, up to an hour. */
 export const BACKOFF_MS = 5_000;
-const MAX_BACKOFF_MS = 60 * MINUTE;
+const MAX_BACKOFF_MS = 60 * MINUTE_MS;
 /** A send that gets no answer within this long is given up and retried later. */
 const SEND_TIMEOUT_MS = 30_000;
 
@@ -39,7 +40,7 @@ export function backoff(attempts: number, retryAfterMs: number | undefined, rand
 export function retryAfter(header: string | null, now: number): number | undefined {
   if (!header) return undefined;
   const ms = /^\d+$/.test(header.trim()) ? Number(header) * 1000 : Date.parse(header) - now;
-  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), 24 * 60 * MINUTE) : undefined;
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), 24 * 60 * MINUTE_MS) : undefined;
 }
 
 /**
@@ -49,7 +50,7 @@ export function retryAfter(header: string | null, now: number): number | undefin
  */
 export function reportsUrl(collectorUrl: string, base: string | undefined = globalThis.location?.href): string {
   try {
-    return new URL('v1/reports', new URL(collectorUrl.replace(/\/*$/, '/'), base)).href;
+    return new URL(REPORTS_PATH.slice(1), new URL(collectorUrl.replace(/\/*$/, '/'), base)).href;
   } catch {
     throw new VitrineError('invalid-options', `options.collectorUrl: expected a URL, got ${JSON.stringify(collectorUrl)}`);
   }
