@@ -3,7 +3,8 @@
  * collector's totals land from the truth, for a few ε and numbers of devices. Seeded, so the
  * table is the same on every run.
  */
-import { addNoise, alphaOf, geometric, noiseVariance } from '../src/protocol/noise';
+import { addNoise } from '../src/protocol/noise';
+import { alphaOf, geometric, noiseVariance } from '../src/protocol/geometric-noise';
 import { CONTRIBUTION_BOUNDS, type Report } from '../src/protocol/report';
 import { generator } from '../worker/random';
 

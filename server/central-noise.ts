@@ -8,7 +8,7 @@
  * it away. Its variance joins the counters' noise variance, so every interval widens by it.
  */
 import { createHmac } from 'node:crypto';
-import { alphaOf, geometric, noiseVariance } from '../src/protocol/noise';
+import { alphaOf, geometric, noiseVariance } from '../src/protocol/geometric-noise';
 import { CONTRIBUTION_BOUNDS, METRICS } from '../src/protocol/report';
 import type { CounterStore, DailyRow, StatRow, WindowRow } from './store';
 import { DAY_MS } from '../src/protocol/time';

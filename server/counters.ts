@@ -1,5 +1,5 @@
 import { CONTRIBUTION_BOUNDS, METRICS, type Metric, type Report, type ReportCell } from '../src/protocol/report';
-import { noiseVariance } from '../src/protocol/noise';
+import { noiseVariance } from '../src/protocol/geometric-noise';
 import type { Arm } from '../src/protocol/decision';
 import type { CounterDelta } from './store';
 

@@ -4,6 +4,7 @@ import type { Arm } from './decision';
 import { holdoutOf, type Catalog } from './catalog';
 import { ID, REPORT_ID, REPORT_ID_BYTES, SITE_ID, readId } from './ids';
 import { DAY_MS } from './time';
+import { noiseVariance } from './geometric-noise';
 
 /** How long the collector remembers report ids, to count each report once. */
 export const REPORT_ID_MEMORY_MS = 8 * DAY_MS;
@@ -87,12 +88,11 @@ const CELL_FIELDS = 3 + METRICS.length;
  * field by field for a message that names the problem.
  */
 function cell(epsilon: number | null) {
-  // Without noise counts are within their bounds; noise (geometric, standard deviation
-  // sqrt(2α)/(1−α)) may move them by up to ten standard deviations either way.
+  // Without noise counts are within their bounds; noise may move them by up to ten standard
+  // deviations either way.
   const ranges = METRICS.map((m) => {
     const bound = CONTRIBUTION_BOUNDS[m];
-    const a = epsilon === null ? 0 : Math.exp(-epsilon / bound);
-    const slack = epsilon === null ? 0 : Math.ceil((10 * Math.sqrt(2 * a)) / (1 - a));
+    const slack = epsilon === null ? 0 : Math.ceil(10 * Math.sqrt(noiseVariance(epsilon, bound)));
     return [-slack, bound + slack] as const;
   });
   // This runs for every cell of every report: a parsed object (JSON.parse makes plain ones)

@@ -4,7 +4,7 @@ import { createCollector } from '../../server/collector';
 import { validateCatalog } from '../../src/protocol/catalog';
 import { createSqliteStore } from '../../server/sqlite';
 import type { CounterStore } from '../../server/store';
-import { noiseVariance } from '../../src/protocol/noise';
+import { noiseVariance } from '../../src/protocol/geometric-noise';
 import { CONTRIBUTION_BOUNDS, METRICS, type Report } from '../../src/protocol/report';
 
 const DAY = 86_400_000;

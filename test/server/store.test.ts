@@ -8,7 +8,8 @@ import { MIGRATIONS } from '../../server/postgres-schema';
 import { CATALOG_VERSIONS_KEPT, type CatalogShape, type CounterStore, type StatRow } from '../../server/store';
 import { CONTRIBUTION_BOUNDS, METRICS, type Metric, type Report, type ReportCell } from '../../src/protocol/report';
 import type { Arm } from '../../src/protocol/decision';
-import { addNoise, noiseVariance } from '../../src/protocol/noise';
+import { addNoise } from '../../src/protocol/noise';
+import { noiseVariance } from '../../src/protocol/geometric-noise';
 import { generator } from '../../worker/random';
 import { createDatabase } from '../postgres';
 

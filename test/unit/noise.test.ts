@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addNoise, geometric, noiseVariance, alphaOf } from '../../src/protocol/noise';
+import { addNoise } from '../../src/protocol/noise';
+import { alphaOf, geometric, noiseVariance } from '../../src/protocol/geometric-noise';
 import { validateReport, type Report } from '../../src/protocol/report';
 import { generator } from '../../worker/random';
 
