@@ -42,6 +42,12 @@ export const PRIORITY_SCALE = 0.01;
 /** The time over which `recency` falls to 1/e (0.37). */
 export const RECENCY_SCALE_MS = 3 * DAY_MS;
 
+/** `recency` of an interest last seen at `lastAt`: 1 now, 1/e after {@link RECENCY_SCALE_MS}. */
+export const recencyOf = (now: number, lastAt: number): number => Math.exp(-Math.max(0, now - lastAt) / RECENCY_SCALE_MS);
+
+/** `priceFit` of a price `decades` (log10) outside the shopper's band: 1 inside it, 0.5 a tenth of a decade out. */
+export const priceFitOf = (decades: number): number => Math.exp(-3 * decades);
+
 /** One interest as ranking sees it. */
 export interface InterestView {
   strength: number;
@@ -129,12 +135,12 @@ export function computeFeatures(offer: Offer, input: RankInput, personalAllowed:
   }
   if (page.sku !== undefined && offer.skus.includes(page.sku)) out[FEATURE.pageMatch] = 1;
   out[FEATURE.learned] = input.learned?.values.get(offer.id) ?? 0;
-  if (source.interest) out[FEATURE.recency] = Math.exp(-Math.max(0, input.now - source.interest.lastAt) / RECENCY_SCALE_MS);
+  if (source.interest) out[FEATURE.recency] = recencyOf(input.now, source.interest.lastAt);
   if (personalAllowed && personal?.band && offer.price) {
     const { low, high } = personal.band;
     const price = offer.price;
     const distance = price < low ? Math.log10(low / price) : price > high ? Math.log10(price / high) : 0;
-    out[FEATURE.priceFit] = Math.exp(-3 * distance);
+    out[FEATURE.priceFit] = priceFitOf(distance);
   }
   return source;
 }

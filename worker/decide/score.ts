@@ -2,7 +2,7 @@ import type { Offer } from '../../src/protocol/catalog';
 import type { ExposureLog } from '../exposures';
 import { RULES, SENSITIVE, type CompiledCatalog, type CompiledSlot } from './compile';
 import { eligible } from './eligibility';
-import { FEATURE, FEATURES, PERSONAL, RECENCY_SCALE_MS, computeFeatures, type FeatureSource, type RankInput } from './features';
+import { FEATURE, FEATURES, PERSONAL, computeFeatures, priceFitOf, recencyOf, type FeatureSource, type RankInput } from './features';
 import { learnedValues } from './learned';
 
 /** A slot's eligible offers, scored; offers are named by their position in the slot. */
@@ -53,7 +53,7 @@ export function scoreSlot(compiled: CompiledCatalog, slot: CompiledSlot, input: 
       const id = categoryIds.get(category);
       if (id === undefined) continue;
       strength[id] = interest.strength;
-      recency[id] = Math.exp(-Math.max(0, input.now - interest.lastAt) / RECENCY_SCALE_MS);
+      recency[id] = recencyOf(input.now, interest.lastAt);
     }
   }
   // Per offer, what the cart, the page, the muted categories and the exposures say of it.
@@ -110,8 +110,8 @@ export function scoreSlot(compiled: CompiledCatalog, slot: CompiledSlot, input: 
           scores[i] = NaN;
           continue;
         }
-        // The same fit as computeFeatures' priceFit, on log prices: 1 inside the band.
-        score += fitWeight * Math.exp(-3 * Math.max(0, low - price, price - high));
+        // On log prices: the distance out of the band in decades.
+        score += fitWeight * priceFitOf(Math.max(0, low - price, price - high));
       }
     }
     scores[i] = score;
