@@ -16,6 +16,7 @@ import { simulatePopulation } from './simulate/population';
 import { sendReports, type SendProgress, type SendResult } from './simulate/send';
 import { ctr, reportTotals, type Totals } from './simulate/totals';
 import { LOOP_DEFAULTS, LOOP_POLICIES, runPolicy, type LoopOptions } from './simulate/closed-loop';
+import { ARMS } from '../src/protocol/decision';
 
 
 /** What the simulation needs from its surroundings; tests replace them. */
@@ -39,7 +40,7 @@ const rate = (t: Totals | undefined) => (t ? `${percent(ctr(t))} CTR (${t.clicks
 function expectations(reports: readonly Report[], out: (line: string) => void): void {
   const { arms, offers } = reportTotals(reports);
   out('What the dashboard should show once every cell has k reports:');
-  for (const arm of ['personalized', 'baseline', 'contextual'] as const) out(`  ${arm}: ${rate(arms.get(arm))}`);
+  for (const arm of ARMS) out(`  ${arm}: ${rate(arms.get(arm))}`);
   for (const [offer, variants] of offers) {
     if (variants.size < 2) continue;
     out(`  ${offer}: ${[...variants].map(([variant, t]) => `${variant} ${percent(ctr(t))}`).join(', ')}`);
@@ -124,7 +125,7 @@ export async function simulate(argv: string[], environment: SimulateEnvironment 
   out(`Simulating ${args.devices} devices on ${catalog.siteId} (catalog ${catalog.version}, seed ${args.seed}) over the last ${args.days} days${args.epsilon === undefined ? '' : `, with local noise ε = ${args.epsilon}`}.`);
   out(`Devices per arm: personalized ${devicesByArm.personalized}, baseline ${devicesByArm.baseline}, contextual ${devicesByArm.contextual} (no personalization consent).`);
   out(`${reports.length} reports, one per device and day of use: personalized ${count('personalized')}, baseline ${count('baseline')}, contextual ${count('contextual')}.`);
-  const thin = (['personalized', 'baseline', 'contextual'] as const).filter((arm) => count(arm) < COLLECTOR_DEFAULTS.k);
+  const thin = ARMS.filter((arm) => count(arm) < COLLECTOR_DEFAULTS.k);
   if (thin.length) out(`Note: ${thin.join(', ')} will have fewer than ${COLLECTOR_DEFAULTS.k} reports (the collector's default k): their cells stay hidden. Try more --devices.`);
   expectations(reports, out);
 

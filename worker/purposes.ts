@@ -3,7 +3,7 @@
  * place. The guards are also checked inside the storage transactions, against the decision
  * stored there, so a tab still on an older decision cannot write what a newer one forbids.
  */
-import type { PurposeName } from '../src/protocol/consent';
+import { PURPOSE_NAMES, type PurposeName } from '../src/protocol/consent';
 import type { KeptData } from '../src/protocol/engine';
 import type { Guard } from './storage/store';
 
@@ -16,9 +16,9 @@ export const PURPOSES_OF = {
   consent: [],
   muted: [],
   /** The shop's offer list, kept for the next page when the shopper lets the shop keep anything at all. */
-  catalog: ['functional', 'personalization', 'measurement'],
+  catalog: PURPOSE_NAMES,
   /** What the shop's other shoppers did, as the collector published it: kept like the catalog. */
-  priors: ['functional', 'personalization', 'measurement'],
+  priors: PURPOSE_NAMES,
   cart: ['functional'],
   /** The cart of the tab's visit, in the page's session storage (src/session-cart.ts): what `necessary` allows. */
   visitCart: [],

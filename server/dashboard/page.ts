@@ -10,6 +10,7 @@ import { page, placeFields } from './layout';
 import { placeHref, type Place } from './place';
 import type { OfferView, VariantView } from './view';
 import { DAY_MS } from '../../src/protocol/time';
+import { HOLDOUT_ARMS } from '../../src/protocol/decision';
 
 const VERDICT_TEXT = { better: 'Better', worse: 'Worse', unclear: 'No clear difference yet' } as const;
 
@@ -101,7 +102,7 @@ function holdoutSection(h: HoldoutStats | null, pending: PendingCell[], k: numbe
     const so = Math.max(under('personalized'), under('baseline'));
     return html`<p>${so ? `The holdout has ${soFar(so, k)}.` : 'No personalization holdout in the data.'}</p>`;
   }
-  const arms = (['personalized', 'baseline'] as const).map((a) =>
+  const arms = HOLDOUT_ARMS.map((a) =>
     h[a].reports
       ? html`<tr><th scope="row">${a}</th><td>${count(h[a].reports)}</td><td>${count(h[a].impressions)}</td><td>${count(h[a].clicks)}</td><td>${pct(h[a].ctr)}</td></tr>`
       : html`<tr><th scope="row">${a}</th><td colspan="4" class="pending">${soFar(under(a), k)}</td></tr>`,

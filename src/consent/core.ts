@@ -118,7 +118,7 @@ export function createConsentCore(apply: (state: ConsentState) => Promise<void>,
       const { explicit, ...purposes } = signal;
       return decide(() => {
         // The CMP replaying a choice the shopper made by acting (on an earlier page) is still that act.
-        const same = state.explicit && (['functional', 'personalization', 'measurement'] as const).every((p) => state.purposes[p] === purposes[p]);
+        const same = state.explicit && PURPOSE_NAMES.every((p) => state.purposes[p] === purposes[p]);
         return { decided: true, purposes: { ...purposes, necessary: true }, source, updatedAt: Date.now(), explicit: explicit || !!same };
       }, true);
     },

@@ -2,6 +2,7 @@ import { Reader, readArray } from './validate';
 import { readLearning, readSwitch, type CatalogLearning, type LearningSwitch } from './learning';
 import { VitrineError } from './errors';
 import { readId } from './ids';
+import { HOLDOUT_ARMS } from './decision';
 
 export type { CatalogLearning, LearningSwitch } from './learning';
 
@@ -232,7 +233,7 @@ function readExperiment(value: unknown, path: string): Experiment {
   r.oneOf('kind', ['personalization-holdout']);
   const arms = readArray(r, 'arms', 2, (v, p) => {
     const a = Reader.of(v, p, 'catalog-invalid');
-    const armId = a.oneOf('id', ['personalized', 'baseline'] as const);
+    const armId = a.oneOf('id', HOLDOUT_ARMS);
     const arm = { id: armId, weight: a.number('weight', 0, 1e6) };
     a.done();
     return arm;

@@ -6,8 +6,10 @@ export interface Purposes {
   measurement: boolean;
 }
 
+/** The names of the purposes a shopper can change, in display order. */
+export const PURPOSE_NAMES = ['functional', 'personalization', 'measurement'] as const;
 /** The purposes a shopper or banner can change. */
-export type PurposeName = 'functional' | 'personalization' | 'measurement';
+export type PurposeName = (typeof PURPOSE_NAMES)[number];
 
 /** The effective consent state. */
 export interface ConsentState {
@@ -27,8 +29,6 @@ export interface ConsentState {
   gpc?: boolean;
 }
 
-/** The names of the purposes a shopper can change, in display order. */
-export const PURPOSE_NAMES: readonly PurposeName[] = ['functional', 'personalization', 'measurement'];
 
 /**
  * The state before any decision: only `necessary`, memory-only, nothing sent.

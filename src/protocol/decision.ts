@@ -1,8 +1,11 @@
 import type { OfferContent } from './catalog';
 import { Reader } from './validate';
 
+/** The arms of a catalog's personalization holdout (Catalog v1's `experiments[].arms[].id`). */
+export const HOLDOUT_ARMS = ['personalized', 'baseline'] as const;
 /** Which ranking produced an offer: an arm of the holdout, or `contextual` without personalization. */
-export type Arm = 'personalized' | 'baseline' | 'contextual';
+export const ARMS = [...HOLDOUT_ARMS, 'contextual'] as const;
+export type Arm = (typeof ARMS)[number];
 
 /** What happened to an offer. */
 export type ExposureKind = 'impression' | 'click' | 'dismiss' | 'conversion';
@@ -82,7 +85,7 @@ export function validateDecide(slot: unknown, options: unknown): { slot: string;
 export function validateExposure(value: unknown): ExposureInput {
   const r = Reader.of(value, 'exposure', 'invalid-payload');
   const kind = r.oneOf('kind', ['impression', 'click', 'dismiss'] as const);
-  const arm = r.oneOf<Arm>('arm', ['personalized', 'baseline', 'contextual']);
+  const arm = r.oneOf<Arm>('arm', ARMS);
   const out = { offer: r.string('offer', 100), variant: r.string('variant', 100), slot: r.string('slot', 100), arm, kind };
   r.done();
   return out;

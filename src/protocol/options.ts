@@ -1,6 +1,7 @@
 import { REPORT_WINDOW_MS } from './report-window';
 import { Reader, isPlainObject } from './validate';
 import { SITE_ID, SITE_ID_TEXT } from './ids';
+import { PURPOSE_NAMES } from './consent';
 
 /** How the engine may run. `auto` tries a Worker, then a blob Worker, then in-thread. */
 export type EngineMode = 'auto' | 'worker' | 'inline';
@@ -124,7 +125,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     const source = c.oneOf('source', CONSENT_SOURCES, 'manual');
     const categories = c.optObject('categories', (k) => {
       const out: ResolvedConsentOptions['categories'] = {};
-      for (const purpose of ['functional', 'personalization', 'measurement'] as const) {
+      for (const purpose of PURPOSE_NAMES) {
         const v = k.raw(purpose);
         if (v === undefined) continue;
         const names = typeof v === 'string' ? [v] : v;

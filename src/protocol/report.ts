@@ -1,6 +1,6 @@
 import { REPORT_WINDOW_MS } from './report-window';
 import { Reader } from './validate';
-import type { Arm } from './decision';
+import { ARMS, type Arm } from './decision';
 import { holdoutOf, type Catalog } from './catalog';
 import { ID, REPORT_ID, REPORT_ID_BYTES, SITE_ID, readId } from './ids';
 import { DAY_MS } from './time';
@@ -78,7 +78,6 @@ export function reportArms(catalog: Catalog): Arm[] {
   return [...(holdout ? holdout.arms.filter((a) => a.weight > 0).map((a) => a.id) : ['personalized' as const]), 'contextual'];
 }
 
-const ARMS: readonly Arm[] = ['personalized', 'baseline', 'contextual'];
 
 const CELL_FIELDS = 3 + METRICS.length;
 
