@@ -1,6 +1,6 @@
 import { VitrineError } from './protocol/errors';
 import { isPlainObject } from './protocol/validate';
-import type { EngineMode, VitrineOptions } from './protocol/options';
+import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_TRACK_BATCH_SIZE, type EngineMode, type VitrineOptions } from './protocol/options';
 
 /** The few options the page needs before the engine has validated them all. */
 export interface PageOptions {
@@ -22,7 +22,7 @@ export function pageOptions(input: VitrineOptions): PageOptions {
   return {
     engine: input.engine === 'worker' || input.engine === 'inline' ? input.engine : 'auto',
     workerUrl: typeof input.workerUrl === 'string' ? input.workerUrl : undefined,
-    callTimeoutMs: positive(input.callTimeoutMs, 10_000),
-    trackBatchSize: positive(input.trackBatchSize, 64),
+    callTimeoutMs: positive(input.callTimeoutMs, DEFAULT_CALL_TIMEOUT_MS),
+    trackBatchSize: positive(input.trackBatchSize, DEFAULT_TRACK_BATCH_SIZE),
   };
 }

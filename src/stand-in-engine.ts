@@ -1,6 +1,6 @@
 import { validateCartOp, type CartOp } from './protocol/cart';
 import { changedRecord, emptyCart, revalidateLines, toCart, visitCartOf } from './protocol/cart-rules';
-import { ADAPTER_NAMES, type ResolvedConsentOptions, type VitrineOptions } from './protocol/options';
+import { ADAPTER_NAMES, DEFAULT_CONSENT_WAIT_MS, type ResolvedConsentOptions, type VitrineOptions } from './protocol/options';
 import type { EngineApi } from './protocol/engine';
 import type { EngineClient } from './engine';
 import type { engineFileProblem } from './engine-file';
@@ -27,7 +27,7 @@ export interface StandInModule {
 function consentOptionsOf(options: VitrineOptions): ResolvedConsentOptions {
   const c = Object(options.consent) as NonNullable<VitrineOptions['consent']>;
   const source = ['manual', 'auto', ...ADAPTER_NAMES].includes(c.source as string) ? c.source! : 'manual';
-  return { source, categories: Object.fromEntries(Object.entries(Object(c.categories)).map(([purpose, names]) => [purpose, [names].flat().map(String)])), vendorId: Number(c.vendorId) || undefined, waitMs: Number(c.waitMs) || 10_000 };
+  return { source, categories: Object.fromEntries(Object.entries(Object(c.categories)).map(([purpose, names]) => [purpose, [names].flat().map(String)])), vendorId: Number(c.vendorId) || undefined, waitMs: Number(c.waitMs) || DEFAULT_CONSENT_WAIT_MS };
 }
 
 /**

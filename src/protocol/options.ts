@@ -99,6 +99,13 @@ export interface ResolvedOptions {
   warnings: string[];
 }
 
+/** Defaults of the options the page reads too (src/options.ts); the README's options table says the same. */
+export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
+export const DEFAULT_TRACK_BATCH_SIZE = 64;
+/** How long `consent: { source }` waits for a CMP to appear. */
+export const DEFAULT_CONSENT_WAIT_MS = 10_000;
+const DEFAULT_RETENTION = { maxSignals: 1000, maxAgeDays: 30 } as const;
+
 /** The options that protect the shopper: a typo that may have meant one of them is refused, not warned of. */
 const PROTECTIVE_OPTIONS: readonly string[] = ['consent', 'retention', 'reportNoise', 'cartTtlDays'];
 
@@ -134,12 +141,12 @@ export function resolveOptions(input: unknown): ResolvedOptions {
       }
       return out;
     }) ?? {};
-    return { source, categories, vendorId: c.optInteger('vendorId', 1, 1e6), waitMs: c.optInteger('waitMs', 0, 120_000) ?? 10_000 };
-  }) ?? { source: 'manual', categories: {}, vendorId: undefined, waitMs: 10_000 };
+    return { source, categories, vendorId: c.optInteger('vendorId', 1, 1e6), waitMs: c.optInteger('waitMs', 0, 120_000) ?? DEFAULT_CONSENT_WAIT_MS };
+  }) ?? { source: 'manual', categories: {}, vendorId: undefined, waitMs: DEFAULT_CONSENT_WAIT_MS };
   const retention = r.optObject('retention', (t) => ({
-    maxSignals: t.optInteger('maxSignals', 1, 100_000) ?? 1000,
-    maxAgeDays: t.optInteger('maxAgeDays', 1, 3650) ?? 30,
-  })) ?? { maxSignals: 1000, maxAgeDays: 30 };
+    maxSignals: t.optInteger('maxSignals', 1, 100_000) ?? DEFAULT_RETENTION.maxSignals,
+    maxAgeDays: t.optInteger('maxAgeDays', 1, 3650) ?? DEFAULT_RETENTION.maxAgeDays,
+  })) ?? { ...DEFAULT_RETENTION };
   const out: ResolvedOptions = {
     siteId,
     workerUrl: r.optString('workerUrl', 2000),
@@ -152,8 +159,8 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     retention,
     cartTtlDays: r.optInteger('cartTtlDays', 1, 365) ?? 30,
     engine,
-    trackBatchSize: r.optInteger('trackBatchSize', 1, 1000) ?? 64,
-    callTimeoutMs: r.optInteger('callTimeoutMs', 100, 120_000) ?? 10_000,
+    trackBatchSize: r.optInteger('trackBatchSize', 1, 1000) ?? DEFAULT_TRACK_BATCH_SIZE,
+    callTimeoutMs: r.optInteger('callTimeoutMs', 100, 120_000) ?? DEFAULT_CALL_TIMEOUT_MS,
     storageTimeoutMs: r.optInteger('storageTimeoutMs', 50, 60_000) ?? 3_000,
     warnings,
   };
