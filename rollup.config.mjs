@@ -137,7 +137,7 @@ export default [
   chunk('worker/signature-entry.ts', 'vitrine-signature.js'),
   // The server (`npm start`) and the catalog tool: Node ESM, dependencies left to node_modules.
   {
-    input: { main: 'server/main.ts', cli: 'server/cli.ts', simulate: 'server/simulate.ts', accuracy: 'bench/accuracy.ts', 'reports-bench': 'bench/reports.ts', 'ingest-bench': 'bench/ingest.ts', 'bare-collector': 'bench/bare-collector.ts', 'browser-bench': 'bench/browsers.ts', 'bytes-bench': 'bench/bytes-bench.ts', 'bench-report': 'bench/report.ts', 'learning-bench': 'bench/learning.ts', 'dashboard-bench': 'bench/dashboard.ts', 'interaction-bench': 'bench/interaction.ts', 'handoff-bench': 'bench/handoff-links.ts', screenshots: 'scripts/screenshots.ts' },
+    input: { main: 'server/main.ts', cli: 'server/cli.ts', simulate: 'server/simulate.ts', accuracy: 'bench/accuracy.ts', 'reports-bench': 'bench/reports.ts', 'ingest-bench': 'bench/ingest.ts', 'bare-collector': 'bench/bare-collector.ts', 'browser-bench': 'bench/browsers.ts', 'bytes-bench': 'bench/bytes-bench.ts', 'write-results': 'bench/write-results.ts', 'learning-bench': 'bench/learning.ts', 'dashboard-bench': 'bench/dashboard.ts', 'interaction-bench': 'bench/interaction.ts', 'handoff-bench': 'bench/handoff-links.ts', screenshots: 'scripts/screenshots.ts' },
     output: {
       dir: 'dist/server',
       format: 'es',

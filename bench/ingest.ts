@@ -45,7 +45,7 @@ const SWEEP_SECONDS = 4;
 /** The collector's aim, from the issue: at least this share of the bare handler's reports/s. */
 const AIM = 0.8;
 const failures: string[] = [];
-/** What bench/report.ts shows as area 5. */
+/** What bench/write-results.ts shows as area 5. */
 const figures: Figure[] = [];
 const dist = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 /*
  * The figures of `npm run bench`, area by area: each benchmark saves its area as JSON in
- * bench/results/ (saveArea), and bench/report.ts gathers them into bench/RESULTS.md and
+ * bench/results/ (saveArea), and bench/write-results.ts gathers them into bench/RESULTS.md and
  * bench/results.json. Every figure carries its repetitions, min, median and max, and its
  * baseline from the same run as a ratio.
  */
@@ -62,7 +62,7 @@ export function baselineOf(name: string, values: readonly number[]): { name: str
   return { name, median: medianOf(values) };
 }
 
-/** Saves an area's figures for bench/report.ts. */
+/** Saves an area's figures for bench/write-results.ts. */
 export function saveArea(area: Area): void {
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(join(RESULTS_DIR, `${area.id}.json`), JSON.stringify(area, null, 2) + '\n');

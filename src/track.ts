@@ -3,7 +3,7 @@ import type { EngineClient } from './engine';
 import type { ErrorSink } from './emitter';
 
 /** Collects validated events and posts them to the engine in batches. */
-export interface Batcher {
+export interface TrackQueue {
   push(event: TrackEvent): void;
   /** Posts what is queued now, without waiting. */
   send(): void;
@@ -18,7 +18,7 @@ export interface Batcher {
  * @param maxBatch events per batch
  * @param sink where a failed post is reported (track itself never throws for it)
  */
-export function createBatcher(engine: EngineClient, maxBatch: number, sink: ErrorSink): Batcher {
+export function createTrackQueue(engine: EngineClient, maxBatch: number, sink: ErrorSink): TrackQueue {
   let batch: TrackEvent[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   const inFlight = new Set<Promise<unknown>>();

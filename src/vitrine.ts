@@ -7,7 +7,7 @@ import type { VitrineOptions } from './protocol/options';
 import { startEngine } from './engine';
 import { resumable } from './resumable';
 import { createScriptPolicy } from './trusted-policy';
-import { createBatcher } from './track';
+import { createTrackQueue } from './track';
 import { pageReports } from './page-reports';
 import { createCart } from './cart';
 import { createConsentCore } from './consent/core';
@@ -101,14 +101,14 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
   let storage: StorageKind = 'memory';
   let storageNote: string | undefined;
 
-  const batcher = createBatcher(engine, opts.trackBatchSize, logError);
+  const trackQueue = createTrackQueue(engine, opts.trackBatchSize, logError);
   const reports = pageReports(() => consent.get().purposes.measurement);
   const chunks = { handoff: () => handoffChunk(workerUrl, opts.callTimeoutMs), qr: () => qrChunk(workerUrl, opts.callTimeoutMs) };
   const cart = createCart(engine, logError, chunks);
   const gpc = (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
   const consent = createConsentCore(async (next) => {
     // Events tracked under the old decision reach the engine before the new one.
-    batcher.send();
+    trackQueue.send();
     const apply = async () => {
       // The engine hears of it in a task of its own: a decision often comes from the shopper's
       // click, and what it sets off (storage, erasure, messages) must not delay its next paint.
@@ -190,14 +190,14 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
   const onHide = () => {
     if (document.visibilityState !== 'hidden') return;
     seen();
-    batcher.send();
+    trackQueue.send();
     reports.sendOnHide();
   };
   const onPageHide = (event: PageTransitionEvent) => {
     // Into the back-forward cache: the engine stops (src/resumable.ts); what is queued waits for the next one.
     if (event.persisted) engine.pause();
     seen();
-    batcher.send();
+    trackQueue.send();
     reports.sendOnHide();
   };
   // Back from the cache: a new engine, and what happened meanwhile in other tabs (consent, cart).
@@ -226,7 +226,7 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
 
   const decide = async (slot: string, options?: DecideOptions) => {
     // What the page just tracked, and the consent decisions asked for, count for this decision.
-    batcher.send();
+    trackQueue.send();
     await consent.settled();
     return engine.call('decide', slot, options);
   };
@@ -244,10 +244,10 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
   const noted = (part: string, note: string | undefined) => (note ? [`${part}: ${note}`] : []);
   const api: Omit<Vitrine, 'render'> = {
     track(type, payload) {
-      batcher.push(validateTrack(type, payload, Date.now()));
+      trackQueue.push(validateTrack(type, payload, Date.now()));
     },
     decide,
-    flush: () => batcher.flush(),
+    flush: () => trackQueue.flush(),
     // What the page may call, without the SDK's own hooks (they feed changes from the engine and the CMP).
     cart: cartApi,
     consent: { get: consent.get, set: consent.set, on: consent.on },
@@ -256,7 +256,7 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
         return { ...(await engine.call('exportData')), page: { lastOffers: allLastOffers(siteId), visitCart: readVisitCart(siteId) as Cart | null, visitSeen: lastSeen(siteId) } };
       },
       async forget() {
-        await batcher.flush().catch(() => undefined);
+        await trackQueue.flush().catch(() => undefined);
         eraseLastOffers(siteId);
         storageNote = await reports.withholding(() => engine.call('forget'));
         storage = 'memory';
@@ -289,7 +289,7 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
       document.removeEventListener('visibilitychange', onHide);
       removeEventListener('pagehide', onPageHide);
       removeEventListener('pageshow', onPageShow as (event: Event) => void);
-      await batcher.flush().catch(() => undefined);
+      await trackQueue.flush().catch(() => undefined);
       await engine.call('close').catch(() => undefined);
       engine.terminate();
     },

@@ -6,7 +6,7 @@ import { nextBuildAt, openWindow } from './report/window';
  * Whether reporting has work. Reporting (dist/vitrine-report.js) loads only when it has: about
  * once per report window on a device (a day unless told), and while reports wait to be sent,
  * not on every page. The engine asks this before it loads the chunk; once loaded, the chunk
- * keeps its own schedule (worker/report/scheduler.ts).
+ * keeps its own schedule (worker/report/reporter.ts).
  */
 
 /**
@@ -16,7 +16,7 @@ import { nextBuildAt, openWindow } from './report/window';
  */
 export async function reportingDue(s: EngineState, cfg: EngineConfig): Promise<number> {
   const now = Date.now();
-  // Exposures kept in memory after a storage failure are never reported (scheduler.ts says why).
+  // Exposures kept in memory after a storage failure are never reported (reporter.ts says why).
   if (s.store.kind !== 'indexeddb') return nextBuildAt(now, cfg.reportWindow) - now;
   const outbox = await guarded(s, () => s.store.get('outbox'));
   if (!outbox || outbox.reports.length) return 0;

@@ -3,7 +3,7 @@ import { COUNTERS_KEEP_DAYS, type CounterStore } from '../store';
 import { REPORT_ID_MEMORY_MS } from '../../src/protocol/report';
 import { createAuth } from './auth';
 import { COLLECTOR_DEFAULTS } from './defaults';
-import { createBatcher, type BatchOptions } from './batcher';
+import { createGroupCommit, type BatchOptions } from './group-commit';
 import { createCatalogRegistry, type CatalogRegistry } from './catalog-registry';
 import { createCatalogsApi } from './catalogs';
 import { createIngest } from './ingest';
@@ -76,13 +76,13 @@ export interface Collector {
 export function createCollector(options: CollectorOptions): Collector {
   const { store, token, k = COLLECTOR_DEFAULTS.k, sites, dedupMs = REPORT_ID_MEMORY_MS } = options;
   const catalogs = createCatalogRegistry(store, options.refreshCatalog);
-  const batcher = createBatcher(store, options.batch);
+  const groupCommit = createGroupCommit(store, options.batch);
   // Reports go into the store as they are; what is read out of it for release has the central noise.
   const { centralNoise } = options;
   const released = centralNoise ? withCentralNoise(store, centralNoise) : store;
   const settlesAfterMs = centralNoise && ((site: string) => (centralEpsilon(centralNoise, site) === undefined ? undefined : CENTRAL_SETTLE_MS));
   const routes = new Hono();
-  routes.route(REPORTS_PATH, createIngest({ batcher, catalogs, sites, origins: options.origins, perMinute: options.perMinute ?? COLLECTOR_DEFAULTS.perMinute, clientAddress: options.clientAddress, settlesAfterMs, bodyDeadlineMs: options.bodyDeadlineMs, now: options.now }));
+  routes.route(REPORTS_PATH, createIngest({ groupCommit, catalogs, sites, origins: options.origins, perMinute: options.perMinute ?? COLLECTOR_DEFAULTS.perMinute, clientAddress: options.clientAddress, settlesAfterMs, bodyDeadlineMs: options.bodyDeadlineMs, now: options.now }));
   const auth = token ? createAuth(token, { clientAddress: options.clientAddress }) : undefined;
   if (auth && token) {
     routes.route('/v1/catalogs', createCatalogsApi({ auth, catalogs, sites }));
@@ -113,7 +113,7 @@ export function createCollector(options: CollectorOptions): Collector {
     async close() {
       clearInterval(purging);
       priors?.close();
-      await batcher.drain();
+      await groupCommit.drain();
     },
   };
 }

@@ -3,13 +3,13 @@ import { cors } from 'hono/cors';
 import { REPORT_KEEP_MS, REPORT_LIMITS, validateReport, type Report } from '../../src/protocol/report';
 import { BodyError, readBody } from './body';
 import { createRateLimiter } from './rate-limit';
-import type { Batcher } from './batcher';
+import type { GroupCommit } from './group-commit';
 import type { CatalogRegistry } from './catalog-registry';
 import { DAY_MS } from '../../src/protocol/time';
 
 /** What `POST /v1/reports` needs. */
 export interface IngestOptions {
-  batcher: Batcher;
+  groupCommit: GroupCommit;
   catalogs: CatalogRegistry;
   /** Sites whose reports are accepted; default: any site with a known catalog. */
   sites?: string[] | undefined;
@@ -104,7 +104,7 @@ export function createIngest(options: IngestOptions): Hono {
     try {
       const text = await readBody(c, REPORT_LIMITS.bytes, options.bodyDeadlineMs);
       if (text === null) return c.json({ error: `body: expected at most ${REPORT_LIMITS.bytes} bytes` }, 413);
-      const added = await options.batcher.submit(await accept(text, options));
+      const added = await options.groupCommit.submit(await accept(text, options));
       return c.json({ accepted: true, duplicate: !added }, 202);
     } catch (error) {
       if (error instanceof Refusal || error instanceof BodyError) return c.json({ error: error.message }, error.status);

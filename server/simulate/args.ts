@@ -6,7 +6,7 @@ import { LOOP_DEFAULTS } from './closed-loop';
 export const SIMULATE_DEFAULTS = {
   /** About 300 reports: at the collector's default limit (120 a minute) every arm reaches k = 20 within a minute. */
   devices: 300,
-  /** A week, so the dashboard's daily series has days; devices keep reports no longer than that (worker/report/scheduler.ts KEEP_MS). */
+  /** A week, so the dashboard's daily series has days; devices keep reports no longer than that (worker/report/reporter.ts KEEP_MS). */
   days: 7,
   seed: 1,
   catalog: 'demo/catalog.json',

@@ -6,7 +6,7 @@ import { cli } from '../../server/cli';
 import { createCatalogRegistry } from '../../server/collector/catalog-registry';
 import { validateCatalog } from '../../src/protocol/catalog';
 import { validatePriors } from '../../src/protocol/priors';
-import { checkCatalog } from '../../worker/decide/check';
+import { verifyCatalog } from '../../worker/decide/verify-catalog';
 import { openSigned } from '../../worker/signature/index';
 
 const dir = mkdtempSync(join(tmpdir(), 'vitrine-cli-'));
@@ -37,9 +37,9 @@ describe('vitrine-catalog', () => {
     expect((await run('sign', 'demo/catalog.json', '--key', privateKey, '--out', signedFile)).code).toBe(0);
     const envelope = JSON.parse(readFileSync(signedFile, 'utf8'));
     const open = (doc: unknown) => openSigned(doc, publicJwk, 'catalog');
-    const catalog = await checkCatalog(envelope, 'demo-shop', open);
+    const catalog = await verifyCatalog(envelope, 'demo-shop', open);
     expect(catalog.offers).toHaveLength(18);
-    await expect(checkCatalog({ ...envelope, signed: envelope.signed.replace('demo-shop', 'demo-shop ') }, 'demo-shop', open)).rejects.toMatchObject({ code: 'catalog-signature' });
+    await expect(verifyCatalog({ ...envelope, signed: envelope.signed.replace('demo-shop', 'demo-shop ') }, 'demo-shop', open)).rejects.toMatchObject({ code: 'catalog-signature' });
   });
 
   it('refuses to overwrite a key and explains its usage', async () => {

@@ -8,7 +8,7 @@ import { createEngine } from '../../worker/engine';
 import { buildReports } from '../../worker/report/build';
 import { windowOf } from '../../worker/report/window';
 import { BACKOFF_MS, backoff, reportsUrl, retryAfter } from '../../worker/report/sender';
-import { KEEP_MS } from '../../worker/report/scheduler';
+import { KEEP_MS } from '../../worker/report/reporter';
 import { validateCatalog } from '../../src/protocol/catalog';
 import { CONTRIBUTION_BOUNDS, REPORT_LIMITS, validateReport, type Report } from '../../src/protocol/report';
 import type { EngineApi, EngineEvent, ReportStatus } from '../../src/protocol/engine';

@@ -9,7 +9,7 @@ export type FetchResult = { status: 'not-modified' } | { status: 'ok'; body: unk
 
 /**
  * Fetches a document (the catalog, the priors). With the ETag of the cached copy, an unchanged
- * one costs one 304 and no parsing at all. Checking it is the caller's job (worker/decide/check.ts).
+ * one costs one 304 and no parsing at all. Checking it is the caller's job (worker/decide/verify-catalog.ts).
  * @param url the document's URL
  * @param etag the cached copy's ETag
  * @param kind which document, for error codes and messages

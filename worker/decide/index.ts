@@ -4,7 +4,7 @@
  * fetches the catalog or is asked for offers or interests, so a site without a catalog never
  * downloads it.
  */
-import { checkCatalog } from './check';
+import { verifyCatalog } from './verify-catalog';
 import { fetchDocument, parseJson, type DocumentKind, type FetchResult } from './fetch';
 import type { OpenSigned } from '../signature/index';
 import type { Catalog } from '../../src/protocol/catalog';
@@ -26,7 +26,7 @@ import { validateDecide } from '../../src/protocol/decision';
 async function loadCatalog(url: string, etag: string | null, siteId: string, open: OpenSigned | undefined): Promise<{ status: 'not-modified' } | { status: 'ok'; catalog: Catalog; etag: string | null }> {
   const result: FetchResult = await fetchDocument(url, etag);
   if (result.status === 'not-modified') return result;
-  return { status: 'ok', catalog: await checkCatalog(result.body, siteId, open), etag: result.etag };
+  return { status: 'ok', catalog: await verifyCatalog(result.body, siteId, open), etag: result.etag };
 }
 
 /**
@@ -49,7 +49,7 @@ async function loadSigned(url: string, etag: string | null, kind: DocumentKind, 
 export interface DecideModule {
   loadCatalog: typeof loadCatalog;
   loadSigned: typeof loadSigned;
-  checkCatalog: typeof checkCatalog;
+  verifyCatalog: typeof verifyCatalog;
   compileCatalog: typeof compileCatalog;
   rank: typeof rank;
   personalView: typeof personalView;
@@ -61,5 +61,5 @@ export interface DecideModule {
 
 /** The decide chunk's module, registered by worker/decide-entry.ts. */
 export const decideModule: DecideModule = {
-  loadCatalog, loadSigned, checkCatalog, compileCatalog, rank, personalView, validateDecide, interestsOf, forgetCategory, stateInterest,
+  loadCatalog, loadSigned, verifyCatalog, compileCatalog, rank, personalView, validateDecide, interestsOf, forgetCategory, stateInterest,
 };

@@ -2,11 +2,11 @@
  * Reporting, the chunk dist/vitrine-report.js: builds one aggregate report per closed window,
  * catalog version and arm from the exposures kept on the device (build.ts, split.ts), keeps
  * it in the outbox (outbox.ts) and delivers it to the collector (sender.ts), in cycles
- * (scheduler.ts). The engine loads it only with `measurement` consent and a `collectorUrl`, once
+ * (reporter.ts). The engine loads it only with `measurement` consent and a `collectorUrl`, once
  * it has work (worker/report-due.ts).
  */
 import type { EngineContext } from '../context';
-import { Reporter } from './scheduler';
+import { Reporter } from './reporter';
 
 const reporters = new WeakMap<EngineContext, Reporter>();
 

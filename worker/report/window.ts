@@ -4,7 +4,7 @@ import { HOUR_MS, MINUTE_MS } from '../../src/protocol/time';
 /*
  * Report windows in time: which one is open, and when the next one is due to be built. The
  * engine reads them to know whether reporting has work (worker/report-due.ts); the report chunk
- * builds and schedules by them (build.ts, scheduler.ts).
+ * builds and schedules by them (build.ts, reporter.ts).
  */
 
 /**

@@ -63,7 +63,7 @@ function markdown(host: Record<string, string>, areas: Map<string, Area>): strin
   const lines = [
     '# Benchmark results',
     '',
-    'Written by `npm run bench` (bench/report.ts); every figure from one run, each against a baseline from the same run.',
+    'Written by `npm run bench` (bench/write-results.ts); every figure from one run, each against a baseline from the same run.',
     '',
     ...Object.entries(host).map(([k, v]) => `- ${k}: ${v}`),
     '',

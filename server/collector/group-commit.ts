@@ -20,7 +20,7 @@ export interface BatchOptions {
 }
 
 /** Group commit: reports are merged in memory and committed together. */
-export interface Batcher {
+export interface GroupCommit {
   /**
    * Adds a validated, shape-checked report to the next commit.
    * @returns once that commit is done: true when counted, false for a duplicate id
@@ -44,9 +44,9 @@ interface Waiting {
  * answer of 202 is never given for a report a crash could still lose.
  * @param store where counters go
  * @param options when to flush, and how many reports may wait
- * @returns the batcher
+ * @returns the group commit
  */
-export function createBatcher(store: CounterStore, options: BatchOptions = {}): Batcher {
+export function createGroupCommit(store: CounterStore, options: BatchOptions = {}): GroupCommit {
   const maxReports = options.maxReports ?? COLLECTOR_DEFAULTS.flushReports;
   const delayMs = options.delayMs ?? COLLECTOR_DEFAULTS.flushMs;
   const maxWaiting = options.maxWaiting ?? 20 * maxReports;

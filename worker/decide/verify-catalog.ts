@@ -11,7 +11,7 @@ import { parseJson } from './fetch';
  * @returns the validated catalog
  * @throws VitrineError `catalog-signature` or `catalog-invalid`
  */
-export async function checkCatalog(doc: unknown, siteId: string, open: OpenSigned | undefined): Promise<Catalog> {
+export async function verifyCatalog(doc: unknown, siteId: string, open: OpenSigned | undefined): Promise<Catalog> {
   const catalog = validateCatalog(open ? parseJson(await open(doc), 'catalog') : doc);
   if (catalog.siteId !== siteId) {
     throw new VitrineError('catalog-invalid', `siteId: expected "${siteId}" (the SDK's siteId), got "${catalog.siteId}"`);
