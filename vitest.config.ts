@@ -24,6 +24,14 @@ export default defineConfig({
       },
       {
         test: {
+          // The built files (dist/, after `npm run build`): byte budgets, the script tag as shipped, the declarations.
+          name: 'built',
+          include: ['test/built/**/*.test.ts'],
+          environment: 'happy-dom',
+        },
+      },
+      {
+        test: {
           name: 'server',
           include: ['test/server/**/*.test.ts'],
           environment: 'node',

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import '../../worker/index';
-import { freshIndexedDB } from './idb';
+import { freshIndexedDB } from '../unit/idb';
 
 // These tests run the built bundles: `npm test` builds first.
 const dist = (file: string) => readFileSync(join(process.cwd(), 'dist', file), 'utf8');
