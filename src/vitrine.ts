@@ -6,6 +6,7 @@ import { pageOptions, type PageOptions } from './options';
 import type { VitrineOptions } from './protocol/options';
 import { startEngine } from './engine';
 import { resumable } from './resumable';
+import { followPageLifecycle } from './page-lifecycle';
 import { createScriptPolicy } from './trusted-policy';
 import { createTrackQueue } from './track';
 import { pageReports } from './page-reports';
@@ -186,17 +187,8 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
   if (handoff) void chunks.handoff().then((h) => h.receiveHandoff(handoff, cart, document)).catch(logError);
 
   // The visit goes on while the shopper reads: the tab's note of it moves as a page is left.
-  const seen = () => markSeen(siteId, consent.get().purposes.functional);
-  const onHide = () => {
-    if (document.visibilityState !== 'hidden') return;
-    seen();
-    trackQueue.send();
-    reports.sendOnHide();
-  };
-  const onPageHide = (event: PageTransitionEvent) => {
-    // Into the back-forward cache: the engine stops (src/resumable.ts); what is queued waits for the next one.
-    if (event.persisted) engine.pause();
-    seen();
+  const leaving = () => {
+    markSeen(siteId, consent.get().purposes.functional);
     trackQueue.send();
     reports.sendOnHide();
   };
@@ -214,15 +206,8 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
       throw error;
     }
   };
-  const onPageShow = (event: PageTransitionEvent) => {
-    if (!event.persisted || !engine.paused) return;
-    // The stand-in keeps its cart across the cache: there is no engine to start again.
-    if (engine.kind === 'none') return engine.resume();
-    void restart().catch(logError).finally(() => engine.resume());
-  };
-  document.addEventListener('visibilitychange', onHide);
-  addEventListener('pagehide', onPageHide);
-  addEventListener('pageshow', onPageShow as (event: Event) => void);
+  const destroyed = new AbortController();
+  followPageLifecycle(engine, leaving, restart, destroyed.signal);
 
   const decide = async (slot: string, options?: DecideOptions) => {
     // What the page just tracked, and the consent decisions asked for, count for this decision.
@@ -286,9 +271,7 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
     }),
     async destroy() {
       stopCmp();
-      document.removeEventListener('visibilitychange', onHide);
-      removeEventListener('pagehide', onPageHide);
-      removeEventListener('pageshow', onPageShow as (event: Event) => void);
+      destroyed.abort();
       await trackQueue.flush().catch(() => undefined);
       await engine.call('close').catch(() => undefined);
       engine.terminate();
