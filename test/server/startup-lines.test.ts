@@ -29,4 +29,12 @@ describe('what npm start prints', () => {
     expect(text).toContain('Vitrine collector for any site (VITRINE_SITES names yours; set it before going live)');
     expect(text).toContain('any origin (VITRINE_ORIGINS lists your shop\'s');
   });
+
+  it('from the installed collector (no demo files): no catalog yet, and the package’s own commands', () => {
+    const text = startupLines(readConfig({ VITRINE_SITES: 'my-shop' }, '/srv/vitrine'), { ...started, demoCatalog: false }).join('\n');
+    expect(text).toContain('Catalog file:            none yet (VITRINE_CATALOG names yours)');
+    expect(text).toContain('a private JWK from npx vitrine-catalog keygen)');
+    expect(text).not.toContain('npm run catalog');
+    expect(startupLines(readConfig({}, '/srv/vitrine'), started).join('\n')).toContain('a private JWK from npm run catalog -- keygen)');
+  });
 });
