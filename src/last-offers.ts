@@ -1,5 +1,5 @@
 import { LAST_OFFERS_MAX_BYTES, LAST_OFFERS_MAX_SLOTS, type Decision } from './protocol/decision';
-import { inStorage } from './page-storage';
+import { inStorage, pageKey } from './page-storage';
 
 /*
  * The page's copy of each slot's last offers (localStorage), so that a returning shopper's
@@ -12,13 +12,11 @@ import { inStorage } from './page-storage';
  * replaces what was painted from it.
  */
 
-const keyOf = (siteId: string) => `vitrine:${siteId}:offers`;
-
 /** What is kept: one entry per slot, the oldest first (a list, as an object would put integer-like slot names first). */
 type Copy = { slot: string; offers: Decision[] }[];
 
 function copyOf(siteId: string): Copy {
-  const copy: unknown = inStorage('localStorage', (s) => JSON.parse(s.getItem(keyOf(siteId)) ?? '[]'));
+  const copy: unknown = inStorage('localStorage', (s) => JSON.parse(s.getItem(pageKey(siteId, 'offers')) ?? '[]'));
   return Array.isArray(copy) ? copy.filter((entry) => typeof entry?.slot === 'string') : [];
 }
 
@@ -40,7 +38,7 @@ export function readLastOffers(siteId: string, slot: string): Decision[] | null 
 export function keepLastOffers(siteId: string, slot: string, offers: readonly Decision[]): void {
   const copy = [...copyOf(siteId).filter((entry) => entry.slot !== slot), { slot, offers }].slice(-LAST_OFFERS_MAX_SLOTS);
   while (new Blob([JSON.stringify(copy)]).size > LAST_OFFERS_MAX_BYTES) copy.shift();
-  inStorage('localStorage', (s) => s.setItem(keyOf(siteId), JSON.stringify(copy)));
+  inStorage('localStorage', (s) => s.setItem(pageKey(siteId, 'offers'), JSON.stringify(copy)));
 }
 
-export const eraseLastOffers = (siteId: string): void => inStorage('localStorage', (s) => s.removeItem(keyOf(siteId)));
+export const eraseLastOffers = (siteId: string): void => inStorage('localStorage', (s) => s.removeItem(pageKey(siteId, 'offers')));

@@ -7,20 +7,14 @@ import type { ResumableEngine } from './resumable';
  * cache stops its engine (src/resumable.ts), and one coming back from it starts a new one.
  */
 
-/** What the SDK does at each step of the page's life. */
-export interface LifecycleSteps {
-  /** The page may go now (hidden, or left): the visit's note, the track queue, the reports due. */
-  leaving(): void;
-  /** Back from the back-forward cache: a new engine, told what happened meanwhile in other tabs. */
-  restart(): Promise<void>;
-}
-
 /**
  * Follows the page's lifecycle events until `signal` aborts.
  * @param engine paused while the page is in the back-forward cache, resumed after
+ * @param leaving the page may go now (hidden, or left): the visit's note, the track queue, the reports due
+ * @param restart back from the back-forward cache: a new engine, told what happened meanwhile in other tabs
  * @param signal aborted when the SDK is destroyed
  */
-export function followPageLifecycle(engine: ResumableEngine, leaving: LifecycleSteps['leaving'], restart: LifecycleSteps['restart'], signal: AbortSignal): void {
+export function followPageLifecycle(engine: ResumableEngine, leaving: () => void, restart: () => Promise<void>, signal: AbortSignal): void {
   document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && leaving(), { signal });
   addEventListener(
     'pagehide',

@@ -1,5 +1,5 @@
 import type { Cart } from './protocol/cart';
-import { inStorage } from './page-storage';
+import { inStorage, pageKey } from './page-storage';
 
 /*
  * The cart of this tab's visit once the shopper has decided without `functional` consent, as
@@ -10,10 +10,8 @@ import { inStorage } from './page-storage';
  * the cart on the device, and this copy goes.
  */
 
-const keyOf = (siteId: string) => `vitrine:${siteId}:cart`;
-
 /** @returns the visit's cart as its last page left it, unchecked (the engine checks it as any change), or null */
-export const readVisitCart = (siteId: string): unknown => inStorage('sessionStorage', (s) => JSON.parse(s.getItem(keyOf(siteId)) ?? 'null')) ?? null;
+export const readVisitCart = (siteId: string): unknown => inStorage('sessionStorage', (s) => JSON.parse(s.getItem(pageKey(siteId, 'cart')) ?? 'null')) ?? null;
 
 /**
  * Keeps the visit's cart after a change, or erases the copy when the cart is empty or has no
@@ -21,5 +19,5 @@ export const readVisitCart = (siteId: string): unknown => inStorage('sessionStor
  * @param wanted whether the visit's cart is kept here: a decision without `functional` (or without IndexedDB)
  */
 export function keepVisitCart(siteId: string, cart: Cart, wanted: boolean): void {
-  inStorage('sessionStorage', (s) => (wanted && cart.items.length ? s.setItem(keyOf(siteId), JSON.stringify(cart)) : s.removeItem(keyOf(siteId))));
+  inStorage('sessionStorage', (s) => (wanted && cart.items.length ? s.setItem(pageKey(siteId, 'cart'), JSON.stringify(cart)) : s.removeItem(pageKey(siteId, 'cart'))));
 }

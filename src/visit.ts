@@ -1,4 +1,5 @@
-import { inStorage } from './page-storage';
+import { inStorage, pageKey } from './page-storage';
+import { MINUTE_MS } from './protocol/time';
 
 /*
  * When this tab last showed a page of the shop, so that a cart "restored" means one from an
@@ -8,12 +9,10 @@ import { inStorage } from './page-storage';
  */
 
 /** A page this long after the tab's last one starts a new visit, as analytics counts sessions. */
-export const VISIT_GAP_MS = 30 * 60_000;
-
-const keyOf = (siteId: string) => `vitrine:${siteId}:seen`;
+export const VISIT_GAP_MS = 30 * MINUTE_MS;
 
 /** @returns when this tab last showed a page of the shop (ms since the epoch), or null */
-export const lastSeen = (siteId: string): number | null => Number(inStorage('sessionStorage', (s) => s.getItem(keyOf(siteId)))) || null;
+export const lastSeen = (siteId: string): number | null => Number(inStorage('sessionStorage', (s) => s.getItem(pageKey(siteId, 'seen')))) || null;
 
 /** @returns whether this page continues the tab's visit: it showed a page of the shop less than {@link VISIT_GAP_MS} ago */
 export function visitContinues(siteId: string, now = Date.now()): boolean {
@@ -26,5 +25,5 @@ export function visitContinues(siteId: string, now = Date.now()): boolean {
  * @param functional whether the shopper's decision allows it
  */
 export function markSeen(siteId: string, functional: boolean): void {
-  inStorage('sessionStorage', (s) => (functional ? s.setItem(keyOf(siteId), String(Date.now())) : s.removeItem(keyOf(siteId))));
+  inStorage('sessionStorage', (s) => (functional ? s.setItem(pageKey(siteId, 'seen'), String(Date.now())) : s.removeItem(pageKey(siteId, 'seen'))));
 }

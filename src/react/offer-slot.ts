@@ -39,7 +39,6 @@ export function OfferSlot({ slot, height, limit, context, headingLevel, label, c
     if (!vitrine || !element) return;
     let gone = false;
     const rendered = vitrine.render(slot, element, { ...(limit ? { limit } : {}), ...(context ? { context } : {}), ...(headingLevel ? { headingLevel } : {}), ...(label ? { label } : {}) });
-    rendered.then((handle) => gone && handle.destroy(), () => undefined);
     // Ranked again when the shopper's consent changes (personalized, or contextual only).
     const off = vitrine.consent.on('change', () => void rendered.then((handle) => (gone ? undefined : handle.refresh())).catch(() => undefined));
     return () => {

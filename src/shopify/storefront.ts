@@ -1,7 +1,7 @@
 import type { Vitrine } from '../api';
 import type { CartItem } from '../protocol/cart';
 import { logError } from '../protocol/errors';
-import { inStorage } from '../page-storage';
+import { inStorage, pageKey } from '../page-storage';
 import { cartItemsOf, pageSignal, type CategorySource } from './map';
 import type { ShopifyCart, ShopifyPage } from './shapes';
 
@@ -14,7 +14,7 @@ import type { ShopifyCart, ShopifyPage } from './shapes';
  */
 
 /** Where the Web Pixel leaves a completed checkout for the storefront (docs/SHOPIFY.md). */
-export const pendingPurchaseKey = (siteId: string): string => `vitrine:${siteId}:shopify-purchase`;
+export const pendingPurchaseKey = (siteId: string): string => pageKey(siteId, 'shopify-purchase');
 
 /** The theme's cart requests that change the cart. */
 const CART_CHANGE = /\/cart\/(?:add|change|update|clear)(?:\.js)?(?:\?|$)/;
@@ -48,9 +48,13 @@ export function connectShopify(v: Vitrine, siteId: string, page: ShopifyPage, op
   const signal = pageSignal(page, options.categories);
   if (signal) v.track(signal[0], signal[1] as never);
 
-  const purchase = inStorage('localStorage', (s) => s.getItem(pendingPurchaseKey(siteId)));
+  // Taken once: read and removed together.
+  const purchase = inStorage('localStorage', (s) => {
+    const left = s.getItem(pendingPurchaseKey(siteId));
+    s.removeItem(pendingPurchaseKey(siteId));
+    return left;
+  });
   if (purchase) {
-    inStorage('localStorage', (s) => s.removeItem(pendingPurchaseKey(siteId)));
     try {
       v.track('purchase', JSON.parse(purchase));
     } catch (error) {

@@ -45,7 +45,7 @@ export const RECENCY_SCALE_MS = 3 * DAY_MS;
 /** `recency` of an interest last seen at `lastAt`: 1 now, 1/e after {@link RECENCY_SCALE_MS}. */
 export const recencyOf = (now: number, lastAt: number): number => Math.exp(-Math.max(0, now - lastAt) / RECENCY_SCALE_MS);
 
-/** `priceFit` of a price `decades` (log10) outside the shopper's band: 1 inside it, 0.5 a tenth of a decade out. */
+/** `priceFit` of a price `decades` (log10) outside the shopper's band: 1 inside it, 0.74 at 26 % beyond it (a tenth of a decade), 0.05 at ten times. */
 export const priceFitOf = (decades: number): number => Math.exp(-3 * decades);
 
 /** One interest as ranking sees it. */
