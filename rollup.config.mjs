@@ -15,7 +15,10 @@ const browser = (minify) => [
 
 // One chunk per CMP adapter (dist/vitrine-consent-<name>.js), so a shop pays only for its own CMP.
 // The adapters are the files of src/consent/adapters/ (one per `consent.source` name in ADAPTER_NAMES).
-const ADAPTERS = readdirSync(new URL('src/consent/adapters/', import.meta.url)).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort();
+const ADAPTERS = readdirSync(new URL('src/consent/adapters/', import.meta.url))
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => f.slice(0, -3))
+  .sort();
 const source = (path) => fileURLToPath(new URL(path, import.meta.url));
 // `vitrine/prepaint-script` (src/react/prepaint-script.d.ts): the pre-paint script's text for
 // server rendering, an empty string for browsers. Written beside the React bindings.
@@ -137,7 +140,23 @@ export default [
   chunk('worker/signature-entry.ts', 'vitrine-signature.js'),
   // The server (`npm start`) and the catalog tool: Node ESM, dependencies left to node_modules.
   {
-    input: { main: 'server/main.ts', cli: 'server/cli.ts', simulate: 'server/simulate.ts', accuracy: 'bench/accuracy.ts', 'reports-bench': 'bench/reports.ts', 'ingest-bench': 'bench/ingest.ts', 'bare-collector': 'bench/bare-collector.ts', 'browser-bench': 'bench/browsers.ts', 'bytes-bench': 'bench/bytes-bench.ts', 'write-results': 'bench/write-results.ts', 'learning-bench': 'bench/learning.ts', 'dashboard-bench': 'bench/dashboard.ts', 'interaction-bench': 'bench/interaction.ts', 'handoff-bench': 'bench/handoff-links.ts', screenshots: 'scripts/screenshots.ts' },
+    input: {
+      main: 'server/main.ts',
+      cli: 'server/cli.ts',
+      simulate: 'server/simulate.ts',
+      accuracy: 'bench/accuracy.ts',
+      'reports-bench': 'bench/reports.ts',
+      'ingest-bench': 'bench/ingest.ts',
+      'bare-collector': 'bench/bare-collector.ts',
+      'browser-bench': 'bench/browsers.ts',
+      'bytes-bench': 'bench/bytes-bench.ts',
+      'write-results': 'bench/write-results.ts',
+      'learning-bench': 'bench/learning.ts',
+      'dashboard-bench': 'bench/dashboard.ts',
+      'interaction-bench': 'bench/interaction.ts',
+      'handoff-bench': 'bench/handoff-links.ts',
+      screenshots: 'scripts/screenshots.ts',
+    },
     output: {
       dir: 'dist/server',
       format: 'es',

@@ -10,7 +10,12 @@ import { generator } from '../worker/random';
 
 const random = generator(20261123);
 const base: Report = {
-  v: 1, id: '0'.repeat(32), site: 'sim', windowStart: '2026-11-22T00:00:00.000Z', windowMs: 86_400_000, catalog: 'sim',
+  v: 1,
+  id: '0'.repeat(32),
+  site: 'sim',
+  windowStart: '2026-11-22T00:00:00.000Z',
+  windowMs: 86_400_000,
+  catalog: 'sim',
   noise: { mechanism: 'none' },
   cells: [{ offer: 'o', variant: 'default', arm: 'personalized', impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0 }],
 };
@@ -50,13 +55,13 @@ for (const epsilon of [0.5, 1, 2, 4]) {
     );
   }
 }
-console.log('Noise is per counter: its scale grows with the counter\'s contribution bound (impressions 50, clicks 10).');
+console.log("Noise is per counter: its scale grows with the counter's contribution bound (impressions 50, clicks 10).");
 
 // Central noise (VITRINE_CENTRAL_EPSILON): the collector adds one draw per counter and window,
 // at release, instead of every device adding its own: the error no longer grows with the
 // number of devices, which is what lets a small shop afford privacy.
 console.log('');
-console.log('Local against central noise at the same ε: relative error of one day\'s impressions and clicks (mean |err| over 200 trials)');
+console.log("Local against central noise at the same ε: relative error of one day's impressions and clicks (mean |err| over 200 trials)");
 console.log('   ε   devices   true impressions   local: impressions   central: impressions   local: clicks   central: clicks');
 for (const epsilon of [1]) {
   for (const devices of [100, 1_000, 10_000]) {
@@ -85,7 +90,9 @@ for (const epsilon of [1]) {
       trueImp += realImp;
     }
     const p = (x: number, w: number) => `${((x / trials) * 100).toFixed(2)}%`.padStart(w);
-    console.log(`${epsilon.toFixed(1).padStart(4)} ${String(devices).padStart(9)} ${(trueImp / trials).toFixed(1).padStart(18)} ${p(err.localImp, 20)} ${p(err.centralImp, 22)} ${p(err.localClk, 15)} ${p(err.centralClk, 17)}`);
+    console.log(
+      `${epsilon.toFixed(1).padStart(4)} ${String(devices).padStart(9)} ${(trueImp / trials).toFixed(1).padStart(18)} ${p(err.localImp, 20)} ${p(err.centralImp, 22)} ${p(err.localClk, 15)} ${p(err.centralClk, 17)}`,
+    );
   }
 }
 console.log('Central noise is one draw per counter and window: a day of 100 devices is as accurate as local noise on 10,000.');

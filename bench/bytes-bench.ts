@@ -29,7 +29,10 @@ function main(): void {
   const brotliBase = { name: `Vitrine, ${product.page}, main thread, brotli`, median: product.mainThread.brotli };
   const figures: Figure[] = [];
   for (const p of pages) {
-    for (const [where, bytes] of [['main thread', p.mainThread], ['in all', p.all]] as const) {
+    for (const [where, bytes] of [
+      ['main thread', p.mainThread],
+      ['in all', p.all],
+    ] as const) {
       figures.push(figure(`Vitrine, ${p.page}, ${where}, gzip`, 'B', [bytes.gzip], gzipBase));
       figures.push(figure(`Vitrine, ${p.page}, ${where}, brotli`, 'B', [bytes.brotli], brotliBase));
     }

@@ -32,8 +32,21 @@ export interface PageBytes {
 
 /** Every file a page may load, as shipped (vitrine-prepaint.js is pasted inline in server-rendered HTML; vitrine-shopify.js is on Shopify stores). */
 export const SHIPPED_FILES: readonly string[] = [
-  'snippet.min.js', 'snippet-trusted-types.min.js', 'vitrine.js', 'vitrine-render.js', 'vitrine-worker.js', 'vitrine-worker-offers.js', 'vitrine-decide.js', 'vitrine-learn.js', 'vitrine-signature.js', 'vitrine-report.js',
-  'vitrine-handoff.js', 'vitrine-qr.js', 'vitrine-stand-in.js', 'vitrine-prepaint.js', 'vitrine-shopify.js',
+  'snippet.min.js',
+  'snippet-trusted-types.min.js',
+  'vitrine.js',
+  'vitrine-render.js',
+  'vitrine-worker.js',
+  'vitrine-worker-offers.js',
+  'vitrine-decide.js',
+  'vitrine-learn.js',
+  'vitrine-signature.js',
+  'vitrine-report.js',
+  'vitrine-handoff.js',
+  'vitrine-qr.js',
+  'vitrine-stand-in.js',
+  'vitrine-prepaint.js',
+  'vitrine-shopify.js',
   ...ADAPTER_NAMES.map((name) => `vitrine-consent-${name}.js`),
 ];
 
@@ -86,8 +99,7 @@ export function pageTypes(files: readonly FileBytes[]): PageType[] {
  * @param files the measured files
  */
 export function pageBytes(files: readonly FileBytes[]): PageBytes[] {
-  const sum = (names: readonly string[], key: 'gzip' | 'brotli') =>
-    names.reduce((total, name) => total + files.find((f) => f.file === name)![key], 0);
+  const sum = (names: readonly string[], key: 'gzip' | 'brotli') => names.reduce((total, name) => total + files.find((f) => f.file === name)![key], 0);
   return pageTypes(files).map((page) => ({
     page: page.name,
     mainThread: { gzip: sum(page.mainThread, 'gzip'), brotli: sum(page.mainThread, 'brotli') },

@@ -20,7 +20,13 @@ const children = new Set<Child>();
 /** The last lines a child wrote, indented, for an error message. */
 export function tail(file: string, lines = 8): string {
   const text = existsSync(file) ? readFileSync(file, 'utf8').trimEnd() : '';
-  return text ? text.split('\n').slice(-lines).map((l) => `    | ${l}`).join('\n') : '    | (no output)';
+  return text
+    ? text
+        .split('\n')
+        .slice(-lines)
+        .map((l) => `    | ${l}`)
+        .join('\n')
+    : '    | (no output)';
 }
 
 /**

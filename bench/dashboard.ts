@@ -23,7 +23,14 @@ const SITE = 'bench-shop';
 const VERSION = '2026-01-01.1';
 const TOKEN = 'bench-dashboard-token-of-32-chars';
 /** 100 offers with a default and one variant: 200 cells. */
-const CELLS: [string, string][] = Array.from({ length: 100 }, (_, i) => [[`offer-${i}`, 'default'], [`offer-${i}`, 'b']] as [string, string][]).flat();
+const CELLS: [string, string][] = Array.from(
+  { length: 100 },
+  (_, i) =>
+    [
+      [`offer-${i}`, 'default'],
+      [`offer-${i}`, 'b'],
+    ] as [string, string][],
+).flat();
 const SHOWN_DAYS = 28;
 const REPS = 7;
 const END = Math.floor(Date.now() / DAY) * DAY;
@@ -38,8 +45,26 @@ async function storeOf(days: number): Promise<{ store: CounterStore; dir: string
     const batch: Report[] = [];
     for (let h = 0; h < Math.min(10, day) * 24; h++) {
       const windowStart = END - day * DAY + h * HOUR_MS;
-      const cells: ReportCell[] = CELLS.map(([offer, variant], c) => ({ offer, variant, arm: 'personalized', impressions: 20 + (c % 7), clicks: c % 3, dismissals: 0, conversions: c % 11 === 0 ? 1 : 0, revenue: 0 }));
-      batch.push({ v: 1, id: (id++).toString(16).padStart(32, '0'), site: SITE, windowStart: new Date(windowStart).toISOString(), windowMs: HOUR_MS, catalog: VERSION, noise: { mechanism: 'none' }, cells });
+      const cells: ReportCell[] = CELLS.map(([offer, variant], c) => ({
+        offer,
+        variant,
+        arm: 'personalized',
+        impressions: 20 + (c % 7),
+        clicks: c % 3,
+        dismissals: 0,
+        conversions: c % 11 === 0 ? 1 : 0,
+        revenue: 0,
+      }));
+      batch.push({
+        v: 1,
+        id: (id++).toString(16).padStart(32, '0'),
+        site: SITE,
+        windowStart: new Date(windowStart).toISOString(),
+        windowMs: HOUR_MS,
+        catalog: VERSION,
+        noise: { mechanism: 'none' },
+        cells,
+      });
     }
     await store.commit(batch, END);
   }
@@ -80,8 +105,13 @@ async function main(): Promise<void> {
     const lastDays = `&from=${new Date(END - SHOWN_DAYS * DAY).toISOString().slice(0, 10)}`;
     const base = baselineOf(`the same view, store holding only those ${SHOWN_DAYS} days (${SHOWN_DAYS * 24} windows)`, await timed(() => dashboardOf(shown.store)(lastDays)));
     figures.push(figure(`dashboard view of the last ${SHOWN_DAYS} days, store holding a year (8,760 windows)`, 'ms', await timed(() => dashboardOf(year.store)(lastDays)), base));
-    const fromWindows = baselineOf('the same totals summed from the hourly windows (the query before the daily totals)', await timed(() => Promise.all([year.store.stats(SITE, 1, 8.64e15 - 1), year.store.daily(SITE, 1, 8.64e15 - 1)])));
-    figures.push(figure('a year\'s totals and daily rows, from the daily totals', 'ms', await timed(() => Promise.all([year.store.stats(SITE, 0, Infinity), year.store.daily(SITE, 0, Infinity)])), fromWindows));
+    const fromWindows = baselineOf(
+      'the same totals summed from the hourly windows (the query before the daily totals)',
+      await timed(() => Promise.all([year.store.stats(SITE, 1, 8.64e15 - 1), year.store.daily(SITE, 1, 8.64e15 - 1)])),
+    );
+    figures.push(
+      figure("a year's totals and daily rows, from the daily totals", 'ms', await timed(() => Promise.all([year.store.stats(SITE, 0, Infinity), year.store.daily(SITE, 0, Infinity)])), fromWindows),
+    );
     figures.push(figure('dashboard view of the whole year, store holding a year', 'ms', await timed(() => dashboardOf(year.store)('')), fromWindows));
   } finally {
     for (const { store, dir } of [year, shown]) {

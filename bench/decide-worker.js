@@ -13,7 +13,10 @@ function catalogOf(size) {
   const offers = [];
   for (let i = 0; i < size; i++) {
     offers.push({
-      id: `o${i}`, slot: 'hero', categories: [`c${i % 200}`, `c${(i * 7) % 200}`], price: 10 + (i % 300),
+      id: `o${i}`,
+      slot: 'hero',
+      categories: [`c${i % 200}`, `c${(i * 7) % 200}`],
+      price: 10 + (i % 300),
       content: { title: `Offer ${i}`, cta: { label: 'Go', href: `/o/${i}` } },
       weights: { affinity: 1 + (i % 3), recency: 0.5, cartMatch: 1, pageMatch: 1, priceFit: 0.5 },
       caps: { perDay: 5 },
@@ -30,18 +33,41 @@ const PRIORS_KEY = 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEbenchbenchbenchbenchbenc
 
 /** Priors for every (offer, variant): click-through rates around 1–5%, from a few thousand impressions. */
 function priorsOf(catalog, now) {
-  const priors = catalog.offers.flatMap((o, i) => o.variants.map((v, j) => {
-    const ctr = 0.01 + ((i * 7 + j * 13) % 40) / 1000;
-    const n = 1000 + ((i * 31) % 5000);
-    return { offer: o.id, variant: v.id, ctr: { alpha: 1 + ctr * n, beta: 1 + (1 - ctr) * n, basis: 'own' }, cvr: { alpha: 1, beta: 1, basis: 'none' } };
-  }));
-  return { v: 1, site: 'bench', catalog: catalog.version, version: 'bench', computedAt: now, validUntil: now + 86_400_000, method: { periodMs: 3_600_000, halfLifeDays: 14, minImpressions: 100, k: 20, floor: 0.01 }, priors };
+  const priors = catalog.offers.flatMap((o, i) =>
+    o.variants.map((v, j) => {
+      const ctr = 0.01 + ((i * 7 + j * 13) % 40) / 1000;
+      const n = 1000 + ((i * 31) % 5000);
+      return { offer: o.id, variant: v.id, ctr: { alpha: 1 + ctr * n, beta: 1 + (1 - ctr) * n, basis: 'own' }, cvr: { alpha: 1, beta: 1, basis: 'none' } };
+    }),
+  );
+  return {
+    v: 1,
+    site: 'bench',
+    catalog: catalog.version,
+    version: 'bench',
+    computedAt: now,
+    validUntil: now + 86_400_000,
+    method: { periodMs: 3_600_000, halfLifeDays: 14, minImpressions: 100, k: 20, floor: 0.01 },
+    priors,
+  };
 }
 
 function profileOf(now) {
   const categories = {};
   for (let c = 0; c < 100; c++) categories[`c${c * 2}`] = { score: (c % 10) + 1, at: now - c * 3_600_000 };
-  return { v: 1, categories, brands: {}, price: { weight: 10, mean: 1.8, variance: 0.04, at: now }, purchases: {}, bought: {}, stated: {}, visits: 5, events: 200, firstSeen: now - 1e9, lastSeen: now };
+  return {
+    v: 1,
+    categories,
+    brands: {},
+    price: { weight: 10, mean: 1.8, variance: 0.04, at: now },
+    purchases: {},
+    bought: {},
+    stated: {},
+    visits: 5,
+    events: 200,
+    firstSeen: now - 1e9,
+    lastSeen: now,
+  };
 }
 
 const noExposures = { entry: () => undefined, offers: () => [][Symbol.iterator]() };
@@ -53,8 +79,12 @@ async function run({ sizes, iterations }) {
     const catalog = await decide.checkCatalog(catalogOf(size), 'bench', undefined);
     const compiled = decide.compileCatalog(catalog);
     const input = {
-      now, personal: decide.personalView(profileOf(now), now, new Set()),
-      cart: { categories: new Set(['c4']), value: 50 }, page: { category: 'c10' }, muted: new Set(), learned: null,
+      now,
+      personal: decide.personalView(profileOf(now), now, new Set()),
+      cart: { categories: new Set(['c4']), value: 50 },
+      page: { category: 'c10' },
+      muted: new Set(),
+      learned: null,
     };
     // The device's draws from the priors (once per priors version), and the same ranking with them.
     const priorsState = { current: priorsOf(catalog, now), key: JSON.stringify(PRIORS_KEY), etag: null, fetchedAt: now };

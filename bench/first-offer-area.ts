@@ -84,14 +84,47 @@ export const FIRST_OFFER = browserArea<Raw>({
 
   figures(engine: Engine, raw: Raw): Figure[] {
     const label = engineLabel(engine);
-    const first = baselineOf(`${label}: ${MODES.growthbook}, first value painted`, raw.growthbook.map((r) => r.firstMs));
-    const warm = baselineOf(`${label}: ${MODES.growthbook}, warm p95`, raw.growthbook.map((r) => r.warmP95Ms));
-    const settled = baselineOf(`${label}: ${MODES.growthbook}, settled p95`, raw.growthbook.map((r) => r.settledP95Ms));
+    const first = baselineOf(
+      `${label}: ${MODES.growthbook}, first value painted`,
+      raw.growthbook.map((r) => r.firstMs),
+    );
+    const warm = baselineOf(
+      `${label}: ${MODES.growthbook}, warm p95`,
+      raw.growthbook.map((r) => r.warmP95Ms),
+    );
+    const settled = baselineOf(
+      `${label}: ${MODES.growthbook}, settled p95`,
+      raw.growthbook.map((r) => r.settledP95Ms),
+    );
     return (Object.keys(MODES) as Mode[]).flatMap((mode) => [
-      figure(`${label}: ${MODES[mode]}, first ${mode === 'growthbook' ? 'value' : 'offer'} painted`, 'ms', raw[mode].map((r) => r.firstMs), first),
-      figure(`${label}: ${MODES[mode]}, warm ${mode === 'growthbook' ? 'getFeatureValue()' : 'decide()'} p95`, 'ms', raw[mode].map((r) => r.warmP95Ms), warm),
-      figure(`${label}: ${MODES[mode]}, settled ${mode === 'growthbook' ? 'getFeatureValue()' : 'decide()'} p95 (after 500 calls)`, 'ms', raw[mode].map((r) => r.settledP95Ms), settled),
-      ...(mode === 'worker' ? [figure(`${label}: a bare Worker round trip (the floor of any engine call), p95`, 'ms', raw.worker.map((r) => r.bareRoundTripP95Ms!), warm)] : []),
+      figure(
+        `${label}: ${MODES[mode]}, first ${mode === 'growthbook' ? 'value' : 'offer'} painted`,
+        'ms',
+        raw[mode].map((r) => r.firstMs),
+        first,
+      ),
+      figure(
+        `${label}: ${MODES[mode]}, warm ${mode === 'growthbook' ? 'getFeatureValue()' : 'decide()'} p95`,
+        'ms',
+        raw[mode].map((r) => r.warmP95Ms),
+        warm,
+      ),
+      figure(
+        `${label}: ${MODES[mode]}, settled ${mode === 'growthbook' ? 'getFeatureValue()' : 'decide()'} p95 (after 500 calls)`,
+        'ms',
+        raw[mode].map((r) => r.settledP95Ms),
+        settled,
+      ),
+      ...(mode === 'worker'
+        ? [
+            figure(
+              `${label}: a bare Worker round trip (the floor of any engine call), p95`,
+              'ms',
+              raw.worker.map((r) => r.bareRoundTripP95Ms!),
+              warm,
+            ),
+          ]
+        : []),
       ...(mode === 'growthbook' ? [] : timelineFigures(`${label}: ${MODES[mode]}`, raw[mode], first)),
     ]);
   },

@@ -95,6 +95,7 @@
 
   function vitrine() {
     window.vitrine = function () {
+      // biome-ignore lint/complexity/noArguments: the loader snippet's queue as merchants paste it (src/loader.ts).
       (window.vitrine.q = window.vitrine.q || []).push(arguments);
     };
     window.vitrine('init', { siteId: SITE, catalogUrl: '/demo/catalog.json', engine: params.get('engine') || 'auto' });

@@ -45,8 +45,7 @@ async function main(): Promise<void> {
   saveArea({
     id: '10-handoff',
     title: 'Cart handoff links',
-    about:
-      `The link \`v.cart.handoff()\` makes for ${BASE} (its fragment: a version byte, the 128-bit key, the nonce, and the lines compressed with deflate and encrypted with AES-GCM, in base64url), and the version of the smallest QR code that holds it (lean-qr, error correction L at least). Carts like the demo's: a SKU, a name, a category and a price per line. Exact for a given cart; the compressed size varies by a few bytes with the content.`,
+    about: `The link \`v.cart.handoff()\` makes for ${BASE} (its fragment: a version byte, the 128-bit key, the nonce, and the lines compressed with deflate and encrypted with AES-GCM, in base64url), and the version of the smallest QR code that holds it (lean-qr, error correction L at least). Carts like the demo's: a SKU, a name, a category and a price per line. Exact for a given cart; the compressed size varies by a few bytes with the content.`,
     figures,
     versions: { 'lean-qr': packageVersion('lean-qr') },
   });

@@ -73,7 +73,14 @@ async function expectAccepted(child: Child, body: Buffer): Promise<void> {
 async function measured(label: string, servers: Child[], path: string, next: () => Buffer, seconds: number, connections = CONNECTIONS): Promise<Run> {
   const serverCpu = () => servers.reduce((sum, s) => sum + cpuSeconds(s), 0);
   const [server0, generator0, started] = [serverCpu(), process.cpuUsage(), performance.now()];
-  const run = await load(servers.map((s) => s.url), path, next, seconds, connections, path === SINK ? '204' : '202');
+  const run = await load(
+    servers.map((s) => s.url),
+    path,
+    next,
+    seconds,
+    connections,
+    path === SINK ? '204' : '202',
+  );
   const generator = process.cpuUsage(generator0);
   run.serverCpu = ((serverCpu() - server0) * 1e6) / run.answers;
   run.generatorCpu = (generator.user + generator.system) / 1e3 / (performance.now() - started);
@@ -95,7 +102,24 @@ function header(first: string, ratio: string): string {
 
 function row(label: string, runs: Run[], ratio = ''): string {
   const good = ok(runs);
-  const columns = [spread(good.map((r) => r.perSecond), 0), spread(good.map((r) => r.p50), 1), spread(good.map((r) => r.p99), 1), spread(good.map((r) => r.serverCpu), 0)];
+  const columns = [
+    spread(
+      good.map((r) => r.perSecond),
+      0,
+    ),
+    spread(
+      good.map((r) => r.p50),
+      1,
+    ),
+    spread(
+      good.map((r) => r.p99),
+      1,
+    ),
+    spread(
+      good.map((r) => r.serverCpu),
+      0,
+    ),
+  ];
   return `  ${label.padEnd(24)} ${columns.map((c) => c.padEnd(20)).join(' ')} ${ratio}`;
 }
 
@@ -121,8 +145,13 @@ function collectorEnv(data: string, catalogFile: string, databaseUrl?: string): 
   // Only the settings below: a VITRINE_* variable of the shell running the bench changes nothing.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VITRINE_')));
   return {
-    ...inherited, PORT: '0', HOST: '127.0.0.1', VITRINE_DATA: data, VITRINE_TOKEN: 'bench-token-of-at-least-32-characters',
-    VITRINE_RATE_PER_MINUTE: '1000000000', VITRINE_CATALOG: catalogFile,
+    ...inherited,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    VITRINE_DATA: data,
+    VITRINE_TOKEN: 'bench-token-of-at-least-32-characters',
+    VITRINE_RATE_PER_MINUTE: '1000000000',
+    VITRINE_CATALOG: catalogFile,
     ...(databaseUrl ? { VITRINE_DATABASE_URL: databaseUrl } : {}),
   };
 }
@@ -185,7 +214,10 @@ async function sqlite(dir: string, bare: Child): Promise<string[]> {
     const capped = bareToReach.length && medianOf(bareToReach) > AIM ? ': close to it, so the load generator may cap the figures above' : '';
     const generator = (rs: Run[]) => `${(Math.max(...rs.map((r) => r.generatorCpu)) * 100).toFixed(0)}%`;
     console.log(
-      `  ${`${cells} cells, load reach`.padEnd(24)} ${spread(ok(runs.reach).map((r) => r.perSecond), 0).padEnd(20)} bodies sent to a route that does not read them; ` +
+      `  ${`${cells} cells, load reach`.padEnd(24)} ${spread(
+        ok(runs.reach).map((r) => r.perSecond),
+        0,
+      ).padEnd(20)} bodies sent to a route that does not read them; ` +
         `the bare handler runs at ${spread(bareToReach, 2)} of it${capped}; ` +
         `autocannon's process used at most ${generator(runs.bare)} of a core in the bare handler's runs, ${generator(runs.reach)} in these`,
     );
@@ -194,7 +226,8 @@ async function sqlite(dir: string, bare: Child): Promise<string[]> {
     record(`bare handler reading the body as the collector does, ${cells} cells, ${CONNECTIONS} senders`, runs.direct, bareBase);
     record(`collector on SQLite, ${cells} cells, ${CONNECTIONS} senders`, runs.collector, bareBase);
     record(`collector on SQLite, ${cells} cells, ${CONNECTIONS} senders, against the same read`, runs.collector, {
-      name: `bare handler reading the body as the collector does, ${cells} cells`, runs: runs.direct,
+      name: `bare handler reading the body as the collector does, ${cells} cells`,
+      runs: runs.direct,
     });
     if (cells === POSTGRES_CELLS) await fewSenders(bare, collector, next, cells);
     rss.push(`collector ${cells} cells ${peakRss(collector)}`);
@@ -231,9 +264,7 @@ async function postgres(dir: string): Promise<string[]> {
     if ((await postgresTables(server.url)) === 0) {
       throw new Error('the collector accepted reports but made no tables in PostgreSQL: does server/main.ts read VITRINE_DATABASE_URL?');
     }
-    console.log(
-      `\n  PostgreSQL store, ${POSTGRES_CELLS} cells, ${POSTGRES_SECONDS} s per run, ${REPETITIONS} repetitions alternating; two processes share the senders`,
-    );
+    console.log(`\n  PostgreSQL store, ${POSTGRES_CELLS} cells, ${POSTGRES_SECONDS} s per run, ${REPETITIONS} repetitions alternating; two processes share the senders`);
     console.log(header('collector processes', 'reports/s × one process'));
     await measured('warm-up, PostgreSQL', [one, two], REPORTS_PATH, next, WARM_UP_SECONDS);
     // Two processes need two senders at least: one connection would reach only one of them.

@@ -162,7 +162,13 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'vitrine-interaction-bench-'));
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
   try {
-    const server = await startChild('demo server', 'dist/server/main.mjs', { ...process.env, PORT: '0', VITRINE_DEMO: '1', VITRINE_DATA: dir, VITRINE_LOG_REQUESTS: '0' }, /http:\/\/localhost:(\d+)\//, dir);
+    const server = await startChild(
+      'demo server',
+      'dist/server/main.mjs',
+      { ...process.env, PORT: '0', VITRINE_DEMO: '1', VITRINE_DATA: dir, VITRINE_LOG_REQUESTS: '0' },
+      /http:\/\/localhost:(\d+)\//,
+      dir,
+    );
     // The first product the home page links to, and its name as its "Add to cart" button gives it.
     const probe = await browser.newPage();
     await probe.goto(`${server.url}/`);
@@ -180,26 +186,49 @@ async function main(): Promise<void> {
     }
 
     const figures: Figure[] = [];
-    for (const [pageName, path] of [['home page', '/'], ['product page', product]] as const) {
+    for (const [pageName, path] of [
+      ['home page', '/'],
+      ['product page', product],
+    ] as const) {
       const shifts: Record<Mode, Shifts[]> = { with: [], without: [] };
       for (let i = 0; i < SHIFT_LOADS; i++) {
         for (const mode of ['with', 'without'] as Mode[]) shifts[mode].push(await returningLoad(browser, `${server.url}${path}`, mode));
       }
-      for (const [measure, key] of [['layout shift (CLS) of the whole page', 'all'], ['layout shift (CLS) in the offer slots', 'slots']] as const) {
-        const baseline = baselineOf(`Chromium: a returning shopper’s ${pageName}, ${measure}, ${MODES.without}`, shifts.without.map((x) => x[key]));
+      for (const [measure, key] of [
+        ['layout shift (CLS) of the whole page', 'all'],
+        ['layout shift (CLS) in the offer slots', 'slots'],
+      ] as const) {
+        const baseline = baselineOf(
+          `Chromium: a returning shopper’s ${pageName}, ${measure}, ${MODES.without}`,
+          shifts.without.map((x) => x[key]),
+        );
         for (const mode of Object.keys(MODES) as Mode[]) {
-          figures.push(figure(`Chromium: a returning shopper’s ${pageName}, ${measure}, ${MODES[mode]}`, '', shifts[mode].map((x) => x[key]), baseline));
+          figures.push(
+            figure(
+              `Chromium: a returning shopper’s ${pageName}, ${measure}, ${MODES[mode]}`,
+              '',
+              shifts[mode].map((x) => x[key]),
+              baseline,
+            ),
+          );
         }
       }
     }
     for (const click of Object.keys(CLICKS) as Click[]) {
-      for (const [measure, key, unit] of [['to the next frame', 'toNextFrameMs', 'ms'], ['its handlers', 'handlersMs', 'ms'], ['Event Timing duration (INP)', 'eventTimingMs', 'ms']] as const) {
+      for (const [measure, key, unit] of [
+        ['to the next frame', 'toNextFrameMs', 'ms'],
+        ['its handlers', 'handlersMs', 'ms'],
+        ['Event Timing duration (INP)', 'eventTimingMs', 'ms'],
+      ] as const) {
         const of = (mode: Mode) => timings[mode].map((t) => t[click][key]);
         const baseline = baselineOf(`Chromium: ${CLICKS[click]}, ${measure}, ${MODES.without}`, of('without'));
         for (const mode of Object.keys(MODES) as Mode[]) figures.push(figure(`Chromium: ${CLICKS[click]}, ${measure}, ${MODES[mode]}`, unit, of(mode), baseline));
       }
     }
-    for (const f of figures) console.log(`  ${f.name}: ${f.median.toFixed(f.unit ? 1 : 4)} ${f.unit} (${f.min.toFixed(f.unit ? 1 : 4)}–${f.max.toFixed(f.unit ? 1 : 4)}, ${f.reps} loads); ${Number.isFinite(f.ratio) ? `${f.ratio.toFixed(2)}×` : '—'}`);
+    for (const f of figures)
+      console.log(
+        `  ${f.name}: ${f.median.toFixed(f.unit ? 1 : 4)} ${f.unit} (${f.min.toFixed(f.unit ? 1 : 4)}–${f.max.toFixed(f.unit ? 1 : 4)}, ${f.reps} loads); ${Number.isFinite(f.ratio) ? `${f.ratio.toFixed(2)}×` : '—'}`,
+      );
     saveArea({
       id: '9-interaction',
       title: 'A shopper’s clicks, with and without Vitrine',

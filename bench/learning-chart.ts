@@ -13,7 +13,7 @@ export interface Series {
 const COLORS = ['#1b1b1b', '#b3b3b3', '#8c6d1f', '#2f6db5', '#c2410c', '#15803d', '#7c3aed', '#be185d'];
 const DASHES = ['', '6 4', '2 3', '', '', '8 3 2 3', '4 2', '1 2'];
 
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
  * Draws the chart.
@@ -37,11 +37,14 @@ export function cumulativeChart(title: string, series: readonly Series[]): strin
   const right = x(days);
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="t d" font-family="sans-serif" font-size="12">`,
-    `<title id="t">${escape(title)}</title>`,
-    `<desc id="d">${escape(desc)}</desc>`,
+    `<title id="t">${escapeXml(title)}</title>`,
+    `<desc id="d">${escapeXml(desc)}</desc>`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
-    `<text x="${plot.left}" y="22" font-size="14" font-weight="bold">${escape(title)}</text>`,
-    ...ticks.map((t) => `<line x1="${plot.left}" x2="${right}" y1="${y(t)}" y2="${y(t)}" stroke="#eee"/><text x="${plot.left - 6}" y="${y(t) + 4}" text-anchor="end">${Math.round(t).toLocaleString('en-US')}</text>`),
+    `<text x="${plot.left}" y="22" font-size="14" font-weight="bold">${escapeXml(title)}</text>`,
+    ...ticks.map(
+      (t) =>
+        `<line x1="${plot.left}" x2="${right}" y1="${y(t)}" y2="${y(t)}" stroke="#eee"/><text x="${plot.left - 6}" y="${y(t) + 4}" text-anchor="end">${Math.round(t).toLocaleString('en-US')}</text>`,
+    ),
     ...dayTicks.map((d) => `<text x="${x(d)}" y="${plot.bottom + 18}" text-anchor="middle">${d}</text>`),
     `<text x="${(plot.left + right) / 2}" y="${plot.bottom + 36}" text-anchor="middle">day</text>`,
     `<line x1="${plot.left}" x2="${right}" y1="${plot.bottom}" y2="${plot.bottom}" stroke="#555"/>`,
@@ -53,7 +56,7 @@ export function cumulativeChart(title: string, series: readonly Series[]): strin
     ...series.map((s, i) => {
       const ly = plot.top + 20 + i * 20;
       const dash = DASHES[i % DASHES.length] ? ` stroke-dasharray="${DASHES[i % DASHES.length]}"` : '';
-      return `<line x1="${right + 16}" x2="${right + 40}" y1="${ly - 4}" y2="${ly - 4}" stroke="${COLORS[i % COLORS.length]}" stroke-width="2"${dash}/><text x="${right + 46}" y="${ly}">${escape(s.name)}</text>`;
+      return `<line x1="${right + 16}" x2="${right + 40}" y1="${ly - 4}" y2="${ly - 4}" stroke="${COLORS[i % COLORS.length]}" stroke-width="2"${dash}/><text x="${right + 46}" y="${ly}">${escapeXml(s.name)}</text>`;
     }),
     '</svg>',
     '',

@@ -38,7 +38,6 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! : Number.NaN;
 }
 
-
 /**
  * Runs autocannon against `path` of one or more servers (connections spread over them) for
  * `seconds`, each request a fresh body. Latencies are autocannon's own per-response times.
@@ -61,7 +60,9 @@ export function load(urls: string[], path: string, next: () => Buffer, seconds: 
         const sorted = Float64Array.from(times).sort();
         const run: Run = { perSecond: good / result.duration, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), answers: good, serverCpu: 0, generatorCpu: 0 };
         if (answered !== good || result.errors > 0 || good === 0) {
-          const codes = Object.entries(result.statusCodeStats).filter(([code]) => code !== expected).map(([code, s]) => `${s?.count} × ${code}`);
+          const codes = Object.entries(result.statusCodeStats)
+            .filter(([code]) => code !== expected)
+            .map(([code, s]) => `${s?.count} × ${code}`);
           run.failure = `${answered - good} answers other than ${expected}${codes.length ? ` (${codes.join(', ')})` : ''}, ${result.errors} connection errors (${result.timeouts} timeouts), ${good} answers ${expected}`;
         }
         resolve(run);
@@ -70,4 +71,3 @@ export function load(urls: string[], path: string, next: () => Buffer, seconds: 
     tracker.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => times.push(ms));
   });
 }
-

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { validateCatalog, type Catalog } from '../src/protocol/catalog';
+import type { Catalog } from '../src/protocol/catalog';
+import { validateCatalog } from '../src/protocol/validate-catalog';
 import { reportArms, reportDomain, validateReport, type Report } from '../src/protocol/report';
 import type { Arm } from '../src/protocol/decision';
 import { generator } from '../worker/random';
@@ -31,7 +32,16 @@ export function benchCatalog(cells: number): { file: object; catalog: Catalog } 
   const file = {
     version: `bench-${cells}`,
     siteId: SITE,
-    experiments: [{ id: 'holdout', kind: 'personalization-holdout', arms: [{ id: 'personalized', weight: 90 }, { id: 'baseline', weight: 10 }] }],
+    experiments: [
+      {
+        id: 'holdout',
+        kind: 'personalization-holdout',
+        arms: [
+          { id: 'personalized', weight: 90 },
+          { id: 'baseline', weight: 10 },
+        ],
+      },
+    ],
     offers: Array.from({ length: cells / variants }, (_, i) => ({
       id: `offer-${i}`,
       slot: 'home-hero',
@@ -57,10 +67,22 @@ export function reportBodies(catalog: Catalog): () => Buffer {
   for (const w of WINDOW_DAYS) {
     for (const arm of reportArms(catalog).flatMap((a) => Array<Arm>(ARM_SHARES[a]).fill(a))) {
       const report: Report = {
-        v: 1, id: ID_PLACEHOLDER, site: SITE, windowStart: new Date(today - w * DAY_MS).toISOString(), windowMs: DAY_MS,
-        catalog: catalog.version, noise: { mechanism: 'none' },
+        v: 1,
+        id: ID_PLACEHOLDER,
+        site: SITE,
+        windowStart: new Date(today - w * DAY_MS).toISOString(),
+        windowMs: DAY_MS,
+        catalog: catalog.version,
+        noise: { mechanism: 'none' },
         cells: reportDomain(catalog).map(([offer, variant], i) => ({
-          offer, variant, arm, impressions: (i + w) % 7, clicks: (i + w) % 3 === 0 ? 1 : 0, dismissals: 0, conversions: (i + w) % 11 === 0 ? 1 : 0, revenue: (i + w) % 11 === 0 ? 4_900 : 0,
+          offer,
+          variant,
+          arm,
+          impressions: (i + w) % 7,
+          clicks: (i + w) % 3 === 0 ? 1 : 0,
+          dismissals: 0,
+          conversions: (i + w) % 11 === 0 ? 1 : 0,
+          revenue: (i + w) % 11 === 0 ? 4_900 : 0,
         })),
       };
       const text = JSON.stringify(report);
@@ -83,4 +105,3 @@ export function reportBodies(catalog: Catalog): () => Buffer {
     return body;
   };
 }
-

@@ -5,7 +5,7 @@
  * Runs in Node; the worker runs the same code.
  */
 import { buildReports } from '../worker/report/build';
-import { validateCatalog } from '../src/protocol/catalog';
+import { validateCatalog } from '../src/protocol/validate-catalog';
 import type { ExposureRecord } from '../worker/storage/store';
 import { MINUTE_MS } from '../src/protocol/time';
 
@@ -20,11 +20,17 @@ console.log("Building a window's reports on the device (every offer and variant,
 console.log('  offers   cells   parts   bytes      build ms   JSON.stringify ms   ratio');
 for (const offers of [100, 1_000, 10_000]) {
   const catalog = validateCatalog({
-    version: 'bench', siteId: 'bench',
+    version: 'bench',
+    siteId: 'bench',
     offers: Array.from({ length: offers }, (_, i) => ({ id: `offer-${i}`, slot: 's', content: { title: 't' }, variants: [{ id: 'b', weight: 50, content: {} }] })),
   });
   const exposures: ExposureRecord[] = Array.from({ length: 200 }, (_, i) => ({
-    offer: `offer-${(i * 37) % offers}`, variant: 'default', arm: 'personalized', slot: 's', kind: i % 5 ? 'impression' : 'click', at: t0 + i * 100,
+    offer: `offer-${(i * 37) % offers}`,
+    variant: 'default',
+    arm: 'personalized',
+    slot: 's',
+    kind: i % 5 ? 'impression' : 'click',
+    at: t0 + i * 100,
   }));
   const input = { catalog, siteId: 'bench', windowMs: MINUTE_MS, from: t0, now: t0 + 3 * MINUTE_MS, exposures, room: 1_000 };
   const cells = buildReports(input).reports.flatMap((r) => r.cells);
@@ -44,5 +50,7 @@ for (const offers of [100, 1_000, 10_000]) {
     base.push(performance.now() - started);
   }
   const [b, j] = [median(build), median(base)];
-  console.log(`  ${String(offers).padStart(6)}  ${String(cells.length).padStart(6)}  ${String(parts).padStart(6)}  ${String(bytes).padStart(8)}   ${b.toFixed(2).padStart(8)}   ${j.toFixed(2).padStart(17)}   ${(b / j).toFixed(1).padStart(5)}x`);
+  console.log(
+    `  ${String(offers).padStart(6)}  ${String(cells.length).padStart(6)}  ${String(parts).padStart(6)}  ${String(bytes).padStart(8)}   ${b.toFixed(2).padStart(8)}   ${j.toFixed(2).padStart(17)}   ${(b / j).toFixed(1).padStart(5)}x`,
+  );
 }

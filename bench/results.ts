@@ -65,14 +65,16 @@ export function baselineOf(name: string, values: readonly number[]): { name: str
 /** Saves an area's figures for bench/write-results.ts. */
 export function saveArea(area: Area): void {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(join(RESULTS_DIR, `${area.id}.json`), JSON.stringify(area, null, 2) + '\n');
+  writeFileSync(join(RESULTS_DIR, `${area.id}.json`), `${JSON.stringify(area, null, 2)}\n`);
 }
 
 /** Every area saved so far, in report order. */
 export function savedAreas(): Area[] {
   let names: string[] = [];
   try {
-    names = readdirSync(RESULTS_DIR).filter((n) => n.endsWith('.json')).sort();
+    names = readdirSync(RESULTS_DIR)
+      .filter((n) => n.endsWith('.json'))
+      .sort();
   } catch {
     return [];
   }

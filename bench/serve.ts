@@ -48,7 +48,10 @@ function segmentSettings(host: string): object {
 function bodySize(req: IncomingMessage): Promise<number> {
   return new Promise((resolve) => {
     let size = 0;
-    req.on('data', (chunk: Buffer) => (size += chunk.length)).on('end', () => resolve(size)).on('error', () => resolve(size));
+    req
+      .on('data', (chunk: Buffer) => (size += chunk.length))
+      .on('end', () => resolve(size))
+      .on('error', () => resolve(size));
   });
 }
 

@@ -28,7 +28,16 @@ function largestPurchase(): number {
 function worstCases(l: Largest): { unbudgeted: number; budgeted: number } {
   const { retention } = resolveOptions({ siteId: 'bench' });
   const rest = CART_LIMITS.lines * l.cartLine + l.profile + l.meta + l.outbox;
-  const largestExposure = sizeOf({ offer: 'o'.repeat(100), variant: 'v'.repeat(100), arm: 'personalized', slot: 's'.repeat(100), kind: 'conversion', at: Date.now(), value: 1e15, catalog: 'c'.repeat(100) });
+  const largestExposure = sizeOf({
+    offer: 'o'.repeat(100),
+    variant: 'v'.repeat(100),
+    arm: 'personalized',
+    slot: 's'.repeat(100),
+    kind: 'conversion',
+    at: Date.now(),
+    value: 1e15,
+    catalog: 'c'.repeat(100),
+  });
   return {
     unbudgeted: retention.maxSignals * largestPurchase() + MAX_EXPOSURES * largestExposure + rest,
     budgeted: signalBytes(retention) + EXPOSURE_BYTES + rest,

@@ -46,7 +46,7 @@ async function showOffers(v) {
   await new Promise((r) => setTimeout(r, 0));
   await v.flush();
   for (const h of handles) h.destroy();
-  document.querySelectorAll('section').forEach((e) => e.remove());
+  for (const e of document.querySelectorAll('section')) e.remove();
 }
 
 const bytes = (value) => new Blob([JSON.stringify(value)]).size;

@@ -109,16 +109,49 @@ export const TRACKING = browserArea<Raw>({
     for (const sdk of Object.keys(SDKS) as Sdk[]) {
       const name = `${label}: ${SDKS[sdk]}${PEERS.includes(sdk) ? ` (${raw.requests[sdk]} requests in the last run)` : ''}`;
       figures.push(
-        figure(`${name}, main thread in all`, 'ms', of(sdk, (r) => r.totalMs), base('main thread in all', (r) => r.totalMs)),
-        figure(`${name}, in the calls`, 'ms', of(sdk, (r) => r.callsMs), base('in the calls', (r) => r.callsMs)),
-        figure(`${name}, p99 per call`, 'µs', of(sdk, (r) => r.p99Us), base('p99 per call', (r) => r.p99Us)),
-        figure(`${name}, long tasks`, '', of(sdk, (r) => r.longTasks), base('long tasks', (r) => r.longTasks)),
+        figure(
+          `${name}, main thread in all`,
+          'ms',
+          of(sdk, (r) => r.totalMs),
+          base('main thread in all', (r) => r.totalMs),
+        ),
+        figure(
+          `${name}, in the calls`,
+          'ms',
+          of(sdk, (r) => r.callsMs),
+          base('in the calls', (r) => r.callsMs),
+        ),
+        figure(
+          `${name}, p99 per call`,
+          'µs',
+          of(sdk, (r) => r.p99Us),
+          base('p99 per call', (r) => r.p99Us),
+        ),
+        figure(
+          `${name}, long tasks`,
+          '',
+          of(sdk, (r) => r.longTasks),
+          base('long tasks', (r) => r.longTasks),
+        ),
       );
     }
-    const perEvent = baselineOf(`${label}: one transaction per event`, raw.perEvent.map((r) => r.perSecond));
+    const perEvent = baselineOf(
+      `${label}: one transaction per event`,
+      raw.perEvent.map((r) => r.perSecond),
+    );
     figures.push(
-      figure(`${label}: Vitrine, events stored per second, batched`, 'events/s', raw.batched.map((r) => r.perSecond), perEvent),
-      figure(`${label}: Vitrine, events stored per second, one transaction per event`, 'events/s', raw.perEvent.map((r) => r.perSecond), perEvent),
+      figure(
+        `${label}: Vitrine, events stored per second, batched`,
+        'events/s',
+        raw.batched.map((r) => r.perSecond),
+        perEvent,
+      ),
+      figure(
+        `${label}: Vitrine, events stored per second, one transaction per event`,
+        'events/s',
+        raw.perEvent.map((r) => r.perSecond),
+        perEvent,
+      ),
     );
     return figures;
   },

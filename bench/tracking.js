@@ -30,6 +30,7 @@
     none: async () => () => {},
     vitrine: async () => {
       window.vitrine = function () {
+        // biome-ignore lint/complexity/noArguments: the loader snippet's queue as merchants paste it (src/loader.ts).
         (window.vitrine.q = window.vitrine.q || []).push(arguments);
       };
       window.vitrine('init', { siteId: `bench-${Date.now()}`, engine: new URLSearchParams(location.search).get('engine') || 'auto' });

@@ -28,7 +28,9 @@ const AREAS = [
 /** @returns the first line a command prints, or why it could not run */
 function versionLine(command: string, args: string[]): string {
   try {
-    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n')[0]!;
+    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .trim()
+      .split('\n')[0]!;
   } catch (error) {
     return `unknown (${(error as Error).message.split('\n')[0]})`;
   }
@@ -44,6 +46,7 @@ function machine(): Record<string, string> {
     node: process.version,
     chromium: versionLine(chromiumPath(), ['--version']),
     firefox: versionLine(firefoxPath(), ['--version']),
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format, not a template.
     webkitgtk: versionLine('dpkg-query', ['-W', '-f=${Version}', 'libwebkit2gtk-4.1-0']),
   };
 }
@@ -55,7 +58,17 @@ function table(figures: readonly Figure[]): string {
   return [
     row(['figure', 'median', 'min', 'max', 'reps', 'baseline', '× baseline']),
     row(['---', '---:', '---:', '---:', '---:', '---', '---:']),
-    ...figures.map((f) => row([f.name, `${number(f.median)} ${f.unit}`, number(f.min), number(f.max), f.reps, `${f.baseline.name}: ${number(f.baseline.median)} ${f.unit}`, Number.isFinite(f.ratio) ? `${f.ratio.toFixed(2)}×` : '—'])),
+    ...figures.map((f) =>
+      row([
+        f.name,
+        `${number(f.median)} ${f.unit}`,
+        number(f.min),
+        number(f.max),
+        f.reps,
+        `${f.baseline.name}: ${number(f.baseline.median)} ${f.unit}`,
+        Number.isFinite(f.ratio) ? `${f.ratio.toFixed(2)}×` : '—',
+      ]),
+    ),
   ].join('\n');
 }
 
@@ -87,7 +100,7 @@ function main(): void {
   const areas = new Map(savedAreas().map((a) => [a.id, a]));
   const dir = join(process.cwd(), 'bench');
   writeFileSync(join(dir, 'RESULTS.md'), markdown(host, areas));
-  writeFileSync(join(dir, 'results.json'), JSON.stringify({ machine: host, areas: [...areas.values()] }, null, 2) + '\n');
+  writeFileSync(join(dir, 'results.json'), `${JSON.stringify({ machine: host, areas: [...areas.values()] }, null, 2)}\n`);
   console.log(`wrote bench/RESULTS.md and bench/results.json (${areas.size} of ${AREAS.length} areas measured)`);
 }
 

@@ -12,13 +12,13 @@
     cookie: { name: 'cc_cookie', expiresAfterDays: 182, secure: location.protocol === 'https:' },
     guiOptions: {
       consentModal: { layout: 'box', position: 'bottom right' },
-      preferencesModal: { layout: 'box' }
+      preferencesModal: { layout: 'box' },
     },
     categories: {
       necessary: { enabled: true, readOnly: true },
       functionality: {},
       personalization: {},
-      analytics: {}
+      analytics: {},
     },
     language: {
       default: 'en',
@@ -29,7 +29,7 @@
             description: 'We can keep your cart for your next visit, personalize offers on this device, and count anonymous totals of what works. Nothing you browse leaves your device.',
             acceptAllBtn: 'Accept all',
             acceptNecessaryBtn: 'Reject all',
-            showPreferencesBtn: 'Choose'
+            showPreferencesBtn: 'Choose',
           },
           preferencesModal: {
             title: 'Privacy settings',
@@ -41,12 +41,16 @@
               { description: 'Choose what this shop may do. You can change your mind here at any time: what you turn off is erased from this device.' },
               { title: 'Necessary', description: 'Your privacy choices themselves, and the list of offers. Always on.', linkedCategory: 'necessary' },
               { title: 'Keep my cart', description: 'Your cart stays on this device between visits, and offers you dismissed stay away.', linkedCategory: 'functionality' },
-              { title: 'Personalize offers on this device', description: 'What you browse here is kept in this browser and used, here only, to pick offers for you.', linkedCategory: 'personalization' },
-              { title: 'Count anonymous totals', description: 'The shop receives only totals of how its offers do, from many shoppers together, never what you browsed.', linkedCategory: 'analytics' }
-            ]
-          }
-        }
-      }
-    }
+              {
+                title: 'Personalize offers on this device',
+                description: 'What you browse here is kept in this browser and used, here only, to pick offers for you.',
+                linkedCategory: 'personalization',
+              },
+              { title: 'Count anonymous totals', description: 'The shop receives only totals of how its offers do, from many shoppers together, never what you browsed.', linkedCategory: 'analytics' },
+            ],
+          },
+        },
+      },
+    },
   });
 })();

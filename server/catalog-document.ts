@@ -1,4 +1,5 @@
-import { validateCatalog, type Catalog } from '../src/protocol/catalog';
+import type { Catalog } from '../src/protocol/catalog';
+import { validateCatalog } from '../src/protocol/validate-catalog';
 import { ID, SITE_ID, SITE_ID_TEXT } from '../src/protocol/ids';
 import { REPORT_LIMITS, reportDomain } from '../src/protocol/report';
 import { isPlainObject } from '../src/protocol/validate';

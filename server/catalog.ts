@@ -107,8 +107,16 @@ export function createServedCatalog(file: string, options: ServedCatalogOptions 
   });
   return {
     routes,
-    refresh: () => current().then(() => undefined, () => undefined),
-    holdoutShare: () => current().then((c) => (c.catalog && !c.error ? holdoutShareOf(c.catalog) : null), () => null),
+    refresh: () =>
+      current().then(
+        () => undefined,
+        () => undefined,
+      ),
+    holdoutShare: () =>
+      current().then(
+        (c) => (c.catalog && !c.error ? holdoutShareOf(c.catalog) : null),
+        () => null,
+      ),
   };
 }
 

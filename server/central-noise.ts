@@ -83,8 +83,18 @@ function sumBy<T extends StatRow>(rows: readonly WindowRow[], keyOf: (r: WindowR
 }
 
 const statOf = (r: WindowRow): StatRow => ({
-  catalog: r.catalog, offer: r.offer, variant: r.variant, arm: r.arm, reports: 0, noisyReports: 0,
-  impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0, variance: { impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0 },
+  catalog: r.catalog,
+  offer: r.offer,
+  variant: r.variant,
+  arm: r.arm,
+  reports: 0,
+  noisyReports: 0,
+  impressions: 0,
+  clicks: 0,
+  dismissals: 0,
+  conversions: 0,
+  revenue: 0,
+  variance: { impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0 },
 });
 const cellKey = (r: WindowRow) => JSON.stringify([r.catalog, r.offer, r.variant, r.arm]);
 
@@ -117,7 +127,11 @@ export function withCentralNoise(store: CounterStore, noise: CentralNoise): Coun
     },
     async daily(site, from, to) {
       if (epsilonOf(site) === undefined) return store.daily(site, from, to);
-      return sumBy<DailyRow>(await windows(site, from, to), (r) => `${utcDay(r.windowStart)}\u0000${cellKey(r)}`, (r) => ({ ...statOf(r), day: utcDay(r.windowStart) }));
+      return sumBy<DailyRow>(
+        await windows(site, from, to),
+        (r) => `${utcDay(r.windowStart)}\u0000${cellKey(r)}`,
+        (r) => ({ ...statOf(r), day: utcDay(r.windowStart) }),
+      );
     },
     renewPriors: (site, fresh, make) => store.renewPriors(site, fresh, (read) => make(async (from, to) => released(site, await read(from, to)))),
   };

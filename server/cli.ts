@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { webcrypto } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { validateCatalog } from '../src/protocol/catalog';
+import { validateCatalog } from '../src/protocol/validate-catalog';
 import { readSigningKey, signDocument } from './signing-key';
 import { createSqliteStore } from './sqlite';
 import { createPostgresStore } from './postgres';
@@ -38,7 +38,11 @@ async function readCatalog(file: string): Promise<string> {
  */
 async function publish(file: string, collector: string, token: string, out: (line: string) => void): Promise<number> {
   const text = await readFile(file, 'utf8');
-  const res = await fetch(new URL('v1/catalogs', collector.endsWith('/') ? collector : `${collector}/`), { method: 'POST', body: text, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } });
+  const res = await fetch(new URL('v1/catalogs', collector.endsWith('/') ? collector : `${collector}/`), {
+    method: 'POST',
+    body: text,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+  });
   const answer = (await res.json().catch(() => ({}))) as { error?: string; registered?: string; site?: string; version?: string };
   if (!res.ok) {
     out(`error: the collector answered ${res.status}: ${answer.error ?? 'no reason given'}`);
@@ -100,7 +104,7 @@ export async function cli(args: string[], out: (line: string) => void = console.
     if (command === 'publish') {
       const collector = flag('--collector');
       if (!collector || !env.VITRINE_TOKEN) {
-        out(collector ? 'error: set VITRINE_TOKEN to the collector\'s token' : USAGE);
+        out(collector ? "error: set VITRINE_TOKEN to the collector's token" : USAGE);
         return collector ? 1 : 2;
       }
       return await publish(file, collector, env.VITRINE_TOKEN, out);

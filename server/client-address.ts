@@ -18,7 +18,10 @@ function socketAddress(c: Context): string | undefined {
 export function clientAddressOf(trustedHops: number): (c: Context) => string | undefined {
   if (trustedHops === 0) return socketAddress;
   return (c) => {
-    const entries = (c.req.header('X-Forwarded-For') ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+    const entries = (c.req.header('X-Forwarded-For') ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
     return entries.at(-trustedHops) ?? entries[0] ?? socketAddress(c);
   };
 }

@@ -80,7 +80,10 @@ export function readConfig(env: Record<string, string | undefined>, defaultRoot:
     return raw as T;
   };
   const list = (name: string): string[] | undefined => {
-    const items = env[name]?.split(',').map((x) => x.trim()).filter(Boolean);
+    const items = env[name]
+      ?.split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
     return items?.length ? items : undefined;
   };
   /** `1` (every site) or `shop-a=1,shop-b=0.5`: ε from 0.01 to 20. */
@@ -101,9 +104,12 @@ export function readConfig(env: Record<string, string | undefined>, defaultRoot:
   const centralEpsilon = epsilons('VITRINE_CENTRAL_EPSILON');
   const centralSecret = env.VITRINE_CENTRAL_SECRET || undefined;
   if (centralEpsilon && (!centralSecret || centralSecret.length < 32)) {
-    throw new ConfigError('VITRINE_CENTRAL_SECRET must be set with VITRINE_CENTRAL_EPSILON: a secret of at least 32 characters, the same for every collector, that no one who reads the numbers has (openssl rand -base64 32)');
+    throw new ConfigError(
+      'VITRINE_CENTRAL_SECRET must be set with VITRINE_CENTRAL_EPSILON: a secret of at least 32 characters, the same for every collector, that no one who reads the numbers has (openssl rand -base64 32)',
+    );
   }
-  if (centralEpsilon && centralSecret === env.VITRINE_TOKEN) throw new ConfigError('VITRINE_CENTRAL_SECRET must not be VITRINE_TOKEN: whoever reads the numbers with the token could take the noise off');
+  if (centralEpsilon && centralSecret === env.VITRINE_TOKEN)
+    throw new ConfigError('VITRINE_CENTRAL_SECRET must not be VITRINE_TOKEN: whoever reads the numbers with the token could take the noise off');
   const origins = list('VITRINE_ORIGINS');
   for (const origin of origins ?? []) {
     // Browsers send an origin with its scheme and without a path; anything else would never match.
@@ -127,7 +133,8 @@ export function readConfig(env: Record<string, string | undefined>, defaultRoot:
   let publicUrl: URL | undefined;
   if (env.VITRINE_PUBLIC_URL) {
     publicUrl = URL.canParse(env.VITRINE_PUBLIC_URL) ? new URL(env.VITRINE_PUBLIC_URL) : undefined;
-    if (!publicUrl || !/^https?:$/.test(publicUrl.protocol)) throw new ConfigError(`VITRINE_PUBLIC_URL must be the http:// or https:// URL the dashboard is reached at, got ${JSON.stringify(env.VITRINE_PUBLIC_URL)}`);
+    if (!publicUrl || !/^https?:$/.test(publicUrl.protocol))
+      throw new ConfigError(`VITRINE_PUBLIC_URL must be the http:// or https:// URL the dashboard is reached at, got ${JSON.stringify(env.VITRINE_PUBLIC_URL)}`);
   }
   return {
     port: integer('PORT', 8080, 0, 65535),

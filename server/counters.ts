@@ -109,7 +109,7 @@ export function mergeRuns(reports: readonly Report[]): Run[] {
     }
     run.reports += 1;
     if (report.noise.mechanism !== 'none') run.noisyReports += 1;
-    if (report.noise.mechanism !== 'none') varianceOf(report).forEach((v, m) => (run.variance[m]! += v));
+    if (report.noise.mechanism !== 'none') for (const [m, v] of varianceOf(report).entries()) run.variance[m]! += v;
     for (let i = 0; i < report.cells.length; i++) addCell(run.sums, i * METRICS.length, report.cells[i]!);
   }
   return all;
@@ -137,8 +137,20 @@ export function sumRuns(runs: readonly Run[]): CounterDelta[] {
       let row = rows.get(key);
       if (!row) {
         row = {
-          site: run.site, windowStart: run.windowStart, windowMs: run.windowMs, catalog: run.catalog, offer, variant, arm: run.arm,
-          reports: 0, noisyReports: 0, impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0,
+          site: run.site,
+          windowStart: run.windowStart,
+          windowMs: run.windowMs,
+          catalog: run.catalog,
+          offer,
+          variant,
+          arm: run.arm,
+          reports: 0,
+          noisyReports: 0,
+          impressions: 0,
+          clicks: 0,
+          dismissals: 0,
+          conversions: 0,
+          revenue: 0,
           variance: { impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0 },
         };
         rows.set(key, row);

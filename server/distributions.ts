@@ -29,7 +29,7 @@ export function chiSquareTail(x: number, df: number): number {
   if (df % 2 === 0) {
     let term = 1;
     let sum = 1;
-    for (let i = 1; i < df / 2; i++) sum += (term *= half / i);
+    for (let i = 1; i < df / 2; i++) sum += term *= half / i;
     return Math.min(1, Math.exp(-half) * sum);
   }
   let term = Math.sqrt(half) / Math.exp(lnGamma(1.5));
@@ -43,7 +43,9 @@ export function chiSquareTail(x: number, df: number): number {
 
 /** ln Γ(x) for x > 0 (Lanczos, g = 7, nine coefficients: about 15 significant digits). */
 export function lnGamma(x: number): number {
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
   const y = x - 1;
   let sum = c[0]!;

@@ -1,8 +1,9 @@
+import type pg from 'pg';
 import { METRICS } from '../src/protocol/report';
 import { VARIANCES } from './counter-columns';
 import { DAY_MS } from '../src/protocol/time';
 
-/* The PostgreSQL store's schema, step by step (postgres.ts applies it). */
+/* The PostgreSQL store's schema, step by step, and how a collector brings a database up to date (postgres.ts calls it at start). */
 /**
  * Schema steps: `MIGRATIONS[n]` takes a database at version n to n + 1, as recorded in
  * `schema_version`. The same tables as the SQLite store, in PostgreSQL's types.
@@ -44,3 +45,42 @@ export const MIGRATIONS: readonly string[] = [
        ${[...METRICS, ...VARIANCES].map((m) => `SUM(${m})`).join(', ')}
      FROM counters GROUP BY 1, 2, 3, 4, 5, 6;`,
 ];
+
+/** The session-level advisory lock held while migrating, so collectors starting together migrate once ("vitr"). */
+const MIGRATION_LOCK = 0x76697472;
+
+/** Brings the schema up to date under an advisory lock, so of N collectors starting at once one migrates and the others wait. */
+export async function migrate(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      await client.query('CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, migrated_at timestamptz NOT NULL DEFAULT now())');
+      const { rows } = await client.query<{ version: number }>('SELECT COALESCE(MAX(version), 0) AS version FROM schema_version');
+      const version = rows[0]!.version;
+      if (version > MIGRATIONS.length) {
+        throw new Error(`the PostgreSQL database has schema version ${version}, newer than this collector's ${MIGRATIONS.length}: upgrade the collector`);
+      }
+      for (let v = version; v < MIGRATIONS.length; v++) {
+        await client.query('BEGIN');
+        try {
+          await client.query(MIGRATIONS[v]!);
+          await client.query('INSERT INTO schema_version (version) VALUES ($1)', [v + 1]);
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK');
+          throw error;
+        }
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } catch (error) {
+    broken = error as Error;
+    throw error;
+  } finally {
+    // Releasing with the error closes the connection, and with it the session's lock if unlocking failed.
+    client.release(broken);
+  }
+}

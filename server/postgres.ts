@@ -1,29 +1,37 @@
 import pg from 'pg';
 import { METRICS } from '../src/protocol/report';
 import type { Arm } from '../src/protocol/decision';
-import { MIGRATIONS } from './postgres-schema';
+import { migrate } from './postgres-schema';
 import { mergeReports } from './counters';
 import { VARIANCES, toStat, wholeDays, windowBound, type SumRow } from './counter-columns';
 import { DAY_MS } from '../src/protocol/time';
 import { CATALOG_VERSIONS_KEPT, PRIORS_KEPT, sameShape, type CatalogShape, type CounterStore, type DailyRow, type LearningShape, type StoredPriors, type WindowRow } from './store';
 
-/** The session-level advisory lock held while migrating, so collectors starting together migrate once ("vitr"). */
-const MIGRATION_LOCK = 0x76697472;
 /** The first key of the transaction-level advisory lock of a site's priors (the second is the site's hash), so one collector computes each version ("prio"). */
 const PRIORS_LOCK = 0x7072696f;
 
 /** The counters columns, in the order `commit` sends their arrays. */
 const COLUMNS = [
-  ['site', 'text'], ['window_start', 'bigint'], ['window_ms', 'bigint'], ['catalog', 'text'],
-  ['offer', 'text'], ['variant', 'text'], ['arm', 'text'], ['reports', 'bigint'], ['noisy_reports', 'bigint'],
-  ...METRICS.map((m) => [m, 'bigint'] as const), ...VARIANCES.map((v) => [v, 'double precision'] as const),
+  ['site', 'text'],
+  ['window_start', 'bigint'],
+  ['window_ms', 'bigint'],
+  ['catalog', 'text'],
+  ['offer', 'text'],
+  ['variant', 'text'],
+  ['arm', 'text'],
+  ['reports', 'bigint'],
+  ['noisy_reports', 'bigint'],
+  ...METRICS.map((m) => [m, 'bigint'] as const),
+  ...VARIANCES.map((v) => [v, 'double precision'] as const),
 ] as const;
 
 const UPSERT = `
   INSERT INTO counters (${COLUMNS.map(([c]) => c).join(', ')})
   SELECT * FROM unnest(${COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
   ON CONFLICT (site, window_start, window_ms, catalog, offer, variant, arm) DO UPDATE SET
-    ${COLUMNS.slice(7).map(([c]) => `${c} = counters.${c} + excluded.${c}`).join(', ')}`;
+    ${COLUMNS.slice(7)
+      .map(([c]) => `${c} = counters.${c} + excluded.${c}`)
+      .join(', ')}`;
 
 /**
  * The same arrays added up per UTC day. Deltas of one day's windows share a key, so they are
@@ -31,17 +39,21 @@ const UPSERT = `
  * never deadlock.
  */
 const DAILY_UPSERT = `
-  INSERT INTO daily_counters (site, day, catalog, offer, variant, arm, ${COLUMNS.slice(7).map(([c]) => c).join(', ')})
-  SELECT site, window_start - window_start % ${DAY_MS}, catalog, offer, variant, arm, ${COLUMNS.slice(7).map(([c]) => `SUM(${c})`).join(', ')}
+  INSERT INTO daily_counters (site, day, catalog, offer, variant, arm, ${COLUMNS.slice(7)
+    .map(([c]) => c)
+    .join(', ')})
+  SELECT site, window_start - window_start % ${DAY_MS}, catalog, offer, variant, arm, ${COLUMNS.slice(7)
+    .map(([c]) => `SUM(${c})`)
+    .join(', ')}
   FROM unnest(${COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}) AS d(${COLUMNS.map(([c]) => c).join(', ')})
   GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
   ON CONFLICT (site, day, catalog, offer, variant, arm) DO UPDATE SET
-    ${COLUMNS.slice(7).map(([c]) => `${c} = daily_counters.${c} + excluded.${c}`).join(', ')}`;
+    ${COLUMNS.slice(7)
+      .map(([c]) => `${c} = daily_counters.${c} + excluded.${c}`)
+      .join(', ')}`;
 
 /** Sums as float8, so pg hands back JS numbers (exact below 2^53) rather than strings. */
-const SUMS = `SUM(reports)::float8 AS reports, SUM(noisy_reports)::float8 AS "noisyReports", ${[...METRICS, ...VARIANCES]
-  .map((m) => `SUM(${m})::float8 AS ${m}`)
-  .join(', ')}`;
+const SUMS = `SUM(reports)::float8 AS reports, SUM(noisy_reports)::float8 AS "noisyReports", ${[...METRICS, ...VARIANCES].map((m) => `SUM(${m})::float8 AS ${m}`).join(', ')}`;
 /** Byte order, as SQLite's BINARY collation sorts, whatever the database's locale. */
 const KEY_ORDER = ['catalog', 'offer', 'variant', 'arm'].map((c) => `${c} COLLATE "C"`).join(', ');
 
@@ -73,42 +85,6 @@ async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Pr
       (broken: Error) => client.release(broken),
     );
     throw error;
-  }
-}
-
-/** Brings the schema up to date under an advisory lock, so of N collectors starting at once one migrates and the others wait. */
-async function migrate(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    try {
-      await client.query('CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, migrated_at timestamptz NOT NULL DEFAULT now())');
-      const { rows } = await client.query<{ version: number }>('SELECT COALESCE(MAX(version), 0) AS version FROM schema_version');
-      const version = rows[0]!.version;
-      if (version > MIGRATIONS.length) {
-        throw new Error(`the PostgreSQL database has schema version ${version}, newer than this collector's ${MIGRATIONS.length}: upgrade the collector`);
-      }
-      for (let v = version; v < MIGRATIONS.length; v++) {
-        await client.query('BEGIN');
-        try {
-          await client.query(MIGRATIONS[v]!);
-          await client.query('INSERT INTO schema_version (version) VALUES ($1)', [v + 1]);
-          await client.query('COMMIT');
-        } catch (error) {
-          await client.query('ROLLBACK');
-          throw error;
-        }
-      }
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
-    }
-  } catch (error) {
-    broken = error as Error;
-    throw error;
-  } finally {
-    // Releasing with the error closes the connection, and with it the session's lock if unlocking failed.
-    client.release(broken);
   }
 }
 
@@ -165,10 +141,14 @@ export async function createPostgresStore(url: string, options: { poolSize?: num
   return {
     async registerCatalog(shape, at) {
       // A version is immutable, so the insert and the read need no transaction between them.
-      const inserted = await pool.query(
-        'INSERT INTO catalogs (site, version, cells, arms, registered_at, learning) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING',
-        [shape.site, shape.version, JSON.stringify(shape.cells), JSON.stringify(shape.arms), at, shape.learning ? JSON.stringify(shape.learning) : null],
-      );
+      const inserted = await pool.query('INSERT INTO catalogs (site, version, cells, arms, registered_at, learning) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING', [
+        shape.site,
+        shape.version,
+        JSON.stringify(shape.cells),
+        JSON.stringify(shape.arms),
+        at,
+        shape.learning ? JSON.stringify(shape.learning) : null,
+      ]);
       if (inserted.rowCount === 1) {
         await pool.query(
           `DELETE FROM catalogs WHERE site = $1 AND version NOT IN (SELECT version FROM catalogs WHERE site = $1 ORDER BY registered_at DESC, version COLLATE "C" DESC LIMIT ${CATALOG_VERSIONS_KEPT})`,
@@ -181,10 +161,7 @@ export async function createPostgresStore(url: string, options: { poolSize?: num
     },
     catalogShape,
     async currentCatalog(site) {
-      const { rows } = await pool.query<CatalogRow>(
-        'SELECT version, cells, arms, learning FROM catalogs WHERE site = $1 ORDER BY registered_at DESC, version COLLATE "C" DESC LIMIT 1',
-        [site],
-      );
+      const { rows } = await pool.query<CatalogRow>('SELECT version, cells, arms, learning FROM catalogs WHERE site = $1 ORDER BY registered_at DESC, version COLLATE "C" DESC LIMIT 1', [site]);
       return toShape(site, rows[0]);
     },
     async latestPriors(site) {
@@ -208,7 +185,11 @@ export async function createPostgresStore(url: string, options: { poolSize?: num
         const made = await make((from, to) => readWindows(client, site, from, to));
         if (!made) return undefined;
         await client.query('INSERT INTO priors (site, version, catalog, computed_at, document) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [
-          made.site, made.version, made.catalog, made.computedAt, made.document,
+          made.site,
+          made.version,
+          made.catalog,
+          made.computedAt,
+          made.document,
         ]);
         await client.query(
           `DELETE FROM priors WHERE site = $1 AND version NOT IN (SELECT version FROM priors WHERE site = $1 ORDER BY computed_at DESC, version COLLATE "C" DESC LIMIT ${PRIORS_KEPT})`,
@@ -222,20 +203,27 @@ export async function createPostgresStore(url: string, options: { poolSize?: num
       // Ids in one order everywhere, so two collectors claiming shared ids wait on each other instead of deadlocking.
       const ids = [...new Set(reports.map((r) => r.id))].sort();
       return transaction(pool, async (client) => {
-        const claimed = await client.query<{ id: string }>(
-          'INSERT INTO report_ids (id, received_at) SELECT id, $2 FROM unnest($1::text[]) AS id ORDER BY id ON CONFLICT DO NOTHING RETURNING id',
-          [ids, receivedAt],
-        );
+        const claimed = await client.query<{ id: string }>('INSERT INTO report_ids (id, received_at) SELECT id, $2 FROM unnest($1::text[]) AS id ORDER BY id ON CONFLICT DO NOTHING RETURNING id', [
+          ids,
+          receivedAt,
+        ]);
         const fresh = new Set(claimed.rows.map((r) => r.id));
         // The first report with a claimed id counts; a later one in the batch is a duplicate.
         const added = reports.map((r) => fresh.delete(r.id));
         const deltas = mergeReports(reports.filter((_, i) => added[i]));
         if (deltas.length > 0) {
           const columns = [
-            deltas.map((d) => d.site), deltas.map((d) => d.windowStart), deltas.map((d) => d.windowMs), deltas.map((d) => d.catalog),
-            deltas.map((d) => d.offer), deltas.map((d) => d.variant), deltas.map((d) => d.arm),
-            deltas.map((d) => d.reports), deltas.map((d) => d.noisyReports),
-            ...METRICS.map((m) => deltas.map((d) => d[m])), ...METRICS.map((m) => deltas.map((d) => d.variance[m])),
+            deltas.map((d) => d.site),
+            deltas.map((d) => d.windowStart),
+            deltas.map((d) => d.windowMs),
+            deltas.map((d) => d.catalog),
+            deltas.map((d) => d.offer),
+            deltas.map((d) => d.variant),
+            deltas.map((d) => d.arm),
+            deltas.map((d) => d.reports),
+            deltas.map((d) => d.noisyReports),
+            ...METRICS.map((m) => deltas.map((d) => d[m])),
+            ...METRICS.map((m) => deltas.map((d) => d.variance[m])),
           ];
           await client.query(UPSERT, columns);
           await client.query(DAILY_UPSERT, columns);

@@ -18,7 +18,6 @@ import { ctr, reportTotals, type Totals } from './simulate/totals';
 import { LOOP_DEFAULTS, LOOP_POLICIES, runPolicy, type LoopOptions } from './simulate/closed-loop';
 import { ARMS } from '../src/protocol/decision';
 
-
 /** What the simulation needs from its surroundings; tests replace them. */
 export interface SimulateEnvironment {
   out?: (line: string) => void;
@@ -72,7 +71,9 @@ function explainStop(result: SendResult, args: SimulateArgs, out: (line: string)
     out(`Is the collector running? Start it with \`npm start\` in another terminal, or point --url at yours.`);
   } else if (status === 429) {
     out(`error: the collector kept answering 429 (${message}) and accepted nothing for minutes.`);
-    out(`It limits reports per client (VITRINE_RATE_PER_MINUTE, default ${COLLECTOR_DEFAULTS.perMinute}). Restart it with a higher limit, e.g. \`VITRINE_RATE_PER_MINUTE=6000 npm start\`, and run again.`);
+    out(
+      `It limits reports per client (VITRINE_RATE_PER_MINUTE, default ${COLLECTOR_DEFAULTS.perMinute}). Restart it with a higher limit, e.g. \`VITRINE_RATE_PER_MINUTE=6000 npm start\`, and run again.`,
+    );
   } else {
     out(`error: the collector refused a report: ${status} ${message}`);
     if (args.catalogGiven || /catalog/i.test(message)) {
@@ -122,7 +123,9 @@ export async function simulate(argv: string[], environment: SimulateEnvironment 
   const { reports, devicesByArm } = population;
   const perArm = reportTotals(reports).arms;
   const count = (arm: 'personalized' | 'baseline' | 'contextual') => perArm.get(arm)?.reports ?? 0;
-  out(`Simulating ${args.devices} devices on ${catalog.siteId} (catalog ${catalog.version}, seed ${args.seed}) over the last ${args.days} days${args.epsilon === undefined ? '' : `, with local noise ε = ${args.epsilon}`}.`);
+  out(
+    `Simulating ${args.devices} devices on ${catalog.siteId} (catalog ${catalog.version}, seed ${args.seed}) over the last ${args.days} days${args.epsilon === undefined ? '' : `, with local noise ε = ${args.epsilon}`}.`,
+  );
   out(`Devices per arm: personalized ${devicesByArm.personalized}, baseline ${devicesByArm.baseline}, contextual ${devicesByArm.contextual} (no personalization consent).`);
   out(`${reports.length} reports, one per device and day of use: personalized ${count('personalized')}, baseline ${count('baseline')}, contextual ${count('contextual')}.`);
   const thin = ARMS.filter((arm) => count(arm) < COLLECTOR_DEFAULTS.k);
@@ -135,21 +138,24 @@ export async function simulate(argv: string[], environment: SimulateEnvironment 
   const step = Math.max(1, Math.ceil(reports.length / 10));
   let warned = false;
   out(`Sending to ${url}, 8 at a time…`);
-  const result = await sendReports(reports.map((r) => JSON.stringify(r)), {
-    url,
-    concurrency: 8,
-    ...(sleep ? { sleep } : {}),
-    onProgress: (p: SendProgress) => {
-      if (p.delivered % step === 0 || p.delivered === p.total) out(`  ${p.delivered} of ${p.total} reports delivered (${seconds()} s)`);
+  const result = await sendReports(
+    reports.map((r) => JSON.stringify(r)),
+    {
+      url,
+      concurrency: 8,
+      ...(sleep ? { sleep } : {}),
+      onProgress: (p: SendProgress) => {
+        if (p.delivered % step === 0 || p.delivered === p.total) out(`  ${p.delivered} of ${p.total} reports delivered (${seconds()} s)`);
+      },
+      onRateLimited: (_wait, p) => {
+        if (warned) return;
+        warned = true;
+        const left = Math.ceil(((p.total - p.delivered) / COLLECTOR_DEFAULTS.perMinute) * 60);
+        out(`The collector answers 429: it limits reports per client (VITRINE_RATE_PER_MINUTE, default ${COLLECTOR_DEFAULTS.perMinute} a minute).`);
+        out(`Pacing to it as it asks (Retry-After): about ${left} s more at the default limit. For a faster run, start the collector with \`VITRINE_RATE_PER_MINUTE=6000 npm start\`.`);
+      },
     },
-    onRateLimited: (_wait, p) => {
-      if (warned) return;
-      warned = true;
-      const left = Math.ceil(((p.total - p.delivered) / COLLECTOR_DEFAULTS.perMinute) * 60);
-      out(`The collector answers 429: it limits reports per client (VITRINE_RATE_PER_MINUTE, default ${COLLECTOR_DEFAULTS.perMinute} a minute).`);
-      out(`Pacing to it as it asks (Retry-After): about ${left} s more at the default limit. For a faster run, start the collector with \`VITRINE_RATE_PER_MINUTE=6000 npm start\`.`);
-    },
-  });
+  );
   if (result.stopped) {
     explainStop(result, args, out);
     return 1;

@@ -85,8 +85,17 @@ export function createSqliteStore(dir: string, options: { synchronous?: SqliteSy
   const pending = db.prepare('SELECT * FROM pending_runs ORDER BY seq');
   const forget = db.prepare('DELETE FROM pending_runs WHERE seq <= ?');
   type PendingRow = {
-    seq: number; site: string; window_start: number; window_ms: number; catalog: string; arm: Arm;
-    cells: string; reports: number; noisy_reports: number; variance: string; sums: Buffer;
+    seq: number;
+    site: string;
+    window_start: number;
+    window_ms: number;
+    catalog: string;
+    arm: Arm;
+    cells: string;
+    reports: number;
+    noisy_reports: number;
+    variance: string;
+    sums: Buffer;
   };
 
   // A flush writes its report ids and one packed run per (window, version, arm, cells): a few
@@ -108,8 +117,16 @@ export function createSqliteStore(dir: string, options: { synchronous?: SqliteSy
     const runs = rows.map((r): Run => {
       const cells = cellsOf.get(r.cells) ?? cellsOf.set(r.cells, JSON.parse(r.cells) as [string, string][]).get(r.cells)!;
       return {
-        site: r.site, windowStart: r.window_start, windowMs: r.window_ms, catalog: r.catalog, arm: r.arm, cells,
-        cellsKey: r.cells, reports: r.reports, noisyReports: r.noisy_reports, variance: JSON.parse(r.variance) as number[],
+        site: r.site,
+        windowStart: r.window_start,
+        windowMs: r.window_ms,
+        catalog: r.catalog,
+        arm: r.arm,
+        cells,
+        cellsKey: r.cells,
+        reports: r.reports,
+        noisyReports: r.noisy_reports,
+        variance: JSON.parse(r.variance) as number[],
         sums: unpackSums(r.sums, cells.length),
       };
     });
@@ -185,11 +202,16 @@ export function createSqliteStore(dir: string, options: { synchronous?: SqliteSy
   const findCatalog = db.prepare('SELECT version, cells, arms, learning FROM catalogs WHERE site = ? AND version = ?');
   const newestCatalog = db.prepare('SELECT version, cells, arms, learning FROM catalogs WHERE site = ? ORDER BY registered_at DESC, version DESC LIMIT 1');
   const insertCatalog = db.prepare('INSERT OR IGNORE INTO catalogs (site, version, cells, arms, registered_at, learning) VALUES (?, ?, ?, ?, ?, ?)');
-  const trimCatalogs = db.prepare(`DELETE FROM catalogs WHERE site = ? AND version NOT IN (SELECT version FROM catalogs WHERE site = ? ORDER BY registered_at DESC, version DESC LIMIT ${CATALOG_VERSIONS_KEPT})`);
+  const trimCatalogs = db.prepare(
+    `DELETE FROM catalogs WHERE site = ? AND version NOT IN (SELECT version FROM catalogs WHERE site = ? ORDER BY registered_at DESC, version DESC LIMIT ${CATALOG_VERSIONS_KEPT})`,
+  );
   type CatalogRow = { version: string; cells: string; arms: string; learning: string | null };
   const toShape = (site: string, row: CatalogRow | undefined): CatalogShape | undefined =>
     row && {
-      site, version: row.version, cells: JSON.parse(row.cells) as [string, string][], arms: JSON.parse(row.arms) as Arm[],
+      site,
+      version: row.version,
+      cells: JSON.parse(row.cells) as [string, string][],
+      arms: JSON.parse(row.arms) as Arm[],
       ...(row.learning ? { learning: JSON.parse(row.learning) as LearningShape } : {}),
     };
   const catalogShape = (site: string, version: string) => toShape(site, findCatalog.get(site, version) as CatalogRow | undefined);
@@ -232,7 +254,10 @@ export function createSqliteStore(dir: string, options: { synchronous?: SqliteSy
         if (made && db.open) keepPriors(made);
         return made;
       });
-      renewing.set(site, run.catch(() => undefined));
+      renewing.set(
+        site,
+        run.catch(() => undefined),
+      );
       return run;
     },
     commit: async (reports, receivedAt) => {

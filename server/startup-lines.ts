@@ -23,15 +23,23 @@ export function startupLines(config: Config, { base, token, priors, demoCatalog 
   const site = sites[0] ?? '<siteId>';
   const tokenNote = config.token ? '' : `  (token for this run: ${token})`;
   const lines = [
-    config.demo ? `Vitrine demo storefront: ${base}/` : `Vitrine collector for ${config.sites ? `the sites ${config.sites.join(', ')}` : 'any site (VITRINE_SITES names yours; set it before going live)'}`,
+    config.demo
+      ? `Vitrine demo storefront: ${base}/`
+      : `Vitrine collector for ${config.sites ? `the sites ${config.sites.join(', ')}` : 'any site (VITRINE_SITES names yours; set it before going live)'}`,
     `SDK files:               ${base}/vitrine/vitrine.js, ${base}/vitrine/vitrine-worker.js, ${base}/vitrine/vitrine-worker-offers.js`,
     `Offer catalog:           ${base}/v1/catalog`,
   ];
-  if (!config.demo) lines.push(`Catalog file:            ${config.catalogFile ?? (demoCatalog ? 'the demo shop\'s (VITRINE_CATALOG names yours)' : 'none yet (VITRINE_CATALOG names yours)')}`);
-  if (!config.demo) lines.push(`Pages allowed to report: ${config.origins ? config.origins.join(', ') : 'any origin (VITRINE_ORIGINS lists your shop\'s, e.g. https://shop.example,https://www.shop.example)'}`);
-  if (config.centralEpsilon) lines.push(`Central noise:           ε ${Object.entries(config.centralEpsilon).map(([s, e]) => (s === '*' ? `${e} for every site` : `${e} for ${s}`)).join(', ')} (README, "Central noise")`);
+  if (!config.demo) lines.push(`Catalog file:            ${config.catalogFile ?? (demoCatalog ? "the demo shop's (VITRINE_CATALOG names yours)" : 'none yet (VITRINE_CATALOG names yours)')}`);
+  if (!config.demo)
+    lines.push(`Pages allowed to report: ${config.origins ? config.origins.join(', ') : "any origin (VITRINE_ORIGINS lists your shop's, e.g. https://shop.example,https://www.shop.example)"}`);
+  if (config.centralEpsilon)
+    lines.push(
+      `Central noise:           ε ${Object.entries(config.centralEpsilon)
+        .map(([s, e]) => (s === '*' ? `${e} for every site` : `${e} for ${s}`))
+        .join(', ')} (README, "Central noise")`,
+    );
   lines.push(
-    `Learned priors:          ${priors === 'off' ? `off (set VITRINE_PRIORS_KEY to a private JWK from ${demoCatalog ? 'npm run catalog -- keygen' : 'npx vitrine-catalog keygen'})` : `${base}/v1/priors?site=${site} (a new version every ${config.priorsMinutes} min${priors === 'demo-key' ? '; signed with the demo\'s key, for the demo shop only' : ''})`}`,
+    `Learned priors:          ${priors === 'off' ? `off (set VITRINE_PRIORS_KEY to a private JWK from ${demoCatalog ? 'npm run catalog -- keygen' : 'npx vitrine-catalog keygen'})` : `${base}/v1/priors?site=${site} (a new version every ${config.priorsMinutes} min${priors === 'demo-key' ? "; signed with the demo's key, for the demo shop only" : ''})`}`,
     `Collector:               POST ${base}/v1/reports, GET ${base}/v1/stats (Authorization: Bearer <token>), ${config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`}`,
     `Dashboard:               ${base}/dashboard?site=${site}${tokenNote}`,
   );

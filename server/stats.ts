@@ -75,7 +75,20 @@ function totals(rows: StatRow[]): { stats: OfferStats; evidence: CtrEvidence }[]
     const key = `${r.offer}\u0000${r.variant}`;
     let entry = by.get(key);
     if (!entry) {
-      const stats: OfferStats = { offer: r.offer, variant: r.variant, reports: 0, impressions: 0, clicks: 0, conversions: 0, revenue: 0, ctr: 0, conversionRate: 0, noisyReports: 0, ci95: {}, vsDefault: null };
+      const stats: OfferStats = {
+        offer: r.offer,
+        variant: r.variant,
+        reports: 0,
+        impressions: 0,
+        clicks: 0,
+        conversions: 0,
+        revenue: 0,
+        ctr: 0,
+        conversionRate: 0,
+        noisyReports: 0,
+        ci95: {},
+        vsDefault: null,
+      };
       by.set(key, (entry = { stats, variance: { impressions: 0, clicks: 0, conversions: 0, revenue: 0 } }));
     }
     entry.stats.reports += r.reports;

@@ -18,8 +18,7 @@ import type { StandInModule } from './stand-in-engine';
  * @param timeoutMs how long loading may take
  * @returns the render chunk
  */
-export const renderChunk = (baseUrl: string | undefined, timeoutMs: number): Promise<RenderModule> =>
-  loadChunk<RenderModule>('render', baseUrl, timeoutMs);
+export const renderChunk = (baseUrl: string | undefined, timeoutMs: number): Promise<RenderModule> => loadChunk<RenderModule>('render', baseUrl, timeoutMs);
 
 /**
  * @param name the adapter's `consent.source` name
@@ -27,29 +26,25 @@ export const renderChunk = (baseUrl: string | undefined, timeoutMs: number): Pro
  * @param timeoutMs how long loading may take
  * @returns the CMP adapter
  */
-export const adapterChunk = (name: AdapterName, baseUrl: string | undefined, timeoutMs: number): Promise<ConsentAdapter> =>
-  loadChunk<ConsentAdapter>(`consent-${name}`, baseUrl, timeoutMs);
+export const adapterChunk = (name: AdapterName, baseUrl: string | undefined, timeoutMs: number): Promise<ConsentAdapter> => loadChunk<ConsentAdapter>(`consent-${name}`, baseUrl, timeoutMs);
 
 /**
  * @param baseUrl a URL in the folder the SDK files are served from
  * @param timeoutMs how long loading may take
  * @returns the handoff chunk, loaded the first time a page makes a cart link or is opened with one
  */
-export const handoffChunk = (baseUrl: string | undefined, timeoutMs: number): Promise<HandoffModule> =>
-  loadChunk<HandoffModule>('handoff', baseUrl, timeoutMs);
+export const handoffChunk = (baseUrl: string | undefined, timeoutMs: number): Promise<HandoffModule> => loadChunk<HandoffModule>('handoff', baseUrl, timeoutMs);
 
 /**
  * @param baseUrl a URL in the folder the SDK files are served from
  * @param timeoutMs how long loading may take
  * @returns the QR chunk, loaded the first time a page asks for a handoff link's QR code
  */
-export const qrChunk = (baseUrl: string | undefined, timeoutMs: number): Promise<QrModule> =>
-  loadChunk<QrModule>('qr', baseUrl, timeoutMs);
+export const qrChunk = (baseUrl: string | undefined, timeoutMs: number): Promise<QrModule> => loadChunk<QrModule>('qr', baseUrl, timeoutMs);
 
 /**
  * @param baseUrl a URL in the folder vitrine.js came from
  * @param timeoutMs how long loading may take
  * @returns the stand-in chunk, loaded only when no engine could start
  */
-export const standInChunk = (baseUrl: string | undefined, timeoutMs: number): Promise<StandInModule> =>
-  loadChunk<StandInModule>('stand-in', baseUrl, timeoutMs);
+export const standInChunk = (baseUrl: string | undefined, timeoutMs: number): Promise<StandInModule> => loadChunk<StandInModule>('stand-in', baseUrl, timeoutMs);

@@ -57,8 +57,7 @@ function run(instance: Vitrine, [name, ...args]: Command): unknown {
     return fn(instance);
   }
   // 'track', 'cart.add', 'consent.set', 'privacy.forget', …: own properties only, never the prototype chain.
-  const own = (o: unknown, key: string): unknown =>
-    o !== null && typeof o === 'object' && Object.hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined;
+  const own = (o: unknown, key: string): unknown => (o !== null && typeof o === 'object' && Object.hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined);
   const parts = String(name).split('.');
   const last = parts.pop()!;
   const owner = parts.reduce(own, instance as unknown);
@@ -83,8 +82,7 @@ async function boot(queue: Command[], forward: (dispatch: Stub) => void): Promis
   }
   // The instance every command and `ready` callback gets: nothing it throws or rejects reaches the page.
   const instance = safe(await starting.instance);
-  const dispatch = ((...args: unknown[]) =>
-    attempt(() => (args[0] === 'init' ? logError('vitrine is already initialised') : run(instance, args as Command)))) as Stub;
+  const dispatch = ((...args: unknown[]) => attempt(() => (args[0] === 'init' ? logError('vitrine is already initialised') : run(instance, args as Command)))) as Stub;
   Object.assign(dispatch, instance, { loaded: true });
   w.vitrine = dispatch;
   forward(dispatch);

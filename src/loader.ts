@@ -9,7 +9,7 @@ export function installLoader(w: Window & { vitrine?: unknown }, d: Document, sr
   if (w.vitrine) return;
   // Pushes to v.q (not a closure), so the SDK can take the queue over when it loads.
   const v = function () {
-    // eslint-disable-next-line prefer-rest-params
+    // biome-ignore lint/complexity/noArguments: the queue keeps each call's arguments object, as the SDK reads it (rest parameters would cost bytes on every page).
     v.q.push(arguments);
   } as unknown as { q: { push(args: IArguments): void } };
   v.q = [];

@@ -31,7 +31,9 @@ export function followPageLifecycle(engine: ResumableEngine, leaving: () => void
       if (!event.persisted || !engine.paused) return;
       // The stand-in keeps its cart across the cache: there is no engine to start again.
       if (engine.kind === 'none') return engine.resume();
-      void restart().catch(logError).finally(() => engine.resume());
+      void restart()
+        .catch(logError)
+        .finally(() => engine.resume());
     },
     { signal },
   );

@@ -14,10 +14,9 @@ const script = document.currentScript as HTMLScriptElement | null;
 const target = script?.previousElementSibling;
 const { site, slot, limit, headingLevel, label } = script?.dataset ?? {};
 if (target && site && slot) {
-  void renderSlot(
-    { siteId: site, personalized: () => false, decide: () => new Promise(() => undefined), cached: async () => null, record: async () => undefined },
-    slot,
-    target,
-    { limit: Number(limit) || 3, headingLevel: (Number(headingLevel) || 3) as 3, ...(label ? { label } : {}) },
-  ).catch(() => undefined);
+  void renderSlot({ siteId: site, personalized: () => false, decide: () => new Promise(() => undefined), cached: async () => null, record: async () => undefined }, slot, target, {
+    limit: Number(limit) || 3,
+    headingLevel: (Number(headingLevel) || 3) as 3,
+    ...(label ? { label } : {}),
+  }).catch(() => undefined);
 }

@@ -1,4 +1,4 @@
-import { isSafeUrl } from './protocol/catalog';
+import { isSafeUrl } from './protocol/safe-url';
 import { keepLastOffers, readLastOffers } from './last-offers';
 import type { Decision, DecideContext, ExposureInput } from './protocol/decision';
 
@@ -63,19 +63,26 @@ export async function renderSlot(deps: RenderDeps, slot: string, element: Elemen
   let offers: Decision[] = [];
   const seen = new Set<string>();
   const timers = new Map<Element, ReturnType<typeof setTimeout>>();
-  const observer = typeof IntersectionObserver === 'function'
-    ? new IntersectionObserver((entries) => {
-        for (const entry of entries) {
-          const article = entry.target as HTMLElement;
-          clearTimeout(timers.get(article));
-          if (entry.isIntersecting && entry.intersectionRatio >= 0.5) timers.set(article, setTimeout(() => seenOffer(article), impressionDelayMs));
-        }
-      }, { threshold: 0.5 })
-    : undefined;
+  const observer =
+    typeof IntersectionObserver === 'function'
+      ? new IntersectionObserver(
+          (entries) => {
+            for (const entry of entries) {
+              const article = entry.target as HTMLElement;
+              clearTimeout(timers.get(article));
+              if (entry.isIntersecting && entry.intersectionRatio >= 0.5)
+                timers.set(
+                  article,
+                  setTimeout(() => seenOffer(article), impressionDelayMs),
+                );
+            }
+          },
+          { threshold: 0.5 },
+        )
+      : undefined;
 
   const keep = () => deps.personalized() && keepLastOffers(deps.siteId, slot, offers);
-  const report = (d: Decision, kind: ExposureInput['kind']) =>
-    deps.record({ offer: d.id, variant: d.variant, arm: d.arm, slot, kind });
+  const report = (d: Decision, kind: ExposureInput['kind']) => deps.record({ offer: d.id, variant: d.variant, arm: d.arm, slot, kind });
 
   function seenOffer(article: HTMLElement): void {
     const d = offers.find((o) => o.id === article.dataset.vitrineOffer);

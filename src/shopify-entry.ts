@@ -15,7 +15,7 @@ try {
   const data = document.getElementById('vitrine-shopify')?.textContent;
   if (!data) throw new Error('vitrine-shopify.js: the page has no <script id="vitrine-shopify"> (is the Vitrine app embed on?)');
   const { siteId, page, categories, root } = JSON.parse(data) as { siteId: string; page: ShopifyPage; categories?: 'type' | 'collection'; root?: string };
-  ((window as unknown as { vitrine: Stub }).vitrine)('ready', (v: Vitrine) => connectShopify(v, siteId, page, { ...(categories ? { categories } : {}), ...(root ? { root } : {}) }));
+  (window as unknown as { vitrine: Stub }).vitrine('ready', (v: Vitrine) => connectShopify(v, siteId, page, { ...(categories ? { categories } : {}), ...(root ? { root } : {}) }));
 } catch (error) {
   logError(error);
 }

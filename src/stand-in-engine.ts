@@ -27,7 +27,12 @@ export interface StandInModule {
 function consentOptionsOf(options: VitrineOptions): ResolvedConsentOptions {
   const c = Object(options.consent) as NonNullable<VitrineOptions['consent']>;
   const source = ['manual', 'auto', ...ADAPTER_NAMES].includes(c.source as string) ? c.source! : 'manual';
-  return { source, categories: Object.fromEntries(Object.entries(Object(c.categories)).map(([purpose, names]) => [purpose, [names].flat().map(String)])), vendorId: Number(c.vendorId) || undefined, waitMs: Number(c.waitMs) || DEFAULT_CONSENT_WAIT_MS };
+  return {
+    source,
+    categories: Object.fromEntries(Object.entries(Object(c.categories)).map(([purpose, names]) => [purpose, [names].flat().map(String)])),
+    vendorId: Number(c.vendorId) || undefined,
+    waitMs: Number(c.waitMs) || DEFAULT_CONSENT_WAIT_MS,
+  };
 }
 
 /**
@@ -44,7 +49,14 @@ export function standInEngine(reason: string): EngineClient {
     init(options, _onEvent, visitCart) {
       siteId = String(options.siteId);
       record = visitCartOf(visitCart, Date.now()) ?? record;
-      return { storage: 'memory', storageReason: 'no engine: the cart is kept for this visit only, nothing else', consent: null, cart: cart(), catalogVersion: null, consentOptions: consentOptionsOf(options) };
+      return {
+        storage: 'memory',
+        storageReason: 'no engine: the cart is kept for this visit only, nothing else',
+        consent: null,
+        cart: cart(),
+        catalogVersion: null,
+        consentOptions: consentOptionsOf(options),
+      };
     },
     track: (events) => events.length,
     getCart: cart,

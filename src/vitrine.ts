@@ -87,7 +87,14 @@ export function startVitrine(options: VitrineOptions, standInFrom?: string): Sta
 }
 
 /** Starts the engine, and builds the instance (without `render`) and the engine's side of rendering. */
-async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string, siteId: string, handoff: string | null, standInFrom: string | undefined): Promise<{ api: Omit<Vitrine, 'render'>; deps: RenderDeps }> {
+async function run(
+  options: VitrineOptions,
+  opts: PageOptions,
+  workerUrl: string,
+  siteId: string,
+  handoff: string | null,
+  standInFrom: string | undefined,
+): Promise<{ api: Omit<Vitrine, 'render'>; deps: RenderDeps }> {
   // The script tag degrades instead of going dark: the page's stand-in, and the reason on the console and in the notes.
   const standIn = async (error: unknown) => {
     if (!standInFrom) throw error;
@@ -107,20 +114,24 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
   const chunks = { handoff: () => handoffChunk(workerUrl, opts.callTimeoutMs), qr: () => qrChunk(workerUrl, opts.callTimeoutMs) };
   const cart = createCart(engine, logError, chunks);
   const gpc = (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
-  const consent = createConsentCore(async (next) => {
-    // Events tracked under the old decision reach the engine before the new one.
-    trackQueue.send();
-    const apply = async () => {
-      // The engine hears of it in a task of its own: a decision often comes from the shopper's
-      // click, and what it sets off (storage, erasure, messages) must not delay its next paint.
-      await new Promise((resolve) => setTimeout(resolve));
-      // Events come on another channel than answers, so the storage event may come later.
-      storage = await engine.call('setConsent', next);
-      if (storage === 'indexeddb') storageNote = undefined;
-    };
-    // Withdrawing: from this moment nothing more leaves the page, not even reports the engine tells of meanwhile.
-    await (next.purposes.measurement ? apply() : reports.withholding(apply));
-  }, logError, gpc);
+  const consent = createConsentCore(
+    async (next) => {
+      // Events tracked under the old decision reach the engine before the new one.
+      trackQueue.send();
+      const apply = async () => {
+        // The engine hears of it in a task of its own: a decision often comes from the shopper's
+        // click, and what it sets off (storage, erasure, messages) must not delay its next paint.
+        await new Promise((resolve) => setTimeout(resolve));
+        // Events come on another channel than answers, so the storage event may come later.
+        storage = await engine.call('setConsent', next);
+        if (storage === 'indexeddb') storageNote = undefined;
+      };
+      // Withdrawing: from this moment nothing more leaves the page, not even reports the engine tells of meanwhile.
+      await (next.purposes.measurement ? apply() : reports.withholding(apply));
+    },
+    logError,
+    gpc,
+  );
 
   let catalogVersion: string | null = null;
   let catalogNote: string | undefined;
@@ -174,7 +185,10 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
   keepVisit(hello.cart);
   cart.on('change', keepVisit);
   consent.on('change', (c) => {
-    void consent.settled().then(() => engine.call('getCart')).then(keepVisit, logError);
+    void consent
+      .settled()
+      .then(() => engine.call('getCart'))
+      .then(keepVisit, logError);
     if (!c.purposes.personalization) eraseLastOffers(siteId);
     markSeen(siteId, c.purposes.functional);
     // Also when another tab withdrew: what this page held may have been erased there.
@@ -184,7 +198,11 @@ async function run(options: VitrineOptions, opts: PageOptions, workerUrl: string
   const stopCmp = listenToCmp(consent, hello.consentOptions, workerUrl, opts.callTimeoutMs);
   if (hello.cart.restored) cart.changed(hello.cart, 'restore');
   // Opened with a cart handoff link: the shopper is asked before anything changes.
-  if (handoff) void chunks.handoff().then((h) => h.receiveHandoff(handoff, cart, document)).catch(logError);
+  if (handoff)
+    void chunks
+      .handoff()
+      .then((h) => h.receiveHandoff(handoff, cart, document))
+      .catch(logError);
 
   // The visit goes on while the shopper reads: the tab's note of it moves as a page is left.
   const leaving = () => {

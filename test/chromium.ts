@@ -1,15 +1,7 @@
 import { existsSync } from 'node:fs';
 
 /** Flags for headless Chromium on a machine with a closed network (see README). */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
 
 /**
  * The system Chromium: `CHROME_PATH`, else Debian's `/usr/bin/chromium`. Never a downloaded one.

@@ -103,7 +103,13 @@ export function installOffline(folder: string, tarballs: { packed: Packed; works
     dependencies[packed.name] = spec;
     const integrity = `sha512-${createHash('sha512').update(readFileSync(packed.tarball)).digest('base64')}`;
     const deps = packed.manifest.dependencies ?? {};
-    packages[`node_modules/${packed.name}`] = { version: packed.version, resolved: spec, integrity, ...(Object.keys(deps).length ? { dependencies: deps } : {}), ...(packed.manifest.bin ? { bin: packed.manifest.bin } : {}) };
+    packages[`node_modules/${packed.name}`] = {
+      version: packed.version,
+      resolved: spec,
+      integrity,
+      ...(Object.keys(deps).length ? { dependencies: deps } : {}),
+      ...(packed.manifest.bin ? { bin: packed.manifest.bin } : {}),
+    };
     for (const name of Object.keys(deps)) {
       if (tarballs.some((t) => t.packed.name === name)) continue;
       const found = locate(source, workspace, name);
@@ -111,7 +117,13 @@ export function installOffline(folder: string, tarballs: { packed: Packed; works
       addFromRepository(found);
     }
   }
-  writeFileSync(join(folder, 'package.json'), JSON.stringify({ name: 'stranger', private: true, type: 'module', dependencies, allowScripts: Object.fromEntries(allowScripts.map((p) => [p, true])) }, null, 2));
-  writeFileSync(join(folder, 'package-lock.json'), JSON.stringify({ name: 'stranger', lockfileVersion: 3, requires: true, packages: { '': { name: 'stranger', dependencies }, ...packages } }, null, 2));
+  writeFileSync(
+    join(folder, 'package.json'),
+    JSON.stringify({ name: 'stranger', private: true, type: 'module', dependencies, allowScripts: Object.fromEntries(allowScripts.map((p) => [p, true])) }, null, 2),
+  );
+  writeFileSync(
+    join(folder, 'package-lock.json'),
+    JSON.stringify({ name: 'stranger', lockfileVersion: 3, requires: true, packages: { '': { name: 'stranger', dependencies }, ...packages } }, null, 2),
+  );
   execFileSync('npm', ['ci', '--offline', '--no-audit', '--no-fund'], { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'] });
 }

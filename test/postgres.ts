@@ -17,13 +17,14 @@ const SUPERUSER = 'postgres';
 /** The `bin` folder of the highest PostgreSQL version installed by Debian's package. */
 function binaries(): string {
   const versions = existsSync(INSTALL_ROOT)
-    ? readdirSync(INSTALL_ROOT).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a))
+    ? readdirSync(INSTALL_ROOT)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => Number(b) - Number(a))
     : [];
   const bin = versions.map((v) => join(INSTALL_ROOT, v, 'bin')).find((b) => ['initdb', 'pg_ctl', 'postgres'].every((p) => existsSync(join(b, p))));
   if (!bin) {
     throw new Error(
-      `PostgreSQL not found: no ${INSTALL_ROOT}/<version>/bin with initdb, pg_ctl and postgres. ` +
-        `The tests start their own server: install Debian's postgresql (apt-get install postgresql).`,
+      `PostgreSQL not found: no ${INSTALL_ROOT}/<version>/bin with initdb, pg_ctl and postgres. The tests start their own server: install Debian's postgresql (apt-get install postgresql).`,
     );
   }
   return bin;

@@ -32,15 +32,26 @@ export async function attribute(s: EngineState, events: readonly TrackEvent[]): 
   const catalog = s.catalog.current;
   for (const e of events) {
     if (e.type === 'offer_click') {
-      const shown = Object.values(s.decisions).flat().find((d) => d.id === e.payload.offer);
-      const arm = catalog ? assignArm(catalog, s.seed, s.consent.purposes.personalization) : shown?.arm ?? 'contextual';
+      const shown = Object.values(s.decisions)
+        .flat()
+        .find((d) => d.id === e.payload.offer);
+      const arm = catalog ? assignArm(catalog, s.seed, s.consent.purposes.personalization) : (shown?.arm ?? 'contextual');
       await saveExposure(s, { offer: e.payload.offer, variant: e.payload.variant ?? shown?.variant ?? 'default', slot: e.payload.slot ?? shown?.slot ?? '', arm, kind: 'click', at: e.at });
     } else if (e.type === 'purchase' && catalog) {
       const click = s.exposures.attribute(e.at, catalog.settings.attributionWindowHours);
       if (click) {
         const value = minorUnits(e.payload.total, e.payload.currency);
         // Under the version of the credited click: the offer is the one that was shown then.
-        await saveExposure(s, { offer: click.offer, variant: click.variant, slot: click.slot, arm: click.arm, kind: 'conversion', at: e.at, value, ...(click.catalog ? { catalog: click.catalog } : {}) });
+        await saveExposure(s, {
+          offer: click.offer,
+          variant: click.variant,
+          slot: click.slot,
+          arm: click.arm,
+          kind: 'conversion',
+          at: e.at,
+          value,
+          ...(click.catalog ? { catalog: click.catalog } : {}),
+        });
       }
     }
   }

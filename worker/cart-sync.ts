@@ -24,7 +24,7 @@ export async function restoreCart(s: EngineState, cfg: EngineConfig, now: number
   const saved = await guarded(s, () => s.store.get('cart'));
   if (saved && isExpired(saved, now, cfg.cartTtlDays)) {
     await guarded(s, () => s.store.update('cart', () => undefined, keptAnyway));
-  } else if (saved && saved.lines.length) {
+  } else if (saved?.lines.length) {
     s.cart = saved;
     // Restored means from an earlier visit: not on the next page of this one.
     s.restored = !continuing;
@@ -40,10 +40,14 @@ export async function keepSessionCart(s: EngineState, cfg: EngineConfig): Promis
   const now = Date.now();
   const session = s.cart;
   const merged = await keptIfAllowed(s, () =>
-    s.store.update('cart', (stored) => {
-      const kept = stored && !isExpired(stored, now, cfg.cartTtlDays) ? stored : emptyCart();
-      return mergeRecords(kept, session);
-    }, mayKeepCart),
+    s.store.update(
+      'cart',
+      (stored) => {
+        const kept = stored && !isExpired(stored, now, cfg.cartTtlDays) ? stored : emptyCart();
+        return mergeRecords(kept, session);
+      },
+      mayKeepCart,
+    ),
   );
   if (merged) s.cart = merged;
 }
@@ -58,11 +62,15 @@ export async function changeCart(s: EngineState, cfg: EngineConfig, op: CartOp, 
   if (persistentCart(s)) {
     try {
       const next = await guarded(s, () =>
-        s.store.update('cart', (stored) => {
-          const base = stored && !isExpired(stored, now, cfg.cartTtlDays) ? stored : emptyCart();
-          inspect?.(base.lines, now);
-          return changedRecord(base, op, now);
-        }, mayKeepCart),
+        s.store.update(
+          'cart',
+          (stored) => {
+            const base = stored && !isExpired(stored, now, cfg.cartTtlDays) ? stored : emptyCart();
+            inspect?.(base.lines, now);
+            return changedRecord(base, op, now);
+          },
+          mayKeepCart,
+        ),
       );
       if (persistentCart(s)) {
         s.cart = next ?? emptyCart();

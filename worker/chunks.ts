@@ -65,7 +65,11 @@ export function startReports(s: EngineState, cfg: EngineConfig): void {
     reportsUrl(cfg.collectorUrl!, cfg.workerUrl);
     const wait = reporting.has(s) ? 0 : await reportingDue(s, cfg);
     if (wait > 0) {
-      if (!s.closed) waiting.set(s, setTimeout(() => startReports(s, cfg), Math.min(wait, MAX_SLEEP_MS)));
+      if (!s.closed)
+        waiting.set(
+          s,
+          setTimeout(() => startReports(s, cfg), Math.min(wait, MAX_SLEEP_MS)),
+        );
       return;
     }
     const module = await loadChunk<ReportModule>('report', cfg.workerUrl, cfg.callTimeoutMs);

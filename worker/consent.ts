@@ -31,8 +31,7 @@ export async function enforce(s: EngineState, c: ConsentState): Promise<void> {
   if (!mayKeepSignals(c)) clearDecisions(s);
 }
 
-const samePurposes = (a: ConsentState, b: ConsentState) =>
-  a.decided === b.decided && (Object.keys(a.purposes) as (keyof ConsentState['purposes'])[]).every((p) => a.purposes[p] === b.purposes[p]);
+const samePurposes = (a: ConsentState, b: ConsentState) => a.decided === b.decided && (Object.keys(a.purposes) as (keyof ConsentState['purposes'])[]).every((p) => a.purposes[p] === b.purposes[p]);
 
 /**
  * Applies a consent decision: opens storage at the first one, records it, erases what it does

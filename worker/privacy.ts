@@ -65,7 +65,6 @@ export async function prefer(s: EngineState, cfg: EngineConfig, category: unknow
   clearDecisions(s);
 }
 
-
 /** Why each kind of data is kept and for how long, under this site's options. */
 function keptData(cfg: EngineConfig): KeptData[] {
   const days: Partial<Record<KeptData['data'], number>> = {

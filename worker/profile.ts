@@ -72,7 +72,7 @@ export function interestStrength(a: Affinity | undefined, now: number): number {
  */
 export function decayed(a: Affinity | undefined, now: number): number {
   if (!a) return 0;
-  return a.score * Math.pow(2, -Math.max(0, now - a.at) / HALF_LIFE_MS);
+  return a.score * 2 ** (-Math.max(0, now - a.at) / HALF_LIFE_MS);
 }
 
 function bumpScore(map: Record<string, Affinity>, key: string, weight: number, now: number): void {
@@ -95,7 +95,7 @@ function addPrice(profile: Profile, price: number, weight: number, now: number):
     return;
   }
   // Exponentially decayed weighted mean and variance (West's incremental update).
-  const w = p.weight * Math.pow(2, -Math.max(0, now - p.at) / HALF_LIFE_MS);
+  const w = p.weight * 2 ** (-Math.max(0, now - p.at) / HALF_LIFE_MS);
   const total = w + weight;
   const mean = p.mean + (weight / total) * (x - p.mean);
   const variance = (w * (p.variance + (p.mean - mean) ** 2) + weight * (x - mean) ** 2) / total;

@@ -41,7 +41,7 @@ function readIncoming(incoming: IncomingMessage, maxBytes: number, deadlineMs: n
       size += chunk.length;
       chunks.push(chunk);
       // What is left unread is discarded by Node once the answer is sent.
-      if (size > maxBytes) (done(), resolve(null));
+      if (size > maxBytes) done(), resolve(null);
     };
     const onEnd = () => (done(), resolve(Buffer.concat(chunks, size).toString()));
     const onError = () => (done(), reject(new BodyError(400, 'body: the request closed before its body ended')));

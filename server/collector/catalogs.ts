@@ -41,7 +41,10 @@ export function createCatalogsApi(options: CatalogsOptions): Hono {
       const outcome = await options.catalogs.register(catalog);
       const about = { site: catalog.siteId, version: catalog.version };
       if (outcome === 'conflict') {
-        return c.json({ error: `version: catalog ${catalog.version} of ${catalog.siteId} is already registered with other offers, arms or learning; publish the change under a new version`, ...about }, 409);
+        return c.json(
+          { error: `version: catalog ${catalog.version} of ${catalog.siteId} is already registered with other offers, arms or learning; publish the change under a new version`, ...about },
+          409,
+        );
       }
       return c.json({ registered: outcome === 'added' ? 'added' : 'known', ...about }, outcome === 'added' ? 201 : 200);
     },

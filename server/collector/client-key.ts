@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DAY_MS } from '../../src/protocol/time';
 
-
 /**
  * The key under which a client is limited: an IPv4 address, or an IPv6 address's /64 (one
  * subscriber gets a whole /64, so keying on the full address would give them 2^64 buckets).
@@ -16,7 +15,8 @@ export function clientNetwork(address: string): string {
   const left = head ? head.split(':') : [];
   const right = address.includes('::') && tail ? tail.split(':') : [];
   const groups = address.includes('::') ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  const prefix = groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, ''));
+  return `${prefix.join(':')}::/64`;
 }
 
 /**
@@ -35,7 +35,13 @@ export function createClientKeys(): (address: string | undefined, now: number) =
       salt = randomBytes(16);
       saltDay = day;
     }
-    return { key: createHash('sha256').update(salt).update(address === undefined ? 'unknown' : clientNetwork(address)).digest('base64url'), newDay };
+    return {
+      key: createHash('sha256')
+        .update(salt)
+        .update(address === undefined ? 'unknown' : clientNetwork(address))
+        .digest('base64url'),
+      newDay,
+    };
   };
 }
 

@@ -81,10 +81,13 @@ export function createGroupCommit(store: CounterStore, options: BatchOptions = {
 
   async function commit(batch: Waiting[]): Promise<void> {
     try {
-      const added = await store.commit(batch.map((w) => w.report), Date.now());
-      batch.forEach((w, i) => w.resolve(added[i]!));
+      const added = await store.commit(
+        batch.map((w) => w.report),
+        Date.now(),
+      );
+      for (const [i, w] of batch.entries()) w.resolve(added[i]!);
     } catch (error) {
-      batch.forEach((w) => w.reject(error));
+      for (const w of batch) w.reject(error);
     }
   }
 

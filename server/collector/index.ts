@@ -65,7 +65,6 @@ export interface Collector {
   close(): Promise<void>;
 }
 
-
 /**
  * Composes the collector from its parts: ingest (validate, shape-check, group commit), the
  * catalog registry and its API, the stats API and the dashboard.
@@ -82,7 +81,20 @@ export function createCollector(options: CollectorOptions): Collector {
   const released = centralNoise ? withCentralNoise(store, centralNoise) : store;
   const settlesAfterMs = centralNoise && ((site: string) => (centralEpsilon(centralNoise, site) === undefined ? undefined : CENTRAL_SETTLE_MS));
   const routes = new Hono();
-  routes.route(REPORTS_PATH, createIngest({ groupCommit, catalogs, sites, origins: options.origins, perMinute: options.perMinute ?? COLLECTOR_DEFAULTS.perMinute, clientAddress: options.clientAddress, settlesAfterMs, bodyDeadlineMs: options.bodyDeadlineMs, now: options.now }));
+  routes.route(
+    REPORTS_PATH,
+    createIngest({
+      groupCommit,
+      catalogs,
+      sites,
+      origins: options.origins,
+      perMinute: options.perMinute ?? COLLECTOR_DEFAULTS.perMinute,
+      clientAddress: options.clientAddress,
+      settlesAfterMs,
+      bodyDeadlineMs: options.bodyDeadlineMs,
+      now: options.now,
+    }),
+  );
   const auth = token ? createAuth(token, { clientAddress: options.clientAddress }) : undefined;
   if (auth && token) {
     routes.route('/v1/catalogs', createCatalogsApi({ auth, catalogs, sites }));

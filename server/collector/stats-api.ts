@@ -65,13 +65,18 @@ export function statsQuery(query: (name: string) => string | undefined, sites?: 
 export async function readStats(options: StatsOptions, q: StatsQuery): Promise<StatsBody> {
   const rows = await options.store.stats(q.site, q.from, q.to);
   const cells = rows.filter((r) => r.reports >= options.k);
-  const pending = rows
-    .filter((r) => r.reports < options.k)
-    .map(({ catalog, offer, variant, arm, reports }) => ({ catalog, offer, variant, arm, reports }));
+  const pending = rows.filter((r) => r.reports < options.k).map(({ catalog, offer, variant, arm, reports }) => ({ catalog, offer, variant, arm, reports }));
   const share = (await options.holdoutShare?.()) ?? null;
   return {
-    site: q.site, from: new Date(q.from).toISOString(), to: new Date(q.to).toISOString(), k: options.k,
-    withheld: pending.length, cells, pending, offers: offerStats(cells), holdout: holdoutStats(cells, share),
+    site: q.site,
+    from: new Date(q.from).toISOString(),
+    to: new Date(q.to).toISOString(),
+    k: options.k,
+    withheld: pending.length,
+    cells,
+    pending,
+    offers: offerStats(cells),
+    holdout: holdoutStats(cells, share),
   };
 }
 

@@ -21,7 +21,9 @@ function summary(v: VariantView, k: number): string {
   if (shown.length) {
     const low = shown.reduce((a, b) => (b.stats!.ctr < a.stats!.ctr ? b : a));
     const high = shown.reduce((a, b) => (b.stats!.ctr > a.stats!.ctr ? b : a));
-    parts.push(shown.length === 1 ? `${pct(high.stats!.ctr)} on ${high.day}` : `${shown.length} days shown, lowest ${pct(low.stats!.ctr)} on ${low.day}, highest ${pct(high.stats!.ctr)} on ${high.day}`);
+    parts.push(
+      shown.length === 1 ? `${pct(high.stats!.ctr)} on ${high.day}` : `${shown.length} days shown, lowest ${pct(low.stats!.ctr)} on ${low.day}, highest ${pct(high.stats!.ctr)} on ${high.day}`,
+    );
   }
   if (under) parts.push(`${under} ${under === 1 ? 'day has' : 'days have'} fewer than ${k} reports`);
   return `${parts.join('; ')}.`;
@@ -61,12 +63,13 @@ ${v.daily.some((d) => !d.stats && d.pending !== null) ? html`<p class="legend">A
 <table><caption>Daily figures of ${v.offer}, variant ${v.variant}</caption>
 <thead><tr><th scope="col">Day (UTC)</th><th scope="col">Impressions</th><th scope="col">Clicks</th><th scope="col">CTR</th></tr></thead>
 <tbody>${v.daily.map(
-  (d) => html`<tr><th scope="row">${d.day}</th>${
-    d.stats
-      ? html`<td>${estimate(d.stats, 'impressions')}</td><td>${estimate(d.stats, 'clicks')}</td><td>${pct(d.stats.ctr)}</td>`
-      : html`<td colspan="3" class="pending">${d.pending === null ? 'no reports' : soFar(d.pending, k)}</td>`
-  }</tr>`,
-)}</tbody></table></details>
+    (d) =>
+      html`<tr><th scope="row">${d.day}</th>${
+        d.stats
+          ? html`<td>${estimate(d.stats, 'impressions')}</td><td>${estimate(d.stats, 'clicks')}</td><td>${pct(d.stats.ctr)}</td>`
+          : html`<td colspan="3" class="pending">${d.pending === null ? 'no reports' : soFar(d.pending, k)}</td>`
+      }</tr>`,
+  )}</tbody></table></details>
 </figure>`;
 }
 
@@ -105,8 +108,13 @@ export function shareChart(o: OfferView) {
 <line class="grid" x1="${PLOT.left}" x2="${WIDTH - PLOT.right}" y1="${PLOT.top}" y2="${PLOT.top}"></line>
 <text x="${PLOT.left - 4}" y="${PLOT.top + 4}" text-anchor="end">100%</text>
 <text x="${PLOT.left - 4}" y="${base + 4}" text-anchor="end">0%</text>
-${o.variants.map((v, i) => html`<polyline class="share" fill="none" stroke-dasharray="${LINE_DASHES[i % LINE_DASHES.length]}" points="${days.map((d, j) => `${x(j).toFixed(1)},${y(d.shares[i]!).toFixed(1)}`).join(' ')}"></polyline>
-<text x="${(x(days.length - 1) - 2).toFixed(1)}" y="${(y(last.shares[i]!) - 3).toFixed(1)}" text-anchor="end">${v.variant}</text>`)}
+${o.variants.map(
+  (
+    v,
+    i,
+  ) => html`<polyline class="share" fill="none" stroke-dasharray="${LINE_DASHES[i % LINE_DASHES.length]}" points="${days.map((d, j) => `${x(j).toFixed(1)},${y(d.shares[i]!).toFixed(1)}`).join(' ')}"></polyline>
+<text x="${(x(days.length - 1) - 2).toFixed(1)}" y="${(y(last.shares[i]!) - 3).toFixed(1)}" text-anchor="end">${v.variant}</text>`,
+)}
 <line class="axis" x1="${PLOT.left}" x2="${WIDTH - PLOT.right}" y1="${base}" y2="${base}"></line>
 <text x="${PLOT.left}" y="${base + 16}">${days[0]!.day.slice(5)}</text><text x="${WIDTH - PLOT.right}" y="${base + 16}" text-anchor="end">${last.day.slice(5)}</text>
 </svg>

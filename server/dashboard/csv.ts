@@ -7,11 +7,35 @@ type Cell = string | number | null | undefined;
 
 /** The columns of the CSV export, in order. */
 export const CSV_COLUMNS = [
-  'offer', 'variant', 'reports', 'impressions', 'impressions_pm95', 'clicks', 'clicks_pm95', 'ctr',
-  'ctr_uplift_vs_default', 'uplift_ci95_low', 'uplift_ci95_high', 'chance_to_beat_default',
-  'conversions', 'conversions_pm95', 'conversion_rate', 'revenue', 'revenue_pm95', 'note',
-  'share_of_offer_impressions', 'priors_version', 'learned_ctr', 'learned_ctr_ci95_low', 'learned_ctr_ci95_high', 'chance_best', 'learned_from',
-  'last_checked_window', 'window_share_observed', 'window_share_implied', 'window_share_p',
+  'offer',
+  'variant',
+  'reports',
+  'impressions',
+  'impressions_pm95',
+  'clicks',
+  'clicks_pm95',
+  'ctr',
+  'ctr_uplift_vs_default',
+  'uplift_ci95_low',
+  'uplift_ci95_high',
+  'chance_to_beat_default',
+  'conversions',
+  'conversions_pm95',
+  'conversion_rate',
+  'revenue',
+  'revenue_pm95',
+  'note',
+  'share_of_offer_impressions',
+  'priors_version',
+  'learned_ctr',
+  'learned_ctr_ci95_low',
+  'learned_ctr_ci95_high',
+  'chance_best',
+  'learned_from',
+  'last_checked_window',
+  'window_share_observed',
+  'window_share_implied',
+  'window_share_p',
 ] as const;
 
 /**
@@ -43,8 +67,17 @@ export function offersCsv(offers: OfferView[], k: number, priors: PriorsSummary 
       const check = shares.filter((c) => c.offer === v.offer).at(-1);
       const at = check?.variants.indexOf(v.variant) ?? -1;
       const learned: Cell[] = [
-        s && offerImpressions > 0 ? Math.max(0, s.impressions) / offerImpressions : null, b ? priors!.version : null, b?.mean, b?.ci95[0], b?.ci95[1], b?.chanceBest, b?.basis,
-        check && at >= 0 ? new Date(check.windowStart).toISOString() : null, check?.observed[at], check?.implied[at], check && at >= 0 ? check.pValue : null,
+        s && offerImpressions > 0 ? Math.max(0, s.impressions) / offerImpressions : null,
+        b ? priors!.version : null,
+        b?.mean,
+        b?.ci95[0],
+        b?.ci95[1],
+        b?.chanceBest,
+        b?.basis,
+        check && at >= 0 ? new Date(check.windowStart).toISOString() : null,
+        check?.observed[at],
+        check?.implied[at],
+        check && at >= 0 ? check.pValue : null,
       ];
       if (!s) {
         rows.push([v.offer, v.variant, ...Array(CSV_COLUMNS.length - 3 - learned.length).fill(null), note, ...learned]);
@@ -53,12 +86,27 @@ export function offersCsv(offers: OfferView[], k: number, priors: PriorsSummary 
       const c = s.vsDefault;
       const revenueHalf = halfWidth(s, 'revenue');
       rows.push([
-        v.offer, v.variant, s.reports, Math.round(s.impressions), halfWidth(s, 'impressions'), Math.round(s.clicks), halfWidth(s, 'clicks'), s.ctr,
-        c?.uplift, c?.ci95?.[0], c?.ci95?.[1], c?.chanceToBeat,
-        Math.round(s.conversions), halfWidth(s, 'conversions'), s.conversionRate, s.revenue / 100, revenueHalf === undefined ? null : revenueHalf / 100, note,
+        v.offer,
+        v.variant,
+        s.reports,
+        Math.round(s.impressions),
+        halfWidth(s, 'impressions'),
+        Math.round(s.clicks),
+        halfWidth(s, 'clicks'),
+        s.ctr,
+        c?.uplift,
+        c?.ci95?.[0],
+        c?.ci95?.[1],
+        c?.chanceToBeat,
+        Math.round(s.conversions),
+        halfWidth(s, 'conversions'),
+        s.conversionRate,
+        s.revenue / 100,
+        revenueHalf === undefined ? null : revenueHalf / 100,
+        note,
         ...learned,
       ]);
     }
   }
-  return rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+  return `${rows.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
 }

@@ -48,14 +48,22 @@ async function readShareChecks(options: StatsOptions, q: { site: string; from: n
   if (!history.length) return [];
   // Only windows the kept priors can cover are read: the cost stays that of two days of windows, however many the store holds.
   const windows = await options.store.windows(q.site, Math.max(q.from, history[0]!.computedAt), q.to);
-  return shareChecks(learning, history, windows.filter((w) => w.reports >= options.k));
+  return shareChecks(
+    learning,
+    history,
+    windows.filter((w) => w.reports >= options.k),
+  );
 }
 
 /** What the page and the CSV show: the k-anonymous stats and the per-day rows, grouped by offer, and the priors the devices learn from. */
 async function readDashboard(options: StatsOptions, place: Place) {
   const q = statsQuery((name) => place[name as keyof Place], options.sites)!;
   const [body, daily, priors, shares, catalog] = await Promise.all([
-    readStats(options, q), options.store.daily(q.site, q.from, q.to), readPriors(options, q.site), readShareChecks(options, q), options.store.currentCatalog(q.site),
+    readStats(options, q),
+    options.store.daily(q.site, q.from, q.to),
+    readPriors(options, q.site),
+    readShareChecks(options, q),
+    options.store.currentCatalog(q.site),
   ]);
   // The holdout's section, for a catalog that has one (its arms: personalized and baseline), or for data that came from one.
   const holdout = !!body.holdout?.baseline.reports || body.pending.some((p) => p.arm === 'baseline') || !!catalog?.arms.includes('baseline');

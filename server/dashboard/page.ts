@@ -40,8 +40,10 @@ function priorsTable(o: OfferView, beliefs: ArmBelief[]) {
   if (!beliefs.length) return '';
   return html`<table><caption>What the devices learn about ${o.offer} (the current priors)</caption>
 <thead><tr><th scope="col">Variant</th><th scope="col">Learned CTR <small>(95% interval)</small></th><th scope="col">Chance to be best</th><th scope="col">Learned from</th></tr></thead>
-<tbody>${beliefs.map((b) => html`<tr><th scope="row">${b.variant}</th><td>${pct(b.mean)} <small>(${pct(b.ci95[0])} to ${pct(b.ci95[1])})</small></td>
-<td>${b.chanceBest === null ? 'one variant' : chance(b.chanceBest)}</td><td>${BASIS_TEXT[b.basis]}</td></tr>`)}</tbody></table>`;
+<tbody>${beliefs.map(
+    (b) => html`<tr><th scope="row">${b.variant}</th><td>${pct(b.mean)} <small>(${pct(b.ci95[0])} to ${pct(b.ci95[1])})</small></td>
+<td>${b.chanceBest === null ? 'one variant' : chance(b.chanceBest)}</td><td>${BASIS_TEXT[b.basis]}</td></tr>`,
+  )}</tbody></table>`;
 }
 
 /** What the page shows of learning: the current priors, the share checks, and when the page is made. */
@@ -66,9 +68,11 @@ function sharesTable(o: OfferView, checks: ShareCheck[]) {
   const mismatched = shown.filter((c) => c.warning);
   return html`<table><caption>Shares of ${o.offer}'s impressions: observed against what the priors implied, per report window</caption>
 <thead><tr><th scope="col">Window</th><th scope="col">Impressions</th><th scope="col">Observed shares</th><th scope="col">Implied by the priors</th><th scope="col">p</th></tr></thead>
-<tbody>${shown.map((c) => html`<tr><th scope="row">${windowLabel(c)}</th><td>${count(c.impressions)}</td>
+<tbody>${shown.map(
+    (c) => html`<tr><th scope="row">${windowLabel(c)}</th><td>${count(c.impressions)}</td>
 <td>${c.variants.map((v, i) => `${v} ${pct(c.observed[i]!, 1)}`).join(', ')}</td><td>${c.variants.map((v, i) => `${v} ${pct(c.implied[i]!, 1)}`).join(', ')}</td>
-<td class="${c.warning ? 'reading worse' : ''}">${c.pValue < 0.0001 ? '< 0.0001' : c.pValue.toFixed(4)}</td></tr>`)}</tbody></table>
+<td class="${c.warning ? 'reading worse' : ''}">${c.pValue < 0.0001 ? '< 0.0001' : c.pValue.toFixed(4)}</td></tr>`,
+  )}</tbody></table>
 ${mismatched.length ? html`<p class="warn" role="alert">Sample-ratio mismatch in ${mismatched.length} of these windows (p &lt; 0.001): the devices did not show ${o.offer}'s variants as the priors say they would. Devices on stale priors, a cache in front of /v1/priors, or a page that renders a variant itself can cause it. The test counts impressions, not devices, so it errs toward alarms.</p>` : ''}`;
 }
 
@@ -152,8 +156,12 @@ ${offers.length ? offers.map((o) => offerSection(o, body.k, beliefsOf(o.offer), 
 <section aria-labelledby="learning"><h2 id="learning">What the devices learn</h2>
 ${priorsSection(priors, now)}
 </section>
-${holdout ? html`<section aria-labelledby="holdout"><h2 id="holdout">Personalization against the baseline</h2>
+${
+  holdout
+    ? html`<section aria-labelledby="holdout"><h2 id="holdout">Personalization against the baseline</h2>
 ${holdoutSection(body.holdout, body.pending, body.k)}
-</section>` : ''}</main>`,
+</section>`
+    : ''
+}</main>`,
   );
 }

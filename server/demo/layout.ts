@@ -10,8 +10,7 @@ type Content = HtmlEscapedString | Promise<HtmlEscapedString>;
  * (vanilla-cookieconsent, through Vitrine's `cookieconsent` adapter). One-minute report
  * windows, so the dashboard fills while you try the demo (a shop keeps the one-day default).
  */
-export const VITRINE_INIT =
-  "vitrine('init', { siteId: 'demo-shop', catalogUrl: '/v1/catalog', collectorUrl: '/', reportWindow: 60000, consent: { source: 'cookieconsent' } });";
+export const VITRINE_INIT = "vitrine('init', { siteId: 'demo-shop', catalogUrl: '/v1/catalog', collectorUrl: '/', reportWindow: 60000, consent: { source: 'cookieconsent' } });";
 
 /** What the page is about, for the shop's script: the track call it makes and the offers' context. */
 export interface PageFacts {
@@ -30,8 +29,7 @@ export interface PageFacts {
  * @param current the path of the page, which the navigation marks as current
  */
 export function navigation(current: string) {
-  const link = (href: string, label: string) =>
-    html`<li><a href="${href}"${current === href ? raw(' aria-current="page"') : ''}>${label}</a></li>`;
+  const link = (href: string, label: string) => html`<li><a href="${href}"${current === href ? raw(' aria-current="page"') : ''}>${label}</a></li>`;
   return html`<nav class="shop-nav" aria-label="Departments"><ul>
 ${link('/', 'Home')}${CATEGORIES.map((c) => link(`/c/${c.id}`, c.label))}
 </ul></nav>
@@ -70,7 +68,11 @@ export function pageHead(title: string, snippet: string, data: Record<string, un
   <link rel="stylesheet" href="/demo/style.css">
   <script nonce="${nonce}">${raw(snippet.trim())}</script>
   <script nonce="${nonce}">${raw(VITRINE_INIT)}</script>
-  ${raw(Object.entries(data).map(([id, value]) => jsonScript(id, value)).join('\n  '))}
+  ${raw(
+    Object.entries(data)
+      .map(([id, value]) => jsonScript(id, value))
+      .join('\n  '),
+  )}
   <script src="/demo/vendor/cookieconsent.umd.js" defer></script>
   <script src="/demo/consent-banner.js" defer></script>
   <script src="/demo/shop.js" defer></script>${raw(scripts.map((src) => `\n  <script src="${src}" defer></script>`).join(''))}`;

@@ -38,8 +38,7 @@ function productCard(p: Product) {
 </li>`;
 }
 
-const productList = (products: readonly Product[], label: string) =>
-  html`<ul class="products" aria-label="${label}">${products.map(productCard)}</ul>`;
+const productList = (products: readonly Product[], label: string) => html`<ul class="products" aria-label="${label}">${products.map(productCard)}</ul>`;
 
 /** The home page: a hero slot and one product from each department. */
 export function homePage(featured: readonly Product[]): ShopPage {

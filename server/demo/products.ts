@@ -114,14 +114,16 @@ const ASSORTMENT: Record<string, { prefix: string; brands: [string, string]; ite
 /** Every product, by category in navigation order. */
 export const PRODUCTS: readonly Product[] = CATEGORIES.flatMap((category) => {
   const { prefix, brands, items } = ASSORTMENT[category.id]!;
-  return items.map(([name, price, description], i): Product => ({
-    sku: `${prefix}-${(i + 1) * 100}`,
-    name,
-    category: category.id,
-    brand: brands[i % 2]!,
-    price,
-    description,
-  }));
+  return items.map(
+    ([name, price, description], i): Product => ({
+      sku: `${prefix}-${(i + 1) * 100}`,
+      name,
+      category: category.id,
+      brand: brands[i % 2]!,
+      price,
+      description,
+    }),
+  );
 });
 
 /** @returns the products the home page features: the first of each category */

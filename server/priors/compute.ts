@@ -220,10 +220,7 @@ export function computePriors(catalog: PriorsCatalog, rows: readonly WindowRow[]
           const armEstimate = estimate(countsOf(o.id, v), weights);
           results.set(
             key(o.id, v),
-            enough(armEstimate) ? own(armEstimate, 'own')
-              : enough(offerEstimate) ? inherited(offerEstimate, 'offer')
-                : enough(slotEstimate) ? inherited(slotEstimate, 'slot')
-                  : NONE,
+            enough(armEstimate) ? own(armEstimate, 'own') : enough(offerEstimate) ? inherited(offerEstimate, 'offer') : enough(slotEstimate) ? inherited(slotEstimate, 'slot') : NONE,
           );
         }
       }

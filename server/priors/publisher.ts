@@ -5,7 +5,6 @@ import { namesKey, signDocument } from '../signing-key';
 import { computePriors, PRIORS_DEFAULTS, PRIORS_LOOKBACK_MS, type PriorsCatalog } from './compute';
 import { DAY_MS } from '../../src/protocol/time';
 
-
 /** How the collector publishes priors (README, "Offers that learn"). */
 export interface PriorsPublisherOptions {
   store: CounterStore;
@@ -77,7 +76,8 @@ export function createPriorsPublisher(options: PriorsPublisherOptions): PriorsPu
   return {
     everyMs,
     async current(site, force = false) {
-      if (options.sites && !options.sites.includes(site)) return { ok: false, reason: `this collector signs priors for ${options.sites.join(', ')} only (its key is the demo's): set VITRINE_PRIORS_KEY` };
+      if (options.sites && !options.sites.includes(site))
+        return { ok: false, reason: `this collector signs priors for ${options.sites.join(', ')} only (its key is the demo's): set VITRINE_PRIORS_KEY` };
       const shape = await store.currentCatalog(site);
       if (!shape) return { ok: false, reason: `no catalog is registered for ${site}` };
       if (!shape.learning) return { ok: false, reason: `catalog ${shape.version} of ${site} does not learn (it has no "learning" section)` };
@@ -87,8 +87,7 @@ export function createPriorsPublisher(options: PriorsPublisherOptions): PriorsPu
       const at = now();
       const period = Math.floor(at / everyMs);
       // A collector whose clock runs behind takes a newer period's document as fresh too.
-      const fresh = (latest: StoredPriors | undefined) =>
-        !force && latest !== undefined && latest.catalog === shape.version && Math.floor(latest.computedAt / everyMs) >= period;
+      const fresh = (latest: StoredPriors | undefined) => !force && latest !== undefined && latest.catalog === shape.version && Math.floor(latest.computedAt / everyMs) >= period;
       // Most requests find the period's document made: read without the lock, which only the renewal takes.
       const latest = await store.latestPriors(site);
       if (fresh(latest)) return { ok: true, priors: latest! };
@@ -107,8 +106,13 @@ export function createPriorsPublisher(options: PriorsPublisherOptions): PriorsPu
  */
 export function buildPriors(shape: CatalogShape, rows: readonly WindowRow[], at: number, method: PriorsMethod): Priors {
   return {
-    v: 1, site: shape.site, catalog: shape.version, version: new Date(at).toISOString(),
-    computedAt: at, validUntil: at + validityOf(method.periodMs), method,
+    v: 1,
+    site: shape.site,
+    catalog: shape.version,
+    version: new Date(at).toISOString(),
+    computedAt: at,
+    validUntil: at + validityOf(method.periodMs),
+    method,
     priors: computePriors(priorsCatalog(shape), rows, at, method),
   };
 }

@@ -108,8 +108,15 @@ export function shareChecks(learning: LearningShape, history: readonly StoredPri
     const statistic = (counts * DRAWS) / (impressions + DRAWS);
     const pValue = chiSquareTail(statistic, variants.length - 1);
     checks.push({
-      offer: w.offer, windowStart: w.windowStart, windowMs: w.windowMs, variants, impressions,
-      observed: observedCounts.map((o) => o / impressions), implied: expected, pValue, warning: pValue < SHARE_MISMATCH_P,
+      offer: w.offer,
+      windowStart: w.windowStart,
+      windowMs: w.windowMs,
+      variants,
+      impressions,
+      observed: observedCounts.map((o) => o / impressions),
+      implied: expected,
+      pValue,
+      warning: pValue < SHARE_MISMATCH_P,
     });
   }
   return checks.sort((a, b) => a.windowStart - b.windowStart || (a.offer < b.offer ? -1 : a.offer > b.offer ? 1 : 0));

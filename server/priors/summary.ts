@@ -50,7 +50,9 @@ export function summarizePriors(priors: Priors, options: { random?: () => number
     variants.forEach((p, i) => {
       const sorted = draws[i]!.sort();
       arms.push({
-        offer: p.offer, variant: p.variant, mean: p.ctr.alpha / (p.ctr.alpha + p.ctr.beta),
+        offer: p.offer,
+        variant: p.variant,
+        mean: p.ctr.alpha / (p.ctr.alpha + p.ctr.beta),
         ci95: [sorted[Math.floor(0.025 * drawsPerArm)]!, sorted[Math.ceil(0.975 * drawsPerArm) - 1]!],
         chanceBest: variants.length > 1 ? wins[i]! / drawsPerArm : null,
         basis: p.ctr.basis,

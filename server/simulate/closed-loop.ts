@@ -109,7 +109,10 @@ export async function runPolicy(policy: Policy, options: LoopOptions = LOOP_DEFA
     const interest = INTERESTS[Math.floor(people() * INTERESTS.length)]!;
     const seed = Math.floor(people() * 2 ** 32);
     const at = START - DAY;
-    const profile = updateProfile(undefined, [0, 1, 2].map((i) => ({ type: 'product_view' as const, at: at + i * 60_000, payload: { sku: `${interest}-${i}`, category: interest } })));
+    const profile = updateProfile(
+      undefined,
+      [0, 1, 2].map((i) => ({ type: 'product_view' as const, at: at + i * 60_000, payload: { sku: `${interest}-${i}`, category: interest } })),
+    );
     return { seed, interest, view: personalView(profile, START, new Set()) };
   });
   const chance = generator(options.seed * 104_729 + 3);
@@ -166,10 +169,20 @@ export async function runPolicy(policy: Policy, options: LoopOptions = LOOP_DEFA
             }
           }
           if (policy.kind === 'learning') {
-            reports.push(...buildReports({
-              catalog, siteId: catalog.siteId, windowMs: HOUR_MS, from: now, now: now + HOUR_MS + GRACE_MS, exposures, room: Number.POSITIVE_INFINITY, emptyOutbox: true,
-              noise: policy.epsilon === undefined ? undefined : { epsilon: policy.epsilon }, random: chance,
-            }).reports);
+            reports.push(
+              ...buildReports({
+                catalog,
+                siteId: catalog.siteId,
+                windowMs: HOUR_MS,
+                from: now,
+                now: now + HOUR_MS + GRACE_MS,
+                exposures,
+                room: Number.POSITIVE_INFINITY,
+                emptyOutbox: true,
+                noise: policy.epsilon === undefined ? undefined : { epsilon: policy.epsilon },
+                random: chance,
+              }).reports,
+            );
           }
         }
         if (reports.length) await store.commit(reports, now + HOUR_MS + GRACE_MS);
@@ -188,7 +201,7 @@ export async function runPolicy(policy: Policy, options: LoopOptions = LOOP_DEFA
 export const LOOP_POLICIES: readonly Policy[] = [
   { name: 'oracle', kind: 'oracle' },
   { name: 'uniform allocation', kind: 'uniform' },
-  { name: 'today\'s ranking (no learning)', kind: 'static' },
+  { name: "today's ranking (no learning)", kind: 'static' },
   { name: 'learning, daily priors', kind: 'learning', everyMs: DAY },
   { name: 'learning, hourly priors', kind: 'learning', everyMs: HOUR_MS },
   { name: 'learning, hourly, k = 50', kind: 'learning', everyMs: HOUR_MS, k: 50 },

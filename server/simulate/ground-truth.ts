@@ -4,7 +4,8 @@
  * by a shopper into each interest, spread as a real shop's (1–5% click-through). Nothing here
  * is read by the policies under test: they learn it, or not, from what their shoppers do.
  */
-import { validateCatalog, type Catalog } from '../../src/protocol/catalog';
+import type { Catalog } from '../../src/protocol/catalog';
+import { validateCatalog } from '../../src/protocol/validate-catalog';
 import { generator } from '../../worker/random';
 
 /** The interests of the loop's shoppers: the categories of its offers. */
@@ -38,7 +39,9 @@ export function loopCatalog(learningWeight = 1): Catalog {
       const id = `${interest}-${n}`;
       const extra = n === 0 ? 2 : n === 1 && i % 2 === 0 ? 1 : 0;
       return {
-        id, slot: LOOP_SLOT, categories: [interest],
+        id,
+        slot: LOOP_SLOT,
+        categories: [interest],
         content: { title: `Offer ${id}` },
         variants: Array.from({ length: extra }, (_, v) => ({ id: `v${v + 1}`, weight: 100 / (extra + 1), content: { title: `Offer ${id}, take ${v + 2}` } })),
         weights: { affinity: 2, recency: 0, cartMatch: 0, pageMatch: 0, priceFit: 0, learned: learningWeight },
@@ -48,7 +51,8 @@ export function loopCatalog(learningWeight = 1): Catalog {
     }),
   );
   return validateCatalog({
-    version: 'loop-1', siteId: LOOP_SITE,
+    version: 'loop-1',
+    siteId: LOOP_SITE,
     settings: { exploration: 0.05, diversity: 0, attributionWindowHours: 24 },
     learning: { priorsKey: 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEloop0loop0loop0loop0loop0loop0loop0', offers: true, variants: true },
     offers,

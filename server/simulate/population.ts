@@ -70,9 +70,16 @@ export function simulatePopulation(options: PopulationOptions): Population {
     const device = makeDevice(catalog, random, dayStarts);
     const exposures = deviceExposures(catalog, device, random);
     const built = buildReports({
-      catalog, siteId: catalog.siteId, windowMs: DAY, from: dayStarts[0]!, now, exposures,
+      catalog,
+      siteId: catalog.siteId,
+      windowMs: DAY,
+      from: dayStarts[0]!,
+      now,
+      exposures,
       noise: options.epsilon === undefined ? undefined : { epsilon: options.epsilon },
-      room: Number.POSITIVE_INFINITY, emptyOutbox: true, random,
+      room: Number.POSITIVE_INFINITY,
+      emptyOutbox: true,
+      random,
     }).reports;
     devicesByArm[device.arm]++;
     reports.push(...built);

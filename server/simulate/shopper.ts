@@ -134,7 +134,13 @@ export function deviceExposures(catalog: Catalog, device: Device, random: () => 
       const slot = slots[Math.floor(random() * slots.length)]!;
       const candidates = bySlot.get(slot)!.filter((o) => mayShow(o, at, d === 0, shown.get(o.id) ?? [], dismissed.get(o.id)));
       if (!candidates.length) continue;
-      const offer = candidates[pickWeighted(candidates.map((o) => showWeight(o, device)), random())]!;
+      const offer =
+        candidates[
+          pickWeighted(
+            candidates.map((o) => showWeight(o, device)),
+            random(),
+          )
+        ]!;
       const variant = device.variants.get(offer.id)!;
       const exposure = { offer: offer.id, variant, arm: device.arm, slot };
       out.push({ ...exposure, kind: 'impression', at });

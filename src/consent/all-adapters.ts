@@ -18,5 +18,14 @@ import { shopify } from './adapters/shopify';
 
 /** Each adapter under its name in `ADAPTER_NAMES` (the type refuses a missing or unknown one). */
 export const ADAPTERS: Readonly<Record<AdapterName, ConsentAdapter>> = {
-  tcf, gpp, 'consent-mode': consentMode, onetrust, cookiebot, didomi, usercentrics, klaro, cookieconsent, shopify,
+  tcf,
+  gpp,
+  'consent-mode': consentMode,
+  onetrust,
+  cookiebot,
+  didomi,
+  usercentrics,
+  klaro,
+  cookieconsent,
+  shopify,
 };

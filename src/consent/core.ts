@@ -67,8 +67,7 @@ export function createConsentCore(apply: (state: ConsentState) => Promise<void>,
     gpc && !next.explicit ? { ...next, gpc, purposes: { ...next.purposes, personalization: false, measurement: false } } : gpc ? { ...next, gpc } : next;
 
   /** Whether `next` only repeats the decision in force: same purposes, and no act where there was none. */
-  const repeats = (next: ConsentState) =>
-    state.decided && PURPOSE_NAMES.every((p) => state.purposes[p] === next.purposes[p]) && (state.explicit || !next.explicit);
+  const repeats = (next: ConsentState) => state.decided && PURPOSE_NAMES.every((p) => state.purposes[p] === next.purposes[p]) && (state.explicit || !next.explicit);
 
   /** @param skipRepeat a decision that repeats the one in force is not applied again (nothing is written) */
   const decide = (build: () => ConsentState, skipRepeat = false): Promise<ConsentState> => {

@@ -12,7 +12,7 @@ export interface ConsentSignal {
 }
 
 /** The page's globals, as the adapters read them. Adapters only read; they never write to a CMP. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: CMPs' globals, of many shapes; an adapter checks each member it reads.
 export type PageWindow = Window & Record<string, any>;
 
 /** What an adapter gets. */
@@ -50,7 +50,7 @@ export function signalOf(granted: (name: string) => boolean, names: Record<Purpo
  * @returns a function that stops waiting
  */
 export function whenAvailable<T>(check: () => T | undefined | null | false, found: (value: T) => void, waitMs: number): () => void {
-  let now;
+  let now: T | undefined | null | false;
   try {
     now = check();
     if (now) {
@@ -63,7 +63,7 @@ export function whenAvailable<T>(check: () => T | undefined | null | false, foun
   }
   const started = Date.now();
   const timer = setInterval(() => {
-    let value;
+    let value: T | undefined | null | false;
     try {
       value = check();
       if (value) {
@@ -106,7 +106,7 @@ export function findTcfLocator(w: PageWindow): Window | undefined {
   let frame: Window | null = w;
   for (let depth = 0; frame && depth < 10; depth++) {
     try {
-      if ((frame.frames as unknown as Record<string, unknown>)['__tcfapiLocator']) return frame === w ? undefined : frame;
+      if ((frame.frames as unknown as { __tcfapiLocator?: unknown }).__tcfapiLocator) return frame === w ? undefined : frame;
     } catch {
       // A cross-origin ancestor: its frames cannot be read, keep climbing.
     }

@@ -159,7 +159,9 @@ export async function openHandoff(link: string, now = Date.now()): Promise<Hando
   let plain: Bytes;
   try {
     const key = await crypto.subtle.importKey('raw', payload.subarray(1, 1 + KEY_BYTES), 'AES-GCM', false, ['decrypt']);
-    plain = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: payload.subarray(1 + KEY_BYTES, HEADER_BYTES), additionalData: payload.subarray(0, 1) }, key, payload.subarray(HEADER_BYTES)));
+    plain = new Uint8Array(
+      await crypto.subtle.decrypt({ name: 'AES-GCM', iv: payload.subarray(1 + KEY_BYTES, HEADER_BYTES), additionalData: payload.subarray(0, 1) }, key, payload.subarray(HEADER_BYTES)),
+    );
   } catch {
     return fail('it was changed or cut short (it does not decrypt)');
   }

@@ -1,7 +1,7 @@
 import type { Cart, CartOp } from '../protocol/cart';
 import { logError } from '../protocol/errors';
 import { askToAdd, showDialog } from './ask';
-import { openHandoff } from './link';
+import { openHandoff, type Handoff } from './link';
 
 /** What the receiving page needs of the SDK's cart. */
 export interface HandoffCart {
@@ -24,7 +24,7 @@ export type HandoffOutcome = 'added' | 'declined' | 'already-added' | 'refused';
  * @returns what happened
  */
 export async function receiveHandoff(fragment: string, cart: HandoffCart, doc: Document): Promise<HandoffOutcome> {
-  let handoff;
+  let handoff: Handoff;
   try {
     handoff = await openHandoff(fragment);
   } catch (error) {

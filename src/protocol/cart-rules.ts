@@ -1,8 +1,5 @@
 import { VitrineError } from './errors';
-import {
-  CART_LIMITS, HANDOFF_ID, validateCartOp,
-  type Cart, type CartItem, type CartLine, type CartOp, type CurrentOffer, type RevalidateResult,
-} from './cart';
+import { CART_LIMITS, HANDOFF_ID, validateCartOp, type Cart, type CartItem, type CartLine, type CartOp, type CurrentOffer, type RevalidateResult } from './cart';
 import { DAY_MS } from './time';
 
 /*
@@ -91,7 +88,10 @@ export function applyCartOp(lines: readonly CartLine[], op: CartOp, now: number)
       return revalidateLines(lines, op.current, now).lines;
     case 'handoff': {
       // By the merge rules: for a SKU on both devices, the line changed last (the link's lines are as of when it was made).
-      const merged = mergeLines(lines, op.items.map((item) => ({ ...item, updatedAt: op.at })));
+      const merged = mergeLines(
+        lines,
+        op.items.map((item) => ({ ...item, updatedAt: op.at })),
+      );
       if (merged.length > CART_LIMITS.lines) throw new VitrineError('invalid-cart-item', `cart.handoff: the cart would hold more than ${CART_LIMITS.lines} lines`);
       return merged;
     }

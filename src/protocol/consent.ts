@@ -29,7 +29,6 @@ export interface ConsentState {
   gpc?: boolean;
 }
 
-
 /**
  * The state before any decision: only `necessary`, memory-only, nothing sent.
  * @returns a fresh undecided state

@@ -11,7 +11,6 @@ export type StorageKind = 'indexeddb' | 'memory';
 /** Where the engine runs; `none` when it could not start and the page's stand-in answers (src/stand-in-engine.ts). */
 export type EngineKind = 'worker' | 'blob-worker' | 'inline' | 'none';
 
-
 /** What the engine says once it is ready. */
 export interface EngineHello {
   storage: StorageKind;

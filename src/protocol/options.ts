@@ -130,17 +130,18 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const engine = r.oneOf<EngineMode>('engine', ['auto', 'worker', 'inline'], 'auto');
   const consent: ResolvedConsentOptions = r.optObject('consent', (c) => {
     const source = c.oneOf('source', CONSENT_SOURCES, 'manual');
-    const categories = c.optObject('categories', (k) => {
-      const out: ResolvedConsentOptions['categories'] = {};
-      for (const purpose of PURPOSE_NAMES) {
-        const v = k.raw(purpose);
-        if (v === undefined) continue;
-        const names = typeof v === 'string' ? [v] : v;
-        if (!Array.isArray(names) || !names.length || names.some((n) => typeof n !== 'string' || !n)) k.fail(purpose, 'a name or a list of names');
-        out[purpose] = names as string[];
-      }
-      return out;
-    }) ?? {};
+    const categories =
+      c.optObject('categories', (k) => {
+        const out: ResolvedConsentOptions['categories'] = {};
+        for (const purpose of PURPOSE_NAMES) {
+          const v = k.raw(purpose);
+          if (v === undefined) continue;
+          const names = typeof v === 'string' ? [v] : v;
+          if (!Array.isArray(names) || !names.length || names.some((n) => typeof n !== 'string' || !n)) k.fail(purpose, 'a name or a list of names');
+          out[purpose] = names as string[];
+        }
+        return out;
+      }) ?? {};
     return { source, categories, vendorId: c.optInteger('vendorId', 1, 1e6), waitMs: c.optInteger('waitMs', 0, 120_000) ?? DEFAULT_CONSENT_WAIT_MS };
   }) ?? { source: 'manual', categories: {}, vendorId: undefined, waitMs: DEFAULT_CONSENT_WAIT_MS };
   const retention = r.optObject('retention', (t) => ({

@@ -80,13 +80,15 @@ export interface SignedPriors {
 const MAX_PARAM = 1e12;
 
 function beta(r: Reader, field: string): BetaPrior {
-  return r.optObject(field, (b) => {
-    const alpha = b.number('alpha', 0, MAX_PARAM);
-    const beta = b.number('beta', 0, MAX_PARAM);
-    if (alpha === 0) b.fail('alpha', 'a number above 0');
-    if (beta === 0) b.fail('beta', 'a number above 0');
-    return { alpha, beta, basis: b.oneOf('basis', PRIOR_BASES) };
-  }) ?? r.fail(field, 'an object { alpha, beta, basis }');
+  return (
+    r.optObject(field, (b) => {
+      const alpha = b.number('alpha', 0, MAX_PARAM);
+      const beta = b.number('beta', 0, MAX_PARAM);
+      if (alpha === 0) b.fail('alpha', 'a number above 0');
+      if (beta === 0) b.fail('beta', 'a number above 0');
+      return { alpha, beta, basis: b.oneOf('basis', PRIOR_BASES) };
+    }) ?? r.fail(field, 'an object { alpha, beta, basis }')
+  );
 }
 
 function time(r: Reader, field: string): number {
@@ -119,13 +121,14 @@ export function validatePriors(value: unknown): Priors {
   const computedAt = time(r, 'computedAt');
   const validUntil = time(r, 'validUntil');
   if (validUntil <= computedAt) r.fail('validUntil', 'a date-time after computedAt');
-  const method = r.optObject('method', (m) => ({
-    periodMs: m.integer('periodMs', MINUTE_MS, 366 * DAY_MS),
-    halfLifeDays: m.number('halfLifeDays', 0, 3650),
-    minImpressions: m.integer('minImpressions', 0, 1e9),
-    k: m.integer('k', 1, 1e9),
-    floor: m.number('floor', 0, 0.5),
-  })) ?? r.fail('method', 'an object');
+  const method =
+    r.optObject('method', (m) => ({
+      periodMs: m.integer('periodMs', MINUTE_MS, 366 * DAY_MS),
+      halfLifeDays: m.number('halfLifeDays', 0, 3650),
+      minImpressions: m.integer('minImpressions', 0, 1e9),
+      k: m.integer('k', 1, 1e9),
+      floor: m.number('floor', 0, 0.5),
+    })) ?? r.fail('method', 'an object');
   const max = CATALOG_LIMITS.offers * (CATALOG_LIMITS.variants + 1);
   const priors = readArray(r, 'priors', max, readPrior)!;
   r.done();

@@ -78,7 +78,6 @@ export function reportArms(catalog: Catalog): Arm[] {
   return [...(holdout ? holdout.arms.filter((a) => a.weight > 0).map((a) => a.id) : ['personalized' as const]), 'contextual'];
 }
 
-
 const CELL_FIELDS = 3 + METRICS.length;
 
 /**
@@ -114,7 +113,7 @@ function cell(epsilon: number | null) {
     if (fits(value)) return value;
     const r = Reader.of(value, `report.cells[${index}]`, 'report-invalid');
     const out = { offer: readId(r, 'offer'), variant: readId(r, 'variant'), arm: r.oneOf('arm', ARMS) } as ReportCell;
-    METRICS.forEach((m, i) => (out[m] = r.integer(m, ranges[i]![0], ranges[i]![1])));
+    for (const [i, m] of METRICS.entries()) out[m] = r.integer(m, ranges[i]![0], ranges[i]![1]);
     r.done();
     return out;
   };
@@ -143,10 +142,11 @@ export function validateReport(value: unknown): Report {
     r.fail('windowStart', 'an ISO 8601 UTC time at the start of a window (a multiple of windowMs)');
   }
   const catalog = r.string('catalog', 100);
-  const noise = r.optObject('noise', (n): ReportNoise => {
-    const mechanism = n.oneOf('mechanism', ['none', 'geometric'] as const);
-    return mechanism === 'none' ? { mechanism } : { mechanism, epsilon: n.number('epsilon', 0.01, 20) };
-  }) ?? r.fail('noise', 'an object such as { "mechanism": "none" }');
+  const noise =
+    r.optObject('noise', (n): ReportNoise => {
+      const mechanism = n.oneOf('mechanism', ['none', 'geometric'] as const);
+      return mechanism === 'none' ? { mechanism } : { mechanism, epsilon: n.number('epsilon', 0.01, 20) };
+    }) ?? r.fail('noise', 'an object such as { "mechanism": "none" }');
   const given = r.take('cells');
   const list: unknown[] = Array.isArray(given) && given.length <= REPORT_LIMITS.cells ? given : r.fail('cells', `an array of at most ${REPORT_LIMITS.cells} entries`);
   const readCell = cell(noise.mechanism === 'none' ? null : noise.epsilon);

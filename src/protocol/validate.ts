@@ -51,7 +51,13 @@ export class Reader {
 
   /** Throws with the field's path; for a field that is missing, names the misspelt one that is there instead. */
   fail(field: string, expected: string): never {
-    const typo = this.value[field] === undefined ? closestName(field, Object.keys(this.value).filter((k) => !this.seen.has(k))) : undefined;
+    const typo =
+      this.value[field] === undefined
+        ? closestName(
+            field,
+            Object.keys(this.value).filter((k) => !this.seen.has(k)),
+          )
+        : undefined;
     throw new VitrineError(this.code, typo ? `${this.at(typo)}: unknown field; did you mean ${field}?` : `${this.at(field)}: expected ${expected}`);
   }
 
@@ -103,7 +109,6 @@ export class Reader {
     return this.value[field] === undefined ? (this.take(field), undefined) : this.integer(field, min, max);
   }
 
-
   /** An optional nested object, read by `read` with its own reader. */
   optObject<T>(field: string, read: (r: Reader) => T): T | undefined {
     const v = this.take(field);
@@ -121,14 +126,12 @@ export class Reader {
     return v as boolean | undefined;
   }
 
-
   /** An ISO 4217 currency code; optional unless `required`. */
   currency(field: string, required = false): string | undefined {
     const v = this.take(field);
     if ((v !== undefined || required) && (typeof v !== 'string' || !/^[A-Z]{3}$/.test(v))) this.fail(field, 'a three-letter ISO 4217 code such as "EUR"');
     return v as string | undefined;
   }
-
 
   /**
    * One of a few allowed values.

@@ -40,7 +40,10 @@ export function useCart(): CartHook {
   useEffect(() => {
     if (!vitrine) return setCart(null);
     let live = true;
-    vitrine.cart.get().then((c) => live && setCart(c), () => undefined);
+    vitrine.cart.get().then(
+      (c) => live && setCart(c),
+      () => undefined,
+    );
     const off = vitrine.cart.on('change', setCart);
     return () => {
       live = false;

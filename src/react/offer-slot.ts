@@ -34,6 +34,7 @@ export function OfferSlot({ slot, height, limit, context, headingLevel, label, c
   const { vitrine, siteId, nonce } = useVitrineContext();
   const host = useRef<HTMLDivElement>(null);
   const key = JSON.stringify(context ?? null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `context` is compared by value (`key`, its JSON): an object literal in JSX is a new object at every render.
   useEffect(() => {
     const element = host.current;
     if (!vitrine || !element) return;
@@ -44,7 +45,10 @@ export function OfferSlot({ slot, height, limit, context, headingLevel, label, c
     return () => {
       gone = true;
       off();
-      rendered.then((handle) => handle.destroy(), () => undefined);
+      rendered.then(
+        (handle) => handle.destroy(),
+        () => undefined,
+      );
     };
     // The context is data: its JSON (key) says when it changed.
   }, [vitrine, slot, limit, key, headingLevel, label]);

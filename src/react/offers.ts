@@ -19,6 +19,7 @@ export function useOffers(slot: string, options: DecideOptions = {}): OffersStat
   const vitrine = useVitrine();
   const [state, setState] = useState<OffersState>({ offers: null, error: null });
   const key = JSON.stringify(options);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `options` are compared by value (`key`, its JSON): an object literal in JSX is a new object at every render.
   useEffect(() => {
     if (!vitrine) return;
     let live = true;

@@ -31,6 +31,7 @@ export interface VitrineProviderProps {
 export function VitrineProvider({ options, nonce, children }: VitrineProviderProps): ReactNode {
   const [started, setStarted] = useState<{ vitrine: Vitrine | null; error: Error | null }>({ vitrine: null, error: null });
   const key = JSON.stringify(options);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `options` are compared by value (`key`, its JSON): an object literal in JSX is a new object at every render.
   useEffect(() => {
     let gone = false;
     let running: Vitrine | undefined;

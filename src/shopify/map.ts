@@ -22,7 +22,8 @@ export const slugOf = (text: string): string =>
     .slice(0, 100);
 
 /** The SKU Vitrine keys a line by: the merchant's, else the variant's id (many shops set no SKU). */
-export const skuOf = (sku: string | null | undefined, variantId: number | string): string => (sku?.trim() ? sku.trim() : `variant-${String(variantId).replace(/^gid:\/\/shopify\/ProductVariant\//, '')}`);
+export const skuOf = (sku: string | null | undefined, variantId: number | string): string =>
+  sku?.trim() ? sku.trim() : `variant-${String(variantId).replace(/^gid:\/\/shopify\/ProductVariant\//, '')}`;
 
 const UNCATEGORIZED = 'uncategorized';
 
@@ -38,7 +39,17 @@ export function pageSignal(page: ShopifyPage, categories: CategorySource = 'type
   const { product, collection, search } = page;
   if (page.pageType === 'product' && product) {
     const category = slugOf(categories === 'collection' ? (product.collections[0] ?? '') : product.type) || UNCATEGORIZED;
-    return ['product_view', { sku: skuOf(product.sku, product.variantId), category, name: product.title.slice(0, 200), ...(product.vendor ? { brand: product.vendor.slice(0, 200) } : {}), price: product.price / 100, currency: page.currency }];
+    return [
+      'product_view',
+      {
+        sku: skuOf(product.sku, product.variantId),
+        category,
+        name: product.title.slice(0, 200),
+        ...(product.vendor ? { brand: product.vendor.slice(0, 200) } : {}),
+        price: product.price / 100,
+        currency: page.currency,
+      },
+    ];
   }
   if (page.pageType === 'collection' && collection) return ['category_view', { category: slugOf(collection.handle) || UNCATEGORIZED }];
   if (page.pageType === 'search' && search?.trim()) return ['search', { query: search.trim().slice(0, 200) }];

@@ -75,7 +75,7 @@ export function connectShopify(v: Vitrine, siteId: string, page: ShopifyPage, op
   void sync();
   if (typeof PerformanceObserver !== 'function') return () => undefined;
   const observer = new PerformanceObserver((list) => {
-    if (list.getEntries().some((entry) => CART_CHANGE.test(new URL(entry.name, location.href).pathname + '?'))) void sync();
+    if (list.getEntries().some((entry) => CART_CHANGE.test(`${new URL(entry.name, location.href).pathname}?`))) void sync();
   });
   observer.observe({ type: 'resource' });
   return () => observer.disconnect();

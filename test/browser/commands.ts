@@ -34,7 +34,9 @@ export const renderReactServer: BrowserCommand<[tree: ServerTree]> = async (_con
   const { createElement } = await import('react');
   const { renderToString } = await import('react-dom/server');
   const { VitrineProvider, OfferSlot } = (await import(pathToFileURL(join(process.cwd(), 'dist/react.mjs')).href)) as typeof import('vitrine/react');
-  return renderToString(createElement(VitrineProvider, { options: tree.options, ...(tree.nonce ? { nonce: tree.nonce } : {}) }, ...tree.slots.map((props) => createElement(OfferSlot, { key: props.slot, ...props }))));
+  return renderToString(
+    createElement(VitrineProvider, { options: tree.options, ...(tree.nonce ? { nonce: tree.nonce } : {}) }, ...tree.slots.map((props) => createElement(OfferSlot, { key: props.slot, ...props }))),
+  );
 };
 
 declare module 'vitest/browser' {

@@ -12,10 +12,32 @@ new Function(stubSource)();
 const tcfCmp = new TcfCmpApi(10, 1);
 const VENDOR = 1234;
 const gvl = new GVL({
-  gvlSpecificationVersion: 3, vendorListVersion: 1, tcfPolicyVersion: 4, lastUpdated: '2026-11-01T00:00:00Z',
+  gvlSpecificationVersion: 3,
+  vendorListVersion: 1,
+  tcfPolicyVersion: 4,
+  lastUpdated: '2026-11-01T00:00:00Z',
   purposes: Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((id) => [id, { id, name: `P${id}`, description: '', illustrations: [] }])),
-  specialPurposes: {}, features: {}, specialFeatures: {}, stacks: {}, dataCategories: {},
-  vendors: { [VENDOR]: { id: VENDOR, name: 'Shop', purposes: [1, 5, 6, 8], legIntPurposes: [8], flexiblePurposes: [], specialPurposes: [], features: [], specialFeatures: [], urls: [], cookieMaxAgeSeconds: 0, usesCookies: false, usesNonCookieAccess: false } },
+  specialPurposes: {},
+  features: {},
+  specialFeatures: {},
+  stacks: {},
+  dataCategories: {},
+  vendors: {
+    [VENDOR]: {
+      id: VENDOR,
+      name: 'Shop',
+      purposes: [1, 5, 6, 8],
+      legIntPurposes: [8],
+      flexiblePurposes: [],
+      specialPurposes: [],
+      features: [],
+      specialFeatures: [],
+      urls: [],
+      cookieMaxAgeSeconds: 0,
+      usesCookies: false,
+      usesNonCookieAccess: false,
+    },
+  },
 } as never);
 
 function tcString(consents: number[], interests: number[] = [], vendor = true): string {
@@ -39,7 +61,7 @@ async function start(consent: Record<string, unknown>): Promise<Vitrine> {
 afterEach(async () => {
   for (const v of running) await v.destroy();
   running = [];
-  document.querySelectorAll('iframe[data-test]').forEach((f) => f.remove());
+  for (const f of document.querySelectorAll('iframe[data-test]')) f.remove();
 });
 
 const purposes = (v: Vitrine) => {
@@ -48,7 +70,7 @@ const purposes = (v: Vitrine) => {
 };
 
 describe('TCF v2.2 with the IAB reference CMP API', () => {
-  it('stays closed while the banner shows, then follows the shopper\'s choice', async () => {
+  it("stays closed while the banner shows, then follows the shopper's choice", async () => {
     tcfCmp.update('', true); // cmpuishown: no decision yet
     const v = await start({ source: 'tcf' });
     await new Promise((r) => setTimeout(r, 300));
@@ -122,7 +144,9 @@ describe('TCF v2.2 with the IAB reference CMP API', () => {
     });
     const signals: unknown[] = [];
     const stop = w.__vitrineChunks!['consent-tcf']!({
-      window: w, options: { source: 'tcf', categories: {}, vendorId: undefined, waitMs: 1000 }, onSignal: (s: unknown) => signals.push(s),
+      window: w,
+      options: { source: 'tcf', categories: {}, vendorId: undefined, waitMs: 1000 },
+      onSignal: (s: unknown) => signals.push(s),
     });
     await vi.waitFor(() => expect(callIds).toHaveLength(1));
     const forged = { __tcfapiReturn: { callId: callIds[0], success: true, returnValue: { eventStatus: 'useractioncomplete', purpose: { consents: { 1: true, 5: true, 6: true, 8: true } } } } };
@@ -273,8 +297,16 @@ describe('GPP with the IAB reference CMP API', () => {
     gppCmp.deleteSection('usnat');
     gppCmp.setApplicableSections([2]);
     gppCmp.setFieldValue('tcfeuv2', 'IsServiceSpecific', true);
-    gppCmp.setFieldValue('tcfeuv2', 'PurposeConsents', Array.from({ length: 24 }, (_, i) => [1, 5, 6].includes(i + 1)));
-    gppCmp.setFieldValue('tcfeuv2', 'PurposeLegitimateInterests', Array.from({ length: 24 }, () => false));
+    gppCmp.setFieldValue(
+      'tcfeuv2',
+      'PurposeConsents',
+      Array.from({ length: 24 }, (_, i) => [1, 5, 6].includes(i + 1)),
+    );
+    gppCmp.setFieldValue(
+      'tcfeuv2',
+      'PurposeLegitimateInterests',
+      Array.from({ length: 24 }, () => false),
+    );
     gppCmp.setSignalStatus(SignalStatus.READY);
     await vi.waitFor(() => expect(purposes(v)).toEqual({ functional: true, personalization: true, measurement: false }));
   });

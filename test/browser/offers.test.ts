@@ -64,7 +64,20 @@ describe('decide in the engine worker', () => {
   });
 
   it('keeps the device seed, so its holdout bucket, across reloads', async () => {
-    await publish(testCatalog({ experiments: [{ id: 'holdout', kind: 'personalization-holdout', arms: [{ id: 'personalized', weight: 50 }, { id: 'baseline', weight: 50 }] }] }));
+    await publish(
+      testCatalog({
+        experiments: [
+          {
+            id: 'holdout',
+            kind: 'personalization-holdout',
+            arms: [
+              { id: 'personalized', weight: 50 },
+              { id: 'baseline', weight: 50 },
+            ],
+          },
+        ],
+      }),
+    );
     const seen: { seed: unknown; arm: string }[] = [];
     for (let i = 0; i < 3; i++) {
       const v = await start();
@@ -81,12 +94,30 @@ describe('decide in the engine worker', () => {
   });
 
   it('gives the baseline arm the baseline order, whatever the profile says', async () => {
-    await publish(testCatalog({ experiments: [{ id: 'holdout', kind: 'personalization-holdout', arms: [{ id: 'personalized', weight: 0 }, { id: 'baseline', weight: 100 }] }] }));
+    await publish(
+      testCatalog({
+        experiments: [
+          {
+            id: 'holdout',
+            kind: 'personalization-holdout',
+            arms: [
+              { id: 'personalized', weight: 0 },
+              { id: 'baseline', weight: 100 },
+            ],
+          },
+        ],
+      }),
+    );
     const v = await start();
     await v.consent.set({ personalization: true });
     for (let i = 0; i < 3; i++) v.track('product_view', { sku: 'TR-1', category: 'trail-running' });
     const d = await v.decide('home-hero', { limit: 4 });
-    expect(d.map((x) => [x.id, x.arm])).toEqual([['yoga-mat', 'baseline'], ['gift-card', 'baseline'], ['trail-10', 'baseline'], ['vitamins', 'baseline']]);
+    expect(d.map((x) => [x.id, x.arm])).toEqual([
+      ['yoga-mat', 'baseline'],
+      ['gift-card', 'baseline'],
+      ['trail-10', 'baseline'],
+      ['vitamins', 'baseline'],
+    ]);
   });
 
   it('caps hold across two pages, each with its own worker', async () => {
@@ -123,7 +154,9 @@ describe('render', () => {
 
   it('renders catalog strings as text: an XSS corpus stays inert', async () => {
     const offers = XSS.map((text, i) => ({
-      id: `x${i}`, slot: 'xss', categories: [`cat${i}`],
+      id: `x${i}`,
+      slot: 'xss',
+      categories: [`cat${i}`],
       content: { title: text, body: text, imageAlt: text, image: '/img.svg', cta: { label: text, href: '/safe' } },
       priority: 10 - i,
     }));

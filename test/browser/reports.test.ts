@@ -25,8 +25,7 @@ interface Post {
   body: string;
 }
 const posts = async (): Promise<Post[]> => (await fetch(`${collector}/__gate/posts/${site}`)).json();
-const stats = async (): Promise<{ offer: string; arm: string; reports: number; impressions: number; clicks: number }[]> =>
-  (await fetch(`${collector}/__gate/stats/${site}`)).json();
+const stats = async (): Promise<{ offer: string; arm: string; reports: number; impressions: number; clicks: number }[]> => (await fetch(`${collector}/__gate/stats/${site}`)).json();
 async function fail(...faults: { status?: number; retryAfter?: string; delayMs?: number }[]) {
   expect((await fetch(`${collector}/__gate/fail/${site}`, { method: 'POST', body: JSON.stringify(faults) })).status).toBe(204);
 }
@@ -41,7 +40,9 @@ async function stop(v: Vitrine) {
   running = running.filter((r) => r !== v);
 }
 
-const stored = async (v: Vitrine, name: string) => (await v.privacy.export()).stores[name] as Record<string, any>[];
+/** A record of the export, with the outbox's fields these tests read. */
+type StoredRecord = Record<string, unknown> & { reportedUntil?: number; reports: { id: string; attempts: number }[] };
+const stored = async (v: Vitrine, name: string) => (await v.privacy.export()).stores[name] as StoredRecord[];
 
 const travel = (ms: number) => travelStoredTime({ db: `vitrine:${site}`, ms });
 
@@ -169,13 +170,18 @@ describe('aggregate reports from the browser to a real collector', () => {
     await fail({ status: 503 });
     const first = await start();
     await until(async () => expect((await stored(first, 'outbox'))[0]?.reports[0]?.attempts).toBe(1));
-    const [kept] = (await stored(first, 'outbox'))[0]!.reports;
+    const kept = (await stored(first, 'outbox'))[0]!.reports[0]!;
     expect(first.state().reports).toMatchObject({ pending: 1, sent: 0 });
     await stop(first);
     await travel(WINDOW);
 
     const second = await start();
-    await until(async () => expect((await posts()).map((p) => [p.id, p.status])).toEqual([[kept.id, 503], [kept.id, 202]]));
+    await until(async () =>
+      expect((await posts()).map((p) => [p.id, p.status])).toEqual([
+        [kept.id, 503],
+        [kept.id, 202],
+      ]),
+    );
     await until(async () => expect((await stored(second, 'outbox'))[0]!.reports).toEqual([]));
     expect((await stats()).every((r) => r.reports === 1)).toBe(true);
   });
@@ -208,9 +214,9 @@ describe('aggregate reports from the browser to a real collector', () => {
 
   it('the one sender holds a Web Lock: while another holds it, nothing is sent', async () => {
     await visit({ measurement: true });
-    let release = () => undefined as void;
+    let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
-    let granted = () => undefined as void;
+    let granted: () => void = () => undefined;
     const locked = new Promise<void>((resolve) => (granted = resolve));
     void navigator.locks.request(`vitrine:${site}:reports`, () => (granted(), held));
     await locked;

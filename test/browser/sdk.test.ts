@@ -73,11 +73,14 @@ describe('engine in a real browser', () => {
   });
 
   it('runs in the page when Workers are blocked, and says so', async () => {
-    vi.stubGlobal('Worker', class {
-      constructor() {
-        throw new DOMException("Refused to create a worker: Content Security Policy", 'SecurityError');
-      }
-    });
+    vi.stubGlobal(
+      'Worker',
+      class {
+        constructor() {
+          throw new DOMException('Refused to create a worker: Content Security Policy', 'SecurityError');
+        }
+      },
+    );
     const v = await start(site());
     expect(v.state().engine).toBe('inline');
     expect(v.state().notes.join(' ')).toMatch(/Content Security Policy/);

@@ -38,7 +38,10 @@ async function failure(v: Vitrine, call: () => unknown): Promise<{ code: string;
   const before = w.logged!.length;
   expect(await call()).toBeUndefined();
   // An error's line carries its code (`invalid-payload: …`); a warning (`catalog: …`) does not.
-  const error = w.logged!.slice(before).map((l) => /^\[vitrine\] ([a-z]+-[a-z-]+): (.*)$/s.exec(l)).find(Boolean);
+  const error = w
+    .logged!.slice(before)
+    .map((l) => /^\[vitrine\] ([a-z]+-[a-z-]+): (.*)$/s.exec(l))
+    .find(Boolean);
   if (!error) throw new Error('the call succeeded');
   const [, code = '', message = ''] = error;
   return { code, message };
@@ -71,8 +74,7 @@ describe.each(SETUPS)('the shipped files, engine $engine', (setup) => {
   it('checks a signed catalog with the signature chunk as shipped, and refuses a tampered one', async () => {
     const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
     const catalogKey = btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey))));
-    const sign = async (text: string) =>
-      btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, new TextEncoder().encode(text)))));
+    const sign = async (text: string) => btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, new TextEncoder().encode(text)))));
     const open = async (envelope: (site: string) => Promise<unknown>) => {
       const { site } = await publishSite('signed');
       const res = await fetch(catalogUrlOf(site), { method: 'PUT', body: JSON.stringify(await envelope(site)) });

@@ -9,14 +9,15 @@ import { testCatalog } from '../fixtures/catalog';
  */
 
 /** A shop page's window, with what the fixture leaves on it. */
-export type ShopWindow = Window & typeof globalThis & {
-  shopReady?: Vitrine;
-  offerAtReady?: Element | null;
-  /** The console lines the page wrote with `console.error` and `console.warn` (shipped.js). */
-  logged?: string[];
-  /** Uncaught errors and unhandled rejections on the page (shipped.js). */
-  pageErrors?: string[];
-};
+export type ShopWindow = Window &
+  typeof globalThis & {
+    shopReady?: Vitrine;
+    offerAtReady?: Element | null;
+    /** The console lines the page wrote with `console.error` and `console.warn` (shipped.js). */
+    logged?: string[];
+    /** Uncaught errors and unhandled rejections on the page (shipped.js). */
+    pageErrors?: string[];
+  };
 
 const cdn = inject('cdn');
 let n = 0;

@@ -123,7 +123,9 @@ describe('byte budgets per page type', () => {
     const step = readme.slice(readme.indexOf("**1. Host the SDK's files.**"), readme.indexOf('**2. Choose where the collector answers.**'));
     const listed = new Set([...step.matchAll(/`(vitrine[\w<>-]*\.js)`/g)].map(([, file]) => file));
     // Not hosted by hand: the pre-paint script is pasted inline, Shopify's extension hosts vitrine-shopify.js.
-    const hosted = SHIPPED_FILES.filter((f) => !f.startsWith('snippet') && f !== 'vitrine-prepaint.js' && f !== 'vitrine-shopify.js').map((f) => (f.startsWith('vitrine-consent-') ? 'vitrine-consent-<cmp>.js' : f));
+    const hosted = SHIPPED_FILES.filter((f) => !f.startsWith('snippet') && f !== 'vitrine-prepaint.js' && f !== 'vitrine-shopify.js').map((f) =>
+      f.startsWith('vitrine-consent-') ? 'vitrine-consent-<cmp>.js' : f,
+    );
     expect([...listed].sort()).toEqual([...new Set(hosted)].sort());
   });
 

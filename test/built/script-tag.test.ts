@@ -16,10 +16,14 @@ beforeEach(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
+/** Runs a built script as the page runs a classic script: in the global scope. */
+// biome-ignore lint/security/noGlobalEval: the test runs the shipped file's text, which is what it checks.
+const runClassic = (text: string): unknown => (0, eval)(text);
+
 function runSnippet(file = 'snippet.min.js'): HTMLScriptElement {
   const appended: Node[] = [];
   vi.spyOn(document.head, 'appendChild').mockImplementation(<T extends Node>(node: T) => (appended.push(node), node));
-  (0, eval)(dist(file));
+  runClassic(dist(file));
   expect(appended).toHaveLength(1);
   return appended[0] as HTMLScriptElement;
 }
@@ -48,7 +52,7 @@ describe('script tag', () => {
     runSnippet();
     const kept = win().vitrine!;
     kept('init', { siteId: 'iife-kept', engine: 'inline' });
-    (0, eval)(dist('vitrine.js'));
+    runClassic(dist('vitrine.js'));
     await vi.waitFor(() => expect(typeof win().vitrine!.cart).toBe('object'));
     kept('cart.add', { sku: 'K', qty: 1, price: 1 });
     await vi.waitFor(async () => expect((await win().vitrine!.cart!.get()).items).toEqual([{ sku: 'K', qty: 1, price: 1 }]));
@@ -63,10 +67,13 @@ describe('script tag', () => {
     v()('cart.add', { sku: 'A', qty: 1, price: 3 });
     v()('ready', () => order.push('ready'));
     v()('cart.add', { sku: 'B', qty: 2, price: 4 });
-    (0, eval)(dist('vitrine.js'));
+    runClassic(dist('vitrine.js'));
     await vi.waitFor(() => expect(order).toEqual(['ready']));
     await vi.waitFor(async () => expect((await v().cart!.get()).items).toHaveLength(2));
-    expect((await v().cart!.get()).items).toEqual([{ sku: 'A', qty: 1, price: 3 }, { sku: 'B', qty: 2, price: 4 }]);
+    expect((await v().cart!.get()).items).toEqual([
+      { sku: 'A', qty: 1, price: 3 },
+      { sku: 'B', qty: 2, price: 4 },
+    ]);
   });
 
   it('tells a second init queued before the SDK loaded as such, not as an unknown command', async () => {
@@ -75,7 +82,7 @@ describe('script tag', () => {
     const v = () => win().vitrine!;
     v()('init', { siteId: 'iife-twice', engine: 'inline' });
     v()('init', { siteId: 'iife-twice', engine: 'inline' });
-    (0, eval)(dist('vitrine.js'));
+    runClassic(dist('vitrine.js'));
     await vi.waitFor(() => expect(errors).toHaveBeenCalledWith('[vitrine]', 'vitrine is already initialised'));
     expect(errors.mock.calls.map(([, line]) => String(line)).filter((line) => line.startsWith('unknown-command'))).toEqual([]);
   });
@@ -85,12 +92,15 @@ describe('script tag', () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const v = () => win().vitrine!;
     v()('init', { siteId: 'iife-errors', engine: 'inline' });
-    (0, eval)(dist('vitrine.js'));
+    runClassic(dist('vitrine.js'));
     await vi.waitFor(() => expect(typeof v().cart).toBe('object'));
     expect(() => v()('track', 'product_view', { sku: 1 })).not.toThrow();
     expect(errors).toHaveBeenCalledWith('[vitrine]', expect.stringContaining('invalid-payload: product_view.sku'));
     expect(() => v()('no.such.command')).not.toThrow();
-    expect(errors).toHaveBeenCalledWith('[vitrine]', expect.stringMatching(/^unknown-command: vitrine\("no\.such\.command"\): no such command\. The commands: init, ready, .*\bcart\.add\b.*\brender\b/));
+    expect(errors).toHaveBeenCalledWith(
+      '[vitrine]',
+      expect.stringMatching(/^unknown-command: vitrine\("no\.such\.command"\): no such command\. The commands: init, ready, .*\bcart\.add\b.*\brender\b/),
+    );
     // A near miss is named.
     v()('cart.ad', { sku: 'A', qty: 1, price: 1 });
     expect(errors).toHaveBeenCalledWith('[vitrine]', expect.stringContaining('unknown-command: vitrine("cart.ad"): no such command (did you mean cart.add?). The commands: '));

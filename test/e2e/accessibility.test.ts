@@ -48,9 +48,7 @@ async function violations(page: Page): Promise<string[]> {
     const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] });
     return result.violations;
   });
-  return found
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
 /** Whether the page is wider than the window (something a phone would scroll sideways for). */
@@ -78,7 +76,7 @@ describe.each(Object.entries(WIDTHS))('the demo shop’s pages at %s width', (_n
     // axe goes in as an inline script, which the demo's CSP refuses (rightly): the test lets its own tool in.
     const context = await browser.newContext({ viewport, bypassCSP: true });
     const page = await context.newPage();
-    await page.goto(server.base + '/p/CF-100');
+    await page.goto(`${server.base}/p/CF-100`);
     await ready(page);
     await page.getByRole('button', { name: 'Accept all', exact: true }).click();
     await page.getByRole('button', { name: 'Add to cart: Coffee beans' }).click();

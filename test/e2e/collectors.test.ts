@@ -103,8 +103,17 @@ function totals(reports: readonly Report[]): StatRow[] {
     for (const c of r.cells) {
       const key = [r.catalog, c.offer, c.variant, c.arm].join('\u0000');
       const row = rows.get(key) ?? {
-        catalog: r.catalog, offer: c.offer, variant: c.variant, arm: c.arm, reports: 0, noisyReports: 0,
-        impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0,
+        catalog: r.catalog,
+        offer: c.offer,
+        variant: c.variant,
+        arm: c.arm,
+        reports: 0,
+        noisyReports: 0,
+        impressions: 0,
+        clicks: 0,
+        dismissals: 0,
+        conversions: 0,
+        revenue: 0,
         variance: { impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0 },
       };
       rows.set(key, row);

@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { validateCatalog } from '../../src/protocol/catalog';
+import { validateCatalog } from '../../src/protocol/validate-catalog';
 import { reportDomain, type Report } from '../../src/protocol/report';
+import { reportCell, report as aReport } from '../fixtures/report';
 import type { StatRow } from '../../server/store';
 
 const TOKEN = 'crash-test-token-of-32-characters';
@@ -38,13 +38,9 @@ function start(data: string): Promise<{ child: ChildProcess; base: string }> {
   });
 }
 
-function report(): Report {
-  return {
-    v: 1, id: randomBytes(16).toString('hex'), site: catalog.siteId, windowStart: new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 - 86_400_000).toISOString(), windowMs: 86_400_000,
-    catalog: catalog.version, noise: { mechanism: 'none' },
-    cells: reportDomain(catalog).map(([offer, variant], i) => ({ offer, variant, arm: 'personalized', impressions: i === 0 ? 1 : 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0 })),
-  };
-}
+/** A report of yesterday of the demo catalog's shape, one impression of its first offer. */
+const report = (): Report =>
+  aReport({ site: catalog.siteId, catalog: catalog.version, cells: reportDomain(catalog).map(([offer, variant], i) => reportCell(offer, variant, 'personalized', { impressions: i === 0 ? 1 : 0 })) });
 
 describe('a collector killed while reports arrive', () => {
   it('keeps every report it answered 202, and a device resending one it did not answer counts it once', async () => {

@@ -224,9 +224,7 @@ describe('the demo shop in Chromium', () => {
     expect(await page.locator('tr[data-kept="consent"]').textContent()).toMatch(/Your privacy choices.*Needed for the shop to work/);
     expect(await page.locator('#choices').textContent()).toContain('Personalize offers on this device: on');
     await page.locator('#last-offers li', { hasText: /trail/i }).first().locator('summary').click();
-    expect(await page.locator('#last-offers li', { hasText: /trail/i }).first().locator('details li').allTextContents()).toContain(
-      'Because you looked at trail running this week',
-    );
+    expect(await page.locator('#last-offers li', { hasText: /trail/i }).first().locator('details li').allTextContents()).toContain('Because you looked at trail running this week');
 
     // The export is a JSON file holding what was browsed.
     const download = page.waitForEvent('download');

@@ -80,16 +80,26 @@ async function openShop(browser: ShopBrowser, path = '/'): Promise<void> {
   if (browser.engine === 'webkit') await browser.evaluate(() => (window as unknown as { vitrine?: { flush?(): Promise<void> } }).vitrine?.flush?.()).catch(() => undefined);
   await browser.goto(server.base + path);
   // The whole suite runs the three engines at once on two cores: a start may take a while.
-  await browser.waitFor(() => typeof (window as unknown as DemoWindow).vitrine.cart === 'object', undefined, 30_000).catch(async (error: Error) => {
-    throw new Error(`${path}: ${error.message}; ${await describePage(browser)}`);
-  });
+  await browser
+    .waitFor(() => typeof (window as unknown as DemoWindow).vitrine.cart === 'object', undefined, 30_000)
+    .catch(async (error: Error) => {
+      throw new Error(`${path}: ${error.message}; ${await describePage(browser)}`);
+    });
 }
 
 /** What a page shows of itself, for a failure's message: where it is, the SDK's state, and whether the engine answers. */
 async function describePage(browser: ShopBrowser): Promise<string> {
   const seen = await browser.evaluate(async () => {
     const v = (window as unknown as { vitrine?: { state?: () => unknown; cart?: { get(): Promise<unknown> } } }).vitrine;
-    const answer = v?.cart ? await Promise.race([v.cart.get().then((c) => c, (e: Error) => `failed: ${e.message}`), new Promise((r) => setTimeout(() => r('no answer in 3 s'), 3000))]) : 'no SDK';
+    const answer = v?.cart
+      ? await Promise.race([
+          v.cart.get().then(
+            (c) => c,
+            (e: Error) => `failed: ${e.message}`,
+          ),
+          new Promise((r) => setTimeout(() => r('no answer in 3 s'), 3000)),
+        ])
+      : 'no SDK';
     return {
       url: location.href,
       state: v?.state?.(),
@@ -162,9 +172,11 @@ describe.each(ENGINES)('the demo shop in %s', (engine) => {
       expect(await browser.evaluate(async () => (await (window as unknown as DemoWindow).vitrine.cart!.get()).restored), path).toBe(i === 0);
     }
     await openShop(browser, '/cart');
-    await browser.waitFor(() => document.querySelectorAll('#cart-lines .line').length === 2).catch(async (error: Error) => {
-      throw new Error(`${error.message}; ${await describePage(browser)}`);
-    });
+    await browser
+      .waitFor(() => document.querySelectorAll('#cart-lines .line').length === 2)
+      .catch(async (error: Error) => {
+        throw new Error(`${error.message}; ${await describePage(browser)}`);
+      });
     expect(await browser.evaluate(() => [...document.querySelectorAll('#cart-lines .line')].map((l) => l.getAttribute('data-sku')))).toEqual(['TR-100', 'YG-100']);
     await close(browser);
   });
@@ -321,9 +333,11 @@ describe.each(ENGINES)('the demo shop in %s', (engine) => {
     await browser.clickButton('Add to cart: Coffee beans');
     await browser.waitFor(counts, 1);
     await openShop(browser, '/checkout');
-    await browser.waitFor(() => document.querySelectorAll('#cart-lines .line').length === 1).catch(async (error: Error) => {
-      throw new Error(`${error.message}; ${await describePage(browser)}`);
-    });
+    await browser
+      .waitFor(() => document.querySelectorAll('#cart-lines .line').length === 1)
+      .catch(async (error: Error) => {
+        throw new Error(`${error.message}; ${await describePage(browser)}`);
+      });
     await browser.evaluate(() => {
       (document.querySelector('#checkout-name') as HTMLInputElement).value = 'Ada Lovelace';
       (document.querySelector('#checkout-address') as HTMLInputElement).value = '12 Analytical Row';
@@ -356,15 +370,18 @@ describe.each(ENGINES)('the demo shop in %s', (engine) => {
     const catalog = JSON.parse(readFileSync(join(process.cwd(), 'demo/catalog.json'), 'utf8')) as { offers: { id: string; variants?: { id: string }[] }[] };
     const published = new Set(catalog.offers.flatMap((o) => [o.id, ...(o.variants ?? []).map((v) => v.id)]));
     const secrets = [...session.products, ...session.categories, 'Trail vest', 'Coffee beans', session.query, 'merino', '/p/', '/c/', '/search', 'Ada Lovelace', 'Analytical'];
-    const strings = (value: unknown): string[] =>
-      typeof value === 'string' ? [value] : value && typeof value === 'object' ? Object.values(value).flatMap(strings) : [];
+    const strings = (value: unknown): string[] => (typeof value === 'string' ? [value] : value && typeof value === 'object' ? Object.values(value).flatMap(strings) : []);
     for (const r of requests) {
       if (r.method === 'POST') {
         expect(r.path).toBe('/v1/reports');
         expect(() => validateReport(JSON.parse(r.body ?? ''))).not.toThrow();
         expect(r.status).toBe(202);
         const carried = strings(JSON.parse(r.body!)).filter((text) => !published.has(text));
-        for (const word of secrets) expect(carried.filter((text) => text.toLowerCase().includes(word.toLowerCase())), word).toEqual([]);
+        for (const word of secrets)
+          expect(
+            carried.filter((text) => text.toLowerCase().includes(word.toLowerCase())),
+            word,
+          ).toEqual([]);
       } else {
         expect(r.method).toBe('GET');
         expect(r.path).toMatch(/^(\/|\/(c|p)\/[\w-]+|\/search|\/checkout|\/order|\/demo\/[\w./-]+|\/vitrine\/vitrine(-[\w-]+)?\.js|\/v1\/catalog|\/v1\/priors)$/);

@@ -32,7 +32,14 @@ const CATALOG = {
   settings: { exploration: 0, diversity: 0, attributionWindowHours: 24 },
   categoryLabels: { 'green-tea': 'green tea', 'black-tea': 'black tea' },
   offers: [
-    { id: 'sencha-kit', slot: 'product', categories: ['green-tea'], content: { title: 'A sencha tasting kit', cta: { label: 'See the kit', href: '/tea/green' } }, weights: { affinity: 2, pageMatch: 2 }, priority: 10 },
+    {
+      id: 'sencha-kit',
+      slot: 'product',
+      categories: ['green-tea'],
+      content: { title: 'A sencha tasting kit', cta: { label: 'See the kit', href: '/tea/green' } },
+      weights: { affinity: 2, pageMatch: 2 },
+      priority: 10,
+    },
     { id: 'assam-tin', slot: 'product', categories: ['black-tea'], content: { title: 'Assam in a tin' }, weights: { affinity: 2, pageMatch: 2 }, priority: 10 },
     { id: 'kettle', slot: 'product', categories: [], content: { title: 'A kettle that keeps 80 °C' }, priority: 5 },
     { id: 'gift-card', slot: 'product', categories: [], content: { title: 'Tea gift cards' }, priority: 1 },
@@ -195,7 +202,7 @@ describe('a merchant’s first hour, in Chromium', () => {
 
     // The report: the impressions' window is moved back past its close, as time would.
     await page.evaluate(async () => {
-      const request = <T,>(r: IDBRequest<T>) => new Promise<T>((resolve, reject) => ((r.onsuccess = () => resolve(r.result)), (r.onerror = () => reject(r.error))));
+      const request = <T>(r: IDBRequest<T>) => new Promise<T>((resolve, reject) => ((r.onsuccess = () => resolve(r.result)), (r.onerror = () => reject(r.error))));
       const db = await request(indexedDB.open('vitrine:tea-house'));
       const tx = db.transaction(['exposures', 'outbox'], 'readwrite');
       const back = 5 * 60_000;
@@ -225,7 +232,7 @@ describe('a merchant’s first hour, in Chromium', () => {
     await page.locator('#offers article').first().waitFor();
     // The kept catalog, fetched ten minutes ago as far as the device knows.
     await page.evaluate(async () => {
-      const request = <T,>(r: IDBRequest<T>) => new Promise<T>((resolve, reject) => ((r.onsuccess = () => resolve(r.result)), (r.onerror = () => reject(r.error))));
+      const request = <T>(r: IDBRequest<T>) => new Promise<T>((resolve, reject) => ((r.onsuccess = () => resolve(r.result)), (r.onerror = () => reject(r.error))));
       const db = await request(indexedDB.open('vitrine:tea-house'));
       const tx = db.transaction('meta', 'readwrite');
       const kept = await request(tx.objectStore('meta').get('catalog'));

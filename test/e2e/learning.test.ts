@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath } from '../chromium';
 import { startServer } from './server';
-import { validateCatalog } from '../../src/protocol/catalog';
+import { validateCatalog } from '../../src/protocol/validate-catalog';
 import { validatePriors, type Priors, type SignedPriors } from '../../src/protocol/priors';
 import type { Decision } from '../../src/protocol/decision';
 import { simulatePopulation } from '../../server/simulate/population';
@@ -69,7 +69,10 @@ describe('offers that learn, in the demo shop in Chromium', () => {
     // 1. Simulated shoppers, whose reports are built by the SDK's own report code.
     const catalog = validateCatalog(JSON.parse(readFileSync(join(process.cwd(), 'demo/catalog.json'), 'utf8')));
     const { reports } = simulatePopulation({ catalog, devices: 400, days: 7, seed: 20, now: Date.now() });
-    const sent = await sendReports(reports.map((r) => JSON.stringify(r)), { url: `${server.base}/v1/reports`, concurrency: 8 });
+    const sent = await sendReports(
+      reports.map((r) => JSON.stringify(r)),
+      { url: `${server.base}/v1/reports`, concurrency: 8 },
+    );
     expect(sent.stopped).toBeUndefined();
     expect(sent.accepted).toBe(reports.length);
 

@@ -119,7 +119,8 @@ describe('the Next.js storefront', () => {
         for (const entry of list.getEntries() as Shift[]) {
           if (entry.hadRecentInput) continue;
           w.shifts += entry.value;
-          for (const { node } of entry.sources) w.shifted.push(node instanceof Element ? node.outerHTML.slice(0, 80) : `${node?.nodeName} ${node?.textContent} in ${node?.parentElement?.outerHTML.slice(0, 200)}`);
+          for (const { node } of entry.sources)
+            w.shifted.push(node instanceof Element ? node.outerHTML.slice(0, 80) : `${node?.nodeName} ${node?.textContent} in ${node?.parentElement?.outerHTML.slice(0, 200)}`);
         }
       }).observe({ type: 'layout-shift', buffered: true });
       new MutationObserver((_, observer) => {

@@ -80,7 +80,10 @@ describe('the SDK in a plain Vite app', () => {
     for (const file of readdirSync(sdk).filter((f) => f.endsWith('.js'))) cpSync(join(sdk, file), join(app, 'public/vitrine', file));
     cpSync(join(ROOT, 'demo/catalog.json'), join(app, 'public/catalog.json'));
     mkdirSync(join(app, 'src'));
-    writeFileSync(join(app, 'index.html'), '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head><body><section id="offers" aria-label="Offers for you"></section><script type="module" src="/src/main.ts"></script></body></html>');
+    writeFileSync(
+      join(app, 'index.html'),
+      '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head><body><section id="offers" aria-label="Offers for you"></section><script type="module" src="/src/main.ts"></script></body></html>',
+    );
     writeFileSync(
       join(app, 'src/main.ts'),
       `import { createVitrine, type Decision, type VitrineOptions } from 'vitrine';
@@ -158,7 +161,16 @@ describe('the collector from its bin', () => {
     const token = 'a-stranger-token-of-32-characters';
     const child = spawn(join(dir, 'node_modules/.bin/vitrine-collector'), [], {
       cwd: dir,
-      env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', VITRINE_DATA: join(dir, 'data'), VITRINE_CATALOG: join(dir, 'catalog.json'), VITRINE_SITES: 'demo-shop', VITRINE_TOKEN: token, VITRINE_K: '1' },
+      env: {
+        PATH: process.env.PATH,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        VITRINE_DATA: join(dir, 'data'),
+        VITRINE_CATALOG: join(dir, 'catalog.json'),
+        VITRINE_SITES: 'demo-shop',
+        VITRINE_TOKEN: token,
+        VITRINE_K: '1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);

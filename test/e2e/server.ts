@@ -44,7 +44,14 @@ export async function startServer(
   const audited = new Hono();
   audited.use('*', async (c, next) => {
     const url = new URL(c.req.url);
-    const seen: ReceivedRequest = { method: c.req.method, path: url.pathname, search: url.search, body: c.req.method === 'POST' ? await c.req.raw.clone().text() : null, status: 0, referer: c.req.header('referer') ?? null };
+    const seen: ReceivedRequest = {
+      method: c.req.method,
+      path: url.pathname,
+      search: url.search,
+      body: c.req.method === 'POST' ? await c.req.raw.clone().text() : null,
+      status: 0,
+      referer: c.req.header('referer') ?? null,
+    };
     received.push(seen);
     await next();
     seen.status = c.res.status;

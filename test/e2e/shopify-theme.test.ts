@@ -170,9 +170,13 @@ ${page}
     expect(await page.evaluate(async () => (await indexedDB.databases()).length)).toBe(0);
 
     await page.evaluate(() => (window as unknown as ShopWindow).Shopify.customerPrivacy.setTrackingConsent({ analytics: true, marketing: true, preferences: true }));
-    await expect.poll(() => page.evaluate(() => (window as unknown as ShopWindow).shopReady!.state().consent.purposes), { timeout: 15_000 }).toEqual({ necessary: true, functional: true, personalization: true, measurement: true });
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as ShopWindow).shopReady!.state().consent.purposes), { timeout: 15_000 })
+      .toEqual({ necessary: true, functional: true, personalization: true, measurement: true });
     // The product page's view, tracked as the page started, counts once the shopper agreed.
-    await expect.poll(() => page.evaluate(async () => (await (window as unknown as ShopWindow).shopReady!.privacy.interests()).map((i) => i.category)), { timeout: 15_000 }).toContain('single-origin-coffee');
+    await expect
+      .poll(() => page.evaluate(async () => (await (window as unknown as ShopWindow).shopReady!.privacy.interests()).map((i) => i.category)), { timeout: 15_000 })
+      .toContain('single-origin-coffee');
 
     // The theme adds to its cart; Vitrine's cart follows.
     await page.click('#add');

@@ -58,10 +58,7 @@ function playwrightBrowser(engine: Engine, page: Page, close: () => Promise<void
 
 async function launchPlaywright(engine: 'chromium' | 'firefox', storage: Storage): Promise<ShopBrowser> {
   const type = engine === 'chromium' ? chromium : firefox;
-  const options =
-    engine === 'chromium'
-      ? { executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true }
-      : { executablePath: firefoxPath(), channel: 'moz-firefox', headless: true };
+  const options = engine === 'chromium' ? { executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true } : { executablePath: firefoxPath(), channel: 'moz-firefox', headless: true };
   if (storage === 'private') {
     const browser = await type.launch(options);
     const context = await browser.newContext();
@@ -95,8 +92,7 @@ async function launchWebKit(storage: Storage): Promise<ShopBrowser> {
       async clickButton(name) {
         // The button by its accessible name as the page computes it (aria-label, else its
         // text), found in the page: webdriverio's `aria/` selector may land on an inner span.
-        const find = (wanted: string) =>
-          [...document.querySelectorAll('button')].find((b) => b.offsetParent !== null && (b.getAttribute('aria-label') ?? b.textContent!.trim()) === wanted);
+        const find = (wanted: string) => [...document.querySelectorAll('button')].find((b) => b.offsetParent !== null && (b.getAttribute('aria-label') ?? b.textContent!.trim()) === wanted);
         await poll(() => browser.execute(find, name).then((found) => !!found), 10_000, `the button "${name}" in WebKit`);
         const button = await browser.$((await browser.execute(find, name)) as unknown as WebdriverIO.Element);
         // WebKitWebDriver clicks wherever the element was, without playwright's hit-target
@@ -104,12 +100,15 @@ async function launchWebKit(storage: Storage): Promise<ShopBrowser> {
         // would lose the click. Centre it and wait until it is what a click there would hit.
         await poll(
           () =>
-            browser.execute((el: HTMLElement) => {
-              el.scrollIntoView({ block: 'center', inline: 'center' });
-              const box = el.getBoundingClientRect();
-              const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
-              return !!hit && el.contains(hit);
-            }, button as unknown as HTMLElement),
+            browser.execute(
+              (el: HTMLElement) => {
+                el.scrollIntoView({ block: 'center', inline: 'center' });
+                const box = el.getBoundingClientRect();
+                const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+                return !!hit && el.contains(hit);
+              },
+              button as unknown as HTMLElement,
+            ),
           10_000,
           `the button "${name}" to be clickable in WebKit`,
         );

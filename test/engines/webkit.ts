@@ -171,7 +171,10 @@ function track(child: ChildProcess) {
     async untilReady(url: string, name: string): Promise<void> {
       const deadline = Date.now() + READY_TIMEOUT_MS;
       while (!exit) {
-        const status = await fetch(url).then((res) => res.json() as Promise<{ value?: { ready?: boolean } }>, () => undefined);
+        const status = await fetch(url).then(
+          (res) => res.json() as Promise<{ value?: { ready?: boolean } }>,
+          () => undefined,
+        );
         if (status?.value?.ready) return;
         if (Date.now() > deadline) throw new Error(`${name} was not ready after ${READY_TIMEOUT_MS} ms:\n${output.join('\n')}`);
         await new Promise((resolve) => setTimeout(resolve, 50));

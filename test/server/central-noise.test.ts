@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { withCentralNoise } from '../../server/central-noise';
 import { createCollector } from '../../server/collector';
-import { validateCatalog } from '../../src/protocol/catalog';
+import { validateCatalog } from '../../src/protocol/validate-catalog';
 import { createSqliteStore } from '../../server/sqlite';
 import type { CounterStore } from '../../server/store';
 import { noiseVariance } from '../../src/protocol/geometric-noise';
 import { CONTRIBUTION_BOUNDS, METRICS, type Report } from '../../src/protocol/report';
+import { reportCell, report as aReport } from '../fixtures/report';
 
 const DAY = 86_400_000;
 const START = Date.UTC(2026, 10, 1);
@@ -16,13 +17,9 @@ afterEach(async () => {
   for (const s of stores.splice(0)) await s.close();
 });
 
-let n = 0;
-function report(site: string, day: number, impressions: number): Report {
-  return {
-    v: 1, id: (n++).toString(16).padStart(32, '0'), site, windowStart: new Date(START + day * DAY).toISOString(), windowMs: DAY, catalog: 'c1', noise: { mechanism: 'none' },
-    cells: [{ offer: 'a', variant: 'default', arm: 'personalized', impressions, clicks: 1, dismissals: 0, conversions: 0, revenue: 0 }],
-  };
-}
+/** A report of `site` for the day `day` days after START: `impressions` and a click on offer a. */
+const report = (site: string, day: number, impressions: number): Report =>
+  aReport({ site, windowStart: new Date(START + day * DAY).toISOString(), cells: [reportCell('a', 'default', 'personalized', { impressions, clicks: 1 })] });
 
 async function filled(days: number): Promise<CounterStore> {
   const store = createSqliteStore(':memory:');
@@ -32,7 +29,7 @@ async function filled(days: number): Promise<CounterStore> {
 }
 
 describe('central noise', () => {
-  it('adds noise to each window\'s counters once: the same at every release, and what totals are summed from', async () => {
+  it("adds noise to each window's counters once: the same at every release, and what totals are summed from", async () => {
     const store = await filled(30);
     const released = withCentralNoise(store, { epsilon: { noisy: 1 }, secret: 's3cret', now: LATER });
     const windows = await released.windows('noisy', -Infinity, Infinity);
@@ -76,10 +73,14 @@ describe('central noise', () => {
     const store = await filled(5);
     const released = withCentralNoise(store, { epsilon: { '*': 1 }, secret: 's', now: LATER });
     let seen: number[] = [];
-    await released.renewPriors('noisy', () => false, async (read) => {
-      seen = (await read(-Infinity, Infinity)).map((w) => w.impressions);
-      return undefined;
-    });
+    await released.renewPriors(
+      'noisy',
+      () => false,
+      async (read) => {
+        seen = (await read(-Infinity, Infinity)).map((w) => w.impressions);
+        return undefined;
+      },
+    );
     expect(seen).toEqual((await released.windows('noisy', -Infinity, Infinity)).map((w) => w.impressions));
   });
 

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../../server/cli';
 import { createCatalogRegistry } from '../../server/collector/catalog-registry';
-import { validateCatalog } from '../../src/protocol/catalog';
+import { validateCatalog } from '../../src/protocol/validate-catalog';
 import { validatePriors } from '../../src/protocol/priors';
 import { verifyCatalog } from '../../worker/decide/verify-catalog';
 import { openSigned } from '../../worker/signature/index';
+import { report, reportCell } from '../fixtures/report';
 
 const dir = mkdtempSync(join(tmpdir(), 'vitrine-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -86,19 +87,23 @@ describe('vitrine-catalog publish', () => {
     }
   });
 
-  it('computes and signs a site\'s priors from a collector\'s store, as a file to serve from a CDN', async () => {
+  it("computes and signs a site's priors from a collector's store, as a file to serve from a CDN", async () => {
     const data = join(dir, 'priors-data');
     const demoKey = 'demo/demo-priors-key.jwk';
     const { kty, crv, x, y } = JSON.parse(readFileSync(demoKey, 'utf8')) as JsonWebKey;
     const catalog = validateCatalog({
-      version: 'p1', siteId: 'cdn-shop', learning: { priorsKey: { kty, crv, x, y }, variants: true },
+      version: 'p1',
+      siteId: 'cdn-shop',
+      learning: { priorsKey: { kty, crv, x, y }, variants: true },
       offers: [{ id: 'a', slot: 's', content: { title: 'A' } }],
     });
     const { createSqliteStore } = await import('../../server/sqlite');
     const store = createSqliteStore(data);
     await createCatalogRegistry(store).register(catalog);
-    await store.commit([{ v: 1, id: 'f'.repeat(32), site: 'cdn-shop', windowStart: '2026-12-01T00:00:00.000Z', windowMs: 86_400_000, catalog: 'p1', noise: { mechanism: 'none' },
-      cells: [{ offer: 'a', variant: 'default', arm: 'personalized', impressions: 200, clicks: 4, dismissals: 0, conversions: 2, revenue: 0 }] }], Date.now());
+    await store.commit(
+      [report({ site: 'cdn-shop', windowStart: '2026-12-01T00:00:00.000Z', catalog: 'p1', cells: [reportCell('a', 'default', 'personalized', { impressions: 200, clicks: 4, conversions: 2 })] })],
+      Date.now(),
+    );
     await store.close();
     const out = join(dir, 'priors.json');
     const lines: string[] = [];
@@ -106,7 +111,9 @@ describe('vitrine-catalog publish', () => {
     expect(lines.join('\n')).toMatch(/^ok: priors \S+ of cdn-shop for catalog p1 written to /);
     expect(code).toBe(0);
     const envelope = JSON.parse(readFileSync(out, 'utf8')) as { signed: string };
-    expect(validatePriors(JSON.parse(envelope.signed)).priors).toEqual([{ offer: 'a', variant: 'default', ctr: expect.objectContaining({ basis: 'own' }), cvr: expect.objectContaining({ basis: 'own' }) }]);
+    expect(validatePriors(JSON.parse(envelope.signed)).priors).toEqual([
+      { offer: 'a', variant: 'default', ctr: expect.objectContaining({ basis: 'own' }), cvr: expect.objectContaining({ basis: 'own' }) },
+    ]);
     const none: string[] = [];
     expect(await cli(['priors', 'other-shop', '--key', demoKey], (l) => none.push(l), { VITRINE_DATA: data })).toBe(1);
     expect(none).toEqual(['error: no catalog is registered for other-shop']);

@@ -6,7 +6,7 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const policy = (name: string) => LOOP_POLICIES.find((p) => p.name === name)!;
 
 describe('the closed learning loop', () => {
-  it('has a ground truth spread as a real shop\'s, 1% to 5% click-through, with one best arm per interest', () => {
+  it("has a ground truth spread as a real shop's, 1% to 5% click-through, with one best arm per interest", () => {
     const truth = groundTruth(loopCatalog(), 7);
     const rates = truth.flatMap((t) => INTERESTS.map((i) => t.ctr[i]));
     expect(Math.min(...rates)).toBeGreaterThanOrEqual(0.01);
@@ -16,7 +16,7 @@ describe('the closed learning loop', () => {
     for (const i of INTERESTS) expect(Math.max(...truth.map((t) => t.ctr[i]))).toBe(oracle[i].ctr[i]);
   });
 
-  it('learns from its own reports fed back as priors: more clicks than today\'s ranking and uniform allocation, fewer than the oracle', async () => {
+  it("learns from its own reports fed back as priors: more clicks than today's ranking and uniform allocation, fewer than the oracle", async () => {
     const options = { ...LOOP_DEFAULTS, days: 4, devicesPerDay: 1_000 };
     const [oracle, uniform, fixed, learning] = await Promise.all(
       ['oracle', 'uniform allocation', "today's ranking (no learning)", 'learning, hourly priors'].map((name) => runPolicy(policy(name), options)),

@@ -5,24 +5,24 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCollector, type Collector } from '../../server/collector';
 import { createSqliteStore } from '../../server/sqlite';
 import type { CounterStore } from '../../server/store';
-import { CONTRIBUTION_BOUNDS, METRICS, type Metric, type Report, type ReportCell } from '../../src/protocol/report';
+import { CONTRIBUTION_BOUNDS, METRICS, type Metric, type Report } from '../../src/protocol/report';
+import { reportCell, report as aReport } from '../fixtures/report';
 
 const DAY = 86_400_000;
 const VERSION = '2026-11-22.1';
 const TOKEN = 'secret';
 const CATALOG = {
-  version: VERSION, siteId: 'demo-shop',
-  offers: [{ id: 'trail-10', slot: 'home-hero', content: { title: 'Trail' } }, { id: 'road-15', slot: 'home-hero', content: { title: 'Road' } }],
+  version: VERSION,
+  siteId: 'demo-shop',
+  offers: [
+    { id: 'trail-10', slot: 'home-hero', content: { title: 'Trail' } },
+    { id: 'road-15', slot: 'home-hero', content: { title: 'Road' } },
+  ],
 };
 
-let n = 0;
-const nextId = () => `${(n++).toString(16).padStart(8, '0')}${'f'.repeat(24)}`;
-
+/** A report of yesterday: `counts` in trail-10's cell, zero in road-15's. */
 function report(counts: Partial<Record<Metric, number>> = { impressions: 3, clicks: 1 }, patch: Partial<Report> = {}): Report {
-  const cells: ReportCell[] = CATALOG.offers.map((o, i) => ({
-    offer: o.id, variant: 'default', arm: 'personalized', impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0, ...(i === 0 ? counts : {}),
-  }));
-  return { v: 1, id: nextId(), site: 'demo-shop', windowStart: new Date(Math.floor(Date.now() / DAY) * DAY - DAY).toISOString(), windowMs: DAY, catalog: VERSION, noise: { mechanism: 'none' }, cells, ...patch };
+  return aReport({ catalog: VERSION, cells: CATALOG.offers.map((o, i) => reportCell(o.id, 'default', 'personalized', i === 0 ? counts : {})), ...patch });
 }
 
 const running: { collector: Collector; store: CounterStore }[] = [];
@@ -71,7 +71,10 @@ describe('the k threshold', () => {
     body = await c.stats();
     expect(body.withheld).toBe(0);
     const offers = (body.offers as { offer: string; reports: number; impressions: number; clicks: number }[]).map((o) => [o.offer, o.reports, o.impressions, o.clicks]);
-    expect(offers.sort()).toEqual([['road-15', 20, 0, 0], ['trail-10', 20, 60, 20]]);
+    expect(offers.sort()).toEqual([
+      ['road-15', 20, 0, 0],
+      ['trail-10', 20, 60, 20],
+    ]);
   });
 });
 

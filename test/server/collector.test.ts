@@ -11,11 +11,14 @@ import { createSqliteStore } from '../../server/sqlite';
 import { createPostgresStore } from '../../server/postgres';
 import { createDatabase } from '../postgres';
 import type { CounterStore } from '../../server/store';
-import { validateReport, type Report, type ReportCell } from '../../src/protocol/report';
+import { validateReport, type Metric, type Report, type ReportCell } from '../../src/protocol/report';
+import { dayStart, reportCell, report as aReport } from '../fixtures/report';
 import type { Arm } from '../../src/protocol/decision';
 
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 function dataDir() {
   const d = mkdtempSync(join(tmpdir(), 'vitrine-collector-'));
   dirs.push(d);
@@ -25,14 +28,22 @@ function dataDir() {
 const NO_NOISE = { impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0 };
 const VERSION = '2026-11-22.1';
 /** Yesterday's day window (UTC): closed, and recent enough for the collector to take. */
-const YESTERDAY = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 86_400_000;
 
 /** The shop's catalog: trail-10 with a content variant, road-15, and a 90/10 holdout. */
 function catalog(patch: Record<string, unknown> = {}) {
   return {
     version: VERSION,
     siteId: 'demo-shop',
-    experiments: [{ id: 'holdout', kind: 'personalization-holdout', arms: [{ id: 'personalized', weight: 90 }, { id: 'baseline', weight: 10 }] }],
+    experiments: [
+      {
+        id: 'holdout',
+        kind: 'personalization-holdout',
+        arms: [
+          { id: 'personalized', weight: 90 },
+          { id: 'baseline', weight: 10 },
+        ],
+      },
+    ],
     offers: [
       { id: 'trail-10', slot: 'home-hero', content: { title: 'Trail' }, variants: [{ id: 'b', weight: 50, content: { title: 'Trail b' } }] },
       { id: 'road-15', slot: 'home-hero', content: { title: 'Road' } },
@@ -40,21 +51,17 @@ function catalog(patch: Record<string, unknown> = {}) {
     ...patch,
   };
 }
-const DOMAIN = [['trail-10', 'default'], ['trail-10', 'b'], ['road-15', 'default']] as const;
+const DOMAIN = [
+  ['trail-10', 'default'],
+  ['trail-10', 'b'],
+  ['road-15', 'default'],
+] as const;
 
-let n = 0;
-const nextId = () => (n++).toString(16).padStart(32, '0');
-function cells(arm: Arm = 'personalized', counts: Partial<ReportCell> = { impressions: 3, clicks: 1 }): ReportCell[] {
-  return DOMAIN.map(([offer, variant], i) => ({
-    offer, variant, arm, impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0, ...(i === 0 ? counts : {}),
-  }));
+function cells(arm: Arm = 'personalized', counts: Partial<Record<Metric, number>> = { impressions: 3, clicks: 1 }): ReportCell[] {
+  return DOMAIN.map(([offer, variant], i) => reportCell(offer, variant, arm, i === 0 ? counts : {}));
 }
-function report(patch: Partial<Report> = {}): Report {
-  return {
-    v: 1, id: nextId(), site: 'demo-shop', windowStart: new Date(YESTERDAY).toISOString(), windowMs: 86_400_000,
-    catalog: VERSION, noise: { mechanism: 'none' }, cells: cells(), ...patch,
-  };
-}
+/** A report of yesterday for the demo catalog's shape: a click on trail-10's base content. */
+const report = (patch: Partial<Report> = {}): Report => aReport({ catalog: VERSION, cells: cells(), ...patch });
 
 interface Setup {
   store?: CounterStore;
@@ -76,8 +83,7 @@ async function collector({ store: given, dir = dataDir(), catalogFile, logReques
   });
   await server.ready;
   const { app } = server;
-  const post = (body: unknown) =>
-    app.request('/v1/reports', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const post = (body: unknown) => app.request('/v1/reports', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
   const register = (doc: unknown, token = 'secret') =>
     app.request('/v1/catalogs', { method: 'POST', body: typeof doc === 'string' ? doc : JSON.stringify(doc), headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } });
   const stats = (token = 'secret') => app.request('/v1/stats?site=demo-shop', { headers: { Authorization: `Bearer ${token}` } });
@@ -92,8 +98,18 @@ describe('POST /v1/reports', () => {
     for (let i = 0; i < 3; i++) expect((await c.post(report())).status).toBe(202);
     const body = await (await c.stats()).json();
     expect(body.cells).toContainEqual({
-      catalog: VERSION, offer: 'trail-10', variant: 'default', arm: 'personalized', reports: 3, noisyReports: 0,
-      impressions: 9, clicks: 3, dismissals: 0, conversions: 0, revenue: 0, variance: NO_NOISE,
+      catalog: VERSION,
+      offer: 'trail-10',
+      variant: 'default',
+      arm: 'personalized',
+      reports: 3,
+      noisyReports: 0,
+      impressions: 9,
+      clicks: 3,
+      dismissals: 0,
+      conversions: 0,
+      revenue: 0,
+      variance: NO_NOISE,
     });
   });
 
@@ -123,7 +139,7 @@ describe('POST /v1/reports', () => {
     ['report.extra: unknown field', { ...report(), extra: 1 }],
     ['report.v: expected 1', { ...report(), v: 2 }],
     ['report.id: expected 32 lowercase hex digits', { ...report(), id: 'not-hex' }],
-    ['report.windowStart', { ...report(), windowStart: new Date(YESTERDAY + 1000).toISOString() }],
+    ['report.windowStart', { ...report(), windowStart: new Date(Date.parse(dayStart(1)) + 1000).toISOString() }],
     ['report.cells[0].impressions: expected a whole number from 0 to 50', { ...report(), cells: [{ ...cells()[0]!, impressions: 51 }, ...cells().slice(1)] }],
     ['report.cells[0].sku: unknown field', { ...report(), cells: [{ ...cells()[0]!, sku: 'TR-1' }, ...cells().slice(1)] }],
     ['report.cells: expected an array of at most 400 entries', { ...report(), cells: Array.from({ length: 401 }, (_, i) => ({ ...cells()[0]!, offer: `o${i}` })) }],
@@ -187,7 +203,7 @@ describe('POST /v1/reports', () => {
         } catch {
           valid = false;
         }
-        const res = await c.post(typeof doc === 'string' ? doc : JSON.stringify(doc) ?? 'null');
+        const res = await c.post(typeof doc === 'string' ? doc : (JSON.stringify(doc) ?? 'null'));
         expect(res.status).toBeLessThan(500);
         if (!valid) expect(res.status).toBeGreaterThanOrEqual(400);
       }),
@@ -214,7 +230,11 @@ describe('the fixed shape, enforced by the collector', () => {
     ['a site no catalog was published for', report({ site: 'other-shop' }), 'report.catalog: not a catalog version this collector knows for this site'],
     ['two arms in one report', shaped([trail!, { ...trailB!, arm: 'baseline' }, road!]), 'report.cells[1].arm: expected "personalized" as in cells[0]'],
     ['a first part that does not start the domain', shaped([trailB!, road!], { part: { index: 0, count: 2 } }), 'report.cells[0]: expected offer "trail-10", variant "default" here'],
-    ['a last part that stops short', shaped([trailB!], { part: { index: 1, count: 2 } }), 'report.cells: expected the 3 (offer, variant) pairs of catalog 2026-11-22.1 of demo-shop in its last part, got 2'],
+    [
+      'a last part that stops short',
+      shaped([trailB!], { part: { index: 1, count: 2 } }),
+      'report.cells: expected the 3 (offer, variant) pairs of catalog 2026-11-22.1 of demo-shop in its last part, got 2',
+    ],
     ['a middle part that reaches the end', shaped([trailB!, road!], { part: { index: 1, count: 3 } }), 'report.part: catalog 2026-11-22.1 of demo-shop ends in part 1 of 3'],
   ])('refuses %s, naming the problem', async (_, body, message) => {
     const c = await collector();
@@ -240,59 +260,71 @@ describe('the fixed shape, enforced by the collector', () => {
     expect((await c.post(report({ cells: [a!, b!], part: { index: 0, count: 2 } }))).status).toBe(202);
     expect((await c.post(report({ cells: [r!], part: { index: 1, count: 2 } }))).status).toBe(202);
     expect((await c.rows()).map((x) => [x.offer, x.variant, x.arm, x.reports])).toEqual([
-      ['road-15', 'default', 'baseline', 1], ['trail-10', 'b', 'baseline', 1], ['trail-10', 'default', 'baseline', 1],
+      ['road-15', 'default', 'baseline', 1],
+      ['trail-10', 'b', 'baseline', 1],
+      ['trail-10', 'default', 'baseline', 1],
     ]);
   });
 
   it.each([
-    ['SQLite', async () => {
-      const dir = dataDir();
-      return { store: createSqliteStore(dir), files: async () => readdirSync(dir).map((f) => join(dir, f)) };
-    }],
-    ['PostgreSQL', async () => {
-      const url = await createDatabase(inject('postgresUrl'));
-      const store = await createPostgresStore(url);
-      const files = async () => {
-        // Everything the server keeps: written out of its buffers first, then every file of its data folder.
-        const client = new pg.Client({ connectionString: url });
-        await client.connect();
-        await client.query('CHECKPOINT');
-        const { rows } = await client.query<{ data_directory: string }>('SHOW data_directory');
-        await client.end();
-        return readdirSync(rows[0]!.data_directory, { recursive: true, withFileTypes: true })
-          .filter((e) => e.isFile())
-          .map((e) => join(e.parentPath, e.name));
-      };
-      return { store, files };
-    }],
-  ])('stores no byte of a refused report, in the %s files or the log', async (_, open) => {
-    const { store, files } = await open();
-    const c = await collector({ store, logRequests: true });
-    // Every string a report can carry, marked, in reports refused for each reason.
-    const marks = { offer: 'smuggledTR1001secret', variant: 'variantSECRETx', catalog: 'catalogSECRETx', site: 'siteSECRETx', id: 'feedfacefeedfacefeedfacefeedface' };
-    const refused = [
-      shaped([{ ...trail!, offer: marks.offer }, trailB!, road!]),
-      shaped([trail!, { ...trailB!, variant: marks.variant }, road!]),
-      report({ catalog: marks.catalog }),
-      report({ site: marks.site }),
-      shaped([trail!, trailB!], { id: marks.id }),
-      { ...report(), extra: marks.offer },
-    ];
-    for (const body of refused) expect((await c.post(body)).status).toBe(400);
-    expect((await c.post(report())).status).toBe(202);
-    await c.server.close();
-    await store.close();
-    const paths = await files();
-    const bytes = Buffer.concat(paths.map((f) => readFileSync(f)));
-    expect(paths.length).toBeGreaterThan(0);
-    for (const mark of Object.values(marks)) {
-      expect(bytes.includes(Buffer.from(mark)), `${mark} stored`).toBe(false);
-      expect(c.log.join('\n')).not.toContain(mark);
-    }
-    // The scan sees what is stored: the published catalog's offers are there.
-    expect(bytes.includes(Buffer.from('road-15'))).toBe(true);
-    // A PostgreSQL checkpoint and a scan of its whole data folder take seconds on a busy machine.
-  }, 30_000);
+    [
+      'SQLite',
+      async () => {
+        const dir = dataDir();
+        return { store: createSqliteStore(dir), files: async () => readdirSync(dir).map((f) => join(dir, f)) };
+      },
+    ],
+    [
+      'PostgreSQL',
+      async () => {
+        const url = await createDatabase(inject('postgresUrl'));
+        const store = await createPostgresStore(url);
+        const files = async () => {
+          // Everything the server keeps: written out of its buffers first, then every file of its data folder.
+          const client = new pg.Client({ connectionString: url });
+          await client.connect();
+          await client.query('CHECKPOINT');
+          const { rows } = await client.query<{ data_directory: string }>('SHOW data_directory');
+          await client.end();
+          return readdirSync(rows[0]!.data_directory, { recursive: true, withFileTypes: true })
+            .filter((e) => e.isFile())
+            .map((e) => join(e.parentPath, e.name));
+        };
+        return { store, files };
+      },
+    ],
+  ])(
+    'stores no byte of a refused report, in the %s files or the log',
+    async (_, open) => {
+      const { store, files } = await open();
+      const c = await collector({ store, logRequests: true });
+      // Every string a report can carry, marked, in reports refused for each reason.
+      const marks = { offer: 'smuggledTR1001secret', variant: 'variantSECRETx', catalog: 'catalogSECRETx', site: 'siteSECRETx', id: 'feedfacefeedfacefeedfacefeedface' };
+      const refused = [
+        shaped([{ ...trail!, offer: marks.offer }, trailB!, road!]),
+        shaped([trail!, { ...trailB!, variant: marks.variant }, road!]),
+        report({ catalog: marks.catalog }),
+        report({ site: marks.site }),
+        shaped([trail!, trailB!], { id: marks.id }),
+        { ...report(), extra: marks.offer },
+      ];
+      for (const body of refused) expect((await c.post(body)).status).toBe(400);
+      expect((await c.post(report())).status).toBe(202);
+      await c.server.close();
+      await store.close();
+      const paths = await files();
+      const bytes = Buffer.concat(paths.map((f) => readFileSync(f)));
+      expect(paths.length).toBeGreaterThan(0);
+      for (const mark of Object.values(marks)) {
+        expect(bytes.includes(Buffer.from(mark)), `${mark} stored`).toBe(false);
+        expect(c.log.join('\n')).not.toContain(mark);
+      }
+      // The scan sees what is stored: the published catalog's offers are there.
+      expect(bytes.includes(Buffer.from('road-15'))).toBe(true);
+      // A PostgreSQL checkpoint and a scan of its whole data folder take seconds on a busy machine.
+    },
+    30_000,
+  );
 });
 
 describe('catalog versions the collector knows', () => {
@@ -506,7 +538,9 @@ describe('logging', () => {
     const { port } = server.address() as AddressInfo;
     try {
       const res = await fetch(`http://127.0.0.1:${port}/v1/reports`, {
-        method: 'POST', body: JSON.stringify(report()), headers: { 'Content-Type': 'text/plain', 'User-Agent': 'SecretAgent/1.0', Referer: 'http://ref.example/' },
+        method: 'POST',
+        body: JSON.stringify(report()),
+        headers: { 'Content-Type': 'text/plain', 'User-Agent': 'SecretAgent/1.0', Referer: 'http://ref.example/' },
       });
       expect(res.status).toBe(202);
     } finally {

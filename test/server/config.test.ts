@@ -9,10 +9,12 @@ import { testCatalog } from '../fixtures/catalog';
 const read = (env: Record<string, string>) => readConfig(env, '/srv/vitrine');
 
 describe('the settings of learning and central noise', () => {
-  it('takes the priors\' key file, cadence and half-life, with their defaults', () => {
+  it("takes the priors' key file, cadence and half-life, with their defaults", () => {
     expect(read({})).toMatchObject({ priorsKeyFile: undefined, priorsMinutes: 60, priorsHalfLifeDays: 14, centralEpsilon: undefined });
     expect(read({ VITRINE_PRIORS_KEY: '/etc/vitrine/priors.jwk', VITRINE_PRIORS_MINUTES: '15', VITRINE_PRIORS_HALF_LIFE_DAYS: '0' })).toMatchObject({
-      priorsKeyFile: '/etc/vitrine/priors.jwk', priorsMinutes: 15, priorsHalfLifeDays: 0,
+      priorsKeyFile: '/etc/vitrine/priors.jwk',
+      priorsMinutes: 15,
+      priorsHalfLifeDays: 0,
     });
     expect(() => read({ VITRINE_PRIORS_MINUTES: '0' })).toThrow('VITRINE_PRIORS_MINUTES must be a whole number from 1 to 10080, got "0"');
   });
@@ -38,7 +40,9 @@ describe('the sites and origins a collector serves', () => {
   it('takes origins as browsers send them, and refuses one without its scheme or with a path', () => {
     expect(read({ VITRINE_ORIGINS: 'https://shop.example, https://www.shop.example' }).origins).toEqual(['https://shop.example', 'https://www.shop.example']);
     for (const bad of ['shop.example', 'www.shop.example', 'https://shop.example/', 'https://shop.example/cart']) {
-      expect(() => read({ VITRINE_ORIGINS: bad }), bad).toThrow(`VITRINE_ORIGINS must list origins as browsers send them, with their scheme and no path (https://shop.example,https://www.shop.example), got ${JSON.stringify(bad)}`);
+      expect(() => read({ VITRINE_ORIGINS: bad }), bad).toThrow(
+        `VITRINE_ORIGINS must list origins as browsers send them, with their scheme and no path (https://shop.example,https://www.shop.example), got ${JSON.stringify(bad)}`,
+      );
     }
   });
 
@@ -56,7 +60,9 @@ describe('the catalog a collector serves', () => {
       writeFileSync(file, JSON.stringify(testCatalog()));
       expect(await catalogSiteProblem(file, undefined)).toBeUndefined();
       expect(await catalogSiteProblem(file, ['test-shop', 'other'])).toBeUndefined();
-      expect(await catalogSiteProblem(file, ['my-shop'])).toBe(`VITRINE_SITES (my-shop) does not list the site of the catalog ${file} ("test-shop"): add it to VITRINE_SITES, or set the catalog's siteId to one of them`);
+      expect(await catalogSiteProblem(file, ['my-shop'])).toBe(
+        `VITRINE_SITES (my-shop) does not list the site of the catalog ${file} ("test-shop"): add it to VITRINE_SITES, or set the catalog's siteId to one of them`,
+      );
       // A catalog that cannot be read is not this check's to refuse: it is served as 503, with its reason.
       writeFileSync(file, '{ not json');
       expect(await catalogSiteProblem(file, ['my-shop'])).toBeUndefined();

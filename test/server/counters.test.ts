@@ -2,10 +2,16 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { mergeReports } from '../../server/counters';
 import { METRICS, type Report } from '../../src/protocol/report';
+import { report as aReport } from '../fixtures/report';
 import { addNoise } from '../../src/protocol/noise';
 import { generator } from '../../worker/random';
 
-const DOMAIN = [['a', 'default'], ['a', 'b'], ['b', 'default'], ['c', 'default']] as const;
+const DOMAIN = [
+  ['a', 'default'],
+  ['a', 'b'],
+  ['b', 'default'],
+  ['c', 'default'],
+] as const;
 
 /** A report over a run of the domain, as parts are. */
 const reportOf = fc
@@ -19,9 +25,12 @@ const reportOf = fc
   })
   .map(({ day, arm, start, length, counts, noisy }): Report => {
     const cells = DOMAIN.slice(start, start + length).map(([offer, variant], j) => ({
-      offer, variant, arm, ...Object.fromEntries(METRICS.map((m, k) => [m, counts[(j * METRICS.length + k) % 20]!])),
+      offer,
+      variant,
+      arm,
+      ...Object.fromEntries(METRICS.map((m, k) => [m, counts[(j * METRICS.length + k) % 20]!])),
     })) as Report['cells'];
-    const report: Report = { v: 1, id: 'x', site: 's', windowStart: new Date(day * 86_400_000).toISOString(), windowMs: 86_400_000, catalog: 'c', noise: { mechanism: 'none' }, cells };
+    const report = aReport({ site: 's', windowStart: new Date(day * 86_400_000).toISOString(), catalog: 'c', cells });
     return noisy ? addNoise(report, 1, generator(start + length)) : report;
   });
 

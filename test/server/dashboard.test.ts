@@ -11,11 +11,12 @@ import { createSqliteStore } from '../../server/sqlite';
 import type { CounterStore } from '../../server/store';
 import type { Arm } from '../../src/protocol/decision';
 import type { Report, ReportCell } from '../../src/protocol/report';
+import { reportCell, report as aReport } from '../fixtures/report';
 import { addNoise } from '../../src/protocol/noise';
 import { generator } from '../../worker/random';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { validateCatalog } from '../../src/protocol/catalog';
+import { validateCatalog } from '../../src/protocol/validate-catalog';
 import { createCatalogRegistry } from '../../server/collector/catalog-registry';
 import { createPriorsPublisher } from '../../server/priors/publisher';
 import { readSigningKey } from '../../server/signing-key';
@@ -25,19 +26,12 @@ afterEach(async () => {
   await Promise.all(stores.splice(0).map((s) => s.close()));
 });
 
-let n = 0;
 const DAY = (d: number) => `2026-11-${String(20 + d).padStart(2, '0')}T00:00:00.000Z`;
 
-function cell(offer: string, variant: string, impressions: number, clicks: number, arm: Arm = 'personalized'): ReportCell {
-  return { offer, variant, arm, impressions, clicks, dismissals: 0, conversions: 0, revenue: 0 };
-}
+const cell = (offer: string, variant: string, impressions: number, clicks: number, arm: Arm = 'personalized'): ReportCell => reportCell(offer, variant, arm, { impressions, clicks });
 
-function report(cells: ReportCell[], day = 0, patch: Partial<Report> = {}): Report {
-  return {
-    v: 1, id: (n++).toString(16).padStart(32, '0'), site: 'demo-shop', windowStart: DAY(day), windowMs: 86_400_000,
-    catalog: '2026-11-20.1', noise: { mechanism: 'none' }, cells, ...patch,
-  };
-}
+/** A report of catalog 2026-11-20.1 for the day `day` days after 20 November. */
+const report = (cells: ReportCell[], day = 0, patch: Partial<Report> = {}): Report => aReport({ windowStart: DAY(day), catalog: '2026-11-20.1', cells, ...patch });
 
 /** `count` copies of a report built by `make` (each with its own id). */
 const times = (count: number, make: () => Report) => Array.from({ length: count }, make);
@@ -224,12 +218,17 @@ describe('the page', () => {
     expect(page).not.toContain('Sample-ratio mismatch');
     const skewed = dashboard({ holdoutShare: async () => 0.5 });
     await skewed.store.commit([...times(60, () => report([cell('o', 'default', 5, 1)])), ...times(10, () => report([cell('o', 'default', 5, 1, 'baseline')]))], Date.now());
-    expect(await expectPage(await skewed.get('/dashboard?site=demo-shop'), 200)).toMatch(/<p class="warn" role="alert">Sample-ratio mismatch: 85\.71% of reports come from the personalized arm, where 50\.00% was configured/);
+    expect(await expectPage(await skewed.get('/dashboard?site=demo-shop'), 200)).toMatch(
+      /<p class="warn" role="alert">Sample-ratio mismatch: 85\.71% of reports come from the personalized arm, where 50\.00% was configured/,
+    );
   });
 
   it('shows the holdout’s section only for a catalog with a holdout (or reports from one)', async () => {
     const d = dashboard();
-    await d.store.commit(times(3, () => report([cell('socks', 'default', 2, 1)])), Date.now());
+    await d.store.commit(
+      times(3, () => report([cell('socks', 'default', 2, 1)])),
+      Date.now(),
+    );
     const holdoutless = await expectPage(await d.get('/dashboard?site=demo-shop'), 200);
     expect(holdoutless).not.toContain('Personalization against the baseline');
     await d.store.registerCatalog({ site: 'demo-shop', version: '2026-11-20.1', cells: [['socks', 'default']], arms: ['personalized', 'baseline', 'contextual'] }, Date.now());
@@ -257,7 +256,10 @@ describe('the page', () => {
   it('shows noisy totals with ± their 95% interval', async () => {
     const d = dashboard();
     const random = generator(42);
-    await d.store.commit(times(30, () => addNoise(report([cell('trail-10', 'default', 3, 1)]), 1, random)), Date.now());
+    await d.store.commit(
+      times(30, () => addNoise(report([cell('trail-10', 'default', 3, 1)]), 1, random)),
+      Date.now(),
+    );
     const page = await expectPage(await d.get('/dashboard?site=demo-shop'), 200);
     expect(page).toContain('Some reports carry local noise');
     expect(rowOf(page, 'default')).toMatch(/<td>-?[\d,]+ <small>± [\d,]+<\/small><\/td>/);
@@ -267,7 +269,10 @@ describe('the page', () => {
     const d = dashboard();
     const hostile = '<script>alert(1)</script>';
     const quote = '"><img src=x onerror=alert(2)>';
-    await d.store.commit(times(3, () => report([cell(hostile, 'default', 10, 1), cell(hostile, quote, 10, 2)])), Date.now());
+    await d.store.commit(
+      times(3, () => report([cell(hostile, 'default', 10, 1), cell(hostile, quote, 10, 2)])),
+      Date.now(),
+    );
     const page = await expectPage(await d.get('/dashboard?site=demo-shop'), 200);
     expect(page).not.toContain(hostile);
     expect(page).not.toContain('<img');
@@ -293,20 +298,25 @@ describe('GET /dashboard/export.csv', () => {
     expectSafeHeaders(res);
   });
 
-  it('shows what the devices learn: the priors\' version and age, each variant\'s learned CTR and chance to be best, and its share of impressions per day', async () => {
+  it("shows what the devices learn: the priors' version and age, each variant's learned CTR and chance to be best, and its share of impressions per day", async () => {
     const d = dashboard();
     const keyText = readFileSync(join(process.cwd(), 'demo', 'demo-priors-key.jwk'), 'utf8');
     const { kty, crv, x, y } = JSON.parse(keyText) as JsonWebKey;
     const catalog = validateCatalog({
-      version: '2026-11-20.1', siteId: 'demo-shop', learning: { priorsKey: { kty, crv, x, y }, variants: true },
+      version: '2026-11-20.1',
+      siteId: 'demo-shop',
+      learning: { priorsKey: { kty, crv, x, y }, variants: true },
       offers: [{ id: 'trail-10', slot: 'hero', content: { title: 'Trail' }, variants: [{ id: 'b', weight: 50, content: {} }] }],
     });
     await createCatalogRegistry(d.store).register(catalog);
     // Two days: b gets most impressions on the second (as the devices' draws gave them), and more clicks throughout.
-    await d.store.commit([
-      ...times(3, () => report([cell('trail-10', 'default', 40, 1), cell('trail-10', 'b', 40, 4)], 0)),
-      ...times(3, () => report([cell('trail-10', 'default', 10, 0), cell('trail-10', 'b', 40, 5)], 1)),
-    ], Date.now());
+    await d.store.commit(
+      [
+        ...times(3, () => report([cell('trail-10', 'default', 40, 1), cell('trail-10', 'b', 40, 4)], 0)),
+        ...times(3, () => report([cell('trail-10', 'default', 10, 0), cell('trail-10', 'b', 40, 5)], 1)),
+      ],
+      Date.now(),
+    );
     // Computed as the second day began: from the first day's reports, in force through the second.
     const now = Date.parse(DAY(1));
     const made = await createPriorsPublisher({ store: d.store, k: 3, key: await readSigningKey(keyText), now: () => now }).current('demo-shop');
@@ -339,10 +349,7 @@ describe('GET /dashboard/export.csv', () => {
 
   it('downloads the numbers of the page: a header row, one row per variant, rows under k without numbers', async () => {
     const d = dashboard();
-    await d.store.commit(
-      [...times(3, () => report([cell('trail-10', 'default', 10, 1), cell('trail-10', 'b', 10, 3)])), ...times(2, () => report([cell('socks', 'default', 2, 1)]))],
-      Date.now(),
-    );
+    await d.store.commit([...times(3, () => report([cell('trail-10', 'default', 10, 1), cell('trail-10', 'b', 10, 3)])), ...times(2, () => report([cell('socks', 'default', 2, 1)]))], Date.now());
     const res = await d.get('/dashboard/export.csv?site=demo-shop');
     expect(res.status).toBe(200);
     expectSafeHeaders(res);
@@ -363,7 +370,10 @@ describe('GET /dashboard/export.csv', () => {
 
   it('keeps spreadsheet formulas as text', async () => {
     const d = dashboard();
-    await d.store.commit(times(3, () => report([cell('=HYPERLINK("http://x.example","y")', 'default', 1, 0), cell('@SUM(A1)', '+1', 1, 0), cell('-2+3', 'default', 1, 0)])), Date.now());
+    await d.store.commit(
+      times(3, () => report([cell('=HYPERLINK("http://x.example","y")', 'default', 1, 0), cell('@SUM(A1)', '+1', 1, 0), cell('-2+3', 'default', 1, 0)])),
+      Date.now(),
+    );
     const csv = await (await d.get('/dashboard/export.csv?site=demo-shop')).text();
     expect(csv).toContain(`"'=HYPERLINK(""http://x.example"",""y"")",default,3,`);
     expect(csv).toContain(`'@SUM(A1),'+1,3,`);

@@ -13,7 +13,12 @@ function doc(computedAt: number, best: 'default' | 'b', everyMs = HOUR): StoredP
   const strong = { alpha: 500, beta: 9_500, basis: 'own' as const };
   const weak = { alpha: 100, beta: 9_900, basis: 'own' as const };
   const priors: Priors = {
-    v: 1, site: 'shop', catalog: 'c1', version: new Date(computedAt).toISOString(), computedAt, validUntil: computedAt + 4 * everyMs,
+    v: 1,
+    site: 'shop',
+    catalog: 'c1',
+    version: new Date(computedAt).toISOString(),
+    computedAt,
+    validUntil: computedAt + 4 * everyMs,
     method: { periodMs: everyMs, halfLifeDays: 14, minImpressions: 100, k: 20, floor: 0.01 },
     priors: (['default', 'b'] as const).map((variant) => ({ offer: 'a', variant, ctr: variant === best ? strong : weak, cvr: { alpha: 1, beta: 1, basis: 'none' as const } })),
   };
@@ -22,8 +27,20 @@ function doc(computedAt: number, best: 'default' | 'b', everyMs = HOUR): StoredP
 
 function rows(windowStart: number, windowMs: number, impressions: Record<string, number>, arm: Arm = 'personalized'): WindowRow[] {
   return Object.entries(impressions).map(([variant, n]) => ({
-    windowStart, windowMs, catalog: 'c1', offer: 'a', variant, arm, reports: 50, noisyReports: 0,
-    impressions: n, clicks: 0, dismissals: 0, conversions: 0, revenue: 0, variance: { impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0 },
+    windowStart,
+    windowMs,
+    catalog: 'c1',
+    offer: 'a',
+    variant,
+    arm,
+    reports: 50,
+    noisyReports: 0,
+    impressions: n,
+    clicks: 0,
+    dismissals: 0,
+    conversions: 0,
+    revenue: 0,
+    variance: { impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0 },
   }));
 }
 

@@ -9,9 +9,11 @@ import { createPostgresStore } from '../../server/postgres';
 import { readSigningKey, type SigningKey } from '../../server/signing-key';
 import { validityOf } from '../../server/priors/publisher';
 import type { CounterStore } from '../../server/store';
-import { validateCatalog, type Catalog } from '../../src/protocol/catalog';
+import type { Catalog } from '../../src/protocol/catalog';
+import { validateCatalog } from '../../src/protocol/validate-catalog';
 import { validatePriors, type Priors, type SignedPriors } from '../../src/protocol/priors';
-import type { Report, ReportCell } from '../../src/protocol/report';
+import type { Report } from '../../src/protocol/report';
+import { reportCell, report as aReport } from '../fixtures/report';
 import { createDatabase } from '../postgres';
 
 const HOUR = 3_600_000;
@@ -43,13 +45,15 @@ function catalog(patch: Record<string, unknown> = {}): Catalog {
   });
 }
 
-let n = 0;
-const nextId = () => (n++).toString(16).padStart(32, '0');
 /** A report of one hourly window: `clicks` per (offer, variant) out of 40 impressions each. */
 function report(windowStart: number, clicks: [number, number, number], version = '2026-12-01.1'): Report {
-  const domain = [['trail-10', 'default'], ['trail-10', 'b'], ['road-15', 'default']] as const;
-  const cells: ReportCell[] = domain.map(([offer, variant], i) => ({ offer, variant, arm: 'personalized', impressions: 40, clicks: clicks[i]!, dismissals: 0, conversions: 0, revenue: 0 }));
-  return { v: 1, id: nextId(), site: 'learn-shop', windowStart: new Date(windowStart).toISOString(), windowMs: HOUR, catalog: version, noise: { mechanism: 'none' }, cells };
+  const domain = [
+    ['trail-10', 'default'],
+    ['trail-10', 'b'],
+    ['road-15', 'default'],
+  ] as const;
+  const cells = domain.map(([offer, variant], i) => reportCell(offer, variant, 'personalized', { impressions: 40, clicks: clicks[i]! }));
+  return aReport({ site: 'learn-shop', windowStart: new Date(windowStart).toISOString(), windowMs: HOUR, catalog: version, cells });
 }
 
 async function verify(body: string, key: SigningKey): Promise<Priors> {
@@ -75,7 +79,7 @@ async function setup(options: { store?: CounterStore; keyText?: string; clock?: 
 }
 
 describe('GET /v1/priors', () => {
-  it('serves the site\'s priors signed with the key its catalog names, for its current catalog version', async () => {
+  it("serves the site's priors signed with the key its catalog names, for its current catalog version", async () => {
     const { store, key, clock, collector, get } = await setup();
     await collector.catalogs.register(catalog());
     const start = Math.floor(clock.now / DAY) * DAY - DAY;
@@ -88,7 +92,11 @@ describe('GET /v1/priors', () => {
     const priors = await verify(await res.text(), key);
     expect(priors).toMatchObject({ site: 'learn-shop', catalog: '2026-12-01.1', computedAt: clock.now, validUntil: clock.now + validityOf(HOUR) });
     expect(priors.method).toEqual({ periodMs: HOUR, halfLifeDays: 14, minImpressions: 100, k: 5, floor: 0.01 });
-    expect(priors.priors.map((p) => [p.offer, p.variant, p.ctr.basis])).toEqual([['trail-10', 'default', 'own'], ['trail-10', 'b', 'own'], ['road-15', 'default', 'own']]);
+    expect(priors.priors.map((p) => [p.offer, p.variant, p.ctr.basis])).toEqual([
+      ['trail-10', 'default', 'own'],
+      ['trail-10', 'b', 'own'],
+      ['road-15', 'default', 'own'],
+    ]);
     const b = priors.priors[1]!.ctr;
     // 10 reports of 40 impressions and 8 clicks (two a window, five windows of the same day).
     expect(b.alpha / (b.alpha + b.beta)).toBeCloseTo(81 / 402, 2);
@@ -101,7 +109,7 @@ describe('GET /v1/priors', () => {
     const { clock, collector, get } = await setup();
     await collector.catalogs.register(catalog());
     const first = JSON.parse(await (await get()).text()) as SignedPriors;
-    const versionOf = (doc: SignedPriors) => (JSON.parse(doc.signed) as { version: string; catalog: string });
+    const versionOf = (doc: SignedPriors) => JSON.parse(doc.signed) as { version: string; catalog: string };
     clock.now += 20 * 60_000;
     expect(await (await get()).text()).toBe(JSON.stringify(first));
     clock.now += HOUR;

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { validateCatalog } from '../../src/protocol/catalog';
+import { validateCatalog } from '../../src/protocol/validate-catalog';
 import { reportArms, reportDomain, validateReport, type Report } from '../../src/protocol/report';
 import { simulatePopulation } from '../../server/simulate/population';
 import { DAY } from '../../server/simulate/shopper';
@@ -257,7 +257,15 @@ describe('npm run simulate', () => {
   });
 
   it('defaults to the collector on $PORT and the catalog it serves', () => {
-    expect(parseSimulateArgs([], { PORT: '9000', VITRINE_CATALOG: 'shop.json' })).toMatchObject({ url: 'http://localhost:9000', catalogFile: 'shop.json', catalogGiven: false, devices: 300, days: 7, seed: 1, epsilon: undefined });
+    expect(parseSimulateArgs([], { PORT: '9000', VITRINE_CATALOG: 'shop.json' })).toMatchObject({
+      url: 'http://localhost:9000',
+      catalogFile: 'shop.json',
+      catalogGiven: false,
+      devices: 300,
+      days: 7,
+      seed: 1,
+      epsilon: undefined,
+    });
     expect(parseSimulateArgs(['--noise', '0.5', '--seed', '42'], {})).toMatchObject({ url: 'http://localhost:8080', catalogFile: 'demo/catalog.json', epsilon: 0.5, seed: 42 });
   });
 });

@@ -13,7 +13,10 @@ describe('what npm start prints', () => {
   });
 
   it('for a merchant: their sites, origins and catalog, in their words, and nothing of the demo', () => {
-    const config = readConfig({ VITRINE_SITES: 'my-shop', VITRINE_ORIGINS: 'https://my-shop.example,https://www.my-shop.example', VITRINE_CATALOG: '/etc/vitrine/catalog.json', VITRINE_TOKEN: 'x'.repeat(32) }, '/srv/vitrine');
+    const config = readConfig(
+      { VITRINE_SITES: 'my-shop', VITRINE_ORIGINS: 'https://my-shop.example,https://www.my-shop.example', VITRINE_CATALOG: '/etc/vitrine/catalog.json', VITRINE_TOKEN: 'x'.repeat(32) },
+      '/srv/vitrine',
+    );
     const text = startupLines(config, { ...started, priors: 'own-key' }).join('\n');
     expect(text).toContain('Vitrine collector for the sites my-shop');
     expect(text).toContain('Pages allowed to report: https://my-shop.example, https://www.my-shop.example');
@@ -27,7 +30,7 @@ describe('what npm start prints', () => {
   it('without VITRINE_SITES or VITRINE_ORIGINS: says so, and which setting names them', () => {
     const text = startupLines(readConfig({}, '/srv/vitrine'), started).join('\n');
     expect(text).toContain('Vitrine collector for any site (VITRINE_SITES names yours; set it before going live)');
-    expect(text).toContain('any origin (VITRINE_ORIGINS lists your shop\'s');
+    expect(text).toContain("any origin (VITRINE_ORIGINS lists your shop's");
   });
 
   it('from the installed collector (no demo files): no catalog yet, and the package’s own commands', () => {

@@ -14,7 +14,7 @@ function gamma(shape: number, uniform: () => number): number {
     // Box-Muller; 1 - u keeps the logarithm finite.
     const z = Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
     const v = (1 + c * z) ** 3;
-    if (v > 0 && Math.log(1 - uniform()) < z * z / 2 + d - d * v + d * Math.log(v)) return d * v;
+    if (v > 0 && Math.log(1 - uniform()) < (z * z) / 2 + d - d * v + d * Math.log(v)) return d * v;
   }
 }
 
@@ -110,7 +110,13 @@ describe('chance to beat (Beta-Binomial)', () => {
 
 describe('chiSquareTail', () => {
   it.each([
-    [3.841459, 1, 0.05], [5.991465, 2, 0.05], [7.814728, 3, 0.05], [9.487729, 4, 0.05], [11.070498, 5, 0.05], [23.209251, 10, 0.01], [10.827566, 1, 0.001],
+    [3.841459, 1, 0.05],
+    [5.991465, 2, 0.05],
+    [7.814728, 3, 0.05],
+    [9.487729, 4, 0.05],
+    [11.070498, 5, 0.05],
+    [23.209251, 10, 0.01],
+    [10.827566, 1, 0.001],
   ])('gives P(χ² ≥ %f) with %i degrees of freedom as the tables do (%f)', (x, df, p) => {
     expect(chiSquareTail(x, df)).toBeCloseTo(p, 6);
   });
@@ -135,7 +141,7 @@ describe('compareCtr', () => {
     expect(c.chanceToBeat).toBeGreaterThan(0.97);
   });
 
-  it('counts the control\'s own uncertainty: a small control gives a wide interval', () => {
+  it("counts the control's own uncertainty: a small control gives a wide interval", () => {
     // 10% against 5% measured on 100 impressions only: the ratio 2 could well be 1.
     const c = compareCtr(exact(1000, 100), exact(100, 5));
     expect(c.uplift).toBeCloseTo(1, 12);
@@ -169,8 +175,19 @@ describe('compareCtr', () => {
 
 const NO_NOISE = { impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0 };
 const row = (patch: Partial<StatRow>): StatRow => ({
-  catalog: 'c', offer: 'o', variant: 'default', arm: 'personalized', reports: 100, impressions: 0, clicks: 0,
-  dismissals: 0, conversions: 0, revenue: 0, noisyReports: 0, variance: NO_NOISE, ...patch,
+  catalog: 'c',
+  offer: 'o',
+  variant: 'default',
+  arm: 'personalized',
+  reports: 100,
+  impressions: 0,
+  clicks: 0,
+  dismissals: 0,
+  conversions: 0,
+  revenue: 0,
+  noisyReports: 0,
+  variance: NO_NOISE,
+  ...patch,
 });
 
 describe('offerStats', () => {

@@ -6,7 +6,8 @@ import { MIGRATIONS as SQLITE_MIGRATIONS } from '../../server/sqlite-schema';
 import { createPostgresStore } from '../../server/postgres';
 import { MIGRATIONS } from '../../server/postgres-schema';
 import { CATALOG_VERSIONS_KEPT, type CatalogShape, type CounterStore, type StatRow } from '../../server/store';
-import { CONTRIBUTION_BOUNDS, METRICS, type Metric, type Report, type ReportCell } from '../../src/protocol/report';
+import { CONTRIBUTION_BOUNDS, METRICS, type Metric, type Report } from '../../src/protocol/report';
+import { reportCell as cell, report as aReport } from '../fixtures/report';
 import type { Arm } from '../../src/protocol/decision';
 import { addNoise } from '../../src/protocol/noise';
 import { noiseVariance } from '../../src/protocol/geometric-noise';
@@ -18,28 +19,14 @@ const HOUR = 3_600_000;
 const START = Date.parse('2026-11-22T00:00:00.000Z');
 const NO_NOISE: Record<Metric, number> = { impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0 };
 
-let n = 0;
-/** A fresh id: 32 lowercase hex digits, as Report v1 has them. */
-const nextId = () => (n++).toString(16).padStart(32, '0');
-
-function cell(offer: string, variant: string, arm: Arm, counts: Partial<Record<Metric, number>> = {}): ReportCell {
-  return { offer, variant, arm, ...NO_NOISE, ...counts };
-}
-
-/** A valid Report v1 for one daily window of `demo-shop`, two cells. */
-function report(patch: Partial<Report> = {}): Report {
-  return {
-    v: 1,
-    id: nextId(),
-    site: 'demo-shop',
+/** A valid Report v1 for the daily window at START of `demo-shop`, two cells. */
+const report = (patch: Partial<Report> = {}): Report =>
+  aReport({
     windowStart: new Date(START).toISOString(),
-    windowMs: DAY,
     catalog: '2026-11-22.1',
-    noise: { mechanism: 'none' },
     cells: [cell('trail-10', 'default', 'personalized', { impressions: 3, clicks: 1 }), cell('trail-10', 'b', 'personalized')],
     ...patch,
-  };
-}
+  });
 
 /** What `stats` should say, summed report by report (not through the stores' merge). */
 function expectedStats(reports: readonly Report[]): StatRow[] {
@@ -131,7 +118,7 @@ describe.each(stores)('the %s store', (_, makeStore) => {
   it('adds up reports, noisy reports, counters and noise variances as the reports sum them', async () => {
     const store = await makeStore();
     const random = generator(7);
-    const pick = <T,>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
     const count = (m: Metric) => Math.floor(random() * (CONTRIBUTION_BOUNDS[m] + 1));
     const reports = Array.from({ length: 60 }, (_, i) => {
       const arm = pick<Arm>(['personalized', 'baseline', 'contextual']);
@@ -139,9 +126,11 @@ describe.each(stores)('the %s store', (_, makeStore) => {
         catalog: pick(['2026-11-22.1', '2026-11-22.2']),
         windowStart: new Date(START + pick([0, 1, 2]) * DAY).toISOString(),
         // Mixed case: rows must come back in byte order, as SQLite sorts.
-        cells: [['Zeta', 'default'], ['alpha', 'default'], ['alpha', 'b']].map(([o, v]) =>
-          cell(o!, v!, arm, Object.fromEntries(METRICS.map((m) => [m, count(m)]))),
-        ),
+        cells: [
+          ['Zeta', 'default'],
+          ['alpha', 'default'],
+          ['alpha', 'b'],
+        ].map(([o, v]) => cell(o!, v!, arm, Object.fromEntries(METRICS.map((m) => [m, count(m)])))),
       });
       return i % 3 === 0 ? addNoise(plain, pick([0.5, 1, 4]), random) : plain;
     });
@@ -200,7 +189,11 @@ describe.each(stores)('the %s store', (_, makeStore) => {
     const shape: CatalogShape = {
       site: 'demo-shop',
       version: '2026-11-22.1',
-      cells: [['trail-10', 'default'], ['trail-10', 'b'], ['Z-offer', 'z']],
+      cells: [
+        ['trail-10', 'default'],
+        ['trail-10', 'b'],
+        ['Z-offer', 'z'],
+      ],
       arms: ['personalized', 'baseline', 'contextual'],
     };
     expect(await store.registerCatalog(shape, START)).toBe('added');
@@ -214,10 +207,20 @@ describe.each(stores)('the %s store', (_, makeStore) => {
     expect(await store.catalogShape('other-shop', '2026-11-22.1')).toEqual({ ...shape, site: 'other-shop', arms: ['contextual'] });
   });
 
-  it('keeps a version\'s learning section as part of what the version is, whatever order its keys come back in', async () => {
+  it("keeps a version's learning section as part of what the version is, whatever order its keys come back in", async () => {
     const store = await makeStore();
     const learning = { attributionWindowHours: 24, slots: { 'trail-10': 'home-hero', 'Z-offer': 'side' }, priorsKey: { kty: 'EC', crv: 'P-256', x: 'xx', y: 'yy' }, variantsLearn: ['trail-10'] };
-    const shape: CatalogShape = { site: 'demo-shop', version: 'l1', cells: [['trail-10', 'default'], ['trail-10', 'b'], ['Z-offer', 'default']], arms: ['personalized', 'contextual'], learning };
+    const shape: CatalogShape = {
+      site: 'demo-shop',
+      version: 'l1',
+      cells: [
+        ['trail-10', 'default'],
+        ['trail-10', 'b'],
+        ['Z-offer', 'default'],
+      ],
+      arms: ['personalized', 'contextual'],
+      learning,
+    };
     expect(await store.registerCatalog(shape, START)).toBe('added');
     expect(await store.catalogShape('demo-shop', 'l1')).toEqual(shape);
     const reordered = { variantsLearn: ['trail-10'], priorsKey: { y: 'yy', x: 'xx', crv: 'P-256', kty: 'EC' }, slots: { 'Z-offer': 'side', 'trail-10': 'home-hero' }, attributionWindowHours: 24 };
@@ -251,7 +254,11 @@ describe.each(stores)('the %s store', (_, makeStore) => {
     expectSameStats(await store.stats('demo-shop', 0, Infinity), await store.stats('demo-shop', 1, Infinity));
     expectSameStats(await store.stats('demo-shop', START, START + 2 * DAY), await store.stats('demo-shop', START, START + 2 * DAY - 1));
     const days = await store.daily('demo-shop', 0, Infinity);
-    expect(days.map((d) => [d.day, d.reports, d.impressions])).toEqual([['2026-11-22', 4, 16], ['2026-11-23', 1, 5], ['2026-11-24', 1, 6]]);
+    expect(days.map((d) => [d.day, d.reports, d.impressions])).toEqual([
+      ['2026-11-22', 4, 16],
+      ['2026-11-23', 1, 5],
+      ['2026-11-24', 1, 6],
+    ]);
     expect(await store.daily('demo-shop', 1, Infinity)).toEqual(days);
   });
 
@@ -320,14 +327,29 @@ describe('the SQLite store', () => {
     const { dir, file } = await folder();
     const old = new Database(file);
     for (let v = 0; v < from; v++) old.exec(SQLITE_MIGRATIONS[v]!);
-    old.prepare(`INSERT INTO counters (site, window_start, window_ms, catalog, offer, variant, arm, reports, impressions, clicks, dismissals, conversions, revenue)
-      VALUES ('demo-shop', ${START}, ${DAY}, 'c1', 'trail-10', 'default', 'personalized', 7, 30, 4, 1, 2, 5000)`).run();
+    old
+      .prepare(`INSERT INTO counters (site, window_start, window_ms, catalog, offer, variant, arm, reports, impressions, clicks, dismissals, conversions, revenue)
+      VALUES ('demo-shop', ${START}, ${DAY}, 'c1', 'trail-10', 'default', 'personalized', 7, 30, 4, 1, 2, 5000)`)
+      .run();
     old.prepare("INSERT INTO report_ids (id, received_at) VALUES ('00000000000000000000000000000abc', 1)").run();
     old.pragma(`user_version = ${from}`);
     old.close();
     const store = createSqliteStore(dir);
     expect(await store.stats('demo-shop', 0, Infinity)).toEqual([
-      { catalog: 'c1', offer: 'trail-10', variant: 'default', arm: 'personalized', reports: 7, noisyReports: 0, impressions: 30, clicks: 4, dismissals: 1, conversions: 2, revenue: 5000, variance: NO_NOISE },
+      {
+        catalog: 'c1',
+        offer: 'trail-10',
+        variant: 'default',
+        arm: 'personalized',
+        reports: 7,
+        noisyReports: 0,
+        impressions: 30,
+        clicks: 4,
+        dismissals: 1,
+        conversions: 2,
+        revenue: 5000,
+        variance: NO_NOISE,
+      },
     ]);
     expect(await store.commit([report({ id: '00000000000000000000000000000abc' })], 2)).toEqual([false]);
     await store.close();
@@ -404,7 +426,11 @@ describe('the PostgreSQL store with several collectors', () => {
     try {
       const [a, b] = [await open(createPostgresStore(db.url, { poolSize: 4 })), await open(createPostgresStore(db.url, { poolSize: 4 }))];
       const random = generator(11);
-      const shuffled = <T,>(xs: readonly T[]) => xs.map((x) => [random(), x] as const).sort(([p], [q]) => p - q).map(([, x]) => x);
+      const shuffled = <T>(xs: readonly T[]) =>
+        xs
+          .map((x) => [random(), x] as const)
+          .sort(([p], [q]) => p - q)
+          .map(([, x]) => x);
       const all: Report[] = [];
       const accepted = new Map<string, number>();
       const offers = Array.from({ length: 12 }, (_, i) => `offer-${i}`);
@@ -425,7 +451,7 @@ describe('the PostgreSQL store with several collectors', () => {
         };
         const commits = [...inBatches(a), ...inBatches(b)];
         for (const [batch, added] of await Promise.all(commits)) {
-          batch.forEach((r, i) => accepted.set(r.id, (accepted.get(r.id) ?? 0) + (added[i] ? 1 : 0)));
+          for (const [i, r] of batch.entries()) accepted.set(r.id, (accepted.get(r.id) ?? 0) + (added[i] ? 1 : 0));
         }
       }
       expect([...accepted.values()].filter((times) => times !== 1)).toEqual([]);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createApp } from '../../server/app';
 import { CATEGORIES, PRODUCTS, featuredProducts, searchProducts } from '../../server/demo/products';
 import { VITRINE_INIT } from '../../server/demo/layout';
-import { validateCatalog } from '../../src/protocol/catalog';
+import { validateCatalog } from '../../src/protocol/validate-catalog';
 
 const app = createApp({ root: process.cwd(), demo: true });
 const snippet = readFileSync(join(process.cwd(), 'dist/snippet.min.js'), 'utf8').trim();
@@ -62,7 +62,7 @@ describe('demo storefront pages', () => {
     expect(jsonIn(html, 'page-facts')).toMatchObject({ track: { type: 'search', payload: { query: '</script><img src=x onerror=alert(1)>' } } });
   });
 
-  it('serves the consent banner from the project\'s own files, and nothing else from node_modules', async () => {
+  it("serves the consent banner from the project's own files, and nothing else from node_modules", async () => {
     const script = await app.request('/demo/vendor/cookieconsent.umd.js');
     expect(script.status).toBe(200);
     expect(script.headers.get('content-type')).toContain('text/javascript');
@@ -82,7 +82,11 @@ describe('demo storefront pages', () => {
     const slots = new Set(catalog.offers.map((o) => o.slot));
     expect([...slots].sort()).toEqual(['cart', 'home-hero', 'order', 'product-also']);
     for (const offer of catalog.offers) {
-      for (const sku of offer.skus ?? []) expect(PRODUCTS.map((p) => p.sku), offer.id).toContain(sku);
+      for (const sku of offer.skus ?? [])
+        expect(
+          PRODUCTS.map((p) => p.sku),
+          offer.id,
+        ).toContain(sku);
       const href = offer.content.cta?.href;
       if (href) expect((await app.request(href)).status, `${offer.id}: ${href}`).toBe(200);
     }

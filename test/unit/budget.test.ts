@@ -11,10 +11,17 @@ import { freshIndexedDB } from './idb';
 const T = Date.now();
 const retention = { maxSignals: 10, maxAgeDays: 30 };
 /** A purchase of `items` items with long fields, as the validators allow (about 300 B an item). */
-const purchase = (n: number, items: number): TrackEvent => ({
-  type: 'purchase', at: T + n,
-  payload: { orderId: `order-${n}`, total: 100, currency: 'EUR', items: Array.from({ length: items }, (_, i) => ({ sku: `${'s'.repeat(90)}${i}`, category: 'c'.repeat(100), price: 1, qty: 1, name: 'n'.repeat(100) })) },
-} as TrackEvent);
+const purchase = (n: number, items: number): TrackEvent =>
+  ({
+    type: 'purchase',
+    at: T + n,
+    payload: {
+      orderId: `order-${n}`,
+      total: 100,
+      currency: 'EUR',
+      items: Array.from({ length: items }, (_, i) => ({ sku: `${'s'.repeat(90)}${i}`, category: 'c'.repeat(100), price: 1, qty: 1, name: 'n'.repeat(100) })),
+    },
+  }) as TrackEvent;
 const append = (store: Store, e: TrackEvent) => store.appendSignals([e], retention, T, (p) => updateProfile(p, [e]), keptAnyway);
 const bytesOf = async (store: Store, name: 'signals' | 'exposures') => ((await store.dump())[name] as object[]).reduce((n, r) => n + sizeOf(r), 0);
 
@@ -45,7 +52,15 @@ describe.each([
 
   it(`keeps the exposures within ${EXPOSURE_BYTES} bytes as well as ${MAX_EXPOSURES} records`, async () => {
     const store = await open();
-    const long = (i: number): ExposureRecord => ({ offer: `${'o'.repeat(96)}${i}`.slice(-100), variant: 'v'.repeat(100), arm: 'personalized', slot: 's'.repeat(100), kind: i % 50 ? 'impression' : 'click', at: T + i, catalog: 'c'.repeat(100) });
+    const long = (i: number): ExposureRecord => ({
+      offer: `${'o'.repeat(96)}${i}`.slice(-100),
+      variant: 'v'.repeat(100),
+      arm: 'personalized',
+      slot: 's'.repeat(100),
+      kind: i % 50 ? 'impression' : 'click',
+      at: T + i,
+      catalog: 'c'.repeat(100),
+    });
     for (let i = 0; i < MAX_EXPOSURES; i++) await store.addExposure(long(i), keptAnyway);
     expect(await bytesOf(store, 'exposures')).toBeLessThanOrEqual(EXPOSURE_BYTES);
     const kept = (await store.dump()).exposures as ExposureRecord[];

@@ -36,11 +36,7 @@ describe('merging two views of the cart', () => {
 
 describe('revalidation against the merchant', () => {
   it('re-prices, removes unavailable lines and reports what it did not check', () => {
-    const r = revalidateLines(
-      [line('A', 1, 10), line('B', 1, 5), line('C', 2, 7), line('D', 1, 3)],
-      { A: { available: true, price: 12 }, B: { available: false }, C: { available: true } },
-      T + 9,
-    );
+    const r = revalidateLines([line('A', 1, 10), line('B', 1, 5), line('C', 2, 7), line('D', 1, 3)], { A: { available: true, price: 12 }, B: { available: false }, C: { available: true } }, T + 9);
     expect(r.lines).toEqual([{ ...line('A', 1, 12), updatedAt: T + 9 }, line('C', 2, 7), line('D', 1, 3)]);
     expect(r.repriced).toEqual([{ sku: 'A', from: 10, to: 12 }]);
     expect(r.removed).toEqual([{ sku: 'B', qty: 1, price: 5 }]);
@@ -57,7 +53,9 @@ describe('cart expiry', () => {
 
   it('shows the page items without the merge stamps', () => {
     expect(toCart({ id: 'current', lines: [line('A', 1, 1)], updatedAt: T }, true)).toEqual({
-      items: [{ sku: 'A', qty: 1, price: 1 }], updatedAt: T, restored: true,
+      items: [{ sku: 'A', qty: 1, price: 1 }],
+      updatedAt: T,
+      restored: true,
     });
   });
 });
@@ -68,7 +66,15 @@ describe('a handoff link’s lines, merged into the cart', () => {
 
   it('merges by the cart’s rules (for a SKU in both, the line changed last) and remembers the link', () => {
     const mine = record([line('A', 1, 10, T + 100), line('B', 3, 5, T - 100)]);
-    const next = changedRecord(mine, handoff('link-1', T, [{ sku: 'A', qty: 5, price: 10 }, { sku: 'B', qty: 1, price: 5 }, { sku: 'C', qty: 2, price: 7 }]), T + 200);
+    const next = changedRecord(
+      mine,
+      handoff('link-1', T, [
+        { sku: 'A', qty: 5, price: 10 },
+        { sku: 'B', qty: 1, price: 5 },
+        { sku: 'C', qty: 2, price: 7 },
+      ]),
+      T + 200,
+    );
     expect(next.lines).toEqual([line('A', 1, 10, T + 100), line('B', 1, 5, T), line('C', 2, 7, T)]);
     expect(next.handoffs).toEqual(['link-1']);
     expect(toCart(next, false).handoffs).toEqual(['link-1']);
@@ -100,13 +106,27 @@ describe('a handoff link’s lines, merged into the cart', () => {
 
 describe('the cart of the visit, as the page kept it', () => {
   it('is checked line by line, with the links it merged', () => {
-    expect(visitCartOf({ items: [{ sku: 'A', qty: 2, price: 3 }], updatedAt: T, restored: false, handoffs: ['l1'] }, T + 10)).toEqual({ id: 'current', lines: [line('A', 2, 3)], updatedAt: T, handoffs: ['l1'] });
+    expect(visitCartOf({ items: [{ sku: 'A', qty: 2, price: 3 }], updatedAt: T, restored: false, handoffs: ['l1'] }, T + 10)).toEqual({
+      id: 'current',
+      lines: [line('A', 2, 3)],
+      updatedAt: T,
+      handoffs: ['l1'],
+    });
     // A time from the future is now.
     expect(visitCartOf({ items: [{ sku: 'A', qty: 2, price: 3 }], updatedAt: T + 1e9 }, T)?.updatedAt).toBe(T);
   });
 
   it('is left out when it is not a valid cart, or an empty one', () => {
-    for (const raw of [null, 'cart', { items: 'A' }, { items: [{ sku: 'A', qty: 0, price: 1 }] }, { items: [{ sku: 'A', qty: 1, price: 1, evil: true }] }, { items: [{ sku: 'A', qty: 1, price: 1 }], handoffs: ['<script>'] }, { items: [{ sku: 'A', qty: 1, price: 1 }], handoffs: 'abc' }, { items: [] }]) {
+    for (const raw of [
+      null,
+      'cart',
+      { items: 'A' },
+      { items: [{ sku: 'A', qty: 0, price: 1 }] },
+      { items: [{ sku: 'A', qty: 1, price: 1, evil: true }] },
+      { items: [{ sku: 'A', qty: 1, price: 1 }], handoffs: ['<script>'] },
+      { items: [{ sku: 'A', qty: 1, price: 1 }], handoffs: 'abc' },
+      { items: [] },
+    ]) {
       expect(visitCartOf(raw, T), JSON.stringify(raw)).toBeNull();
     }
   });

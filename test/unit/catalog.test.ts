@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { validateCatalog, isSafeUrl, CATALOG_DEFAULTS } from '../../src/protocol/catalog';
+import { CATALOG_DEFAULTS } from '../../src/protocol/catalog';
+import { validateCatalog } from '../../src/protocol/validate-catalog';
+import { isSafeUrl } from '../../src/protocol/safe-url';
 import { testCatalog } from '../fixtures/catalog';
 
 /** An example catalog in the shape the README documents ("Offers: Catalog v1"): the contract merchants write against. */
@@ -7,7 +9,16 @@ const DESIGN_EXAMPLE = {
   version: '2026-11-22.1',
   siteId: 'demo-shop',
   settings: { exploration: 0.1, diversity: 0.3, attributionWindowHours: 24 },
-  experiments: [{ id: 'holdout', kind: 'personalization-holdout', arms: [{ id: 'personalized', weight: 90 }, { id: 'baseline', weight: 10 }] }],
+  experiments: [
+    {
+      id: 'holdout',
+      kind: 'personalization-holdout',
+      arms: [
+        { id: 'personalized', weight: 90 },
+        { id: 'baseline', weight: 10 },
+      ],
+    },
+  ],
   offers: [
     {
       id: 'trail-10',
@@ -16,8 +27,12 @@ const DESIGN_EXAMPLE = {
       content: { title: '10% off trail shoes', body: '…', image: '/img/trail.svg', cta: { label: 'Shop trail', href: '/c/trail-running' } },
       variants: [{ id: 'b', weight: 50, content: { title: 'Trail season is here' } }],
       eligibility: {
-        visitor: 'any', cartMinValue: 0, cartCategories: [], boughtBefore: { categories: [], minDaysAgo: 0 },
-        from: '2026-11-01T00:00:00Z', until: '2027-01-31T00:00:00Z',
+        visitor: 'any',
+        cartMinValue: 0,
+        cartCategories: [],
+        boughtBefore: { categories: [], minDaysAgo: 0 },
+        from: '2026-11-01T00:00:00Z',
+        until: '2027-01-31T00:00:00Z',
       },
       weights: { affinity: 2.0, recency: 0.5, cartMatch: 1.0, pageMatch: 1.0 },
       caps: { perHour: 2, perDay: 5, perWeek: 15, dismissCooldownHours: 72 },
@@ -51,8 +66,13 @@ describe('Catalog v1', () => {
     const c = validateCatalog({ version: '1', siteId: 's', offers: [{ id: 'a', slot: 'x', content: { title: 'A' } }] });
     expect(c.settings).toEqual(CATALOG_DEFAULTS.settings);
     expect(c.offers[0]).toMatchObject({
-      categories: [], skus: [], price: null, sensitive: false, priority: 0,
-      caps: CATALOG_DEFAULTS.caps, weights: CATALOG_DEFAULTS.weights,
+      categories: [],
+      skus: [],
+      price: null,
+      sensitive: false,
+      priority: 0,
+      caps: CATALOG_DEFAULTS.caps,
+      weights: CATALOG_DEFAULTS.weights,
       eligibility: { visitor: 'any', cartMinValue: 0, cartCategories: [], boughtBefore: null, from: null, until: null },
     });
   });
@@ -64,7 +84,15 @@ describe('Catalog v1', () => {
     [withOffer(0, { content: { title: 'x', cta: { label: 'Go', href: 'javascript:alert(1)' } } }), 'offers[0] (trail-10).content.cta.href: expected an http(s) or relative URL'],
     [withOffer(0, { content: { title: 'x', image: 'data:image/svg+xml,<svg onload=alert(1)>' } }), 'offers[0] (trail-10).content.image: expected an http(s) or relative URL'],
     [withOffer(0, { content: { body: 'no title' } }), 'offers[0] (trail-10).content.title: expected a non-empty string'],
-    [withOffer(0, { variants: [{ id: 'b', weight: 70, content: {} }, { id: 'c', weight: 40, content: {} }] }), 'offers[0] (trail-10).variants: expected weights that add up to at most 100'],
+    [
+      withOffer(0, {
+        variants: [
+          { id: 'b', weight: 70, content: {} },
+          { id: 'c', weight: 40, content: {} },
+        ],
+      }),
+      'offers[0] (trail-10).variants: expected weights that add up to at most 100',
+    ],
     [withOffer(0, { variants: [{ id: 'default', weight: 10, content: {} }] }), 'offers[0] (trail-10).variants[0].id: expected an id other than "default"'],
     [withOffer(0, { eligibility: { visitor: 'loyal' } }), 'offers[0] (trail-10).eligibility.visitor'],
     [withOffer(0, { eligibility: { from: '2027-01-01T00:00:00Z', until: '2026-01-01T00:00:00Z' } }), 'offers[0] (trail-10).eligibility.until: expected a date-time after "from"'],

@@ -7,10 +7,25 @@ import type { ResolvedConsentOptions } from '../../src/protocol/options';
 
 // The CMPs' documented globals and events, set up as each CMP's own script would.
 const w = window as unknown as PageWindow;
-const GLOBALS = ['OnetrustActiveGroups', 'OneTrust', 'Cookiebot', 'Didomi', 'didomiOnReady', 'didomiEventListeners', 'UC_UI', '__ucCmp', 'klaro', 'CookieConsent', 'Shopify', 'dataLayer', '__tcfapi', '__gpp'];
+const GLOBALS = [
+  'OnetrustActiveGroups',
+  'OneTrust',
+  'Cookiebot',
+  'Didomi',
+  'didomiOnReady',
+  'didomiEventListeners',
+  'UC_UI',
+  '__ucCmp',
+  'klaro',
+  'CookieConsent',
+  'Shopify',
+  'dataLayer',
+  '__tcfapi',
+  '__gpp',
+];
 let stops: (() => void)[] = [];
 afterEach(() => {
-  stops.forEach((s) => s());
+  for (const s of stops) s();
   stops = [];
   for (const g of GLOBALS) delete w[g];
   document.cookie = 'cc_cookie=; expires=Thu, 01 Jan 1970 00:00:00 GMT';
@@ -27,7 +42,7 @@ const ALL = { functional: true, personalization: true, measurement: true };
 const NONE = { functional: false, personalization: false, measurement: false };
 
 describe('OneTrust', () => {
-  it('decides once the banner is closed; closed on this page, it is the shopper\'s act', () => {
+  it("decides once the banner is closed; closed on this page, it is the shopper's act", () => {
     let closed = false;
     w.OnetrustActiveGroups = ',C0001,';
     w.OneTrust = { IsAlertBoxClosed: () => closed };
@@ -39,14 +54,14 @@ describe('OneTrust', () => {
     expect(last(reports)).toEqual({ ...ALL, explicit: true });
   });
 
-  it('reads a returning visitor\'s groups on load, as a stored state', () => {
+  it("reads a returning visitor's groups on load, as a stored state", () => {
     w.OnetrustActiveGroups = ',C0001,C0002,';
     w.OneTrust = { IsAlertBoxClosed: () => true };
     const reports = run('onetrust');
     expect(last(reports)).toEqual({ functional: false, personalization: false, measurement: true, explicit: false });
   });
 
-  it('takes the merchant\'s own group ids', () => {
+  it("takes the merchant's own group ids", () => {
     w.OnetrustActiveGroups = ',C0001,C0009,';
     w.OneTrust = { IsAlertBoxClosed: () => true };
     const reports = run('onetrust', { categories: { personalization: ['C0009'] } });
@@ -71,30 +86,37 @@ describe('Cookiebot', () => {
 describe('Didomi', () => {
   const didomi = (enabled: string[], collect = false) => ({
     shouldUserStatusBeCollected: () => collect,
-    getCurrentUserStatus: () => ({ purposes: Object.fromEntries(['cookies', 'create_content_profile', 'select_personalized_content', 'measure_content_performance'].map((id) => [id, { id, enabled: enabled.includes(id) }])) }),
+    getCurrentUserStatus: () => ({
+      purposes: Object.fromEntries(['cookies', 'create_content_profile', 'select_personalized_content', 'measure_content_performance'].map((id) => [id, { id, enabled: enabled.includes(id) }])),
+    }),
   });
 
   it('reads the status through didomiOnReady and again at consent.changed', () => {
     const reports = run('didomi');
     const D = didomi(['cookies', 'measure_content_performance']);
     w.Didomi = D;
-    (w.didomiOnReady as ((d: unknown) => void)[]).forEach((fn) => fn(D));
+    for (const fn of w.didomiOnReady as ((d: unknown) => void)[]) fn(D);
     expect(last(reports)).toEqual({ functional: true, personalization: false, measurement: true, explicit: false });
     w.Didomi = didomi(['cookies', 'create_content_profile', 'select_personalized_content', 'measure_content_performance']);
-    (w.didomiEventListeners as { event: string; listener: () => void }[]).filter((l) => l.event === 'consent.changed').forEach((l) => l.listener());
+    for (const l of w.didomiEventListeners as { event: string; listener: () => void }[]) if (l.event === 'consent.changed') l.listener();
     expect(last(reports)).toEqual({ ...ALL, explicit: true });
   });
 
   it('stays closed while Didomi still has to collect the status', () => {
     const reports = run('didomi');
-    (w.didomiOnReady as ((d: unknown) => void)[]).forEach((fn) => fn(didomi(['cookies'], true)));
+    for (const fn of w.didomiOnReady as ((d: unknown) => void)[]) fn(didomi(['cookies'], true));
     expect(reports).toEqual([]);
   });
 });
 
 describe('Usercentrics', () => {
   it('V3: reads categories from getConsentDetails and UC_CONSENT, never an implicit state', async () => {
-    w.__ucCmp = { getConsentDetails: async () => ({ consent: { type: 'IMPLICIT' }, categories: { functional: { state: 'ALL_ACCEPTED' }, marketing: { state: 'ALL_ACCEPTED' }, analytics: { state: 'ALL_ACCEPTED' } } }) };
+    w.__ucCmp = {
+      getConsentDetails: async () => ({
+        consent: { type: 'IMPLICIT' },
+        categories: { functional: { state: 'ALL_ACCEPTED' }, marketing: { state: 'ALL_ACCEPTED' }, analytics: { state: 'ALL_ACCEPTED' } },
+      }),
+    };
     const reports = run('usercentrics');
     await new Promise((r) => setTimeout(r, 50));
     expect(reports).toEqual([]);
@@ -103,8 +125,10 @@ describe('Usercentrics', () => {
     expect(last(reports)).toEqual({ functional: true, personalization: true, measurement: false, explicit: true });
   });
 
-  it('V3: reads a returning visitor\'s explicit choice as a stored state', async () => {
-    w.__ucCmp = { getConsentDetails: async () => ({ consent: { type: 'EXPLICIT' }, categories: { functional: { state: 'ALL_ACCEPTED' }, marketing: { state: 'ALL_DENIED' }, analytics: { state: 'ALL_DENIED' } } }) };
+  it("V3: reads a returning visitor's explicit choice as a stored state", async () => {
+    w.__ucCmp = {
+      getConsentDetails: async () => ({ consent: { type: 'EXPLICIT' }, categories: { functional: { state: 'ALL_ACCEPTED' }, marketing: { state: 'ALL_DENIED' }, analytics: { state: 'ALL_DENIED' } } }),
+    };
     const reports = run('usercentrics');
     await vi.waitFor(() => expect(last(reports)).toEqual({ functional: true, personalization: false, measurement: false, explicit: false }));
   });
@@ -136,7 +160,7 @@ describe('Klaro', () => {
     const reports = run('klaro');
     expect(last(reports)).toEqual({ functional: true, personalization: false, measurement: false, explicit: false });
     consents['vitrine-personalization'] = true;
-    watchers.forEach((x) => x.update(manager, 'saveConsents'));
+    for (const x of watchers) x.update(manager, 'saveConsents');
     expect(last(reports)).toMatchObject({ personalization: true, explicit: true });
   });
 });
@@ -145,10 +169,15 @@ describe('Shopify Customer Privacy', () => {
   it('reads the allowed purposes once the visitor answered, and at visitorConsentCollected', () => {
     const state = { preferences: '', marketing: '', analytics: '', sale_of_data: '' };
     let allowed = { pref: false, mkt: false, ana: false };
-    w.Shopify = { customerPrivacy: {
-      currentVisitorConsent: () => state, shouldShowBanner: () => true,
-      preferencesProcessingAllowed: () => allowed.pref, marketingAllowed: () => allowed.mkt, analyticsProcessingAllowed: () => allowed.ana,
-    } };
+    w.Shopify = {
+      customerPrivacy: {
+        currentVisitorConsent: () => state,
+        shouldShowBanner: () => true,
+        preferencesProcessingAllowed: () => allowed.pref,
+        marketingAllowed: () => allowed.mkt,
+        analyticsProcessingAllowed: () => allowed.ana,
+      },
+    };
     const reports = run('shopify');
     expect(reports).toEqual([]);
     Object.assign(state, { preferences: 'yes', marketing: 'no', analytics: 'yes' });
@@ -159,12 +188,12 @@ describe('Shopify Customer Privacy', () => {
 });
 
 describe('Google Consent Mode v2', () => {
-  it('decides at the banner\'s update, the last value of each type winning; defaults alone decide nothing', async () => {
+  it("decides at the banner's update, the last value of each type winning; defaults alone decide nothing", async () => {
     vi.useFakeTimers();
     w.dataLayer = [];
     // What gtag() pushes: its arguments object.
     function gtag(..._args: unknown[]) {
-      // eslint-disable-next-line prefer-rest-params
+      // biome-ignore lint/complexity/noArguments: gtag's stub pushes its arguments object, which is what Consent Mode's readers expect.
       (w.dataLayer as unknown[]).push(arguments);
     }
     gtag('consent', 'default', { analytics_storage: 'denied', personalization_storage: 'denied', functionality_storage: 'granted' });

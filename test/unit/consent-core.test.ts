@@ -7,7 +7,13 @@ import type { ConsentState } from '../../src/protocol/consent';
 function core(gpc = false) {
   const applied: ConsentState[] = [];
   const heard: ConsentState[] = [];
-  const c = createConsentCore(async (state) => void applied.push(state), (e) => { throw e; }, gpc);
+  const c = createConsentCore(
+    async (state) => void applied.push(state),
+    (e) => {
+      throw e;
+    },
+    gpc,
+  );
   c.on('change', (state) => heard.push(state));
   return { c, applied, heard };
 }

@@ -5,7 +5,7 @@ import type { ExposureRecord, Store } from '../../worker/storage/store';
 import { allowedFor, keptAnyway, mayKeepCart, mayKeepCatalog, mayKeepDecisions, mayKeepExposures, mayKeepSeed, mayKeepSignals, mayReport } from '../../worker/purposes';
 import { emptyProfile, updateProfile } from '../../worker/profile';
 import { createEngine } from '../../worker/engine';
-import { validateCatalog } from '../../src/protocol/catalog';
+import { validateCatalog } from '../../src/protocol/validate-catalog';
 import type { EngineApi, EngineEvent } from '../../src/protocol/engine';
 import type { TrackEvent } from '../../src/protocol/events';
 import { testCatalog } from '../fixtures/catalog';
@@ -25,7 +25,11 @@ const seen: ExposureRecord = { offer: 'yoga-mat', variant: 'default', arm: 'pers
  * transaction must leave none of it.
  */
 const WRITES: [name: string, write: (store: Store) => Promise<unknown>, left: (store: Store) => Promise<unknown>][] = [
-  ['signals and the profile', (s) => s.appendSignals(events, { maxSignals: 10, maxAgeDays: 30 }, T, (p) => updateProfile(p, events), mayKeepSignals), async (s) => (await s.count('signals')) + (await s.count('profile')) || undefined],
+  [
+    'signals and the profile',
+    (s) => s.appendSignals(events, { maxSignals: 10, maxAgeDays: 30 }, T, (p) => updateProfile(p, events), mayKeepSignals),
+    async (s) => (await s.count('signals')) + (await s.count('profile')) || undefined,
+  ],
   ['the profile (mute, prefer)', (s) => s.putProfile(emptyProfile(T), allowedFor('profile')), (s) => s.getProfile()],
   ['the cart', (s) => s.update('cart', () => ({ id: 'current', lines: [], updatedAt: T }), mayKeepCart), (s) => s.get('cart')],
   ['the outbox', (s) => s.update('outbox', () => ({ id: 'current', reportedUntil: T, reports: [] }), mayReport), (s) => s.get('outbox')],
@@ -42,19 +46,25 @@ beforeEach(() => {
 });
 
 describe.each([
-  ['IndexedDB, the withdrawal stored through another tab\'s connection', async () => {
-    const store = await createIdbStore('vitrine:guards', 1000);
-    await store.setMeta('consent', ALL, keptAnyway);
-    const other = await createIdbStore('vitrine:guards', 1000);
-    await other.setMeta('consent', NONE, keptAnyway);
-    other.close();
-    return store;
-  }],
-  ['memory', async () => {
-    const store = createMemoryStore();
-    await store.setMeta('consent', NONE, keptAnyway);
-    return store;
-  }],
+  [
+    "IndexedDB, the withdrawal stored through another tab's connection",
+    async () => {
+      const store = await createIdbStore('vitrine:guards', 1000);
+      await store.setMeta('consent', ALL, keptAnyway);
+      const other = await createIdbStore('vitrine:guards', 1000);
+      await other.setMeta('consent', NONE, keptAnyway);
+      other.close();
+      return store;
+    },
+  ],
+  [
+    'memory',
+    async () => {
+      const store = createMemoryStore();
+      await store.setMeta('consent', NONE, keptAnyway);
+      return store;
+    },
+  ],
 ])('a withdrawal racing each write, in %s', (_, withdrawn) => {
   it.each(WRITES)('leaves nothing of %s behind', async (_name, write, left) => {
     const store = await withdrawn();
@@ -76,7 +86,7 @@ describe.each([
   });
 });
 
-describe('the guard is part of every write\'s type', () => {
+describe("the guard is part of every write's type", () => {
   it('does not compile a write without one', async () => {
     const store = createMemoryStore();
     // @ts-expect-error the guard is required
@@ -98,7 +108,7 @@ describe('the merged cart, when another tab grants and withdraws functional befo
     vi.restoreAllMocks();
   });
 
-  it('is not written: the session cart stays in this tab\'s memory, and nothing is on the device', async () => {
+  it("is not written: the session cart stays in this tab's memory, and nothing is on the device", async () => {
     const tab = async () => {
       const engine = createEngine();
       const heard: EngineEvent[] = [];

@@ -45,7 +45,12 @@ describe('schema and migrations', () => {
       if (old > 0) {
         // Build the database exactly as that older version left it, with data in it.
         const db = await openRaw(name, old, (d, o, tx) => upgrade(d, o, old, tx));
-        await settled(db.transaction('meta', 'readwrite').objectStore('meta').put({ key: 'consent', value: { decided: true } }));
+        await settled(
+          db
+            .transaction('meta', 'readwrite')
+            .objectStore('meta')
+            .put({ key: 'consent', value: { decided: true } }),
+        );
         db.close();
       }
       const store = await createIdbStore(name, 1000);

@@ -1,46 +1,18 @@
 // @vitest-environment node
 // The engine needs no DOM: Node gives it fetch, BroadcastChannel and WebCrypto as a Worker would.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import '../../worker/decide-entry';
 import '../../worker/signature-entry';
 import { createEngine } from '../../worker/engine';
-import type { EngineApi, EngineEvent } from '../../src/protocol/engine';
 import type { TrackEvent } from '../../src/protocol/events';
 import { decided, ok } from './replies';
-import { freshIndexedDB } from './idb';
-import { startCdn, type Cdn } from '../catalog-cdn';
+import { engineTabs } from './engine-tabs';
 import { testCatalog } from '../fixtures/catalog';
 
-const SITE = 'test-shop';
-let cdn: Cdn;
-let engines: EngineApi[] = [];
-let n = 0;
-let name: string;
-
-beforeAll(async () => {
-  cdn = await startCdn();
-});
-afterAll(() => cdn.stop());
-beforeEach(() => {
-  freshIndexedDB();
-  engines = [];
-  name = `catalog-${n++}`;
-  cdn.set(name, testCatalog());
-});
-afterEach(async () => {
-  for (const e of engines) await e.close();
-});
-
+const tabs = engineTabs('decide');
+const tab = (options?: Record<string, unknown>) => tabs.open(options);
 
 const ALL = decided({ functional: true, personalization: true, measurement: true });
-
-async function tab(extra: Record<string, unknown> = {}) {
-  const engine = createEngine();
-  const events: EngineEvent[] = [];
-  const hello = ok(await engine.init({ siteId: SITE, catalogUrl: `${cdn.base}/c/${name}`, ...extra }, (e) => events.push(e)));
-  engines.push(engine);
-  return { engine, events, hello };
-}
 
 const view = (category: string): TrackEvent => ({ type: 'product_view', at: Date.now(), payload: { sku: `${category}-1`, category } });
 
@@ -79,9 +51,8 @@ describe('decide in the engine', () => {
   });
 
   it('says so when there is no catalog to decide from', async () => {
-    const engine = createEngine();
-    engines.push(engine);
-    ok(await engine.init({ siteId: SITE }, () => undefined));
+    const engine = tabs.closeAfter(createEngine());
+    ok(await engine.init({ siteId: tabs.site }, () => undefined));
     expect(await engine.decide('home-hero', undefined)).toMatchObject({ ok: false, error: { code: 'catalog-unavailable', message: 'no catalogUrl option' } });
   });
 });
@@ -91,23 +62,23 @@ describe('catalog delivery', () => {
     const first = await tab();
     ok(await first.engine.setConsent(ALL));
     ok(await first.engine.decide('home-hero', undefined));
-    expect(cdn.hits(name)).toEqual({ ok: 1, notModified: 0 });
+    expect(tabs.cdn.hits(tabs.site)).toEqual({ ok: 1, notModified: 0 });
     ok(await first.engine.close());
 
     // A page that asks for no offer fetches nothing; one that does, past the refresh age, revalidates.
     const second = await tab();
     expect(second.hello.catalogVersion).toBe('2026-11-22.1');
     ok(await second.engine.exportData());
-    expect(cdn.hits(name)).toEqual({ ok: 1, notModified: 0 });
+    expect(tabs.cdn.hits(tabs.site)).toEqual({ ok: 1, notModified: 0 });
     ok(await second.engine.decide('home-hero', undefined));
-    expect(cdn.hits(name)).toEqual({ ok: 1, notModified: 0 });
+    expect(tabs.cdn.hits(tabs.site)).toEqual({ ok: 1, notModified: 0 });
     vi.spyOn(Date, 'now').mockReturnValue(Date.now() + 10 * 60_000);
     ok(await second.engine.decide('home-hero', undefined));
     vi.restoreAllMocks();
-    await vi.waitFor(() => expect(cdn.hits(name)).toEqual({ ok: 1, notModified: 1 }));
+    await vi.waitFor(() => expect(tabs.cdn.hits(tabs.site)).toEqual({ ok: 1, notModified: 1 }));
 
     // The CDN is gone: the cached catalog still serves.
-    const third = await tab({ catalogUrl: `${cdn.base}/c/nowhere` });
+    const third = await tab({ catalogUrl: `${tabs.cdn.base}/c/nowhere` });
     expect(ok(await third.engine.decide('home-hero', { limit: 1 })).map((x) => x.id)).toEqual(['yoga-mat']);
   });
 
@@ -116,7 +87,7 @@ describe('catalog delivery', () => {
     ok(await engine.decide('home-hero', undefined));
     const broken = testCatalog({ version: '2026-11-23.1' });
     (broken.offers[1] as Record<string, unknown>).caps = { perDay: -1 };
-    cdn.set(name, broken);
+    tabs.cdn.set(tabs.site, broken);
     vi.spyOn(Date, 'now').mockReturnValue(Date.now() + 10 * 60_000); // past the refresh age
     ok(await engine.decide('home-hero', undefined));
     await vi.waitFor(() => expect(events.filter((e) => e.type === 'catalog' && e.error)).toHaveLength(1));
@@ -126,10 +97,11 @@ describe('catalog delivery', () => {
   });
 
   it('refuses a catalog for another site', async () => {
-    cdn.set(name, testCatalog({ siteId: 'other-shop' }));
+    tabs.cdn.set(tabs.site, testCatalog({ siteId: 'other-shop' }));
     const { engine } = await tab();
     expect(await engine.decide('home-hero', undefined)).toMatchObject({
-      ok: false, error: { code: 'catalog-unavailable', message: 'siteId: expected "test-shop" (the SDK\'s siteId), got "other-shop"' },
+      ok: false,
+      error: { code: 'catalog-unavailable', message: `siteId: expected "${tabs.site}" (the SDK's siteId), got "other-shop"` },
     });
   });
 });
@@ -139,15 +111,14 @@ describe('signed catalogs', () => {
     const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
     const publicJwk = await crypto.subtle.exportKey('jwk', pair.publicKey);
     const spki = Buffer.from(await crypto.subtle.exportKey('spki', pair.publicKey)).toString('base64');
-    const sign = async (text: string) =>
-      Buffer.from(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, new TextEncoder().encode(text))).toString('base64');
+    const sign = async (text: string) => Buffer.from(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, new TextEncoder().encode(text))).toString('base64');
     return { publicJwk, spki, sign };
   }
 
   it('accepts a catalog signed with the configured key (JWK or SPKI)', async () => {
     const k = await keys();
-    const signed = JSON.stringify(testCatalog());
-    cdn.set(name, { signed, signature: await k.sign(signed) });
+    const signed = JSON.stringify(testCatalog({ siteId: tabs.site }));
+    tabs.cdn.set(tabs.site, { signed, signature: await k.sign(signed) });
     for (const catalogKey of [k.publicJwk, k.spki]) {
       const { engine } = await tab({ catalogKey });
       expect(ok(await engine.decide('home-hero', { limit: 1 }))[0]!.id).toBe('yoga-mat');
@@ -157,14 +128,14 @@ describe('signed catalogs', () => {
   it('refuses a tampered, unsigned or wrongly signed catalog', async () => {
     const k = await keys();
     const other = await keys();
-    const signed = JSON.stringify(testCatalog());
+    const signed = JSON.stringify(testCatalog({ siteId: tabs.site }));
     const cases = [
       [{ signed: signed.replace('"priority":20', '"priority":99'), signature: await k.sign(signed) }, 'the signature does not match'],
       [testCatalog(), 'expected a signed catalog'],
       [{ signed, signature: await other.sign(signed) }, 'the signature does not match'],
     ] as const;
     for (const [doc, message] of cases) {
-      cdn.set(name, doc);
+      tabs.cdn.set(tabs.site, doc);
       const { engine } = await tab({ catalogKey: k.publicJwk });
       expect(await engine.decide('home-hero', undefined)).toMatchObject({ ok: false, error: { code: 'catalog-unavailable', message: expect.stringContaining(message) } });
     }
@@ -233,14 +204,20 @@ describe('the shopper edits their interests', () => {
     ok(await engine.setConsent(ALL));
     ok(await engine.track([view('trail-running'), view('trail-running'), view('yoga')]));
     ok(await engine.decide('home-hero', undefined));
-    expect(ok(await engine.interests()).map((i) => [i.category, i.source])).toEqual([['trail-running', 'browsing'], ['yoga', 'browsing']]);
+    expect(ok(await engine.interests()).map((i) => [i.category, i.source])).toEqual([
+      ['trail-running', 'browsing'],
+      ['yoga', 'browsing'],
+    ]);
     expect(ok(await engine.interests())[0]!.label).toBe('trail running shoes');
 
     ok(await engine.mute('trail-running'));
     const data = ok(await engine.exportData());
     expect(JSON.stringify(data.stores.signals)).not.toContain('trail-running');
     expect(JSON.stringify(data.stores.profile)).not.toContain('trail-running');
-    expect(ok(await engine.interests()).map((i) => [i.category, i.source])).toEqual([['yoga', 'browsing'], ['trail-running', 'muted']]);
+    expect(ok(await engine.interests()).map((i) => [i.category, i.source])).toEqual([
+      ['yoga', 'browsing'],
+      ['trail-running', 'muted'],
+    ]);
     // New browsing of a muted category does not bring it back.
     ok(await engine.track([view('trail-running')]));
     expect(ok(await engine.decide('home-hero', undefined)).map((x) => x.id)).not.toContain('trail-10');

@@ -3,10 +3,9 @@
 // merge, the send-time check), each written to fail when the code that keeps it breaks: every
 // one was checked against a deliberately planted bug. The engine needs no DOM: Node gives it
 // fetch, BroadcastChannel and WebCrypto as a Worker would.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import '../../worker/decide-entry';
 import '../../worker/report-entry';
-import { createEngine } from '../../worker/engine';
 import { createIdbStore } from '../../worker/storage/idb';
 import { databaseName } from '../../worker/storage/database';
 import { emptyProfile, updateProfile, type Profile } from '../../worker/profile';
@@ -19,15 +18,14 @@ import { noPriors } from '../../worker/state';
 import type { EngineContext } from '../../worker/context';
 import { keptAnyway } from '../../worker/purposes';
 import type { CartRecord, ExposureRecord, Guard, OutboxRecord, Store } from '../../worker/storage/store';
-import { validateCatalog } from '../../src/protocol/catalog';
+import { validateCatalog } from '../../src/protocol/validate-catalog';
 import { CONTRIBUTION_BOUNDS } from '../../src/protocol/report';
 import { resolveOptions } from '../../src/protocol/options';
 import type { ConsentState } from '../../src/protocol/consent';
-import type { EngineApi, EngineEvent, ReportStatus } from '../../src/protocol/engine';
+import type { EngineApi, ReportStatus } from '../../src/protocol/engine';
 import type { TrackEvent } from '../../src/protocol/events';
 import { decided, ok } from './replies';
-import { freshIndexedDB } from './idb';
-import { startCdn, type Cdn } from '../catalog-cdn';
+import { engineTabs } from './engine-tabs';
 import { registered, startCollectorGate, type CollectorGate } from '../collector-gate';
 import { testCatalog } from '../fixtures/catalog';
 
@@ -43,35 +41,12 @@ const trailView = (at: number): TrackEvent => ({ type: 'product_view', at, paylo
 const trailAdd = (at: number): TrackEvent => ({ type: 'add_to_cart', at, payload: { sku: 'TR-1', category: 'trail-running', brand: 'Salomon', price: 140 } });
 const yogaView = (at: number): TrackEvent => ({ type: 'product_view', at, payload: { sku: 'YM-1', category: 'yoga', price: 30 } });
 
-let cdn: Cdn;
-let engines: EngineApi[] = [];
-let site: string;
-let n = 0;
-
-beforeAll(async () => {
-  cdn = await startCdn();
-});
-afterAll(() => cdn.stop());
-beforeEach(() => {
-  freshIndexedDB();
-  engines = [];
-  site = `promises-${n++}`;
-  void cdn.set(site, testCatalog({ siteId: site }));
-});
-afterEach(async () => {
-  for (const e of engines) await e.close();
+const tabs = engineTabs('promises');
+afterEach(() => {
   vi.useRealTimers();
   vi.unstubAllGlobals();
 });
-
-/** An engine standing in for one browser tab, with the shop's catalog on the CDN. */
-async function tab(extra: Record<string, unknown> = {}) {
-  const engine = createEngine();
-  const events: EngineEvent[] = [];
-  const hello = ok(await engine.init({ siteId: site, catalogUrl: `${cdn.base}/c/${site}`, ...extra }, (e) => events.push(e)));
-  engines.push(engine);
-  return { engine, events, hello };
-}
+const tab = (options?: Record<string, unknown>) => tabs.open(options);
 
 /** What the device holds, as the shopper's export shows it. */
 async function stored(engine: EngineApi) {
@@ -99,7 +74,7 @@ describe('a storage write re-checks the stored consent decision inside its own t
   }
 
   it('refuses with consent-required, and writes nothing, when another connection stored a withdrawal this one never heard of', async () => {
-    const name = databaseName(site);
+    const name = databaseName(tabs.site);
     const store = await createIdbStore(name, 1000);
     await store.setMeta('consent', ALL, keptAnyway);
     // Another tab withdraws through its own connection; this store is not told.
@@ -121,7 +96,7 @@ describe('a storage write re-checks the stored consent decision inside its own t
     store.close();
   });
 
-  it('a tab that has not heard of another tab\'s withdrawal yet writes nothing back after its erasure', async () => {
+  it("a tab that has not heard of another tab's withdrawal yet writes nothing back after its erasure", async () => {
     const here = await tab();
     ok(await here.engine.setConsent(ALL));
     ok(await here.engine.track([yogaView(Date.now())]));
@@ -135,8 +110,13 @@ describe('a storage write re-checks the stored consent decision inside its own t
     expect(ok(await here.engine.cart({ kind: 'add', item: item('A') }))).toMatchObject({ items: [item('A')] });
     ok(await here.engine.exposure(impression('yoga-mat')));
     const left = await stored(there.engine);
-    expect({ signals: left.signals, profile: left.profile, cart: left.cart, exposures: left.exposures, outbox: left.outbox })
-      .toEqual({ signals: [], profile: [], cart: [], exposures: [], outbox: [] });
+    expect({ signals: left.signals, profile: left.profile, cart: left.cart, exposures: left.exposures, outbox: left.outbox }).toEqual({
+      signals: [],
+      profile: [],
+      cart: [],
+      exposures: [],
+      outbox: [],
+    });
   });
 });
 
@@ -164,12 +144,23 @@ describe('the report chunk checks measurement consent again at send time', { tim
     const measured = decided({ measurement: true });
     await store.setMeta('consent', measured, keptAnyway);
     const [report] = buildReports({
-      catalog, siteId: 'test-shop', windowMs: MIN, from: T0, now: T0 + 2 * MIN, room: 10,
+      catalog,
+      siteId: 'test-shop',
+      windowMs: MIN,
+      from: T0,
+      now: T0 + 2 * MIN,
+      room: 10,
       exposures: [{ ...impression('yoga-mat'), at: T0 + 1000 }],
     }).reports;
-    await store.update('outbox', (): OutboxRecord => ({
-      id: 'current', reportedUntil: T0 + MIN, reports: [{ id: report!.id, body: JSON.stringify(report), createdAt: now, attempts: 0, nextAt: now }],
-    }), keptAnyway);
+    await store.update(
+      'outbox',
+      (): OutboxRecord => ({
+        id: 'current',
+        reportedUntil: T0 + MIN,
+        reports: [{ id: report!.id, body: JSON.stringify(report), createdAt: now, attempts: 0, nextAt: now }],
+      }),
+      keptAnyway,
+    );
     let consent: ConsentState = measured;
     let closed = false;
     const statuses: ReportStatus[] = [];
@@ -220,8 +211,7 @@ describe('a muted category is never learned', () => {
 
   it('updateProfile learns no affinity, brand, price or visit from a muted category', () => {
     const muted = new Set(['trail-running']);
-    expect(updateProfile(undefined, [trailView(T), trailAdd(T + 1000), { type: 'category_view', at: T + 2000, payload: { category: 'trail-running' } }], muted))
-      .toEqual(emptyProfile(T));
+    expect(updateProfile(undefined, [trailView(T), trailAdd(T + 1000), { type: 'category_view', at: T + 2000, payload: { category: 'trail-running' } }], muted)).toEqual(emptyProfile(T));
     // What is not muted in the same batch is learned as usual, and only that.
     const mixed = updateProfile(undefined, [trailView(T), yogaView(T + 1000), trailAdd(T + 2000)], muted);
     expect(Object.keys(mixed.categories)).toEqual(['yoga']);
@@ -288,12 +278,15 @@ describe('frequency caps', () => {
     const compiled = withCaps({ dismissCooldownHours: 72 });
     const log = new ExposureLog();
     log.add({ ...impression('yoga-mat'), kind: 'dismiss', at: NOW });
-    const shown = (now: number) => rank(compiled, 'home-hero', 4, { now, personal: null, cart: { categories: new Set<string>(), value: 0 }, page: {}, muted: new Set<string>(), learned: null }, log, 1, 0).some((d) => d.id === 'yoga-mat');
+    const shown = (now: number) =>
+      rank(compiled, 'home-hero', 4, { now, personal: null, cart: { categories: new Set<string>(), value: 0 }, page: {}, muted: new Set<string>(), learned: null }, log, 1, 0).some(
+        (d) => d.id === 'yoga-mat',
+      );
     expect([NOW + 72 * HOUR - 1, NOW + 72 * HOUR].map(shown)).toEqual([false, true]);
   });
 
   it('perHour holds in the engine: an offer with perHour: 2 is shown twice in the hour, then again after it', async () => {
-    cdn.set(site, testCatalog({ siteId: site, offers: testCatalog().offers.map((o) => (o.id === 'yoga-mat' ? { ...o, caps: { perHour: 2 } } : o)) }));
+    tabs.cdn.set(tabs.site, testCatalog({ siteId: tabs.site, offers: testCatalog().offers.map((o) => (o.id === 'yoga-mat' ? { ...o, caps: { perHour: 2 } } : o)) }));
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(NOW);
     const { engine } = await tab();
@@ -396,7 +389,7 @@ describe('what the device keeps follows the decision', () => {
     expect(await metaKeys(engine)).not.toContain('seed');
   });
 
-  it('keeps the catalog\'s ETag, which the server chose, only with functional consent', async () => {
+  it("keeps the catalog's ETag, which the server chose, only with functional consent", async () => {
     const { engine } = await tab();
     ok(await engine.decide('home-hero', undefined));
     ok(await engine.setConsent(decided({ personalization: true })));
@@ -419,10 +412,7 @@ describe('muting a category takes what was learned of it out of the device', () 
     const { engine } = await tab();
     ok(await engine.setConsent(ALL));
     const at = Date.now();
-    ok(await engine.track([
-      yogaView(at),
-      { type: 'purchase', at, payload: { items: [{ sku: 'TR-1', category: 'trail-running', price: 140, qty: 1 }], total: 140, currency: 'EUR' } },
-    ]));
+    ok(await engine.track([yogaView(at), { type: 'purchase', at, payload: { items: [{ sku: 'TR-1', category: 'trail-running', price: 140, qty: 1 }], total: 140, currency: 'EUR' } }]));
     ok(await engine.mute('trail-running'));
     const { profile, signals } = await stored(engine);
     expect((profile as Profile[])[0]!.purchases).toEqual({});
@@ -433,8 +423,8 @@ describe('muting a category takes what was learned of it out of the device', () 
 });
 
 describe('forget erases everything', () => {
-  it('empties every store even while another tab\'s connection still holds the database open', async () => {
-    const name = databaseName(site);
+  it("empties every store even while another tab's connection still holds the database open", async () => {
+    const name = databaseName(tabs.site);
     const store = await createIdbStore(name, 200);
     await store.setMeta('consent', ALL, keptAnyway);
     await store.update('cart', (): CartRecord => ({ id: 'current', lines: [{ ...item('A'), updatedAt: 1 }], updatedAt: 1 }), keptAnyway);
@@ -494,7 +484,12 @@ describe('reports clamp what one device adds to a cell', () => {
     const t0 = Date.UTC(2026, 10, 22, 10, 0, 0);
     const many = (kind: ExposureRecord['kind']) => Array.from({ length: 30 }, (_, i): ExposureRecord => ({ ...impression('trail-10'), arm: 'personalized', kind, at: t0 + i }));
     const [report] = buildReports({
-      catalog: validateCatalog(testCatalog()), siteId: 'test-shop', windowMs: MIN, from: t0, now: t0 + 2 * MIN, room: 10,
+      catalog: validateCatalog(testCatalog()),
+      siteId: 'test-shop',
+      windowMs: MIN,
+      from: t0,
+      now: t0 + 2 * MIN,
+      room: 10,
       exposures: [...many('click'), ...many('dismiss')],
     }).reports;
     expect(report!.cells[0]).toMatchObject({ offer: 'trail-10', clicks: CONTRIBUTION_BOUNDS.clicks, dismissals: CONTRIBUTION_BOUNDS.dismissals });

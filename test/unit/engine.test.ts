@@ -17,7 +17,6 @@ function cartOf(reply: Reply<unknown>): Cart {
   return ok(reply) as Cart;
 }
 
-
 const view = (sku: string, category = 'running'): TrackEvent => ({ type: 'product_view', at: Date.now(), payload: { sku, category } });
 const item = (sku: string, qty = 1) => ({ sku, qty, price: 10 });
 
@@ -214,7 +213,9 @@ describe('two tabs', () => {
     await vi.waitFor(() => expect(b.events.some((e) => e.type === 'consent')).toBe(true));
     const adds = Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).engine.cart({ kind: 'add', item: item(`S${i}`) }));
     (await Promise.all(adds)).forEach(ok);
-    const skus = cartOf(await a.engine.getCart()).items.map((i) => i.sku).sort();
+    const skus = cartOf(await a.engine.getCart())
+      .items.map((i) => i.sku)
+      .sort();
     expect(skus).toEqual(Array.from({ length: 10 }, (_, i) => `S${i}`).sort());
     await vi.waitFor(async () => expect(cartOf(await b.engine.getCart()).items).toHaveLength(10));
   });

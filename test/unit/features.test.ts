@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOG_DEFAULTS, validateCatalog } from '../../src/protocol/catalog';
+import { CATALOG_DEFAULTS } from '../../src/protocol/catalog';
+import { validateCatalog } from '../../src/protocol/validate-catalog';
 import { compileCatalog } from '../../worker/decide/compile';
 import { rank } from '../../worker/decide/rank';
 import { FEATURE, FEATURES, PERSONAL, RECENCY_SCALE_MS, computeFeatures, type Feature, type PersonalView, type RankInput } from '../../worker/decide/features';
@@ -28,9 +29,11 @@ const CASES: Record<Feature, { input: RankInput; value: number; reason: string }
 /** One yoga mat at 500, weighted on `feature` alone. */
 function weightedOn(feature: Feature) {
   const weights = Object.fromEntries(FEATURES.map((name) => [name, name === feature ? 1 : 0]));
-  return validateCatalog(testCatalog({
-    offers: [{ id: 'mat', slot: 's', categories: ['yoga'], price: 500, content: { title: 'Mat' }, weights, priority: 0 }],
-  }));
+  return validateCatalog(
+    testCatalog({
+      offers: [{ id: 'mat', slot: 's', categories: ['yoga'], price: 500, content: { title: 'Mat' }, weights, priority: 0 }],
+    }),
+  );
 }
 
 describe('ranking features', () => {
@@ -39,7 +42,7 @@ describe('ranking features', () => {
   });
 
   it('places each feature at its position in FEATURES', () => {
-    FEATURES.forEach((name, index) => expect(FEATURE[name]).toBe(index));
+    for (const [index, name] of FEATURES.entries()) expect(FEATURE[name]).toBe(index);
     expect(FEATURES.filter((_, index) => PERSONAL[index])).toEqual(['affinity', 'recency', 'priceFit']);
   });
 

@@ -85,7 +85,16 @@ describe('a cart handoff link', () => {
     const good = { id: 'abc', at: NOW, exp: NOW + 1000 };
     const cases: [unknown, string][] = [
       [{ ...good, lines: [['A', 0, 10]] }, 'line 0.qty: expected a whole number from 1 to 10000'],
-      [{ ...good, lines: [['A', 1, 10], ['B', 1, -1]] }, 'line 1.price: expected'],
+      [
+        {
+          ...good,
+          lines: [
+            ['A', 1, 10],
+            ['B', 1, -1],
+          ],
+        },
+        'line 1.price: expected',
+      ],
       [{ ...good, lines: [] }, 'it holds 0 lines (from 1 to 200)'],
       [{ ...good, lines: 'A' }, 'its content is not a cart (id, times or lines missing)'],
       [{ lines: [['A', 1, 1]] }, 'its content is not a cart (id, times or lines missing)'],

@@ -41,10 +41,7 @@ const LAYERS: { name: string; files: (f: string) => boolean; may: (target: strin
     files: (f) => f.startsWith('src/') && !f.startsWith('src/protocol/'),
     // One package, in one chunk: the QR encoder of handoff links (vitrine-qr.js, loaded when asked).
     // The React bindings (src/react/) stand on React and the SDK's public entry, as an app does.
-    may: (t, f) =>
-      t.startsWith('src/') ||
-      (t === 'lean-qr/nano' && f === 'src/handoff/qr.ts') ||
-      (f.startsWith('src/react/') && ['react', 'vitrine', 'vitrine/prepaint-script'].includes(t)),
+    may: (t, f) => t.startsWith('src/') || (t === 'lean-qr/nano' && f === 'src/handoff/qr.ts') || (f.startsWith('src/react/') && ['react', 'vitrine', 'vitrine/prepaint-script'].includes(t)),
   },
   {
     name: 'the engine (worker/)',
@@ -55,11 +52,7 @@ const LAYERS: { name: string; files: (f: string) => boolean; may: (target: strin
     name: 'the server (server/)',
     files: (f) => f.startsWith('server/'),
     // Only the simulator plays devices, so only it runs engine code (report building, arms).
-    may: (t, f) =>
-      t.startsWith('server/') ||
-      t.startsWith('src/protocol/') ||
-      (t.startsWith('worker/') && /^server\/simulate(\.ts|\/)/.test(f)) ||
-      /^(node:|hono|@hono\/|pg$|better-sqlite3$)/.test(t),
+    may: (t, f) => t.startsWith('server/') || t.startsWith('src/protocol/') || (t.startsWith('worker/') && /^server\/simulate(\.ts|\/)/.test(f)) || /^(node:|hono|@hono\/|pg$|better-sqlite3$)/.test(t),
   },
 ];
 
@@ -75,7 +68,11 @@ describe('layers', () => {
     it(`${layer.name} imports only what lies below it`, () => {
       const own = files.filter(layer.files);
       expect(own.length).toBeGreaterThan(0);
-      const wrong = own.flatMap((f) => importsOf(f).filter((t) => !layer.may(t, f)).map((t) => `${f} → ${t}`));
+      const wrong = own.flatMap((f) =>
+        importsOf(f)
+          .filter((t) => !layer.may(t, f))
+          .map((t) => `${f} → ${t}`),
+      );
       expect(wrong).toEqual([]);
     });
   }

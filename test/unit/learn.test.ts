@@ -8,7 +8,8 @@ import { learnedDraws } from '../../worker/learn/thompson';
 import { priorsUrl } from '../../worker/learn/cache';
 import { betaDraw } from '../../src/protocol/beta';
 import { generator } from '../../worker/random';
-import { validateCatalog, type Catalog } from '../../src/protocol/catalog';
+import type { Catalog } from '../../src/protocol/catalog';
+import { validateCatalog } from '../../src/protocol/validate-catalog';
 import { priorsJson, type ArmPrior, type Priors } from '../../src/protocol/priors';
 import { reportDomain } from '../../src/protocol/report';
 import type { EngineApi, EngineEvent } from '../../src/protocol/engine';
@@ -27,7 +28,8 @@ let name: string;
 async function keyPair() {
   const pair = await crypto.subtle.generateKey(ECDSA, true, ['sign', 'verify']);
   const { kty, crv, x, y } = await crypto.subtle.exportKey('jwk', pair.publicKey);
-  const sign = async (text: string) => JSON.stringify({ signed: text, signature: Buffer.from(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, new TextEncoder().encode(text))).toString('base64') });
+  const sign = async (text: string) =>
+    JSON.stringify({ signed: text, signature: Buffer.from(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, new TextEncoder().encode(text))).toString('base64') });
   return { publicJwk: { kty, crv, x, y }, sign };
 }
 let key: Awaited<ReturnType<typeof keyPair>>;
@@ -49,7 +51,12 @@ function priors(extra: Partial<Priors> = {}, catalog = validateCatalog(learningC
     return { offer, variant, ctr: { alpha, beta, basis: 'own' }, cvr: { alpha: 1, beta: 1, basis: 'none' } };
   };
   return {
-    v: 1, site: SITE, catalog: catalog.version, version: new Date(now).toISOString(), computedAt: now, validUntil: now + 86_400_000,
+    v: 1,
+    site: SITE,
+    catalog: catalog.version,
+    version: new Date(now).toISOString(),
+    computedAt: now,
+    validUntil: now + 86_400_000,
     method: { periodMs: 3_600_000, halfLifeDays: 14, minImpressions: 100, k: 20, floor: 0.01 },
     priors: reportDomain(catalog).map(([offer, variant]) => arm(offer, variant)),
     ...extra,
@@ -87,7 +94,7 @@ async function tab() {
 }
 
 describe('drawing from the priors', () => {
-  it('draws Beta variates with the distribution\'s mean and spread', () => {
+  it("draws Beta variates with the distribution's mean and spread", () => {
     const random = generator(7);
     const draws = Array.from({ length: 20_000 }, () => betaDraw(3, 7, random));
     const mean = draws.reduce((s, x) => s + x, 0) / draws.length;
@@ -113,7 +120,7 @@ describe('drawing from the priors', () => {
     expect(share('default')).toBeLessThan(0.02);
   });
 
-  it('keeps a device\'s draws for a priors version, and draws afresh for the next', () => {
+  it("keeps a device's draws for a priors version, and draws afresh for the next", () => {
     const catalog = validateCatalog(learningCatalog());
     const p = priors({}, catalog);
     const seeds = Array.from({ length: 50 }, (_, i) => i + 1);
@@ -134,7 +141,7 @@ describe('drawing from the priors', () => {
 });
 
 describe('where a device finds the priors', () => {
-  it('looks beside the catalog, or at the catalog\'s priorsUrl, relative to the page when the catalog URL is', () => {
+  it("looks beside the catalog, or at the catalog's priorsUrl, relative to the page when the catalog URL is", () => {
     const catalog = validateCatalog(learningCatalog({ learning: { priorsKey: key.publicJwk } }));
     expect(priorsUrl(catalog, 'https://cdn.example/shop/catalog.json', 'my shop')).toBe('https://cdn.example/shop/priors?site=my%20shop');
     vi.stubGlobal('location', { href: 'https://shop.example/p/42' });
@@ -200,12 +207,15 @@ describe('an engine whose catalog learns', () => {
 
   it.each([
     ['signed with another key', async (text: string) => (await keyPair()).sign(text)],
-    ['tampered with', async (text: string) => {
-      const signed = await key.sign(text);
-      const tampered = signed.replace('\\"alpha\\":200', '\\"alpha\\":900');
-      expect(tampered).not.toBe(signed);
-      return tampered;
-    }],
+    [
+      'tampered with',
+      async (text: string) => {
+        const signed = await key.sign(text);
+        const tampered = signed.replace('\\"alpha\\":200', '\\"alpha\\":900');
+        expect(tampered).not.toBe(signed);
+        return tampered;
+      },
+    ],
     ['not signed', async (text: string) => text],
   ])('refuses priors %s, ranks as the catalog says, and tells why', async (_, make) => {
     await cdn.set(`${name}-priors`, await make(priorsJson(certain())));
@@ -225,8 +235,19 @@ describe('an engine whose catalog learns', () => {
     expect(ok(await engine.decide('home-hero', { limit: 1 }))[0]).toMatchObject({ id: 'yoga-mat' });
   });
 
-  it('keeps the holdout\'s baseline arm on the catalog\'s fixed order and weights', async () => {
-    const holdout = { experiments: [{ id: 'holdout', kind: 'personalization-holdout', arms: [{ id: 'personalized', weight: 0 }, { id: 'baseline', weight: 1 }] }] };
+  it("keeps the holdout's baseline arm on the catalog's fixed order and weights", async () => {
+    const holdout = {
+      experiments: [
+        {
+          id: 'holdout',
+          kind: 'personalization-holdout',
+          arms: [
+            { id: 'personalized', weight: 0 },
+            { id: 'baseline', weight: 1 },
+          ],
+        },
+      ],
+    };
     await cdn.set(name, learningCatalog(holdout));
     await cdn.set(`${name}-priors`, await key.sign(priorsJson(certain({}, validateCatalog(learningCatalog(holdout))))));
     const engine = await tab();
@@ -234,7 +255,12 @@ describe('an engine whose catalog learns', () => {
     expect(ok(await engine.decide('home-hero', { limit: 1 }))[0]).toMatchObject({ id: 'trail-10', arm: 'contextual' });
     ok(await engine.setConsent(decided({ personalization: true })));
     const baseline = ok(await engine.decide('home-hero', { limit: 4 }));
-    expect(baseline.map((d) => [d.id, d.arm])).toEqual([['yoga-mat', 'baseline'], ['gift-card', 'baseline'], ['trail-10', 'baseline'], ['vitamins', 'baseline']]);
+    expect(baseline.map((d) => [d.id, d.arm])).toEqual([
+      ['yoga-mat', 'baseline'],
+      ['gift-card', 'baseline'],
+      ['trail-10', 'baseline'],
+      ['vitamins', 'baseline'],
+    ]);
     expect(baseline.every((d) => !d.reasons.includes('Popular in this shop'))).toBe(true);
   });
 });

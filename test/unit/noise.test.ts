@@ -2,13 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { addNoise } from '../../src/protocol/noise';
 import { alphaOf, geometric, noiseVariance } from '../../src/protocol/geometric-noise';
 import { validateReport, type Report } from '../../src/protocol/report';
+import { reportCell, report as aReport } from '../fixtures/report';
 import { generator } from '../../worker/random';
 
-const report: Report = {
-  v: 1, id: 'f'.repeat(32), site: 's', windowStart: '2026-11-22T00:00:00.000Z', windowMs: 86_400_000, catalog: 'c',
-  noise: { mechanism: 'none' },
-  cells: [{ offer: 'o', variant: 'default', arm: 'personalized', impressions: 4, clicks: 1, dismissals: 0, conversions: 0, revenue: 0 }],
-};
+const report: Report = aReport({ id: 'f'.repeat(32), windowStart: '2026-11-22T00:00:00.000Z', catalog: 'c', cells: [reportCell('o', 'default', 'personalized', { impressions: 4, clicks: 1 })] });
 
 describe('local noise (two-sided geometric)', () => {
   it('has mean 0 and the documented variance', () => {

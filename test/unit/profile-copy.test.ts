@@ -32,7 +32,9 @@ let stores: Store[] = [];
 const open = async (live = true) => {
   const store: Store = await createIdbStore(NAME, 1000, {
     live: () => live,
-    changed: () => stores.filter((other) => other !== store).forEach((other) => other.profileChangedElsewhere?.()),
+    changed: () => {
+      for (const other of stores) if (other !== store) other.profileChangedElsewhere?.();
+    },
   });
   stores.push(store);
   return store;

@@ -4,7 +4,9 @@ import type { TrackEvent } from '../../src/protocol/events';
 
 const T = 1_700_000_000_000;
 const view = (category: string, at: number, price?: number, brand?: string): TrackEvent => ({
-  type: 'product_view', at, payload: { sku: `${category}-1`, category, ...(price ? { price } : {}), ...(brand ? { brand } : {}) },
+  type: 'product_view',
+  at,
+  payload: { sku: `${category}-1`, category, ...(price ? { price } : {}), ...(brand ? { brand } : {}) },
 });
 
 describe('profile', () => {
@@ -66,7 +68,10 @@ describe('profile', () => {
 
   it('remembers purchases in the latest MAX_INTERESTS categories only', () => {
     const bought = (i: number): TrackEvent => ({ type: 'purchase', at: T + i, payload: { items: [{ sku: `s${i}`, category: `c${i}`, price: 5, qty: 1 }], total: 5, currency: 'EUR' } });
-    const p = updateProfile(undefined, Array.from({ length: MAX_INTERESTS + 50 }, (_, i) => bought(i)));
+    const p = updateProfile(
+      undefined,
+      Array.from({ length: MAX_INTERESTS + 50 }, (_, i) => bought(i)),
+    );
     expect(Object.keys(p.purchases)).toHaveLength(MAX_INTERESTS);
     expect(p.purchases).not.toHaveProperty('c49');
     expect(p.purchases).toHaveProperty('c50', T + 50);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateCatalog } from '../../src/protocol/catalog';
+import { validateCatalog } from '../../src/protocol/validate-catalog';
 import { compileCatalog } from '../../worker/decide/compile';
 import { rank } from '../../worker/decide/rank';
 import { explain, scoreSlot } from '../../worker/decide/score';
@@ -39,8 +39,12 @@ describe('ranking', () => {
   it('gives the slate of an exhaustive scoring, though most offers of a large slot skip their price fit', () => {
     const random = generator(99);
     const offers = Array.from({ length: 400 }, (_, i) => ({
-      id: `o${i}`, slot: 's', categories: [`c${Math.floor(random() * 20)}`], price: Math.round(5 + random() * 400),
-      content: { title: `Offer ${i}` }, priority: Math.floor(random() * 50),
+      id: `o${i}`,
+      slot: 's',
+      categories: [`c${Math.floor(random() * 20)}`],
+      price: Math.round(5 + random() * 400),
+      content: { title: `Offer ${i}` },
+      priority: Math.floor(random() * 50),
       weights: { affinity: random() * 3, recency: random(), cartMatch: 1, pageMatch: 1, priceFit: random() * 3 - 1 },
     }));
     const browsing = Array.from({ length: 30 }, (_, i): TrackEvent => ({ type: 'product_view', at: NOW - i * 3_600_000, payload: { sku: `s${i}`, category: `c${i % 10}`, price: 40 + (i % 7) * 5 } }));
@@ -64,8 +68,13 @@ describe('ranking', () => {
   it('scores only the offers that can still enter the pool, and gives the exhaustive slate with muted categories, a page SKU and learned values', () => {
     const random = generator(7);
     const offers = Array.from({ length: 600 }, (_, i) => ({
-      id: `o${i}`, slot: 's', categories: [`c${i % 13}`, `c${(i * 5) % 17}`], price: Math.round(5 + random() * 300),
-      skus: i % 97 === 0 ? ['page-sku'] : [], content: { title: `Offer ${i}` }, priority: Math.floor(random() * 100),
+      id: `o${i}`,
+      slot: 's',
+      categories: [`c${i % 13}`, `c${(i * 5) % 17}`],
+      price: Math.round(5 + random() * 300),
+      skus: i % 97 === 0 ? ['page-sku'] : [],
+      content: { title: `Offer ${i}` },
+      priority: Math.floor(random() * 100),
       weights: { affinity: 1 + (i % 3), recency: random(), cartMatch: random() * 2 - 0.5, pageMatch: 1, priceFit: random() * 4, learned: random() * 2 },
     }));
     const browsing = Array.from({ length: 40 }, (_, i): TrackEvent => ({ type: 'product_view', at: NOW - i * 7_200_000, payload: { sku: `s${i}`, category: `c${i % 11}`, price: 30 + (i % 9) * 4 } }));
@@ -89,7 +98,13 @@ describe('ranking', () => {
   it('finds the offers that fit the price band best even when they come last in the catalog', () => {
     // Alike but for their price: only the fit tells them apart, and the fitting ones come last.
     const offers = Array.from({ length: 100 }, (_, i) => ({
-      id: `o${i}`, slot: 's', categories: ['c0'], price: i < 90 ? 1000 + i : 45, content: { title: `Offer ${i}` }, priority: 10, weights: { priceFit: 2 },
+      id: `o${i}`,
+      slot: 's',
+      categories: ['c0'],
+      price: i < 90 ? 1000 + i : 45,
+      content: { title: `Offer ${i}` },
+      priority: 10,
+      weights: { priceFit: 2 },
     }));
     const browsing = Array.from({ length: 10 }, (_, i): TrackEvent => ({ type: 'product_view', at: NOW - i * 60_000, payload: { sku: `s${i}`, category: 'c0', price: 40 + i } }));
     const slate = decide(testCatalog({ settings: { exploration: 0, diversity: 0 }, offers }), 's', input(updateProfile(undefined, browsing)), new ExposureLog(), 3);
@@ -111,7 +126,10 @@ describe('ranking', () => {
   });
 
   it('says "recently" for interests older than a week', () => {
-    const p = updateProfile(undefined, Array.from({ length: 6 }, () => view('trail-running', NOW - 9 * DAY)));
+    const p = updateProfile(
+      undefined,
+      Array.from({ length: 6 }, () => view('trail-running', NOW - 9 * DAY)),
+    );
     expect(decide(testCatalog(), 'home-hero', input(p))[0]!.reasons[0]).toBe('Because you looked at trail running shoes recently');
   });
 
@@ -123,7 +141,10 @@ describe('ranking', () => {
   });
 
   it('ranks a sensitive offer on context only: browsing never lifts it nor shows in its reasons', () => {
-    const healthy = updateProfile(undefined, Array.from({ length: 10 }, () => view('health')));
+    const healthy = updateProfile(
+      undefined,
+      Array.from({ length: 10 }, () => view('health')),
+    );
     const d = decide(testCatalog(), 'home-hero', input(healthy));
     const vitamins = d.find((x) => x.id === 'vitamins')!;
     expect(d.at(-1)!.id).toBe('vitamins');
@@ -171,15 +192,16 @@ describe('eligibility', () => {
   it('stops promoting a product once it was bought', () => {
     const doc = testCatalog();
     (doc.offers[0] as Record<string, unknown>).skus = ['TR-1'];
-    const bought = updateProfile(browsedTrail(), [{ type: 'purchase', at: NOW - DAY, payload: { items: [{ sku: 'TR-1', category: 'trail-running', price: 90, qty: 1 }], total: 90, currency: 'EUR' } }]);
+    const bought = updateProfile(browsedTrail(), [
+      { type: 'purchase', at: NOW - DAY, payload: { items: [{ sku: 'TR-1', category: 'trail-running', price: 90, qty: 1 }], total: 90, currency: 'EUR' } },
+    ]);
     expect(decide(doc, 'home-hero', input(browsedTrail())).map((x) => x.id)).toContain('trail-10');
     expect(decide(doc, 'home-hero', input(bought)).map((x) => x.id)).not.toContain('trail-10');
   });
 });
 
 describe('frequency caps', () => {
-  const seen = (log: ExposureLog, offer: string, at: number, kind: 'impression' | 'dismiss' = 'impression') =>
-    log.add({ offer, variant: 'default', arm: 'personalized', slot: 'home-hero', kind, at });
+  const seen = (log: ExposureLog, offer: string, at: number, kind: 'impression' | 'dismiss' = 'impression') => log.add({ offer, variant: 'default', arm: 'personalized', slot: 'home-hero', kind, at });
 
   it('stop an offer after N impressions a day, and bring it back the next day', () => {
     const log = new ExposureLog();
@@ -237,7 +259,18 @@ describe('exploration and diversity', () => {
 
 describe('experiments and variants', () => {
   const holdout = (personalized: number, baseline: number) =>
-    testCatalog({ experiments: [{ id: 'holdout', kind: 'personalization-holdout', arms: [{ id: 'personalized', weight: personalized }, { id: 'baseline', weight: baseline }] }] });
+    testCatalog({
+      experiments: [
+        {
+          id: 'holdout',
+          kind: 'personalization-holdout',
+          arms: [
+            { id: 'personalized', weight: personalized },
+            { id: 'baseline', weight: baseline },
+          ],
+        },
+      ],
+    });
 
   it('the baseline arm gets the priority order even for a profile that says otherwise', () => {
     const d = decide(holdout(0, 100), 'home-hero', input(browsedTrail()));

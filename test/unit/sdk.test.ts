@@ -175,9 +175,7 @@ describe('privacy', () => {
 
 describe('public types', () => {
   it('types track payloads by event type', () => {
-    expectTypeOf<Vitrine['track']>().parameter(0).toEqualTypeOf<
-      'page_view' | 'product_view' | 'category_view' | 'search' | 'add_to_cart' | 'remove_from_cart' | 'purchase' | 'offer_click'
-    >();
+    expectTypeOf<Vitrine['track']>().parameter(0).toEqualTypeOf<'page_view' | 'product_view' | 'category_view' | 'search' | 'add_to_cart' | 'remove_from_cart' | 'purchase' | 'offer_click'>();
     const typed = (v: Vitrine) => {
       // @ts-expect-error a search has a query, not a sku
       v.track('search', { sku: 'A' });
@@ -209,7 +207,7 @@ describe('Global Privacy Control', () => {
     expect(again.consent.get()).toMatchObject({ source: 'stored', purposes: { personalization: true, measurement: true } });
   });
 
-  it('caps a stored decision that was not the shopper\'s own act, and erases what it no longer allows', async () => {
+  it("caps a stored decision that was not the shopper's own act, and erases what it no longer allows", async () => {
     // A CMP's loaded state, stored by an earlier visit without GPC.
     const engine = createEngine();
     await engine.init({ siteId: 'sdk-test' }, () => undefined);

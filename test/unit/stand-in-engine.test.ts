@@ -28,10 +28,16 @@ describe('the stand-in engine', () => {
     await engine.call('cart', { kind: 'add', item: { sku: 'A', qty: 1, price: 5 } });
     expect((await engine.call('cart', { kind: 'add', item: { sku: 'A', qty: 2, price: 6, name: 'Mat' } })).items).toEqual([{ sku: 'A', qty: 3, price: 6, name: 'Mat' }]);
     await engine.call('cart', { kind: 'add', item: { sku: 'B', qty: 1, price: 1 } });
-    expect((await engine.call('cart', { kind: 'update', sku: 'A', qty: 1 })).items.map((i) => [i.sku, i.qty])).toEqual([['A', 1], ['B', 1]]);
+    expect((await engine.call('cart', { kind: 'update', sku: 'A', qty: 1 })).items.map((i) => [i.sku, i.qty])).toEqual([
+      ['A', 1],
+      ['B', 1],
+    ]);
     expect((await engine.call('cart', { kind: 'update', sku: 'A', qty: 0 })).items.map((i) => i.sku)).toEqual(['B']);
     expect((await engine.call('cart', { kind: 'remove', sku: 'B' })).items).toEqual([]);
-    await expect(engine.call('cart', { kind: 'add', item: { sku: 'A', qty: 1 } } as never)).rejects.toMatchObject({ code: 'invalid-cart-item', message: expect.stringContaining('cart.add(item).price') });
+    await expect(engine.call('cart', { kind: 'add', item: { sku: 'A', qty: 1 } } as never)).rejects.toMatchObject({
+      code: 'invalid-cart-item',
+      message: expect.stringContaining('cart.add(item).price'),
+    });
     await engine.call('cart', { kind: 'add', item: { sku: 'C', qty: 1, price: 1 } });
     expect((await engine.call('cart', { kind: 'clear' })).items).toEqual([]);
     expect((await engine.call('getCart')).updatedAt).toBeGreaterThan(0);
@@ -42,7 +48,10 @@ describe('the stand-in engine', () => {
     for (const sku of ['A', 'B', 'C']) await engine.call('cart', { kind: 'add', item: { sku, qty: 1, price: 10 } });
     const result = await engine.call('revalidateCart', { A: { available: true, price: 12 }, B: { available: false } });
     expect(result).toMatchObject({ repriced: [{ sku: 'A', from: 10, to: 12 }], removed: [{ sku: 'B' }], unchecked: ['C'] });
-    expect(result.cart.items.map((i) => [i.sku, i.price])).toEqual([['A', 12], ['C', 10]]);
+    expect(result.cart.items.map((i) => [i.sku, i.price])).toEqual([
+      ['A', 12],
+      ['C', 10],
+    ]);
   });
 
   it('takes a handoff link’s lines once', async () => {
@@ -54,7 +63,18 @@ describe('the stand-in engine', () => {
 
   it('starts from the visit’s cart, checked as the engine checks it: a copy that is not a cart is left out', async () => {
     expect((await start({ items: [{ sku: 'A', qty: 1, price: 2 }], updatedAt: 1, restored: false })).hello.cart.items).toEqual([{ sku: 'A', qty: 1, price: 2 }]);
-    expect((await start({ items: [{ sku: 'A', qty: 1, price: 2 }, { sku: 'B', qty: -4, price: 1 }], updatedAt: 1, restored: false })).hello.cart.items).toEqual([]);
+    expect(
+      (
+        await start({
+          items: [
+            { sku: 'A', qty: 1, price: 2 },
+            { sku: 'B', qty: -4, price: 1 },
+          ],
+          updatedAt: 1,
+          restored: false,
+        })
+      ).hello.cart.items,
+    ).toEqual([]);
   });
 
   it('has no offers, keeps nothing, and forgets the cart', async () => {

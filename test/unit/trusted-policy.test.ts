@@ -16,7 +16,7 @@ function withTrustedTypes(): { names: string[] } {
 }
 
 describe('the Trusted Types policy "vitrine"', () => {
-  it('passes the SDK\'s script files and the engine\'s blob: Worker, whatever their query or fragment', () => {
+  it("passes the SDK's script files and the engine's blob: Worker, whatever their query or fragment", () => {
     const { names } = withTrustedTypes();
     createScriptPolicy();
     expect(names).toEqual([POLICY_NAME]);
@@ -28,7 +28,15 @@ describe('the Trusted Types policy "vitrine"', () => {
   it('turns every other URL into an empty one, which loads nothing', () => {
     withTrustedTypes();
     createScriptPolicy();
-    for (const url of ['https://evil.example/steal.php', 'javascript:alert(1)', 'data:text/javascript,alert(1)', '/vitrine/vitrine.js.php', 'https://evil.example/x?file=a.js', '/api/jsonp?callback=x', '']) {
+    for (const url of [
+      'https://evil.example/steal.php',
+      'javascript:alert(1)',
+      'data:text/javascript,alert(1)',
+      '/vitrine/vitrine.js.php',
+      'https://evil.example/x?file=a.js',
+      '/api/jsonp?callback=x',
+      '',
+    ]) {
       expect(scriptUrl(url), url).toBe('');
     }
   });

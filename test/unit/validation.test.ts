@@ -62,7 +62,12 @@ describe('track payload validation', () => {
 describe('cart validation', () => {
   it('keeps only the contract fields of an item', () => {
     expect(validateCartItem({ sku: 'A', qty: 2, price: 10, name: 'Sock', category: 'socks', currency: 'EUR' })).toEqual({
-      sku: 'A', qty: 2, price: 10, name: 'Sock', category: 'socks', currency: 'EUR',
+      sku: 'A',
+      qty: 2,
+      price: 10,
+      name: 'Sock',
+      category: 'socks',
+      currency: 'EUR',
     });
   });
 
@@ -108,11 +113,7 @@ describe('options', () => {
 
   it('warns of an unknown option, naming the closest known one, and resolves the rest', () => {
     const o = resolveOptions({ siteId: 'a', collectorURL: '/c', catalogURL: '/x', trackBatch: 3 });
-    expect(o.warnings).toEqual([
-      'options.collectorURL: unknown field; did you mean collectorUrl?',
-      'options.catalogURL: unknown field; did you mean catalogUrl?',
-      'options.trackBatch: unknown field',
-    ]);
+    expect(o.warnings).toEqual(['options.collectorURL: unknown field; did you mean collectorUrl?', 'options.catalogURL: unknown field; did you mean catalogUrl?', 'options.trackBatch: unknown field']);
     expect(o).toMatchObject({ siteId: 'a', collectorUrl: undefined, catalogUrl: undefined, trackBatchSize: 64 });
     expect(resolveOptions({ siteId: 'a' }).warnings).toEqual([]);
   });
@@ -133,7 +134,10 @@ describe('plain objects', () => {
 describe('errors across bundles', () => {
   /** What another bundle's copy of the class makes: same name and code, another class. */
   class CopiedError extends Error {
-    constructor(readonly code: string, message: string) {
+    constructor(
+      readonly code: string,
+      message: string,
+    ) {
       super(message);
       this.name = 'VitrineError';
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateCatalog } from '../../src/protocol/catalog';
+import { validateCatalog } from '../../src/protocol/validate-catalog';
 import { variantOf } from '../../worker/decide/variants';
 import { testCatalog } from '../fixtures/catalog';
 

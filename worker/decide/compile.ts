@@ -68,11 +68,19 @@ export function compileCatalog(catalog: Catalog): CompiledCatalog {
     const categoryStart = new Int32Array(n + 1);
     const categories: number[] = [];
     const compiled: CompiledSlot = {
-      offers: list.map((x) => x.offer), catalogIndex: Int32Array.from(list, (x) => x.index),
-      weights: new Float64Array(n * FEATURES.length), categoryStart, categories: new Int32Array(0),
-      priorityScore: new Float64Array(n), logPrice: new Float64Array(n), flags: new Uint8Array(n), bound: new Float64Array(n),
+      offers: list.map((x) => x.offer),
+      catalogIndex: Int32Array.from(list, (x) => x.index),
+      weights: new Float64Array(n * FEATURES.length),
+      categoryStart,
+      categories: new Int32Array(0),
+      priorityScore: new Float64Array(n),
+      logPrice: new Float64Array(n),
+      flags: new Uint8Array(n),
+      bound: new Float64Array(n),
       scratch: { scores: new Float64Array(n), eligible: new Int32Array(n), flags: new Uint8Array(n) },
-      byId: new Map(), bySku: new Map(), byCategory: new Map(),
+      byId: new Map(),
+      bySku: new Map(),
+      byCategory: new Map(),
     };
     const add = (index: Map<string, number[]>, key: string, i: number) => index.get(key)?.push(i) ?? index.set(key, [i]);
     list.forEach(({ offer }, i) => {
@@ -90,8 +98,10 @@ export function compileCatalog(catalog: Catalog): CompiledCatalog {
       compiled.priorityScore[i] = offer.priority * PRIORITY_SCALE;
       compiled.logPrice[i] = offer.price ? Math.log10(offer.price) : NaN;
       const rules = offer.eligibility;
-      compiled.flags[i] = (rules.visitor !== 'any' || rules.cartMinValue > 0 || rules.cartCategories.length > 0 || !!rules.boughtBefore || rules.from !== null || rules.until !== null || offer.skus.length > 0 ? RULES : 0)
-        | (offer.sensitive ? SENSITIVE : 0);
+      compiled.flags[i] =
+        (rules.visitor !== 'any' || rules.cartMinValue > 0 || rules.cartCategories.length > 0 || rules.boughtBefore || rules.from !== null || rules.until !== null || offer.skus.length > 0
+          ? RULES
+          : 0) | (offer.sensitive ? SENSITIVE : 0);
       compiled.byId.set(offer.id, i);
       for (const sku of offer.skus) add(compiled.bySku, sku, i);
     });

@@ -53,4 +53,3 @@ export function capsAllow(log: OfferLog | undefined, caps: Caps, now: number): b
   if (caps.perWeek && within(7 * 24 * HOUR_MS) >= caps.perWeek) return false;
   return true;
 }
-

@@ -23,7 +23,12 @@ import { validateDecide } from '../../src/protocol/decision';
  * @returns `not-modified`, or the checked catalog and its ETag
  * @throws VitrineError `catalog-unavailable`, `catalog-signature` or `catalog-invalid`
  */
-async function loadCatalog(url: string, etag: string | null, siteId: string, open: OpenSigned | undefined): Promise<{ status: 'not-modified' } | { status: 'ok'; catalog: Catalog; etag: string | null }> {
+async function loadCatalog(
+  url: string,
+  etag: string | null,
+  siteId: string,
+  open: OpenSigned | undefined,
+): Promise<{ status: 'not-modified' } | { status: 'ok'; catalog: Catalog; etag: string | null }> {
   const result: FetchResult = await fetchDocument(url, etag);
   if (result.status === 'not-modified') return result;
   return { status: 'ok', catalog: await verifyCatalog(result.body, siteId, open), etag: result.etag };
@@ -61,5 +66,14 @@ export interface DecideModule {
 
 /** The decide chunk's module, registered by worker/decide-entry.ts. */
 export const decideModule: DecideModule = {
-  loadCatalog, loadSigned, verifyCatalog, compileCatalog, rank, personalView, validateDecide, interestsOf, forgetCategory, stateInterest,
+  loadCatalog,
+  loadSigned,
+  verifyCatalog,
+  compileCatalog,
+  rank,
+  personalView,
+  validateDecide,
+  interestsOf,
+  forgetCategory,
+  stateInterest,
 };

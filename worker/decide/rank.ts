@@ -42,9 +42,7 @@ export function rank(compiled: CompiledCatalog, slot: string, limit: number, ran
   const { scores, pool, eligible } = scoreSlot(compiled, compiledSlot, input, log, personalized, poolSize);
 
   const { exploration, diversity } = catalog.settings;
-  const explored = personalized && exploration > 0
-    ? explore(pool, eligible, limit, exploration, generator(hash32(`explore:${slot}:${draw}`, seed)))
-    : new Map<number, number>();
+  const explored = personalized && exploration > 0 ? explore(pool, eligible, limit, exploration, generator(hash32(`explore:${slot}:${draw}`, seed))) : new Map<number, number>();
   // Diversity needs only scores and categories: what each feature added is worked out for the slate alone.
   const exploredOffers = new Set(explored.values());
   const candidate = (position: number): SlateCandidate => ({ position, offer: compiledSlot.offers[position]!, score: scores[position]! });

@@ -38,15 +38,14 @@ export function reasonsFor(catalog: Catalog, offer: Offer, contributions: Float6
     const feature = FEATURES[i];
     if ((feature === 'affinity' || feature === 'recency') && source.category && source.interest) {
       const name = categoryLabel(catalog.categoryLabels, source.category);
-      sentence = source.interest.stated
-        ? `Because you told us you like ${name}`
-        : `Because you looked at ${name} ${now - source.interest.lastAt < 7 * DAY_MS ? 'this week' : 'recently'}`;
+      sentence = source.interest.stated ? `Because you told us you like ${name}` : `Because you looked at ${name} ${now - source.interest.lastAt < 7 * DAY_MS ? 'this week' : 'recently'}`;
     } else if (feature === 'cartMatch' && source.cartCategory) {
       sentence = `Because you have ${categoryLabel(catalog.categoryLabels, source.cartCategory)} in your cart`;
     } else if (feature === 'pageMatch') {
-      sentence = page.category && offer.categories.includes(page.category)
-        ? `Because you are looking at ${categoryLabel(catalog.categoryLabels, page.category)}`
-        : 'Because it goes with the product you are looking at';
+      sentence =
+        page.category && offer.categories.includes(page.category)
+          ? `Because you are looking at ${categoryLabel(catalog.categoryLabels, page.category)}`
+          : 'Because it goes with the product you are looking at';
     } else if (feature === 'priceFit') {
       sentence = 'Because it fits the prices you usually look at';
     } else if (feature === 'learned') {

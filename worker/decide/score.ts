@@ -80,8 +80,7 @@ export function scoreSlot(compiled: CompiledCatalog, slot: CompiledSlot, input: 
   let eligibleCount = 0;
   // What an offer must reach to enter the pool: its lowest score once it is full.
   let worst = -Infinity;
-  const better = (a: number, b: number) =>
-    scores[a]! - scores[b]! || offers[a]!.priority - offers[b]!.priority || catalogIndex[b]! - catalogIndex[a]!;
+  const better = (a: number, b: number) => scores[a]! - scores[b]! || offers[a]!.priority - offers[b]!.priority || catalogIndex[b]! - catalogIndex[a]!;
 
   for (let i = 0; i < n; i++) {
     const offerFlags = flags[i]!;
@@ -104,7 +103,7 @@ export function scoreSlot(compiled: CompiledCatalog, slot: CompiledSlot, input: 
       }
       score += weights[at + FEATURE.affinity]! * affinity + weights[at + FEATURE.recency]! * interestRecency;
       const price = logPrice[i]!;
-      if (band && price === price) {
+      if (band && !Number.isNaN(price)) {
         const fitWeight = weights[at + FEATURE.priceFit]!;
         if (score + Math.max(0, fitWeight) < worst) {
           scores[i] = NaN;
@@ -157,5 +156,5 @@ export function explain(slot: CompiledSlot, position: number, score: number, inp
     if (!PERSONAL[k] || personalized) contributions[k] = slot.weights[position * FEATURES.length + k]! * features[k]!;
     sum += contributions[k]!;
   }
-  return { offer, score: score === score ? score : sum, contributions, source };
+  return { offer, score: Number.isNaN(score) ? sum : score, contributions, source };
 }

@@ -1,5 +1,6 @@
 import { VitrineError } from '../../src/protocol/errors';
-import { validateCatalog, type Catalog } from '../../src/protocol/catalog';
+import type { Catalog } from '../../src/protocol/catalog';
+import { validateCatalog } from '../../src/protocol/validate-catalog';
 import type { OpenSigned } from '../signature/index';
 import { parseJson } from './fetch';
 

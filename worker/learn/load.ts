@@ -23,9 +23,18 @@ export const PRIORS_FETCH_TIMEOUT_MS = 10_000;
  * @throws VitrineError `priors-unavailable`, `priors-signature` or `priors-invalid`
  */
 export async function loadPriors(
-  loadSigned: DecideModule['loadSigned'], url: string, etag: string | null, key: string | JsonWebKey, siteId: string,
+  loadSigned: DecideModule['loadSigned'],
+  url: string,
+  etag: string | null,
+  key: string | JsonWebKey,
+  siteId: string,
 ): Promise<{ status: 'not-modified' } | { status: 'ok'; priors: Priors; etag: string | null }> {
-  const result = await withTimeout(loadSigned(url, etag, 'priors', (doc) => openSigned(doc, key, 'priors')), PRIORS_FETCH_TIMEOUT_MS, 'priors-unavailable', url);
+  const result = await withTimeout(
+    loadSigned(url, etag, 'priors', (doc) => openSigned(doc, key, 'priors')),
+    PRIORS_FETCH_TIMEOUT_MS,
+    'priors-unavailable',
+    url,
+  );
   if (result.status === 'not-modified') return result;
   const priors = validatePriors(result.body);
   if (priors.site !== siteId) throw new VitrineError('priors-invalid', `site: expected "${siteId}" (the SDK's siteId), got "${priors.site}"`);

@@ -112,8 +112,14 @@ export function buildReports(input: BuildInput): BuildOutput {
         return cell;
       });
       let report: Report = {
-        v: 1, id: '', site: input.siteId, windowStart: new Date(start).toISOString(), windowMs,
-        catalog: version, noise: { mechanism: 'none' }, cells,
+        v: 1,
+        id: '',
+        site: input.siteId,
+        windowStart: new Date(start).toISOString(),
+        windowMs,
+        catalog: version,
+        noise: { mechanism: 'none' },
+        cells,
       };
       if (input.noise) report = addNoise(report, input.noise.epsilon, input.random ?? secureRandom);
       built.push(...split(report));

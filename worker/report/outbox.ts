@@ -31,9 +31,7 @@ export async function openOutbox(ctx: EngineContext, now: number): Promise<Outbo
   if (before) return before;
   let stored: ConsentState | undefined;
   const guard: Guard = (c) => ((stored = c), mayMeasure(c));
-  return ctx.guarded(() =>
-    ctx.store().update('outbox', (current) => current ?? { id: 'current', reportedUntil: Math.min(stored?.updatedAt ?? now, now), reports: [] }, guard),
-  );
+  return ctx.guarded(() => ctx.store().update('outbox', (current) => current ?? { id: 'current', reportedUntil: Math.min(stored?.updatedAt ?? now, now), reports: [] }, guard));
 }
 
 /**
@@ -45,26 +43,29 @@ export async function openOutbox(ctx: EngineContext, now: number): Promise<Outbo
 export async function addReports(ctx: EngineContext, from: number, now: number, build: (current: OutboxRecord) => { reports: Report[]; until: number }): Promise<OutboxRecord | undefined> {
   let failure: unknown;
   const written = await ctx.guarded(() =>
-    ctx.store().update('outbox', (current) => {
-      if (!current || current.reportedUntil !== from) return current;
-      try {
-        const { reports, until } = build(current);
-        // While the collector is backing off, new reports wait with the others.
-        const nextAt = Math.max(now, ...current.reports.filter((r) => r.attempts > 0).map((r) => r.nextAt));
-        const pending = reports.map((r): PendingReport => ({ id: r.id, body: JSON.stringify(r), createdAt: now, attempts: 0, nextAt }));
-        return { ...current, reportedUntil: until, reports: [...current.reports, ...pending] };
-      } catch (error) {
-        failure = error;
-        return current;
-      }
-    }, mayMeasure),
+    ctx.store().update(
+      'outbox',
+      (current) => {
+        if (!current || current.reportedUntil !== from) return current;
+        try {
+          const { reports, until } = build(current);
+          // While the collector is backing off, new reports wait with the others.
+          const nextAt = Math.max(now, ...current.reports.filter((r) => r.attempts > 0).map((r) => r.nextAt));
+          const pending = reports.map((r): PendingReport => ({ id: r.id, body: JSON.stringify(r), createdAt: now, attempts: 0, nextAt }));
+          return { ...current, reportedUntil: until, reports: [...current.reports, ...pending] };
+        } catch (error) {
+          failure = error;
+          return current;
+        }
+      },
+      mayMeasure,
+    ),
   );
   if (failure) throw failure;
   return written;
 }
 
-const change = (ctx: EngineContext, fn: (doc: OutboxRecord) => OutboxRecord) =>
-  ctx.guarded(() => ctx.store().update('outbox', (doc) => doc && fn(doc), mayMeasure));
+const change = (ctx: EngineContext, fn: (doc: OutboxRecord) => OutboxRecord) => ctx.guarded(() => ctx.store().update('outbox', (doc) => doc && fn(doc), mayMeasure));
 
 /**
  * Claims a report for one send, unless another tab claimed it or it is not due.

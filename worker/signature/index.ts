@@ -35,9 +35,7 @@ function fromBase64(text: string): Uint8Array<ArrayBuffer> {
 export async function importKey(key: string | JsonWebKey, kind: DocumentKind): Promise<CryptoKey> {
   const algorithm = { name: 'ECDSA', namedCurve: 'P-256' };
   try {
-    return typeof key === 'string'
-      ? await crypto.subtle.importKey('spki', fromBase64(key), algorithm, false, ['verify'])
-      : await crypto.subtle.importKey('jwk', key, algorithm, false, ['verify']);
+    return typeof key === 'string' ? await crypto.subtle.importKey('spki', fromBase64(key), algorithm, false, ['verify']) : await crypto.subtle.importKey('jwk', key, algorithm, false, ['verify']);
   } catch (error) {
     throw new VitrineError(kind === 'catalog' ? 'invalid-options' : 'priors-signature', `${keyName(kind)}: expected an ECDSA P-256 public key (${(error as Error).message})`);
   }

@@ -110,15 +110,18 @@ export async function openDatabase(name: string, timeoutMs: number, onLost: (del
     const request = indexedDB.open(name, DB_VERSION);
     request.onupgradeneeded = (event) => upgrade(request.result, event.oldVersion, event.newVersion ?? DB_VERSION, request.transaction!);
     const opening = settled(request);
-    opening.then((db) => {
-      if (gaveUp) return db.close();
-      // Another tab deletes the database (privacy.forget) or a newer SDK upgrades it: let it.
-      db.onversionchange = (event) => {
-        db.close();
-        onLost(event.newVersion === null);
-      };
-      db.onclose = () => onLost(false);
-    }, () => undefined);
+    opening.then(
+      (db) => {
+        if (gaveUp) return db.close();
+        // Another tab deletes the database (privacy.forget) or a newer SDK upgrades it: let it.
+        db.onversionchange = (event) => {
+          db.close();
+          onLost(event.newVersion === null);
+        };
+        db.onclose = () => onLost(false);
+      },
+      () => undefined,
+    );
     return await withTimeout(opening, timeoutMs, 'storage-timeout', `indexedDB.open(${JSON.stringify(name)})`);
   } catch (error) {
     gaveUp = true;

@@ -3,10 +3,7 @@ import { withTimeout } from '../../src/protocol/timeout';
 import { EXPOSURE_BYTES, createTotals, keepWithin, signalBytes } from './budget';
 import { cursorOf, settled, startTransaction } from './requests';
 import { profileCopy, type ProfileLine } from './profile-copy';
-import {
-  MAX_EXPOSURES, STORE_NAMES, consentRequired, signalCutoff,
-  type ExposureRecord, type Guard, type SignalRecord, type Store, type StoreName,
-} from './store';
+import { MAX_EXPOSURES, STORE_NAMES, consentRequired, signalCutoff, type ExposureRecord, type Guard, type SignalRecord, type Store, type StoreName } from './store';
 import type { ConsentState } from '../../src/protocol/consent';
 import { isConnectionLost, openDatabase, storageError, type VitrineDB } from './database';
 
@@ -18,13 +15,11 @@ async function check(meta: IDBObjectStore, guard: Guard, what: string): Promise<
   if (!guard(consent)) throw consentRequired(what);
 }
 
-
 /** Deletes every record a cursor walks that `matches` picks, then waits for the commit. */
 async function deleteEach(done: Promise<void>, request: IDBRequest<IDBCursorWithValue | null>, matches: (value: never) => boolean = () => true): Promise<void> {
   for (let cursor = await cursorOf<never>(request); cursor; cursor = await cursor.continue()) if (matches(cursor.value)) cursor.delete();
   await done;
 }
-
 
 /**
  * The IndexedDB store, on the database worker/storage/database.ts opens.
@@ -72,8 +67,7 @@ export async function createIdbStore(name: string, timeoutMs: number, tabs: Prof
     return started;
   };
   /** Makes one request in a read-only transaction of its own. */
-  const readOnly = <T>(db: Db, store: keyof VitrineDB, request: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> =>
-    settled(request(begin(db, store, 'readonly').tx.objectStore(store)));
+  const readOnly = <T>(db: Db, store: keyof VitrineDB, request: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> => settled(request(begin(db, store, 'readonly').tx.objectStore(store)));
   /** Reads one record. */
   const read = <T>(db: Db, store: keyof VitrineDB, key: IDBValidKey): Promise<T | undefined> => readOnly(db, store, (s) => s.get(key));
 
@@ -98,7 +92,13 @@ export async function createIdbStore(name: string, timeoutMs: number, tabs: Prof
     prune: (retention, now) =>
       run('prune', (db) => {
         const { tx, done } = begin(db, 'signals');
-        return deleteEach(done, tx.objectStore('signals').index('at').openCursor(IDBKeyRange.upperBound(signalCutoff(retention, now), true)));
+        return deleteEach(
+          done,
+          tx
+            .objectStore('signals')
+            .index('at')
+            .openCursor(IDBKeyRange.upperBound(signalCutoff(retention, now), true)),
+        );
       }),
     getProfile: () => run('getProfile', (db) => profile.read(() => read(db, 'profile', 'current'))),
     profileChangedElsewhere: () => profile.heard(),
@@ -145,7 +145,16 @@ export async function createIdbStore(name: string, timeoutMs: number, tabs: Prof
         exposures.add(record);
         // Over the count, the oldest impressions go (clicks, dismissals and conversions stay); over the bytes, the oldest.
         const total = await totals.of('exposures', await settled(exposures.count()), [record], () => settled(exposures.getAll()));
-        totals.set('exposures', await keepWithin(() => cursorOf<ExposureRecord>(exposures.index('at').openCursor()), total, MAX_EXPOSURES, EXPOSURE_BYTES, (e) => e.kind === 'impression'));
+        totals.set(
+          'exposures',
+          await keepWithin(
+            () => cursorOf<ExposureRecord>(exposures.index('at').openCursor()),
+            total,
+            MAX_EXPOSURES,
+            EXPOSURE_BYTES,
+            (e) => e.kind === 'impression',
+          ),
+        );
         await done;
       }),
     deleteSignals: (matches) =>
@@ -153,8 +162,7 @@ export async function createIdbStore(name: string, timeoutMs: number, tabs: Prof
         const { tx, done } = begin(db, 'signals');
         return deleteEach(done, tx.objectStore('signals').openCursor(), matches as (value: never) => boolean);
       }),
-    exposuresSince: (since) =>
-      run('exposuresSince', (db) => readOnly(db, 'exposures', (s) => s.index('at').getAll(IDBKeyRange.lowerBound(since)))),
+    exposuresSince: (since) => run('exposuresSince', (db) => readOnly(db, 'exposures', (s) => s.index('at').getAll(IDBKeyRange.lowerBound(since)))),
     pruneExposures: (before) =>
       run('pruneExposures', (db) => {
         const { tx, done } = begin(db, 'exposures');
@@ -162,12 +170,14 @@ export async function createIdbStore(name: string, timeoutMs: number, tabs: Prof
       }),
     count: (storeName) => run('count', (db) => readOnly(db, storeName, (s) => s.count())),
     clear: async (names) =>
-      !names.length ? undefined : run('clear', async (db) => {
-        const { tx, done } = begin(db, [...names] as string[]);
-        for (const n of names) tx.objectStore(n).clear();
-        await done;
-        if (names.includes('profile')) profile.wrote(undefined);
-      }),
+      !names.length
+        ? undefined
+        : run('clear', async (db) => {
+            const { tx, done } = begin(db, [...names] as string[]);
+            for (const n of names) tx.objectStore(n).clear();
+            await done;
+            if (names.includes('profile')) profile.wrote(undefined);
+          }),
     dump: () =>
       run('dump', async (db) => {
         const { tx } = begin(db, [...STORE_NAMES], 'readonly');

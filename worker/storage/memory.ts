@@ -1,8 +1,18 @@
 import type { TrackEvent } from '../../src/protocol/events';
 import type { Profile } from '../profile';
 import {
-  MAX_EXPOSURES, STORE_NAMES, consentRequired, signalCutoff,
-  type Documents, type ExposureRecord, type Guard, type MetaValues, type Retention, type SignalRecord, type Store, type StoreName,
+  MAX_EXPOSURES,
+  STORE_NAMES,
+  consentRequired,
+  signalCutoff,
+  type Documents,
+  type ExposureRecord,
+  type Guard,
+  type MetaValues,
+  type Retention,
+  type SignalRecord,
+  type Store,
+  type StoreName,
 } from './store';
 import { EXPOSURE_BYTES, signalBytes, sizeOf } from './budget';
 
@@ -15,7 +25,7 @@ export function createMemoryStore(): Store {
   let signals: SignalRecord[] = [];
   let nextId = 1;
   let profile: Profile | undefined;
-  let documents: Partial<Documents> = {};
+  const documents: Partial<Documents> = {};
   let meta: Partial<MetaValues> = {};
   let exposures: ExposureRecord[] = [];
   let nextExposure = 1;
@@ -38,7 +48,7 @@ export function createMemoryStore(): Store {
     const gone = new Set<V>();
     for (const v of [...list].sort((a, b) => a.at - b.at)) {
       if (count <= maxCount && bytes <= maxBytes) break;
-      if (bytes > maxBytes || spare(v)) (gone.add(v), count--, (bytes -= size(v)));
+      if (bytes > maxBytes || spare(v)) gone.add(v), count--, (bytes -= size(v));
     }
     return gone.size ? list.filter((v) => !gone.has(v)) : list;
   };

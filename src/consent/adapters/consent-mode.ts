@@ -4,8 +4,12 @@ const DEFAULTS = { functional: ['functionality_storage'], personalization: ['per
 
 type Command = ArrayLike<unknown>;
 const isConsent = (e: unknown): e is Command =>
-  !!e && typeof e === 'object' && (e as Command)[0] === 'consent' &&
-  ((e as Command)[1] === 'default' || (e as Command)[1] === 'update') && !!(e as Command)[2] && typeof (e as Command)[2] === 'object';
+  !!e &&
+  typeof e === 'object' &&
+  (e as Command)[0] === 'consent' &&
+  ((e as Command)[1] === 'default' || (e as Command)[1] === 'update') &&
+  !!(e as Command)[2] &&
+  typeof (e as Command)[2] === 'object';
 
 /**
  * Google Consent Mode v2: reads the `consent` `default` and `update` commands gtag() puts on

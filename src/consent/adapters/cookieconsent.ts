@@ -37,7 +37,11 @@ export const cookieconsent: ConsentAdapter = ({ window: w, options, onSignal }) 
   };
   w.addEventListener('cc:onConsent', onEvent);
   w.addEventListener('cc:onChange', onEvent);
-  const cancel = whenAvailable(() => w.CookieConsent?.validConsent?.() || fromCookie(w, 'cc_cookie'), () => read(false), options.waitMs);
+  const cancel = whenAvailable(
+    () => w.CookieConsent?.validConsent?.() || fromCookie(w, 'cc_cookie'),
+    () => read(false),
+    options.waitMs,
+  );
   return () => {
     cancel();
     w.removeEventListener('cc:onConsent', onEvent);

@@ -15,7 +15,7 @@ const DEFAULTS = {
 export const didomi: ConsentAdapter = ({ window: w, options, onSignal }) => {
   const names = namesFor(options, DEFAULTS);
   let stopped = false;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: Didomi's global, of no published type; every member is checked before use.
   const read = (D: any, explicit: boolean) => {
     if (stopped || !D) return;
     if (D.shouldUserStatusBeCollected?.() === true) return;

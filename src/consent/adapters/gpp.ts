@@ -19,10 +19,17 @@ function fromPing(ping: PingData, vendorId: number | undefined): ConsentSignal |
   const tcfEu = sections.tcfeuv2 as { PurposeConsents?: boolean[]; PurposeLegitimateInterests?: boolean[]; VendorConsents?: number[] } | undefined;
   if (applicable.includes(TCF_EU) && tcfEu) {
     const vendor = vendorId === undefined || !!tcfEu.VendorConsents?.includes(vendorId);
-    return tcfSignal((n) => tcfEu.PurposeConsents?.[n - 1] === true, (n) => tcfEu.PurposeLegitimateInterests?.[n - 1] === true, vendor, false);
+    return tcfSignal(
+      (n) => tcfEu.PurposeConsents?.[n - 1] === true,
+      (n) => tcfEu.PurposeLegitimateInterests?.[n - 1] === true,
+      vendor,
+      false,
+    );
   }
   // US sections (national, or a state's: ids 7 and up) carry the same opt-out fields: 1 means opted out.
-  const us = (applicable.includes(US_NAT) ? sections.usnat : applicable.some((id) => id > US_NAT) ? Object.entries(sections).find(([name]) => name.startsWith('us') && name !== 'usnat')?.[1] : undefined) as Record<string, unknown> | undefined;
+  const us = (
+    applicable.includes(US_NAT) ? sections.usnat : applicable.some((id) => id > US_NAT) ? Object.entries(sections).find(([name]) => name.startsWith('us') && name !== 'usnat')?.[1] : undefined
+  ) as Record<string, unknown> | undefined;
   if (us) {
     const out = (field: string) => us[field] === 1;
     const gpc = us.Gpc === true;
@@ -38,7 +45,7 @@ function fromPing(ping: PingData, vendorId: number | undefined): ConsentSignal |
  * personalization and measurement off; a `tcfeuv2` section is read with the TCF mapping.
  */
 export const gpp: ConsentAdapter = ({ window: w, options, onSignal }) => {
-  let stop = () => undefined as void;
+  let stop: () => void = () => undefined;
   const cancel = whenAvailable(
     () => typeof w.__gpp === 'function' && w.__gpp,
     (api: (command: string, callback: (data: { listenerId?: number; pingData?: PingData } | null, success: boolean) => void, parameter?: unknown) => void) => {
@@ -47,7 +54,7 @@ export const gpp: ConsentAdapter = ({ window: w, options, onSignal }) => {
         if (!success || !event || typeof event !== 'object') return;
         if (typeof event.listenerId === 'number') listenerId = event.listenerId;
         const ping = event.pingData;
-        if (!ping || ping.signalStatus !== 'ready') return;
+        if (ping?.signalStatus !== 'ready') return;
         const signal = fromPing(ping, options.vendorId);
         if (signal) onSignal(signal);
       });

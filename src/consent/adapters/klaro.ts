@@ -9,9 +9,9 @@ const DEFAULTS = { functional: ['vitrine-functional'], personalization: ['vitrin
 export const klaro: ConsentAdapter = ({ window: w, options, onSignal }) => {
   const names = namesFor(options, DEFAULTS);
   let watcher: { update(manager: unknown, event: string): void } | undefined;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: Klaro's consent manager, of no published type; every member is checked before use.
   let manager: any;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: the same manager, as Klaro's watcher hands it over.
   const read = (m: any, explicit: boolean) => {
     if (!m?.confirmed) return;
     onSignal(signalOf((service) => m.getConsent(service) === true, names, explicit));

@@ -24,7 +24,11 @@ export const shopify: ConsentAdapter = ({ window: w, options, onSignal }) => {
   };
   const onCollected = () => read(true);
   w.document.addEventListener('visitorConsentCollected', onCollected);
-  const cancel = whenAvailable(() => w.Shopify?.customerPrivacy, () => read(false), options.waitMs);
+  const cancel = whenAvailable(
+    () => w.Shopify?.customerPrivacy,
+    () => read(false),
+    options.waitMs,
+  );
   return () => {
     cancel();
     w.document.removeEventListener('visitorConsentCollected', onCollected);

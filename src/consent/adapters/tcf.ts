@@ -48,7 +48,7 @@ function viaLocator(w: PageWindow): TcfApi | undefined {
  * not apply here). A CMP that never answers leaves the SDK closed.
  */
 export const tcf: ConsentAdapter = ({ window: w, options, onSignal }) => {
-  let stop = () => undefined as void;
+  let stop: () => void = () => undefined;
   const cancel = whenAvailable(
     () => (typeof w.__tcfapi === 'function' ? (w.__tcfapi as TcfApi) : viaLocator(w)),
     (api) => {
@@ -64,7 +64,14 @@ export const tcf: ConsentAdapter = ({ window: w, options, onSignal }) => {
         const consents = data.purpose?.consents ?? {};
         const interests = data.purpose?.legitimateInterests ?? {};
         const vendor = options.vendorId === undefined || data.vendor?.consents?.[options.vendorId] === true;
-        onSignal(tcfSignal((n) => consents[n] === true, (n) => interests[n] === true, vendor, data.eventStatus === 'useractioncomplete'));
+        onSignal(
+          tcfSignal(
+            (n) => consents[n] === true,
+            (n) => interests[n] === true,
+            vendor,
+            data.eventStatus === 'useractioncomplete',
+          ),
+        );
       });
       stop = () => {
         if (listenerId !== undefined) api('removeEventListener', 2, () => undefined, listenerId);

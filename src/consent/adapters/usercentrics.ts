@@ -10,7 +10,7 @@ const DEFAULTS = { functional: ['functional'], personalization: ['marketing'], m
  */
 export const usercentrics: ConsentAdapter = ({ window: w, options, onSignal }) => {
   const names = namesFor(options, DEFAULTS);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: the details of Usercentrics' event, of no published type; every member is checked before use.
   const fromDetails = (details: any, explicit: boolean) => {
     const categories = details?.categories;
     // IMPLICIT is Usercentrics' state before the shopper decided: not a decision.
@@ -22,10 +22,16 @@ export const usercentrics: ConsentAdapter = ({ window: w, options, onSignal }) =
     const ui = w.UC_UI;
     if (!ui?.isInitialized?.() || ui.isConsentRequired?.() === true) return;
     const services = (ui.getServicesBaseInfo?.() ?? []) as { categorySlug?: string; consent?: { status?: boolean } }[];
-    onSignal(signalOf((slug) => {
-      const inCategory = services.filter((s) => s.categorySlug === slug);
-      return inCategory.length > 0 && inCategory.every((s) => s.consent?.status === true);
-    }, names, explicit));
+    onSignal(
+      signalOf(
+        (slug) => {
+          const inCategory = services.filter((s) => s.categorySlug === slug);
+          return inCategory.length > 0 && inCategory.every((s) => s.consent?.status === true);
+        },
+        names,
+        explicit,
+      ),
+    );
   };
   const onV3 = (e: Event) => {
     cancel();
@@ -46,7 +52,10 @@ export const usercentrics: ConsentAdapter = ({ window: w, options, onSignal }) =
     () => w.__ucCmp?.getConsentDetails || w.UC_UI?.isInitialized?.(),
     () =>
       w.__ucCmp?.getConsentDetails
-        ? Promise.resolve(w.__ucCmp.getConsentDetails()).then((d) => heard || fromDetails(d, false), () => undefined)
+        ? Promise.resolve(w.__ucCmp.getConsentDetails()).then(
+            (d) => heard || fromDetails(d, false),
+            () => undefined,
+          )
         : fromV2(false),
     options.waitMs,
   );

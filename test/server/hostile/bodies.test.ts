@@ -8,7 +8,7 @@ import { hostileServer, report, SITE } from './setup';
 const servers: ServerType[] = [];
 const sockets: Socket[] = [];
 afterEach(async () => {
-  sockets.splice(0).forEach((s) => s.destroy());
+  for (const s of sockets.splice(0)) s.destroy();
   await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
 });
 
@@ -39,7 +39,10 @@ describe('bodies', () => {
     const declared = await s.app.request('/dashboard/login', { method: 'POST', body: big, headers: { Origin: 'http://localhost' } });
     expect(declared.status).toBe(413);
     const port = await onLoopback(s.app);
-    const chunked = rawRequest(port, `POST /dashboard/logout HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n`);
+    const chunked = rawRequest(
+      port,
+      `POST /dashboard/logout HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n`,
+    );
     const chunk = `site=${'y'.repeat(10_000)}`;
     chunked.socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n0\r\n\r\n`);
     expect(await chunked.closed).toMatch(/^HTTP\/1\.1 413 /);
@@ -96,7 +99,10 @@ describe('slow bodies', () => {
   it('closes a connection whose request does not end within the request timeout, on any route', async () => {
     const s = await hostileServer();
     const port = await onLoopback(s.app);
-    const slow = rawRequest(port, `POST /dashboard/login HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ntoken=`);
+    const slow = rawRequest(
+      port,
+      `POST /dashboard/login HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ntoken=`,
+    );
     // A byte every 200 ms would keep it open for 20 s; the server ends it at its request timeout.
     const drip = setInterval(() => slow.socket.writable && slow.socket.write('x'), 200);
     try {

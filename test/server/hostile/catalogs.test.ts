@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../../../server/sqlite';
 import { createCatalogRegistry, CACHED_CELLS } from '../../../server/collector/catalog-registry';
 import { MAX_CATALOG_CELLS } from '../../../server/catalog-document';
-import type { Report } from '../../../src/protocol/report';
+import { report } from '../../fixtures/report';
 import { catalog, hostileServer, TOKEN } from './setup';
 
 const register = (s: Awaited<ReturnType<typeof hostileServer>>, doc: unknown) =>
@@ -25,7 +25,13 @@ describe('catalog registration within the limits reports can use', () => {
   it(`refuses a version with more cells than a report can carry (${MAX_CATALOG_CELLS})`, async () => {
     const s = await hostileServer();
     const offers = Array.from({ length: Math.ceil((MAX_CATALOG_CELLS + 1) / 3) }, (_, i) => ({
-      id: `o${i}`, slot: 'home-hero', content: { title: 't' }, variants: [{ id: 'b', weight: 1, content: {} }, { id: 'c', weight: 1, content: {} }],
+      id: `o${i}`,
+      slot: 'home-hero',
+      content: { title: 't' },
+      variants: [
+        { id: 'b', weight: 1, content: {} },
+        { id: 'c', weight: 1, content: {} },
+      ],
     }));
     const res = await register(s, catalog({ version: '2026-12-04.1', offers }));
     expect(res.status).toBe(400);
@@ -38,7 +44,7 @@ describe('catalog registration within the limits reports can use', () => {
     for (let v = 0; v < 8; v++) await store.registerCatalog({ site: 'big-shop', version: `v${v}`, cells, arms: ['contextual'] }, v);
     const registry = createCatalogRegistry(store);
     for (let v = 0; v < 8; v++) {
-      const cited: Report = { v: 1, id: '0'.repeat(32), site: 'big-shop', windowStart: '2026-12-05T00:00:00.000Z', windowMs: 86_400_000, catalog: `v${v}`, noise: { mechanism: 'none' }, cells: [] };
+      const cited = report({ site: 'big-shop', catalog: `v${v}` });
       expect(await registry.check(cited)).toMatch(/^report\.cells: expected the 40000/);
       expect(registry.cached().cells).toBeLessThanOrEqual(CACHED_CELLS);
     }

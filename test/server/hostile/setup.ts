@@ -3,13 +3,13 @@ import { createServer, type Server } from '../../../server/app';
 import type { CollectorOptions } from '../../../server/collector';
 import { createSqliteStore } from '../../../server/sqlite';
 import type { CounterStore } from '../../../server/store';
-import type { Report, ReportCell } from '../../../src/protocol/report';
+import type { Report } from '../../../src/protocol/report';
+import { reportCell, report as aReport } from '../../fixtures/report';
 
 /** The token of every hostile test's collector: as long as a start requires. */
 export const TOKEN = 'hostile-suite-token-of-32-chars!';
 export const SITE = 'hostile-shop';
 export const VERSION = '2026-12-01.1';
-const DAY = 86_400_000;
 
 /** A small catalog: two offers, one with a variant. */
 export function catalog(patch: Record<string, unknown> = {}) {
@@ -24,14 +24,16 @@ export function catalog(patch: Record<string, unknown> = {}) {
   };
 }
 
-let n = 0;
-/** A valid report of yesterday's day window (UTC), unless `patch` says otherwise. */
+/** A valid report of yesterday's day window (UTC): two impressions and a click in each cell, unless `patch` says otherwise. */
 export function report(patch: Partial<Report> = {}): Report {
-  const today = Math.floor(Date.now() / DAY) * DAY;
-  const cells: ReportCell[] = [['trail-10', 'default'], ['trail-10', 'b'], ['road-15', 'default']].map(([offer, variant]) => ({
-    offer: offer!, variant: variant!, arm: 'personalized', impressions: 2, clicks: 1, dismissals: 0, conversions: 0, revenue: 0,
-  }));
-  return { v: 1, id: `${Date.now().toString(16)}${(n++).toString(16)}`.padStart(32, '0'), site: SITE, windowStart: new Date(today - DAY).toISOString(), windowMs: DAY, catalog: VERSION, noise: { mechanism: 'none' }, cells, ...patch };
+  const cells = (
+    [
+      ['trail-10', 'default'],
+      ['trail-10', 'b'],
+      ['road-15', 'default'],
+    ] as const
+  ).map(([offer, variant]) => reportCell(offer, variant, 'personalized', { impressions: 2, clicks: 1 }));
+  return aReport({ site: SITE, catalog: VERSION, cells, ...patch });
 }
 
 const opened: { server: Server; store: CounterStore }[] = [];

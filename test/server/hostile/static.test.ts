@@ -7,7 +7,9 @@ import { createApp } from '../../../server/app';
 import { serveFile } from '../../../server/static';
 
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 /** A served folder holding a file, dotfiles, and symlinks to a file and a folder outside it. */
 function servedFolder() {
@@ -35,9 +37,12 @@ describe('static paths', () => {
     },
   );
 
-  it.each(['vitrine.js', 'vitrine.mjs', 'vitrine-worker.js', 'vitrine-decide.js', 'vitrine-consent-tcf.js', 'snippet.min.js', 'snippet-trusted-types.min.js'])('serves the SDK file %s', async (file) => {
-    expect((await app.request(`/vitrine/${file}`)).status).toBe(200);
-  });
+  it.each(['vitrine.js', 'vitrine.mjs', 'vitrine-worker.js', 'vitrine-decide.js', 'vitrine-consent-tcf.js', 'snippet.min.js', 'snippet-trusted-types.min.js'])(
+    'serves the SDK file %s',
+    async (file) => {
+      expect((await app.request(`/vitrine/${file}`)).status).toBe(200);
+    },
+  );
 
   it('serves a file of its folder, and no dotfile, dot folder or symlink out of it', async () => {
     const files = servedFolder();

@@ -14,7 +14,11 @@ describe('windows a device could really have sent', () => {
     ['a window that ends past the skew allowed', NOW + WINDOW_SKEW_MS + MINUTE, 'report.windowStart: this window has not closed yet (it ends at 2026-12-06T12:06:00.000Z)'],
     ['a window in 9999', Date.parse('9999-12-31T00:00:00.000Z'), 'report.windowStart: this window has not closed yet (it ends at 9999-12-31T00:00:00.000Z)'],
     ['a window of 1970', Date.parse('1970-01-01T00:01:00.000Z'), `report.windowStart: this window ended more than ${REPORT_KEEP_MS / 86_400_000} days ago, longer than a device keeps a report`],
-    ['a window a minute older than a device keeps a report', NOW - REPORT_KEEP_MS - WINDOW_SKEW_MS - MINUTE, `report.windowStart: this window ended more than ${REPORT_KEEP_MS / 86_400_000} days ago, longer than a device keeps a report`],
+    [
+      'a window a minute older than a device keeps a report',
+      NOW - REPORT_KEEP_MS - WINDOW_SKEW_MS - MINUTE,
+      `report.windowStart: this window ended more than ${REPORT_KEEP_MS / 86_400_000} days ago, longer than a device keeps a report`,
+    ],
   ])('refuses %s, and keeps no row of it', async (_, end, message) => {
     const s = await hostileServer({ now: () => NOW });
     const res = await s.post(endingAt(end));

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildReports } from '../../../worker/report/build';
 import { windowOf } from '../../../worker/report/window';
-import { validateCatalog } from '../../../src/protocol/catalog';
+import { validateCatalog } from '../../../src/protocol/validate-catalog';
 import { MINUTE_MS } from '../../../src/protocol/time';
 import { CONTRIBUTION_BOUNDS, REPORT_LIMITS, validateReport, type Report } from '../../../src/protocol/report';
 import type { ExposureRecord } from '../../../worker/storage/store';
@@ -13,12 +13,23 @@ const MIN = MINUTE_MS;
 const catalog = validateCatalog(testCatalog());
 // (offer, variant) pairs of the test catalog, in catalog order: trail-10 has a variant `b`.
 const DOMAIN = [
-  ['trail-10', 'default'], ['trail-10', 'b'], ['yoga-mat', 'default'], ['vitamins', 'default'],
-  ['gift-card', 'default'], ['coffee-again', 'default'], ['big-basket', 'default'],
+  ['trail-10', 'default'],
+  ['trail-10', 'b'],
+  ['yoga-mat', 'default'],
+  ['vitamins', 'default'],
+  ['gift-card', 'default'],
+  ['coffee-again', 'default'],
+  ['big-basket', 'default'],
 ];
 
 const exposure = (offer: string, kind: ExposureRecord['kind'], at: number, extra: Partial<ExposureRecord> = {}): ExposureRecord => ({
-  offer, variant: 'default', arm: 'personalized', slot: 'home-hero', kind, at, ...extra,
+  offer,
+  variant: 'default',
+  arm: 'personalized',
+  slot: 'home-hero',
+  kind,
+  at,
+  ...extra,
 });
 
 describe('building reports', () => {
@@ -75,7 +86,10 @@ describe('building reports', () => {
   });
 
   it('reports a window that spans a catalog update once per version, the removed offer under the version that had it', () => {
-    const old = [['gone', 'default'], ['yoga-mat', 'default']] as const;
+    const old = [
+      ['gone', 'default'],
+      ['yoga-mat', 'default'],
+    ] as const;
     const exposures = [
       exposure('gone', 'impression', t0 + 1_000, { catalog: '2026-11-21.9' }),
       exposure('gone', 'click', t0 + 2_000, { catalog: '2026-11-21.9' }),
@@ -86,7 +100,10 @@ describe('building reports', () => {
     expect(reports.map((r) => r.catalog).sort()).toEqual(['2026-11-21.9', '2026-11-22.1']);
     const before = reports.find((r) => r.catalog === '2026-11-21.9')!;
     expect(before.cells.map((c) => [c.offer, c.variant])).toEqual(old);
-    expect(before.cells.map((c) => [c.impressions, c.clicks])).toEqual([[1, 1], [1, 0]]);
+    expect(before.cells.map((c) => [c.impressions, c.clicks])).toEqual([
+      [1, 1],
+      [1, 0],
+    ]);
     const after = reports.find((r) => r.catalog === '2026-11-22.1')!;
     expect(after.cells.map((c) => [c.offer, c.variant])).toEqual(DOMAIN);
     expect(after.cells[2]!.impressions).toBe(1);
@@ -103,7 +120,12 @@ describe('building reports', () => {
   });
 
   it('splits a large catalog into parts under 64 KiB and 400 cells, each with its own id', () => {
-    const offers = Array.from({ length: 1500 }, (_, i) => ({ id: `offer-with-a-longish-identifier-${i}`, slot: 's', content: { title: 't' }, variants: [{ id: 'variant-b', weight: 10, content: {} }] }));
+    const offers = Array.from({ length: 1500 }, (_, i) => ({
+      id: `offer-with-a-longish-identifier-${i}`,
+      slot: 's',
+      content: { title: 't' },
+      variants: [{ id: 'variant-b', weight: 10, content: {} }],
+    }));
     const big = validateCatalog({ version: 'v-big', siteId: 'test-shop', offers });
     const { reports } = buildReports({ ...base, catalog: big, now: t0 + 2 * MIN, exposures: [exposure('offer-with-a-longish-identifier-7', 'click', t0)] });
     expect(reports.length).toBeGreaterThan(7);
@@ -147,7 +169,12 @@ describe('building reports', () => {
   });
 
   it('refuses a catalog with more cells than a report can carry', () => {
-    const offers = Array.from({ length: 4001 }, (_, i) => ({ id: `o${i}`, slot: 's', content: { title: 't' }, variants: Array.from({ length: 9 }, (_, j) => ({ id: `v${j}`, weight: 1, content: {} })) }));
+    const offers = Array.from({ length: 4001 }, (_, i) => ({
+      id: `o${i}`,
+      slot: 's',
+      content: { title: 't' },
+      variants: Array.from({ length: 9 }, (_, j) => ({ id: `v${j}`, weight: 1, content: {} })),
+    }));
     const huge = validateCatalog({ version: 'v-huge', siteId: 'test-shop', offers });
     expect(() => buildReports({ ...base, catalog: huge, now: t0 + MIN, exposures: [] })).toThrow(/40010 \(offer, variant\) pairs, more than the 40000/);
   });
@@ -155,7 +182,9 @@ describe('building reports', () => {
   it('refuses a catalog whose long ids would need more than 100 parts', () => {
     const long = (prefix: string, i: number) => `${prefix}${i}`.padEnd(100, 'x');
     const offers = Array.from({ length: 3000 }, (_, i) => ({
-      id: long('o', i), slot: 's', content: { title: 't' },
+      id: long('o', i),
+      slot: 's',
+      content: { title: 't' },
       variants: Array.from({ length: 9 }, (_, j) => ({ id: long('v', j), weight: 1, content: {} })),
     }));
     const wide = validateCatalog({ version: 'v-wide', siteId: 'test-shop', offers });

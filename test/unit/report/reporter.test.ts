@@ -21,8 +21,13 @@ import { testCatalog } from '../../fixtures/catalog';
 const MIN = MINUTE_MS;
 // (offer, variant) pairs of the test catalog, in catalog order: trail-10 has a variant `b`.
 const DOMAIN = [
-  ['trail-10', 'default'], ['trail-10', 'b'], ['yoga-mat', 'default'], ['vitamins', 'default'],
-  ['gift-card', 'default'], ['coffee-again', 'default'], ['big-basket', 'default'],
+  ['trail-10', 'default'],
+  ['trail-10', 'b'],
+  ['yoga-mat', 'default'],
+  ['vitamins', 'default'],
+  ['gift-card', 'default'],
+  ['coffee-again', 'default'],
+  ['big-basket', 'default'],
 ];
 
 describe('reports from the engine to a real collector on loopback', { timeout: 30_000 }, () => {
@@ -131,7 +136,9 @@ describe('reports from the engine to a real collector on loopback', { timeout: 3
     expect(report.noise).toEqual({ mechanism: 'geometric', epsilon: 1 });
     // 35 counters, each with two-sided geometric noise of α = e^(−1/bound): all of them exact has a chance below 10⁻²⁰.
     const exact = { 'yoga-mat': [2, 1], 'gift-card': [1, 0] } as Record<string, [number, number]>;
-    expect(report.cells.some((c) => c.impressions !== (exact[c.offer]?.[0] ?? 0) || c.clicks !== (exact[c.offer]?.[1] ?? 0) || c.dismissals !== 0 || c.conversions !== 0 || c.revenue !== 0)).toBe(true);
+    expect(report.cells.some((c) => c.impressions !== (exact[c.offer]?.[0] ?? 0) || c.clicks !== (exact[c.offer]?.[1] ?? 0) || c.dismissals !== 0 || c.conversions !== 0 || c.revenue !== 0)).toBe(
+      true,
+    );
     expect((await gate.stats(site)).every((r) => r.noisyReports === 1)).toBe(true);
   });
 
@@ -178,7 +185,10 @@ describe('reports from the engine to a real collector on loopback', { timeout: 3
     vi.setSystemTime(T0 + 10 * MIN);
     await tab();
     await until(() => expect(gate.posts(site)).toHaveLength(2));
-    expect(gate.posts(site).map((p) => [p.id, p.status])).toEqual([[kept.id, 503], [kept.id, 202]]);
+    expect(gate.posts(site).map((p) => [p.id, p.status])).toEqual([
+      [kept.id, 503],
+      [kept.id, 202],
+    ]);
     expect((await gate.stats(site)).find((r) => r.offer === 'yoga-mat')).toMatchObject({ reports: 1, impressions: 2 });
   });
 
@@ -265,7 +275,12 @@ describe('reports from the engine to a real collector on loopback', { timeout: 3
     await show(first.engine, 'gift-card');
     ok(await first.engine.close());
     // The shop publishes a catalog too big to report, while the gift-card window is still open.
-    const offers = Array.from({ length: 4001 }, (_, i) => ({ id: `o${i}`, slot: 's', content: { title: 't' }, variants: Array.from({ length: 9 }, (_, j) => ({ id: `v${j}`, weight: 1, content: {} })) }));
+    const offers = Array.from({ length: 4001 }, (_, i) => ({
+      id: `o${i}`,
+      slot: 's',
+      content: { title: 't' },
+      variants: Array.from({ length: 9 }, (_, j) => ({ id: `v${j}`, weight: 1, content: {} })),
+    }));
     await cdn.set(site, { version: 'huge', siteId: site, offers });
     // Past the cached copy's refresh age (the page that shows offers fetches it), the gift-card window still open.
     vi.setSystemTime(T0 + 6 * MIN);
@@ -274,7 +289,12 @@ describe('reports from the engine to a real collector on loopback', { timeout: 3
     // Later: the window has closed and cannot be built; the waiting report is due and goes.
     vi.setSystemTime(T0 + 10 * MIN);
     ok(await second.engine.setConsent(all()));
-    await until(() => expect(gate.posts(site).map((p) => [p.id, p.status])).toEqual([[waiting!.id, 503], [waiting!.id, 202]]));
+    await until(() =>
+      expect(gate.posts(site).map((p) => [p.id, p.status])).toEqual([
+        [waiting!.id, 503],
+        [waiting!.id, 202],
+      ]),
+    );
     await until(() => expect(second.status()?.error).toMatch(/40010 \(offer, variant\) pairs/));
   });
 
