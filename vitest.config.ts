@@ -3,13 +3,13 @@ import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { webdriverio } from '@vitest/browser-webdriverio';
 import { pressKey, renderReactServer } from './test/browser/commands.ts';
-import { CHROMIUM_ARGS, chromiumPath } from './test/chromium.ts';
-import { firefoxPath } from './test/engines/firefox.ts';
-import { freePort } from './test/ports.ts';
-import { webkitCapabilities } from './test/engines/webkit.ts';
+import { CHROMIUM_ARGS, chromiumPath } from './tools/chromium.ts';
+import { firefoxPath } from './tools/engines/firefox.ts';
+import { freePort } from './tools/ports.ts';
+import { webkitCapabilities } from './tools/engines/webkit.ts';
 
 // The WebKit instance's driver port is chosen here, as vitest needs the provider's options
-// before any globalSetup runs; test/engines/webkit-setup.ts starts the driver on it.
+// before any globalSetup runs; tools/engines/webkit-setup.ts starts the driver on it.
 const webkitPort = await freePort();
 
 export default defineConfig({
@@ -56,7 +56,7 @@ export default defineConfig({
             commands: { pressKey, renderReactServer },
             headless: true,
             // One instance per engine, each named in results: `browser (firefox)`. Only system
-            // browsers: Debian's chromium and firefox-esr, and WebKitGTK (test/engines/webkit.ts).
+            // browsers: Debian's chromium and firefox-esr, and WebKitGTK (tools/engines/webkit.ts).
             instances: [
               {
                 browser: 'chromium',
@@ -70,14 +70,14 @@ export default defineConfig({
                 provider: playwright({ launchOptions: { channel: 'moz-firefox', executablePath: firefoxPath() } }),
               },
               {
-                // The webdriverio provider names WebKit 'safari'; test/engines/webkit-browser.py
+                // The webdriverio provider names WebKit 'safari'; tools/engines/webkit-browser.py
                 // answers to that name.
                 browser: 'safari',
                 name: 'browser (webkit)',
                 // WebKitGTK has no headless mode: its windows open on an Xvfb display.
                 headless: false,
                 provider: webdriverio({ hostname: '127.0.0.1', port: webkitPort, capabilities: webkitCapabilities(webkitPort) }),
-                globalSetup: ['test/engines/webkit-setup.ts'],
+                globalSetup: ['tools/engines/webkit-setup.ts'],
               },
             ],
           },

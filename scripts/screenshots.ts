@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, chromiumPath } from '../test/chromium';
+import { CHROMIUM_ARGS, chromiumPath } from '../tools/chromium';
 
 /** The command line: `--url` and `--token`. */
 function parseArgs(argv: readonly string[], env: Record<string, string | undefined>): { url: string; token: string | undefined } {

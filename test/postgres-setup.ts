@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startPostgres } from './postgres';
+import { startPostgres } from '../tools/postgres';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -8,7 +8,7 @@ declare module 'vitest' {
   }
 }
 
-/** Starts one PostgreSQL server for a test project (test/postgres.ts), provides its URL, and stops it after. */
+/** Starts one PostgreSQL server for a test project (tools/postgres.ts), provides its URL, and stops it after. */
 export default async function setup(project: TestProject) {
   const postgres = await startPostgres();
   project.provide('postgresUrl', postgres.url);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHIPPED_FILES, bytesTable, measureFile, pageBytes } from '../../bench/bytes';
+import { SHIPPED_FILES, bytesTable, measureFile, pageBytes } from '../../bench/bytes/bytes';
 import { ADAPTER_NAMES } from '../../src/protocol/options';
 import { SHARED_GLOBAL } from '../../worker/shared';
 

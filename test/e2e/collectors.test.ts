@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { METRICS, reportDomain, type Report } from '../../src/protocol/report';
 import { demoCatalog, demoReport } from '../fixtures/demo-report';
 import type { StatRow } from '../../server/store';
-import { createDatabase } from '../postgres';
+import { createDatabase } from '../../tools/postgres';
 import pg from 'pg';
 
 const MAIN = join(process.cwd(), 'dist/server/main.mjs');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import type { Hono } from 'hono';
-import { CHROMIUM_ARGS, chromiumPath } from '../chromium';
+import { CHROMIUM_ARGS, chromiumPath } from '../../tools/chromium';
 import { certainCatalog, startServer } from './server';
 
 /*

@@ -4,8 +4,8 @@ import type { Vitrine } from '../../src/api';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer } from './server';
-import { ENGINES, type ShopBrowser } from '../engines/browsers';
-import { browserPool } from '../engines/pool';
+import { ENGINES, type ShopBrowser } from '../../tools/engines/browsers';
+import { browserPool } from '../../tools/engines/pool';
 import { travelStoredTime } from '../fixtures/travel';
 import { validateReport } from '../../src/protocol/report';
 

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, chromiumPath } from '../chromium';
+import { CHROMIUM_ARGS, chromiumPath } from '../../tools/chromium';
 import { startServer } from './server';
 import { SDK_FILE } from '../../server/static';
 

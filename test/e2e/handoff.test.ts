@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer } from './server';
-import { ENGINES, type ShopBrowser } from '../engines/browsers';
-import { browserPool } from '../engines/pool';
+import { ENGINES, type ShopBrowser } from '../../tools/engines/browsers';
+import { browserPool } from '../../tools/engines/pool';
 import type { Vitrine } from '../../src/api';
 import type * as HandoffPackage from '../../src/handoff/index';
 

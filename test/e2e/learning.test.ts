@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, chromiumPath } from '../chromium';
+import { CHROMIUM_ARGS, chromiumPath } from '../../tools/chromium';
 import { startServer } from './server';
 import { validateCatalog } from '../../src/protocol/validate-catalog';
 import { validatePriors, type Priors, type SignedPriors } from '../../src/protocol/priors';

@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, chromiumPath } from '../chromium';
-import { freePort } from '../ports';
+import { CHROMIUM_ARGS, chromiumPath } from '../../tools/chromium';
+import { freePort } from '../../tools/ports';
 
 /*
  * The Next.js App Router storefront (examples/next-shop) as its developer runs it: `next build`

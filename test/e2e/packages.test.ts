@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, chromiumPath } from '../chromium';
+import { CHROMIUM_ARGS, chromiumPath } from '../../tools/chromium';
 import { installOffline, packWorkspaces, type Packed } from '../packages';
 import { demoReport } from '../fixtures/demo-report';
 

@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
 import { Liquid } from 'liquidjs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, chromiumPath } from '../chromium';
+import { CHROMIUM_ARGS, chromiumPath } from '../../tools/chromium';
 import { CART_JS, COMPLETED_CHECKOUT, PRODUCT_PAGE } from '../fixtures/shopify';
 import { purchaseOf } from '../../src/shopify/map';
 import { pendingPurchaseKey } from '../../src/shopify/storefront';

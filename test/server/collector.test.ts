@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from '../../server/app';
 import { createSqliteStore } from '../../server/sqlite';
 import { createPostgresStore } from '../../server/postgres';
-import { createDatabase } from '../postgres';
+import { createDatabase } from '../../tools/postgres';
 import type { CounterStore } from '../../server/store';
 import { validateReport, type Metric, type Report, type ReportCell } from '../../src/protocol/report';
 import { dayStart, reportCell, report as aReport } from '../fixtures/report';

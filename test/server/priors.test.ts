@@ -14,7 +14,7 @@ import { validateCatalog } from '../../src/protocol/validate-catalog';
 import { validatePriors, type Priors, type SignedPriors } from '../../src/protocol/priors';
 import type { Report } from '../../src/protocol/report';
 import { reportCell, report as aReport } from '../fixtures/report';
-import { createDatabase } from '../postgres';
+import { createDatabase } from '../../tools/postgres';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

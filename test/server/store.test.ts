@@ -12,7 +12,7 @@ import type { Arm } from '../../src/protocol/decision';
 import { addNoise } from '../../src/protocol/noise';
 import { noiseVariance } from '../../src/protocol/geometric-noise';
 import { generator } from '../../worker/random';
-import { createDatabase } from '../postgres';
+import { createDatabase } from '../../tools/postgres';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { figure } from '../../bench/results';
+import { figure } from '../../bench/shared/results';
 
 // The figures of bench/RESULTS.md: repetitions, min, median, max, and the ratio to a baseline.
 

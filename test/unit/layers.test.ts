@@ -3,16 +3,18 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 // The layers point one way (docs/ARCHITECTURE.md): protocol ← page, protocol ← engine,
-// protocol ← server. This reads every import of the shipped and served code and checks it.
+// protocol ← server; around them, the tooling: tools/ (what tests, benchmarks and scripts
+// share) stands on nothing of the product's, and nothing but a test imports test/. This reads
+// every import of the code and checks it.
 
 const root = process.cwd();
 
-/** Every .ts file under a folder, as a path from the repository root. */
+/** Every script under a folder (TypeScript or JavaScript), as a path from the repository root. */
 function sources(folder: string): string[] {
   return readdirSync(join(root, folder)).flatMap((name) => {
     const path = join(folder, name);
     if (statSync(join(root, path)).isDirectory()) return sources(path);
-    return path.endsWith('.ts') ? [path] : [];
+    return /\.(ts|tsx|mjs|js|cjs)$/.test(path) ? [path] : [];
   });
 }
 
@@ -24,10 +26,14 @@ function importsOf(file: string): string[] {
     /^(?:import|export)\s+(?:type\s+)?(?:\{[^}]*\}|\*(?:\s+as\s+\w+)?|\w+(?:\s*,\s*\{[^}]*\})?)\s+from\s+'([^']+)'/gm,
     /^import\s+'([^']+)'/gm,
     /\bimport\(\s*'([^']+)'\s*\)/g,
+    /\brequire\(\s*'([^']+)'\s*\)/g,
   ];
   const specifiers = patterns.flatMap((p) => [...code.matchAll(p)].map((m) => m[1]!));
   return specifiers.map((s) => (s.startsWith('.') ? relative(root, join(dirname(join(root, file)), s)) : s));
 }
+
+/** The repository's own top folders: an import into one of them is checked against the layer's list. */
+const OWN_FOLDERS = /^(src|worker|server|test|bench|scripts|tools)\//;
 
 /** Which imports each layer may have: its own folders and these packages, nothing else. */
 const LAYERS: { name: string; files: (f: string) => boolean; may: (target: string, file: string) => boolean }[] = [
@@ -54,10 +60,26 @@ const LAYERS: { name: string; files: (f: string) => boolean; may: (target: strin
     // Only the simulator plays devices, so only it runs engine code (report building, arms).
     may: (t, f) => t.startsWith('server/') || t.startsWith('src/protocol/') || (t.startsWith('worker/') && /^server\/simulate(\.ts|\/)/.test(f)) || /^(node:|hono|@hono\/|pg$|better-sqlite3$)/.test(t),
   },
+  {
+    name: 'the shared tooling (tools/)',
+    files: (f) => f.startsWith('tools/'),
+    // Browsers, PostgreSQL, ports and the bundler's config: no product code, no test, no benchmark.
+    may: (t) => !OWN_FOLDERS.test(t) || t.startsWith('tools/') || t === 'rollup.config.mjs',
+  },
+  {
+    name: 'the benchmarks (bench/)',
+    files: (f) => f.startsWith('bench/'),
+    may: (t) => !OWN_FOLDERS.test(t) || /^(src|worker|server|bench|tools)\//.test(t),
+  },
+  {
+    name: 'the scripts (scripts/)',
+    files: (f) => f.startsWith('scripts/'),
+    may: (t) => !OWN_FOLDERS.test(t) || /^(src|worker|server|tools|scripts)\//.test(t),
+  },
 ];
 
 describe('layers', () => {
-  const files = [...sources('src'), ...sources('worker'), ...sources('server')];
+  const files = ['src', 'worker', 'server', 'tools', 'bench', 'scripts'].flatMap(sources);
 
   it('finds the sources and their imports', () => {
     expect(files.length).toBeGreaterThan(50);
