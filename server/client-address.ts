@@ -1,8 +1,9 @@
 import type { Context } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
 
-/** The address of the socket a request came on, under @hono/node-server. */
+/** The address of the socket a request came on, under @hono/node-server; none through `app.request()`. */
 function socketAddress(c: Context): string | undefined {
-  return (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
+  return c.env?.incoming ? getConnInfo(c).remote.address : undefined;
 }
 
 /**

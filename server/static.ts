@@ -1,17 +1,10 @@
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
+import { serveStatic } from '@hono/node-server/serve-static';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Context } from 'hono';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.ico': 'image/x-icon',
-};
+/** The types served; hono's serveStatic names each file's Content-Type. */
+const TYPES = new Set(['.html', '.js', '.mjs', '.css', '.svg', '.json', '.map', '.ico']);
 
 /**
  * The built SDK files `/vitrine/:file` serves, and nothing else of dist/ (not the server's
@@ -21,9 +14,26 @@ const TYPES: Record<string, string> = {
 export const SDK_FILE = /^(?:vitrine(?:-[a-z]+)*\.js|vitrine\.mjs|snippet(?:-trusted-types)?\.min\.js)$/;
 
 /**
- * Serves one file from below `root` (put hono's `etag()` in front of it for ETags and 304s).
- * 404 for a path that climbs out of `root`, names a dotfile or a dot folder, has a type not
- * served, or resolves (through a symlink) to a file outside `root`.
+ * The file below `root` that `relative` names, if it may be served: undefined for a path that
+ * climbs out of `root`, names a dotfile or a dot folder, has a type not served, or resolves
+ * (through a symlink) to a file outside `root` (hono's serveStatic checks none of the last three).
+ */
+async function servable(root: string, relative: string): Promise<string | undefined> {
+  // `relative` comes decoded from the router; a stray % cannot reach here as an escape.
+  const path = normalize(join(root, relative));
+  if (!path.startsWith(root + sep) || !TYPES.has(extname(path)) || relative.split(/[\\/]/).some((part) => part.startsWith('.'))) return undefined;
+  try {
+    const real = await realpath(path);
+    const inside = real.startsWith((await realpath(root)) + sep) && TYPES.has(extname(real));
+    return inside && (await stat(real)).isFile() ? real : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Serves one file from below `root` with hono's serveStatic (put hono's `etag()` in front of it
+ * for ETags and 304s), once {@link servable} lets it through; 404 otherwise.
  * @param c the request context
  * @param root the folder served
  * @param relative the path below it, from the URL
@@ -31,16 +41,14 @@ export const SDK_FILE = /^(?:vitrine(?:-[a-z]+)*\.js|vitrine\.mjs|snippet(?:-tru
  * @returns the response
  */
 export async function serveFile(c: Context, root: string, relative: string, cacheControl: string): Promise<Response> {
-  // `relative` comes decoded from the router; a stray % cannot reach here as an escape.
-  const path = normalize(join(root, relative));
-  if (!path.startsWith(root + sep) || !TYPES[extname(path)] || relative.split(/[\\/]/).some((part) => part.startsWith('.'))) return c.notFound();
-  let body: Buffer;
-  try {
-    const real = await realpath(path);
-    if (!real.startsWith((await realpath(root)) + sep) || !(await stat(real)).isFile()) return c.notFound();
-    body = await readFile(real);
-  } catch {
-    return c.notFound();
-  }
-  return c.body(new Uint8Array(body), 200, { 'Content-Type': TYPES[extname(path)]!, 'Cache-Control': cacheControl, 'X-Content-Type-Options': 'nosniff' });
+  const real = await servable(root, relative);
+  if (!real) return c.notFound();
+  const serve = serveStatic({
+    path: real,
+    onFound: (_path, found) => {
+      found.header('Cache-Control', cacheControl);
+      found.header('X-Content-Type-Options', 'nosniff');
+    },
+  });
+  return (await serve(c, async () => undefined)) ?? c.notFound();
 }
