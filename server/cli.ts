@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { webcrypto } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { validateCatalog } from '../src/protocol/validate-catalog';
 import { readSigningKey, signDocument } from './signing-key';
 import { createSqliteStore } from './sqlite';
@@ -78,6 +79,9 @@ async function priors(site: string, keyFile: string, target: string | undefined,
   }
 }
 
+/** The command, its file, and the options `--collector`, `--key` and `--out`, each with its value. */
+const parseCommandLine = (args: string[]) => parseArgs({ args, allowPositionals: true, strict: true, options: { collector: { type: 'string' }, key: { type: 'string' }, out: { type: 'string' } } });
+
 /**
  * The merchant's catalog tool: check, keygen, sign, publish, priors. Exit code 0 on success, 1 on a
  * bad catalog, key or answer, 2 on bad usage.
@@ -86,12 +90,17 @@ async function priors(site: string, keyFile: string, target: string | undefined,
  * @param env where `publish` reads VITRINE_TOKEN
  */
 export async function cli(args: string[], out: (line: string) => void = console.log, env: Record<string, string | undefined> = process.env): Promise<number> {
-  const [command, file, ...rest] = args;
-  const flag = (name: string) => {
-    const i = rest.indexOf(name);
-    return i === -1 ? undefined : rest[i + 1];
-  };
-  if (!file || !['check', 'keygen', 'sign', 'publish', 'priors'].includes(command ?? '')) {
+  let line: ReturnType<typeof parseCommandLine>;
+  try {
+    line = parseCommandLine(args);
+  } catch (error) {
+    // An option it does not know, or one without its value: named by parseArgs.
+    out(`error: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const [command, file] = line.positionals;
+  const flag = (name: keyof typeof line.values) => line.values[name];
+  if (!file || line.positionals.length > 2 || !['check', 'keygen', 'sign', 'publish', 'priors'].includes(command ?? '')) {
     out(USAGE);
     return 2;
   }
@@ -102,7 +111,7 @@ export async function cli(args: string[], out: (line: string) => void = console.
       return 0;
     }
     if (command === 'publish') {
-      const collector = flag('--collector');
+      const collector = flag('collector');
       if (!collector || !env.VITRINE_TOKEN) {
         out(collector ? "error: set VITRINE_TOKEN to the collector's token" : USAGE);
         return collector ? 1 : 2;
@@ -110,12 +119,12 @@ export async function cli(args: string[], out: (line: string) => void = console.
       return await publish(file, collector, env.VITRINE_TOKEN, out);
     }
     if (command === 'priors') {
-      const keyFile = flag('--key');
+      const keyFile = flag('key');
       if (!keyFile) {
         out(USAGE);
         return 2;
       }
-      return await priors(file, keyFile, flag('--out'), env, out);
+      return await priors(file, keyFile, flag('out'), env, out);
     }
     const ecdsa = { name: 'ECDSA', namedCurve: 'P-256' };
     if (command === 'keygen') {
@@ -124,13 +133,13 @@ export async function cli(args: string[], out: (line: string) => void = console.
       out(JSON.stringify(await webcrypto.subtle.exportKey('jwk', pair.publicKey)));
       return 0;
     }
-    const keyFile = flag('--key');
+    const keyFile = flag('key');
     if (!keyFile) {
       out(USAGE);
       return 2;
     }
     const envelope = await signDocument(await readSigningKey(await readFile(keyFile, 'utf8')), await readCatalog(file));
-    const target = flag('--out');
+    const target = flag('out');
     if (target) await writeFile(target, envelope);
     else out(envelope);
     return 0;

@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { COLLECTOR_DEFAULTS } from './collector/defaults';
 import { SITE_ID, SITE_ID_TEXT } from '../src/protocol/ids';
 import { TOKEN_MIN_LENGTH } from './collector/auth';
@@ -47,6 +48,18 @@ export interface Config {
 /** A setting that cannot be used: the message names the variable and what it expects. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
+}
+
+/**
+ * Whether the command line asks for the demo (`--demo`, the only option).
+ * @throws ConfigError for any other option or a stray argument
+ */
+function demoOption(args: readonly string[]): boolean {
+  try {
+    return parseArgs({ args: [...args], strict: true, allowPositionals: false, options: { demo: { type: 'boolean' } } }).values.demo ?? false;
+  } catch (error) {
+    throw new ConfigError(`the command line: ${(error as Error).message} (the only option is --demo)`);
+  }
 }
 
 /**
@@ -150,7 +163,7 @@ export function readConfig(env: Record<string, string | undefined>, defaultRoot:
     origins,
     trustProxy: integer('VITRINE_TRUST_PROXY', 0, 0, 10),
     publicUrl,
-    demo: env.VITRINE_DEMO ? flag('VITRINE_DEMO') : args.includes('--demo'),
+    demo: env.VITRINE_DEMO ? flag('VITRINE_DEMO') : demoOption(args),
     logRequests: flag('VITRINE_LOG_REQUESTS'),
     flushMs: integer('VITRINE_FLUSH_MS', COLLECTOR_DEFAULTS.flushMs, 0, 1000),
     flushReports: integer('VITRINE_FLUSH_REPORTS', COLLECTOR_DEFAULTS.flushReports, 1, 100_000),

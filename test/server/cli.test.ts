@@ -50,6 +50,16 @@ describe('vitrine-catalog', () => {
     expect((await run('sign', 'demo/catalog.json')).code).toBe(2);
     expect((await run('explode')).out).toContain('Usage:');
   });
+
+  it('names an option it does not know, or one given without its value, and exits 2', async () => {
+    const typo = await run('sign', 'demo/catalog.json', '--kye', 'private.jwk');
+    expect(typo.code).toBe(2);
+    expect(typo.out).toMatch(/^error: .*'--kye'/);
+    expect(typo.out).toContain('Usage:');
+    const bare = await run('sign', 'demo/catalog.json', '--key');
+    expect(bare.code).toBe(2);
+    expect(bare.out).toMatch(/^error: Option '--key <value>' argument missing/);
+  });
 });
 
 describe('vitrine-catalog publish', () => {

@@ -8,6 +8,16 @@ import { testCatalog } from '../fixtures/catalog';
 
 const read = (env: Record<string, string>) => readConfig(env, '/srv/vitrine');
 
+describe('the command line', () => {
+  it('serves the demo with --demo, unless VITRINE_DEMO says otherwise, and names an option it does not know', () => {
+    expect(readConfig({}, '/srv/vitrine', ['--demo']).demo).toBe(true);
+    expect(readConfig({}, '/srv/vitrine', []).demo).toBe(false);
+    expect(readConfig({ VITRINE_DEMO: '0' }, '/srv/vitrine', ['--demo']).demo).toBe(false);
+    expect(() => readConfig({}, '/srv/vitrine', ['--dmeo'])).toThrow(/the command line: .*'--dmeo'.*\(the only option is --demo\)/);
+    expect(() => readConfig({}, '/srv/vitrine', ['demo'])).toThrow(/the command line: .*'demo'/);
+  });
+});
+
 describe('the settings of learning and central noise', () => {
   it("takes the priors' key file, cadence and half-life, with their defaults", () => {
     expect(read({})).toMatchObject({ priorsKeyFile: undefined, priorsMinutes: 60, priorsHalfLifeDays: 14, centralEpsilon: undefined });
