@@ -131,7 +131,7 @@ export function createCart(engine: EngineClient, sink: ErrorSink, chunks: CartCh
     },
     async revalidate(fetchCurrent) {
       if (typeof fetchCurrent !== 'function') {
-        throw new VitrineError('invalid-cart-item', 'cart.revalidate: expected a function (skus) => Promise<{ [sku]: { available, price? } }>');
+        throw new VitrineError('invalid-cart-item', 'cart.revalidate: expected an async function (skus) => { [sku]: { available, price? } }');
       }
       const now = await engine.call('getCart');
       if (now.items.length === 0) return { cart: now, repriced: [], removed: [], unchecked: [] };

@@ -78,7 +78,7 @@ function workerClient(worker: Worker, kind: EngineKind, timeoutMs: number, fallb
   });
   // An uncaught error in the worker means it can no longer be trusted to answer.
   worker.addEventListener('error', () => die(new VitrineError('engine-failed', 'the engine worker died')));
-  worker.addEventListener('messageerror', () => die(new VitrineError('engine-failed', 'the engine worker sent a message that could not be read')));
+  worker.addEventListener('messageerror', () => die(new VitrineError('engine-failed', "the engine worker's message could not be read")));
   return {
     kind,
     fallbackReason,

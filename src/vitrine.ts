@@ -12,6 +12,7 @@ import { createTrackQueue } from './track';
 import { pageReports } from './page-reports';
 import { createCart } from './cart';
 import { createConsentCore } from './consent/core';
+import { consentToEngine } from './page-consent';
 import { listenToCmp } from './consent/listen';
 import { handoffChunk, qrChunk, standInChunk } from './chunks';
 import { takeHandoff } from './handoff/take';
@@ -113,25 +114,12 @@ async function run(
   const reports = pageReports(() => consent.get().purposes.measurement);
   const chunks = { handoff: () => handoffChunk(workerUrl, opts.callTimeoutMs), qr: () => qrChunk(workerUrl, opts.callTimeoutMs) };
   const cart = createCart(engine, logError, chunks);
+  const applied = (kind: StorageKind) => {
+    storage = kind;
+    if (kind === 'indexeddb') storageNote = undefined;
+  };
   const gpc = (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
-  const consent = createConsentCore(
-    async (next) => {
-      // Events tracked under the old decision reach the engine before the new one.
-      trackQueue.send();
-      const apply = async () => {
-        // The engine hears of it in a task of its own: a decision often comes from the shopper's
-        // click, and what it sets off (storage, erasure, messages) must not delay its next paint.
-        await new Promise((resolve) => setTimeout(resolve));
-        // Events come on another channel than answers, so the storage event may come later.
-        storage = await engine.call('setConsent', next);
-        if (storage === 'indexeddb') storageNote = undefined;
-      };
-      // Withdrawing: from this moment nothing more leaves the page, not even reports the engine tells of meanwhile.
-      await (next.purposes.measurement ? apply() : reports.withholding(apply));
-    },
-    logError,
-    gpc,
-  );
+  const consent = createConsentCore(consentToEngine(engine, trackQueue, reports, applied), logError, gpc);
 
   let catalogVersion: string | null = null;
   let catalogNote: string | undefined;

@@ -51,7 +51,8 @@ export interface ErrorData {
  * try { v.track('product_view', {}) } catch (e) { if (e instanceof VitrineError) e.code }
  */
 export class VitrineError extends Error {
-  readonly code: ErrorCode;
+  // Declared, not defined: the constructor assigns it, and the built class carries no field for it.
+  declare readonly code: ErrorCode;
 
   // A field, not an assignment: Function.prototype's hasInstance is read-only, and a static
   // field defines its own property over it.

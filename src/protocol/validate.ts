@@ -24,12 +24,18 @@ export class Reader {
    * @param unknownField told of an unknown field (with the known name it most likely meant); true when it is only
    *   a warning (a typo in the init options), else the field is refused. Nested objects refuse theirs.
    */
-  constructor(
-    private readonly value: Record<string, unknown>,
-    private readonly path: string,
-    private readonly code: ErrorCode,
-    private readonly unknownField?: (message: string, near: string | undefined) => boolean,
-  ) {}
+  constructor(value: Record<string, unknown>, path: string, code: ErrorCode, unknownField?: (message: string, near: string | undefined) => boolean) {
+    this.value = value;
+    this.path = path;
+    this.code = code;
+    this.unknownField = unknownField;
+  }
+
+  // Declared, not defined: assigned once above, so the built class carries no field list for them.
+  declare private readonly value: Record<string, unknown>;
+  declare private readonly path: string;
+  declare private readonly code: ErrorCode;
+  declare private readonly unknownField?: (message: string, near: string | undefined) => boolean;
 
   /**
    * Starts reading `value`, which must be a plain object.
