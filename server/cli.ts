@@ -11,6 +11,7 @@ import { createPriorsPublisher } from './priors/publisher';
 import { readConfig } from './config';
 import { withCentralNoise } from './central-noise';
 import { dirname, resolve } from 'node:path';
+import { MINUTE_MS } from '../src/protocol/time';
 
 const USAGE = `Usage:
   vitrine-catalog check <catalog.json>                      validate a catalog (Catalog v1)
@@ -64,7 +65,7 @@ async function priors(site: string, keyFile: string, target: string | undefined,
   const store = config.databaseUrl ? await createPostgresStore(config.databaseUrl, { poolSize: 1 }) : createSqliteStore(config.dataDir);
   try {
     const released = config.centralEpsilon && config.centralSecret ? withCentralNoise(store, { epsilon: config.centralEpsilon, secret: config.centralSecret }) : store;
-    const publisher = createPriorsPublisher({ store: released, k: config.k, key, everyMs: config.priorsMinutes * 60_000, halfLifeDays: config.priorsHalfLifeDays });
+    const publisher = createPriorsPublisher({ store: released, k: config.k, key, everyMs: config.priorsMinutes * MINUTE_MS, halfLifeDays: config.priorsHalfLifeDays });
     const answer = await publisher.current(site, true);
     if (!answer.ok) {
       out(`error: ${answer.reason}`);

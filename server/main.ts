@@ -15,6 +15,7 @@ import { clientAddressOf } from './client-address';
 import { listen } from './listen';
 import { startupLines } from './startup-lines';
 import { sdkFolder } from './sdk-folder';
+import { MINUTE_MS } from '../src/protocol/time';
 
 /**
  * `npm start`: serves the demo storefront, the SDK and the collector on http://localhost:$PORT
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
       origins: config.origins,
       publicUrl: config.publicUrl,
       batch: { delayMs: config.flushMs, maxReports: config.flushReports },
-      priors: priorsKey && { key: priorsKey, everyMs: config.priorsMinutes * 60_000, halfLifeDays: config.priorsHalfLifeDays, sites: demoKey ? [DEMO_SITE] : undefined },
+      priors: priorsKey && { key: priorsKey, everyMs: config.priorsMinutes * MINUTE_MS, halfLifeDays: config.priorsHalfLifeDays, sites: demoKey ? [DEMO_SITE] : undefined },
       log: (line) => console.log(line),
       centralNoise: config.centralEpsilon && config.centralSecret ? { epsilon: config.centralEpsilon, secret: config.centralSecret } : undefined,
       clientAddress: clientAddressOf(config.trustProxy),

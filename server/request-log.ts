@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
+import { SECOND_MS, MINUTE_MS } from '../src/protocol/time';
 
 /** How requests are logged. */
 export interface RequestLogOptions {
@@ -37,13 +38,13 @@ export function createRequestLog(options: RequestLogOptions): RequestLog {
   let since = Date.now();
   const flush = () => {
     if (tallies.size === 0) return;
-    const seconds = ((Date.now() - since) / 1000).toFixed(0);
+    const seconds = ((Date.now() - since) / SECOND_MS).toFixed(0);
     const parts = [...tallies].map(([key, t]) => `${key} ×${t.count} (mean ${(t.totalMs / t.count).toFixed(1)} ms, max ${t.maxMs.toFixed(1)} ms)`);
     options.write(`requests in the last ${seconds} s: ${parts.join('; ')}`);
     tallies.clear();
     since = Date.now();
   };
-  const timer = setInterval(flush, options.intervalMs ?? 60_000);
+  const timer = setInterval(flush, options.intervalMs ?? MINUTE_MS);
   timer.unref();
   return {
     middleware: async (c, next) => {

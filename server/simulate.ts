@@ -17,6 +17,7 @@ import { sendReports, type SendProgress, type SendResult } from './simulate/send
 import { ctr, reportTotals, type Totals } from './simulate/totals';
 import { LOOP_DEFAULTS, LOOP_POLICIES, runPolicy, type LoopOptions } from './simulate/closed-loop';
 import { ARMS } from '../src/protocol/decision';
+import { SECOND_MS } from '../src/protocol/time';
 
 /** What the simulation needs from its surroundings; tests replace them. */
 export interface SimulateEnvironment {
@@ -134,7 +135,7 @@ export async function simulate(argv: string[], environment: SimulateEnvironment 
 
   const url = reportsUrl(args.url, undefined);
   const started = Date.now();
-  const seconds = () => Math.round((Date.now() - started) / 1000);
+  const seconds = () => Math.round((Date.now() - started) / SECOND_MS);
   const step = Math.max(1, Math.ceil(reports.length / 10));
   let warned = false;
   out(`Sending to ${url}, 8 at a time…`);

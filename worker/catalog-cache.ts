@@ -5,9 +5,10 @@ import { serial, type EngineConfig, type EngineState } from './state';
 import { reportDomain } from '../src/protocol/report';
 import type { Catalog } from '../src/protocol/catalog';
 import { mayKeepCatalog, mayReport } from './purposes';
+import { MINUTE_MS } from '../src/protocol/time';
 
 /** A catalog older than this is fetched again (with its ETag) at the next decision. */
-const CATALOG_MAX_AGE_MS = 5 * 60_000;
+const CATALOG_MAX_AGE_MS = 5 * MINUTE_MS;
 /** The shape of the cached, validated catalog; another value means: fetch it again. */
 const CATALOG_CACHE_SCHEMA = 3;
 

@@ -1,5 +1,5 @@
 import type { TrackEvent } from '../src/protocol/events';
-import { DAY_MS } from '../src/protocol/time';
+import { MINUTE_MS, DAY_MS } from '../src/protocol/time';
 
 /** A decayed score, as it stood at time `at`. */
 export interface Affinity {
@@ -34,7 +34,7 @@ export interface Profile {
 /** Half the weight of an interest is gone after two weeks without it. */
 export const HALF_LIFE_MS = 14 * DAY_MS;
 /** Silence that ends a visit. */
-export const VISIT_GAP_MS = 30 * 60_000;
+export const VISIT_GAP_MS = 30 * MINUTE_MS;
 /** The most categories and brands a profile keeps; the weakest go first. */
 export const MAX_INTERESTS = 100;
 /** The most bought SKUs a profile remembers. */

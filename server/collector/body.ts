@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
+import { SECOND_MS } from '../../src/protocol/time';
 
 /**
  * The Node request under a hono context, when @hono/node-server serves the app and nothing
@@ -32,7 +33,7 @@ function readIncoming(incoming: IncomingMessage, maxBytes: number, deadlineMs: n
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const deadline = setTimeout(() => (done(), reject(new BodyError(408, `body: not received within ${deadlineMs / 1000} s`))), deadlineMs);
+    const deadline = setTimeout(() => (done(), reject(new BodyError(408, `body: not received within ${deadlineMs / SECOND_MS} s`))), deadlineMs);
     const done = () => {
       clearTimeout(deadline);
       incoming.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);

@@ -1,12 +1,13 @@
 import { createClientKeys, LruMap } from './client-key';
 import { TRACKED_CLIENTS } from './rate-limit';
+import { SECOND_MS, MINUTE_MS } from '../../src/protocol/time';
 
 /** Wrong tokens a client may send before it must wait. */
 export const FREE_GUESSES = 5;
 /** The first wait after them, doubled at each further wrong token. */
-export const FIRST_WAIT_MS = 1_000;
+export const FIRST_WAIT_MS = SECOND_MS;
 /** The longest wait. */
-export const LONGEST_WAIT_MS = 15 * 60_000;
+export const LONGEST_WAIT_MS = 15 * MINUTE_MS;
 
 /** A limit on guessing the token: per client, a wait that doubles with each wrong one. */
 export interface GuessLimit {
@@ -35,7 +36,7 @@ export function createGuessLimit(): GuessLimit {
   return {
     wait(address, now) {
       const until = clients.get(keyOf(address, now))?.until ?? 0;
-      return until > now ? Math.ceil((until - now) / 1000) : 0;
+      return until > now ? Math.ceil((until - now) / SECOND_MS) : 0;
     },
     failed(address, now) {
       const key = keyOf(address, now);

@@ -5,7 +5,7 @@ import { BodyError, readBody } from './body';
 import { createRateLimiter } from './rate-limit';
 import type { GroupCommit } from './group-commit';
 import type { CatalogRegistry } from './catalog-registry';
-import { DAY_MS } from '../../src/protocol/time';
+import { MINUTE_MS, DAY_MS } from '../../src/protocol/time';
 
 /** What `POST /v1/reports` needs. */
 export interface IngestOptions {
@@ -28,7 +28,7 @@ export interface IngestOptions {
 }
 
 /** How far a device's clock may be from the collector's: a window may end this much after now, or be this much older than a device keeps reports. */
-export const WINDOW_SKEW_MS = 5 * 60_000;
+export const WINDOW_SKEW_MS = 5 * MINUTE_MS;
 
 /** What a refused report is answered: the status and a message that names the problem. */
 class Refusal {

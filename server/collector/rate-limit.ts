@@ -1,4 +1,5 @@
 import { createClientKeys, LruMap } from './client-key';
+import { MINUTE_MS } from '../../src/protocol/time';
 
 /** Clients tracked at once; past it, the least recently seen is forgotten (and starts again with a full bucket). */
 export const TRACKED_CLIENTS = 100_000;
@@ -16,7 +17,7 @@ export function createRateLimiter(perMinute: number): (address: string | undefin
     if (newDay) buckets.clear();
     const b = buckets.get(key) ?? { tokens: perMinute, at: now };
     // A clock set back (NTP, a VM restored) must not drain the bucket.
-    b.tokens = Math.min(perMinute, b.tokens + (Math.max(0, now - b.at) / 60_000) * perMinute);
+    b.tokens = Math.min(perMinute, b.tokens + (Math.max(0, now - b.at) / MINUTE_MS) * perMinute);
     b.at = now;
     buckets.set(key, b);
     if (b.tokens < 1) return Math.ceil(((1 - b.tokens) / perMinute) * 60);

@@ -9,7 +9,7 @@ import { chance, count, estimate, money, pct, reportsWord, signedPct, soFar, ver
 import { page, placeFields } from './layout';
 import { placeHref, type Place } from './place';
 import type { OfferView, VariantView } from './view';
-import { DAY_MS } from '../../src/protocol/time';
+import { SECOND_MS, MINUTE_MS, HOUR_MS, DAY_MS } from '../../src/protocol/time';
 import { HOLDOUT_ARMS } from '../../src/protocol/decision';
 
 const VERDICT_TEXT = { better: 'Better', worse: 'Worse', unclear: 'No clear difference yet' } as const;
@@ -91,7 +91,7 @@ ${sharesTable(o, shares)}
 ${charted.length ? html`<div class="charts">${shareChart(o)}${charted.map((v) => dailyChart(v, k, scale))}</div>` : html`<p class="muted">No day has ${reportsWord(k)} yet: no daily chart.</p>`}`;
 }
 
-const minutes = (ms: number) => (ms < 120_000 ? `${Math.max(0, Math.round(ms / 1000))} s` : ms < 7_200_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 3_600_000)} h`);
+const minutes = (ms: number) => (ms < 2 * MINUTE_MS ? `${Math.max(0, Math.round(ms / SECOND_MS))} s` : ms < 2 * HOUR_MS ? `${Math.round(ms / MINUTE_MS)} min` : `${Math.round(ms / HOUR_MS)} h`);
 
 /** The priors the devices learn from: which, for which catalog, and how old. */
 function priorsSection(priors: PriorsSummary | null, now: number) {

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createHmac, randomBytes } from 'node:crypto';
 import type { CounterStore } from '../store';
-import { HOUR_MS } from '../../src/protocol/time';
+import { SECOND_MS, HOUR_MS } from '../../src/protocol/time';
 
 /** How long a dashboard sign-in lasts: about a working day. */
 export const SESSION_MS = 10 * HOUR_MS;
@@ -71,7 +71,7 @@ export function createSessions(options: SessionOptions): Sessions {
       const at = now();
       await options.store.startSession(hash(id), at + SESSION_MS, at);
       const secure = options.secure(c);
-      setCookie(c, cookieName(c), id, { httpOnly: true, sameSite: 'Strict', path: '/', secure, maxAge: SESSION_MS / 1000 });
+      setCookie(c, cookieName(c), id, { httpOnly: true, sameSite: 'Strict', path: '/', secure, maxAge: SESSION_MS / SECOND_MS });
     },
     async active(c) {
       const id = idOf(c);

@@ -24,7 +24,7 @@ import { COLLECTOR_DEFAULTS } from '../collector/defaults';
 import { createSqliteStore } from '../sqlite';
 import type { CatalogShape } from '../store';
 import { groundTruth, INTERESTS, LOOP_SLOT, loopCatalog, oracleChoice, type ArmTruth, type Interest } from './ground-truth';
-import { HOUR_MS } from '../../src/protocol/time';
+import { MINUTE_MS, HOUR_MS } from '../../src/protocol/time';
 
 const DAY = 24 * HOUR_MS;
 
@@ -111,7 +111,7 @@ export async function runPolicy(policy: Policy, options: LoopOptions = LOOP_DEFA
     const at = START - DAY;
     const profile = updateProfile(
       undefined,
-      [0, 1, 2].map((i) => ({ type: 'product_view' as const, at: at + i * 60_000, payload: { sku: `${interest}-${i}`, category: interest } })),
+      [0, 1, 2].map((i) => ({ type: 'product_view' as const, at: at + i * MINUTE_MS, payload: { sku: `${interest}-${i}`, category: interest } })),
     );
     return { seed, interest, view: personalView(profile, START, new Set()) };
   });
@@ -147,7 +147,7 @@ export async function runPolicy(policy: Policy, options: LoopOptions = LOOP_DEFA
             draws.set(device.seed, learned);
           }
           for (let page = 0; page < options.pagesPerVisit; page++) {
-            const at = now + page * 60_000;
+            const at = now + page * MINUTE_MS;
             let shown: ArmTruth;
             if (policy.kind === 'oracle') shown = oracle[device.interest];
             else if (policy.kind === 'uniform') shown = arms[Math.floor(chance() * arms.length)]!;

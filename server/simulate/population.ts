@@ -10,6 +10,7 @@ import { buildReports } from '../../worker/report/build';
 import { windowOf } from '../../worker/report/window';
 import { generator } from '../../worker/random';
 import { DAY, deviceExposures, makeDevice } from './shopper';
+import { MINUTE_MS } from '../../src/protocol/time';
 
 /** What to simulate. */
 export interface PopulationOptions {
@@ -62,7 +63,7 @@ export function simulatePopulation(options: PopulationOptions): Population {
   const { catalog, now } = options;
   const random = generator(options.seed);
   // The last day simulated closed a few minutes ago, past the SDK's grace before it builds a window.
-  const today = windowOf(now - 5 * 60_000, DAY);
+  const today = windowOf(now - 5 * MINUTE_MS, DAY);
   const dayStarts = Array.from({ length: options.days }, (_, i) => today - (options.days - i) * DAY);
   const devicesByArm: Record<Arm, number> = { personalized: 0, baseline: 0, contextual: 0 };
   const reports: Report[] = [];

@@ -4,6 +4,7 @@
  * `Retry-After`, and stops at any other refusal with the collector's message.
  */
 import { retryAfter } from '../../worker/report/sender';
+import { MINUTE_MS } from '../../src/protocol/time';
 
 /** A request not answered within this long counts as no answer. */
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -85,7 +86,7 @@ function isDuplicate(body: string): boolean {
  * const result = await sendReports(reports.map((r) => JSON.stringify(r)), { url: 'http://localhost:8080/v1/reports' })
  */
 export async function sendReports(bodies: readonly string[], options: SendOptions): Promise<SendResult> {
-  const { url, concurrency = 8, maxAttempts = 5, patienceMs = 3 * 60_000, sleep = delay } = options;
+  const { url, concurrency = 8, maxAttempts = 5, patienceMs = 3 * MINUTE_MS, sleep = delay } = options;
   const progress: SendProgress = { total: bodies.length, delivered: 0, accepted: 0, duplicates: 0, rateLimited: 0, retries: 0 };
   let stopped: SendStop | undefined;
   let next = 0;

@@ -1,6 +1,6 @@
 import { CART_LIMITS, validateCartItem, type CartItem } from '../protocol/cart';
 import { VitrineError } from '../protocol/errors';
-import { DAY_MS } from '../protocol/time';
+import { MINUTE_MS, DAY_MS } from '../protocol/time';
 
 /*
  * The handoff link: a cart that travels to another device, or the shop's app, with no server
@@ -101,7 +101,7 @@ async function pipe(bytes: Uint8Array, stream: CompressionStream | Decompression
  */
 export async function createHandoffLink(items: readonly CartItem[], base: string, options: { ttlMs?: number; now?: number } = {}): Promise<{ link: string; handoff: Handoff }> {
   const { ttlMs = HANDOFF_DEFAULT_TTL_MS, now = Date.now() } = options;
-  if (!Number.isInteger(ttlMs) || ttlMs < 60_000 || ttlMs > HANDOFF_MAX_TTL_MS) fail(`ttlMs: expected a whole number of ms from 60000 (a minute) to ${HANDOFF_MAX_TTL_MS} (30 days)`);
+  if (!Number.isInteger(ttlMs) || ttlMs < MINUTE_MS || ttlMs > HANDOFF_MAX_TTL_MS) fail(`ttlMs: expected a whole number of ms from 60000 (a minute) to ${HANDOFF_MAX_TTL_MS} (30 days)`);
   if (!items.length) fail('the cart is empty: there is nothing to hand off');
   if (items.length > CART_LIMITS.lines) fail(`a cart holds at most ${CART_LIMITS.lines} lines`);
   const checked = items.map((item, i) => validateCartItem(item, `handoff item ${i}`));

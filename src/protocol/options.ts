@@ -2,6 +2,7 @@ import { REPORT_WINDOW_MS } from './report-window';
 import { Reader, isPlainObject } from './validate';
 import { SITE_ID, SITE_ID_TEXT } from './ids';
 import { PURPOSE_NAMES } from './consent';
+import { MINUTE_MS } from './time';
 
 /** How the engine may run. `auto` tries a Worker, then a blob Worker, then in-thread. */
 export type EngineMode = 'auto' | 'worker' | 'inline';
@@ -162,7 +163,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     engine,
     trackBatchSize: r.optInteger('trackBatchSize', 1, 1000) ?? DEFAULT_TRACK_BATCH_SIZE,
     callTimeoutMs: r.optInteger('callTimeoutMs', 100, 120_000) ?? DEFAULT_CALL_TIMEOUT_MS,
-    storageTimeoutMs: r.optInteger('storageTimeoutMs', 50, 60_000) ?? 3_000,
+    storageTimeoutMs: r.optInteger('storageTimeoutMs', 50, MINUTE_MS) ?? 3_000,
     warnings,
   };
   r.done();

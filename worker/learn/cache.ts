@@ -6,6 +6,7 @@ import type { LearnedDraws } from '../decide/learned';
 import type { DecideModule } from '../decide/index';
 import { loadPriors } from './load';
 import { learnedDraws } from './thompson';
+import { MINUTE_MS } from '../../src/protocol/time';
 
 /**
  * The collector's priors for the current catalog (README, "Offers that learn"), owned here:
@@ -14,7 +15,7 @@ import { learnedDraws } from './thompson';
  */
 
 /** Priors older than this are fetched again (with their ETag) at the next decision. */
-const PRIORS_MAX_AGE_MS = 5 * 60_000;
+const PRIORS_MAX_AGE_MS = 5 * MINUTE_MS;
 /** The shape of the cached priors; another value means: fetch them again. */
 const PRIORS_CACHE_SCHEMA = 1;
 

@@ -2,6 +2,7 @@ import type { ConsentState } from '../../src/protocol/consent';
 import type { Report } from '../../src/protocol/report';
 import type { EngineContext } from '../context';
 import type { Guard, OutboxRecord, PendingReport } from '../storage/store';
+import { MINUTE_MS } from '../../src/protocol/time';
 
 /*
  * The outbox's transactions. Each re-reads the outbox and the stored consent decision inside
@@ -12,7 +13,7 @@ import type { Guard, OutboxRecord, PendingReport } from '../storage/store';
 /** Reports waiting in the outbox at most; older windows are built once there is room. */
 export const MAX_PENDING = 200;
 /** A send claims its report for this long, so another tab without Web Locks leaves it alone. */
-const LEASE_MS = 60_000;
+const LEASE_MS = MINUTE_MS;
 
 const mayMeasure: Guard = (c) => !!c?.purposes.measurement;
 
