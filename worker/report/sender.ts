@@ -1,6 +1,6 @@
 import { VitrineError } from '../../src/protocol/errors';
 import { REPORTS_PATH } from '../../src/protocol/report';
-import { MINUTE_MS } from '../../src/protocol/time';
+import { HOUR_MS, DAY_MS } from '../../src/protocol/time';
 
 /*
  * Delivery of one report to the collector: the request, its time limit, and what the answer
@@ -9,7 +9,7 @@ import { MINUTE_MS } from '../../src/protocol/time';
 
 /** The first retry waits up to this long; each failure doubles it, up to an hour. */
 export const BACKOFF_MS = 5_000;
-const MAX_BACKOFF_MS = 60 * MINUTE_MS;
+const MAX_BACKOFF_MS = HOUR_MS;
 /** A send that gets no answer within this long is given up and retried later. */
 const SEND_TIMEOUT_MS = 30_000;
 
@@ -40,7 +40,7 @@ export function backoff(attempts: number, retryAfterMs: number | undefined, rand
 export function retryAfter(header: string | null, now: number): number | undefined {
   if (!header) return undefined;
   const ms = /^\d+$/.test(header.trim()) ? Number(header) * 1000 : Date.parse(header) - now;
-  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), 24 * 60 * MINUTE_MS) : undefined;
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), DAY_MS) : undefined;
 }
 
 /**
