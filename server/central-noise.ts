@@ -12,6 +12,7 @@ import { alphaOf, geometric, noiseVariance } from '../src/protocol/geometric-noi
 import { CONTRIBUTION_BOUNDS, METRICS } from '../src/protocol/report';
 import type { CounterStore, DailyRow, StatRow, WindowRow } from './store';
 import { DAY_MS } from '../src/protocol/time';
+import { emptyStat } from './counter-columns';
 
 /** Central noise of one deployment: ε per site (a site without one gets none), and the secret the noise is drawn from. */
 export interface CentralNoise {
@@ -82,20 +83,7 @@ function sumBy<T extends StatRow>(rows: readonly WindowRow[], keyOf: (r: WindowR
   return [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, sum]) => sum);
 }
 
-const statOf = (r: WindowRow): StatRow => ({
-  catalog: r.catalog,
-  offer: r.offer,
-  variant: r.variant,
-  arm: r.arm,
-  reports: 0,
-  noisyReports: 0,
-  impressions: 0,
-  clicks: 0,
-  dismissals: 0,
-  conversions: 0,
-  revenue: 0,
-  variance: { impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0 },
-});
+const statOf = (r: WindowRow): StatRow => emptyStat(r.catalog, r.offer, r.variant, r.arm);
 const cellKey = (r: WindowRow) => JSON.stringify([r.catalog, r.offer, r.variant, r.arm]);
 
 /**

@@ -1,4 +1,5 @@
 import { METRICS, type Metric } from '../src/protocol/report';
+import type { Arm } from '../src/protocol/decision';
 import type { StatRow } from './store';
 import { DAY_MS } from '../src/protocol/time';
 
@@ -7,6 +8,21 @@ export const VARIANCES = METRICS.map((m) => `var_${m}` as const);
 
 /** Counter columns as a SELECT of either store gives them, before the variances are gathered into one object. */
 export type SumRow = Omit<StatRow, 'variance'> & Record<`var_${Metric}`, number>;
+
+/** Every counter at 0 (a new metric is a type error here until it is added). */
+const NOTHING_COUNTED = { impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0 } satisfies Record<Metric, number>;
+
+/** A stats row of one (catalog version, offer, variant, arm) with nothing counted yet, to add to. */
+export const emptyStat = (catalog: string, offer: string, variant: string, arm: Arm): StatRow => ({
+  catalog,
+  offer,
+  variant,
+  arm,
+  reports: 0,
+  noisyReports: 0,
+  ...NOTHING_COUNTED,
+  variance: { ...NOTHING_COUNTED },
+});
 
 /**
  * A stats row from a SELECT's columns.
@@ -23,8 +39,6 @@ export function toStat<T extends SumRow>(row: T): Omit<T, `var_${Metric}`> & Sta
   out.variance = variance;
   return out as Omit<T, `var_${Metric}`> & StatRow;
 }
-
-/** A UTC day in milliseconds: the daily totals' unit. */
 
 /**
  * True when a range of window starts [from, to) is whole UTC days (or open-ended): then the

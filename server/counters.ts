@@ -2,6 +2,7 @@ import { CONTRIBUTION_BOUNDS, METRICS, type Metric, type Report, type ReportCell
 import { noiseVariance } from '../src/protocol/geometric-noise';
 import type { Arm } from '../src/protocol/decision';
 import type { CounterDelta } from './store';
+import { emptyStat } from './counter-columns';
 
 /**
  * The summed counters of reports that hold the same cells in the same order (one window,
@@ -136,23 +137,7 @@ export function sumRuns(runs: readonly Run[]): CounterDelta[] {
       const key = `${prefix}${offer}\u0000${variant}`;
       let row = rows.get(key);
       if (!row) {
-        row = {
-          site: run.site,
-          windowStart: run.windowStart,
-          windowMs: run.windowMs,
-          catalog: run.catalog,
-          offer,
-          variant,
-          arm: run.arm,
-          reports: 0,
-          noisyReports: 0,
-          impressions: 0,
-          clicks: 0,
-          dismissals: 0,
-          conversions: 0,
-          revenue: 0,
-          variance: { impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0 },
-        };
+        row = { site: run.site, windowStart: run.windowStart, windowMs: run.windowMs, ...emptyStat(run.catalog, offer, variant, run.arm) };
         rows.set(key, row);
       }
       row.reports += run.reports;

@@ -8,6 +8,7 @@ import { demoCatalog, demoReport } from '../fixtures/demo-report';
 import type { StatRow } from '../../server/store';
 import { createDatabase } from '../../tools/postgres';
 import pg from 'pg';
+import { emptyStat } from '../../server/counter-columns';
 
 const MAIN = join(process.cwd(), 'dist/server/main.mjs');
 const TOKEN = 'collectors-test-token-of-32-chars';
@@ -102,20 +103,7 @@ function totals(reports: readonly Report[]): StatRow[] {
   for (const r of reports) {
     for (const c of r.cells) {
       const key = [r.catalog, c.offer, c.variant, c.arm].join('\u0000');
-      const row = rows.get(key) ?? {
-        catalog: r.catalog,
-        offer: c.offer,
-        variant: c.variant,
-        arm: c.arm,
-        reports: 0,
-        noisyReports: 0,
-        impressions: 0,
-        clicks: 0,
-        dismissals: 0,
-        conversions: 0,
-        revenue: 0,
-        variance: { impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0 },
-      };
+      const row = rows.get(key) ?? emptyStat(r.catalog, c.offer, c.variant, c.arm);
       rows.set(key, row);
       row.reports += 1;
       for (const m of METRICS) row[m] += c[m];
