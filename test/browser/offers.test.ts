@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { commands, userEvent } from 'vitest/browser';
 import { createVitrine, type Vitrine } from 'vitrine';
-import { testCatalog } from '../fixtures/catalog';
+import { testCatalog, holdout } from '../fixtures/catalog';
 
 const WORKER = '/dist/vitrine-worker.js';
 const cdn = inject('cdn');
@@ -66,16 +66,7 @@ describe('decide in the engine worker', () => {
   it('keeps the device seed, so its holdout bucket, across reloads', async () => {
     await publish(
       testCatalog({
-        experiments: [
-          {
-            id: 'holdout',
-            kind: 'personalization-holdout',
-            arms: [
-              { id: 'personalized', weight: 50 },
-              { id: 'baseline', weight: 50 },
-            ],
-          },
-        ],
+        experiments: [holdout(50, 50)],
       }),
     );
     const seen: { seed: unknown; arm: string }[] = [];
@@ -96,16 +87,7 @@ describe('decide in the engine worker', () => {
   it('gives the baseline arm the baseline order, whatever the profile says', async () => {
     await publish(
       testCatalog({
-        experiments: [
-          {
-            id: 'holdout',
-            kind: 'personalization-holdout',
-            arms: [
-              { id: 'personalized', weight: 0 },
-              { id: 'baseline', weight: 100 },
-            ],
-          },
-        ],
+        experiments: [holdout(0, 100)],
       }),
     );
     const v = await start();

@@ -14,6 +14,7 @@ import type { CounterStore } from '../../server/store';
 import { validateReport, type Metric, type Report, type ReportCell } from '../../src/protocol/report';
 import { dayStart, reportCell, report as aReport } from '../fixtures/report';
 import type { Arm } from '../../src/protocol/decision';
+import { holdout } from '../fixtures/catalog';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -27,23 +28,12 @@ function dataDir() {
 
 const NO_NOISE = { impressions: 0, clicks: 0, dismissals: 0, conversions: 0, revenue: 0 };
 const VERSION = '2026-11-22.1';
-/** Yesterday's day window (UTC): closed, and recent enough for the collector to take. */
-
 /** The shop's catalog: trail-10 with a content variant, road-15, and a 90/10 holdout. */
 function catalog(patch: Record<string, unknown> = {}) {
   return {
     version: VERSION,
     siteId: 'demo-shop',
-    experiments: [
-      {
-        id: 'holdout',
-        kind: 'personalization-holdout',
-        arms: [
-          { id: 'personalized', weight: 90 },
-          { id: 'baseline', weight: 10 },
-        ],
-      },
-    ],
+    experiments: [holdout(90, 10)],
     offers: [
       { id: 'trail-10', slot: 'home-hero', content: { title: 'Trail' }, variants: [{ id: 'b', weight: 50, content: { title: 'Trail b' } }] },
       { id: 'road-15', slot: 'home-hero', content: { title: 'Road' } },

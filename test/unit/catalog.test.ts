@@ -2,23 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { CATALOG_DEFAULTS } from '../../src/protocol/catalog';
 import { validateCatalog } from '../../src/protocol/validate-catalog';
 import { isSafeUrl } from '../../src/protocol/safe-url';
-import { testCatalog } from '../fixtures/catalog';
+import { testCatalog, holdout } from '../fixtures/catalog';
 
 /** An example catalog in the shape the README documents ("Offers: Catalog v1"): the contract merchants write against. */
 const DESIGN_EXAMPLE = {
   version: '2026-11-22.1',
   siteId: 'demo-shop',
   settings: { exploration: 0.1, diversity: 0.3, attributionWindowHours: 24 },
-  experiments: [
-    {
-      id: 'holdout',
-      kind: 'personalization-holdout',
-      arms: [
-        { id: 'personalized', weight: 90 },
-        { id: 'baseline', weight: 10 },
-      ],
-    },
-  ],
+  experiments: [holdout(90, 10)],
   offers: [
     {
       id: 'trail-10',

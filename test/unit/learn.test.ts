@@ -16,7 +16,7 @@ import type { EngineApi, EngineEvent } from '../../src/protocol/engine';
 import { decided, ok } from './replies';
 import { freshIndexedDB } from './idb';
 import { startCdn, type Cdn } from '../catalog-cdn';
-import { testCatalog } from '../fixtures/catalog';
+import { testCatalog, holdout } from '../fixtures/catalog';
 
 const SITE = 'test-shop';
 const ECDSA = { name: 'ECDSA', namedCurve: 'P-256' } as const;
@@ -236,20 +236,9 @@ describe('an engine whose catalog learns', () => {
   });
 
   it("keeps the holdout's baseline arm on the catalog's fixed order and weights", async () => {
-    const holdout = {
-      experiments: [
-        {
-          id: 'holdout',
-          kind: 'personalization-holdout',
-          arms: [
-            { id: 'personalized', weight: 0 },
-            { id: 'baseline', weight: 1 },
-          ],
-        },
-      ],
-    };
-    await cdn.set(name, learningCatalog(holdout));
-    await cdn.set(`${name}-priors`, await key.sign(priorsJson(certain({}, validateCatalog(learningCatalog(holdout))))));
+    const baselineOnly = { experiments: [holdout(0, 1)] };
+    await cdn.set(name, learningCatalog(baselineOnly));
+    await cdn.set(`${name}-priors`, await key.sign(priorsJson(certain({}, validateCatalog(learningCatalog(baselineOnly))))));
     const engine = await tab();
     // Without personalization consent the device is in the contextual arm, which learns.
     expect(ok(await engine.decide('home-hero', { limit: 1 }))[0]).toMatchObject({ id: 'trail-10', arm: 'contextual' });

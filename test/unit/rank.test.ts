@@ -9,7 +9,7 @@ import { personalView, type RankInput } from '../../worker/decide/features';
 import { ExposureLog } from '../../worker/exposures';
 import { updateProfile, withStated, type Profile } from '../../worker/profile';
 import type { TrackEvent } from '../../src/protocol/events';
-import { testCatalog } from '../fixtures/catalog';
+import { testCatalog, holdout } from '../fixtures/catalog';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 const DAY = 86_400_000;
@@ -258,28 +258,16 @@ describe('exploration and diversity', () => {
 });
 
 describe('experiments and variants', () => {
-  const holdout = (personalized: number, baseline: number) =>
-    testCatalog({
-      experiments: [
-        {
-          id: 'holdout',
-          kind: 'personalization-holdout',
-          arms: [
-            { id: 'personalized', weight: personalized },
-            { id: 'baseline', weight: baseline },
-          ],
-        },
-      ],
-    });
+  const withHoldout = (personalized: number, baseline: number) => testCatalog({ experiments: [holdout(personalized, baseline)] });
 
   it('the baseline arm gets the priority order even for a profile that says otherwise', () => {
-    const d = decide(holdout(0, 100), 'home-hero', input(browsedTrail()));
+    const d = decide(withHoldout(0, 100), 'home-hero', input(browsedTrail()));
     expect(d.map((x) => x.id)).toEqual(['yoga-mat', 'gift-card', 'trail-10', 'vitamins']);
     expect(d.every((x) => x.arm === 'baseline')).toBe(true);
   });
 
   it('buckets devices by their seed, stable and close to the weights', () => {
-    const catalog = validateCatalog(holdout(90, 10));
+    const catalog = validateCatalog(withHoldout(90, 10));
     const arms = Array.from({ length: 2000 }, (_, seed) => assignArm(catalog, seed * 7919, true));
     const baseline = arms.filter((a) => a === 'baseline').length / arms.length;
     expect(baseline).toBeGreaterThan(0.07);
