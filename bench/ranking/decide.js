@@ -3,9 +3,10 @@
 function inWorker(params) {
   return new Promise((resolve, reject) => {
     const w = new Worker('/bench/ranking/decide-worker.js');
-    w.onmessage = (e) => {
+    w.onmessage = ({ data }) => {
       w.terminate();
-      resolve(e.data);
+      if (data.error) reject(new Error(`decide-worker.js: ${data.error}`));
+      else resolve(data.value);
     };
     w.onerror = (e) => reject(new Error(e.message));
     w.postMessage(params);
