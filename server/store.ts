@@ -3,6 +3,7 @@ import type { Arm } from '../src/protocol/decision';
 
 /** Totals of one (catalog version, offer, variant, arm), over the windows asked for. */
 export type StatRow = {
+  /** The catalog's version, under Report v1's name for it (`catalog`), as the stats JSON gives it. */
   catalog: string;
   offer: string;
   variant: string;
