@@ -43,12 +43,9 @@ async function servable(root: string, relative: string): Promise<string | undefi
 export async function serveFile(c: Context, root: string, relative: string, cacheControl: string): Promise<Response> {
   const real = await servable(root, relative);
   if (!real) return c.notFound();
-  const serve = serveStatic({
-    path: real,
-    onFound: (_path, found) => {
-      found.header('Cache-Control', cacheControl);
-      found.header('X-Content-Type-Options', 'nosniff');
-    },
-  });
-  return (await serve(c, async () => undefined)) ?? c.notFound();
+  // Set before serveStatic builds its response, which takes the context's headers then (its
+  // onFound runs after, too late for them).
+  c.header('Cache-Control', cacheControl);
+  c.header('X-Content-Type-Options', 'nosniff');
+  return (await serveStatic({ path: real })(c, async () => undefined)) ?? c.notFound();
 }

@@ -20,6 +20,8 @@ describe('server', () => {
     const res = await app.request('/vitrine/vitrine-worker.js');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(res.headers.get('cache-control')).toBe('public, max-age=300');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     const etag = res.headers.get('etag')!;
     expect(etag).toMatch(/^".+"$/);
     const again = await app.request('/vitrine/vitrine-worker.js', { headers: { 'If-None-Match': etag } });

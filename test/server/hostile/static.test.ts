@@ -44,9 +44,16 @@ describe('static paths', () => {
     },
   );
 
-  it('serves a file of its folder, and no dotfile, dot folder or symlink out of it', async () => {
+  it('serves a file of its folder with its type, length, cache policy and nosniff, and no dotfile, dot folder or symlink out of it', async () => {
     const files = servedFolder();
-    expect(await (await files.request('/files/shop.js')).text()).toBe('shop();');
+    const shop = await files.request('/files/shop.js');
+    expect(await shop.text()).toBe('shop();');
+    expect(Object.fromEntries([...shop.headers].filter(([name]) => ['content-type', 'content-length', 'cache-control', 'x-content-type-options'].includes(name)))).toEqual({
+      'content-type': 'text/javascript; charset=utf-8',
+      'content-length': '7',
+      'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+    });
     for (const path of ['/files/.env.json', '/files/.git/config.json', '/files/key.json', '/files/linked/key.json', '/files/%2e%2e/private/key.json']) {
       const res = await files.request(path);
       expect(res.status, path).toBe(404);
