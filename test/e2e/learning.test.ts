@@ -41,7 +41,7 @@ const ctrMean = (p: Priors, offer: string, variant: string) => {
 };
 
 /** A new shopper's browser: a fresh profile (a fresh device seed), no consent given; what it asked of the network. */
-async function trailVariantOfANewShopper(): Promise<{ variant: string | undefined; requests: { method: string; url: URL }[] }> {
+async function trailVariantOfANewShopper(): Promise<{ variant: string | undefined; requests: { method: string; url: URL }[]; seen: string }> {
   const profile = mkdtempSync(join(tmpdir(), 'vitrine-e2e-learning-'));
   folders.push(profile);
   const context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
@@ -53,9 +53,15 @@ async function trailVariantOfANewShopper(): Promise<{ variant: string | undefine
     page.on('console', (m) => logged.push(m.text()));
     await page.goto(`${server.base}/`);
     await page.waitForFunction(() => typeof (window as unknown as { vitrine: { cart?: object } }).vitrine.cart === 'object');
-    const decisions = await page.evaluate(() => (window as unknown as { vitrine: { decide(slot: string, o: object): Promise<Decision[]> } }).vitrine.decide('home-hero', { limit: 10 }));
+    const { decisions, state } = await page.evaluate(async () => {
+      const v = (window as unknown as { vitrine: { decide(slot: string, o: object): Promise<Decision[]>; state(): object } }).vitrine;
+      return { decisions: await v.decide('home-hero', { limit: 10 }), state: v.state() };
+    });
     expect(decisions, logged.join('\n')).toBeInstanceOf(Array);
-    return { variant: decisions.find((d) => d.id === 'trail-10')?.variant, requests };
+    const trail = decisions.find((d) => d.id === 'trail-10');
+    // What a failing run needs to say why: the decision, the priors the page knew of, its notes and console.
+    const seen = JSON.stringify({ trail: trail && { variant: trail.variant, arm: trail.arm }, state, console: logged });
+    return { variant: trail?.variant, requests, seen };
   } finally {
     await context.close();
   }
@@ -88,7 +94,7 @@ describe('offers that learn, in the demo shop in Chromium', () => {
     //    floor leaves 1% to each variant), so two of three is all but certain.
     const shoppers = [];
     for (let i = 0; i < 3; i++) shoppers.push(await trailVariantOfANewShopper());
-    expect(shoppers.filter((s) => s.variant === 'b').length).toBeGreaterThanOrEqual(2);
+    expect(shoppers.filter((s) => s.variant === 'b').length, shoppers.map((s) => s.seen).join('\n')).toBeGreaterThanOrEqual(2);
 
     // 4. What left the browsers: GETs of the shop's pages, the SDK's files, the catalog and the priors.
     for (const { requests } of shoppers) {
