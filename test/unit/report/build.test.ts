@@ -7,20 +7,10 @@ import { validateCatalog } from '../../../src/protocol/validate-catalog';
 import { MINUTE_MS } from '../../../src/protocol/time';
 import { CONTRIBUTION_BOUNDS, REPORT_LIMITS, validateReport, type Report } from '../../../src/protocol/report';
 import type { ExposureRecord } from '../../../worker/storage/store';
-import { testCatalog } from '../../fixtures/catalog';
+import { TEST_CATALOG_DOMAIN as DOMAIN, testCatalog } from '../../fixtures/catalog';
 
 const MIN = MINUTE_MS;
 const catalog = validateCatalog(testCatalog());
-// (offer, variant) pairs of the test catalog, in catalog order: trail-10 has a variant `b`.
-const DOMAIN = [
-  ['trail-10', 'default'],
-  ['trail-10', 'b'],
-  ['yoga-mat', 'default'],
-  ['vitamins', 'default'],
-  ['gift-card', 'default'],
-  ['coffee-again', 'default'],
-  ['big-basket', 'default'],
-];
 
 const exposure = (offer: string, kind: ExposureRecord['kind'], at: number, extra: Partial<ExposureRecord> = {}): ExposureRecord => ({
   offer,

@@ -16,19 +16,9 @@ import { decided, ok } from '../replies';
 import { freshIndexedDB } from '../idb';
 import { startCdn, type Cdn } from '../../catalog-cdn';
 import { registered, startCollectorGate, type CollectorGate } from '../../collector-gate';
-import { testCatalog } from '../../fixtures/catalog';
+import { TEST_CATALOG_DOMAIN as DOMAIN, testCatalog } from '../../fixtures/catalog';
 
 const MIN = MINUTE_MS;
-// (offer, variant) pairs of the test catalog, in catalog order: trail-10 has a variant `b`.
-const DOMAIN = [
-  ['trail-10', 'default'],
-  ['trail-10', 'b'],
-  ['yoga-mat', 'default'],
-  ['vitamins', 'default'],
-  ['gift-card', 'default'],
-  ['coffee-again', 'default'],
-  ['big-basket', 'default'],
-];
 
 describe('reports from the engine to a real collector on loopback', { timeout: 30_000 }, () => {
   let cdn: Cdn;
