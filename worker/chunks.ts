@@ -1,4 +1,4 @@
-import { loadChunk } from '../src/protocol/chunks';
+import { loadChunk, loadedChunk } from '../src/protocol/chunks';
 import { toErrorData } from '../src/protocol/errors';
 import type { DecideModule } from './decide/index';
 import type { ReportModule } from './report/index';
@@ -24,11 +24,17 @@ import type { EngineConfig, EngineState } from './state';
  */
 export const decideChunk = (cfg: EngineConfig): Promise<DecideModule> => loadChunk<DecideModule>('decide', cfg.workerUrl, cfg.callTimeoutMs);
 
+/** @returns the decide chunk if it is loaded already, else undefined (every decision after the first: none waits a turn for it) */
+export const decideChunkNow = (): DecideModule | undefined => loadedChunk<DecideModule>('decide');
+
 /**
  * @param cfg the engine's options
  * @returns the learn chunk (priors and Thompson sampling), loaded the first time a catalog that learns needs it
  */
 export const learnChunk = (cfg: EngineConfig): Promise<LearnModule> => loadChunk<LearnModule>('learn', cfg.workerUrl, cfg.callTimeoutMs);
+
+/** @returns the learn chunk if it is loaded already, else undefined */
+export const learnChunkNow = (): LearnModule | undefined => loadedChunk<LearnModule>('learn');
 
 /**
  * @param cfg the engine's options

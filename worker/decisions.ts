@@ -28,7 +28,7 @@ export const DECISIONS_WRITE_DELAY_MS = 100;
  * written and erases it (and the write checks the stored decision too).
  */
 export function rememberDecision(s: EngineState, slot: string, ranked: Decision[]): void {
-  s.decisions = { ...s.decisions, [slot]: ranked };
+  s.decisions[slot] = ranked;
   clearTimeout(s.decisionsWrite);
   // A write that fails degrades storage and says so (guarded); the decision stays in memory either way.
   s.decisionsWrite = setTimeout(() => void serial(s, () => writeWaitingDecisions(s)).catch(() => undefined), DECISIONS_WRITE_DELAY_MS);

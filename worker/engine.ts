@@ -17,8 +17,11 @@ import { attribute, saveExposure } from './attribution';
 import { exposureKeepMs, keepSignals, prune } from './signals';
 import { writeWaitingDecisions, rememberDecision, withoutOffer } from './decisions';
 import { onTabMessage } from './tabs';
-import { decideChunk, engineContext, learnChunk, startReports } from './chunks';
+import { decideChunk, decideChunkNow, engineContext, learnChunk, learnChunkNow, startReports } from './chunks';
 import { exportData, forget, interests, mute, prefer, profileNow } from './privacy';
+
+const succeeded = <T>(value: T): Reply<T> => ({ ok: true, value });
+const failed = (error: unknown): Reply<never> => ({ ok: false, error: toErrorData(error, 'engine-failed') });
 
 /**
  * The engine: owns storage and every decision. The same code runs in a Worker, a blob
@@ -32,11 +35,7 @@ export function createEngine(): EngineApi {
 
   // Every call runs in the engine's queue, and answers with its value or its error as data.
   function answer<A extends unknown[], T>(fn: (...args: A) => Promise<T>): (...args: A) => Promise<Reply<T>> {
-    return (...args) =>
-      serial(s, () => fn(...args)).then(
-        (value): Reply<T> => ({ ok: true, value }),
-        (error): Reply<T> => ({ ok: false, error: toErrorData(error, 'engine-failed') }),
-      );
+    return (...args) => serial(s, () => fn(...args)).then(succeeded, failed);
   }
 
   /** What an earlier visit left, as its stored consent decision allows. */
@@ -126,11 +125,11 @@ export function createEngine(): EngineApi {
       // failed), it is fetched now.
       const early = s.config;
       if (early && !s.catalog.current) await refreshCatalog(s, early);
-      const chunk = early ? await decideChunk(early).catch(() => undefined) : undefined;
+      const chunk = early && (decideChunkNow() ?? (await decideChunk(early).catch(() => undefined)));
       // A catalog that learns: its priors too, outside the queue (the learn chunk waits only for the first).
-      const learning = chunk && s.catalog.current?.learning ? await learnChunk(early!).catch(() => undefined) : undefined;
+      const learning = chunk && s.catalog.current?.learning ? (learnChunkNow() ?? (await learnChunk(early).catch(() => undefined))) : undefined;
       await learning?.preparePriors(engineContext(s), chunk!, s.catalog.current!, Date.now());
-      return answer(async () => {
+      return serial(s, async () => {
         const cfg = configOf(s);
         const d = chunk ?? (await decideChunk(cfg));
         const { slot, limit, context } = d.validateDecide(rawSlot, rawOptions);
@@ -148,7 +147,7 @@ export function createEngine(): EngineApi {
         const ranked = d.rank(compiled, slot, limit, { now, personal, cart, page: context, muted: s.muted, learned }, s.exposures, s.seed, s.draws++);
         rememberDecision(s, slot, ranked);
         return ranked;
-      })();
+      }).then(succeeded, failed);
     },
 
     cachedDecision: async (slot) => ({ ok: true, value: s.decisions[slot] ?? null }),

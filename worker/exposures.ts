@@ -31,9 +31,9 @@ export class ExposureLog {
     else log.dismissedAt = Math.max(log.dismissedAt, e.at);
   }
 
-  /** The offers with recent impressions or a dismissal: the only ones caps can stop. */
-  offers(): IterableIterator<string> {
-    return this.byOffer.keys();
+  /** Calls `fn` with each offer that has recent impressions or a dismissal: the only ones caps can stop. */
+  forEachOffer(fn: (offer: string) => void): void {
+    this.byOffer.forEach((_, offer) => void fn(offer));
   }
 
   /** Recent impression times and the last dismissal of an offer, for its caps. */

@@ -57,6 +57,14 @@ export function runScript(url: string): Promise<void> {
 }
 
 /**
+ * @param name the chunk
+ * @returns its module once loaded, else undefined: for a call made many times, which need not wait a turn for {@link loadChunk}
+ */
+export function loadedChunk<T>(name: string): T | undefined {
+  return registry()[name] as T | undefined;
+}
+
+/**
  * Returns a chunk's module, loading `vitrine-<name>.js` beside `baseUrl` the first time.
  * @param name the chunk
  * @param baseUrl a URL in the folder the SDK files are served from

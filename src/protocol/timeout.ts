@@ -9,9 +9,9 @@ import { VitrineError, type ErrorCode } from './errors';
  * @returns the promise's value
  */
 export function withTimeout<T>(promise: Promise<T>, ms: number, code: ErrorCode, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new VitrineError(code, `${what} did not answer within ${ms} ms`)), ms);
+  // One promise and one timer per call (no race of two promises): every engine call goes through here.
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new VitrineError(code, `${what} did not answer within ${ms} ms`)), ms);
+    promise.then(resolve, reject).finally(() => clearTimeout(timer));
   });
-  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }

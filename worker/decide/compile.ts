@@ -11,6 +11,8 @@ export interface CompiledCatalog {
   /** Category id by name, over the whole catalog. */
   categoryIds: Map<string, number>;
   bySlot: Map<string, CompiledSlot>;
+  /** The shopper's interest per category id, written by each decision (its strength, how recent it is). */
+  scratch: { strength: Float64Array; recency: Float64Array };
 }
 
 /** One slot's offers, as ranking reads them; arrays are indexed by the offer's position in the slot. */
@@ -109,5 +111,5 @@ export function compileCatalog(catalog: Catalog): CompiledCatalog {
     compiled.categories = Int32Array.from(categories);
     bySlot.set(slot, compiled);
   }
-  return { catalog, categoryIds, bySlot };
+  return { catalog, categoryIds, bySlot, scratch: { strength: new Float64Array(categoryIds.size), recency: new Float64Array(categoryIds.size) } };
 }

@@ -24,6 +24,12 @@ const MUTED = 8;
 const IN_CART = 16;
 const ON_PAGE = 32;
 
+/** Sets `bit` on the offers at `positions` (one position, or a list of them, or none). */
+function mark(flags: Uint8Array, bit: number, positions: number | number[] | undefined): void {
+  if (typeof positions === 'number') flags[positions]! |= bit;
+  else if (positions) for (let k = 0; k < positions.length; k++) flags[positions[k]!]! |= bit;
+}
+
 /**
  * Scores every eligible offer of a slot from the compiled arrays and keeps a pool of the best.
  * An offer in a muted category is left out; one with rules or recent exposures gets the full
@@ -46,30 +52,26 @@ export function scoreSlot(compiled: CompiledCatalog, slot: CompiledSlot, input: 
 
   // Per category, the shopper's interest: its strength and how recent it is.
   const { categoryIds } = compiled;
-  const strength = new Float64Array(categoryIds.size);
-  const recency = new Float64Array(categoryIds.size);
+  const { strength, recency } = compiled.scratch;
+  strength.fill(0);
+  recency.fill(0);
+  // Maps and sets by forEach, arrays by index: before this code is optimized, an iterator costs an allocation per step.
   if (personalized && input.personal) {
-    for (const [category, interest] of input.personal.interests) {
+    input.personal.interests.forEach((interest, category) => {
       const id = categoryIds.get(category);
-      if (id === undefined) continue;
+      if (id === undefined) return;
       strength[id] = interest.strength;
       recency[id] = recencyOf(input.now, interest.lastAt);
-    }
+    });
   }
   // Per offer, what the cart, the page, the muted categories and the exposures say of it.
   const flags = scratch.flags;
   flags.set(slot.flags);
-  const mark = (bit: number, positions: number[] | undefined) => {
-    for (const i of positions ?? []) flags[i]! |= bit;
-  };
-  for (const category of input.cart.categories) mark(IN_CART, byCategory.get(category));
-  mark(ON_PAGE, byCategory.get(input.page.category!));
-  mark(ON_PAGE, slot.bySku.get(input.page.sku!));
-  for (const category of input.muted) mark(MUTED, byCategory.get(category));
-  for (const id of log.offers()) {
-    const i = byId.get(id);
-    if (i !== undefined) flags[i]! |= EXPOSED;
-  }
+  input.cart.categories.forEach((category) => void mark(flags, IN_CART, byCategory.get(category)));
+  mark(flags, ON_PAGE, byCategory.get(input.page.category!));
+  mark(flags, ON_PAGE, slot.bySku.get(input.page.sku!));
+  input.muted.forEach((category) => void mark(flags, MUTED, byCategory.get(category)));
+  log.forEachOffer((id) => mark(flags, EXPOSED, byId.get(id)));
   const band = personalized ? input.personal?.band : null;
   const learned = input.learned && learnedValues(slot, input.learned);
   const low = band ? Math.log10(band.low) : 0;
@@ -136,6 +138,10 @@ export interface ScoredOffer {
   source: FeatureSource;
 }
 
+// One offer's features and what each added: written by each `explain`, read before the next one.
+const features = new Float64Array(FEATURES.length);
+const contributions = new Float64Array(FEATURES.length);
+
 /**
  * Works out what each feature added to an offer's score. Done only for the offers a slate may
  * show, not in the scoring pass.
@@ -144,16 +150,14 @@ export interface ScoredOffer {
  * @param score its score from {@link scoreSlot} (NaN when it left it unknown)
  * @param input what the decision may know
  * @param personalized whether personal features count
- * @returns the offer, its score and its feature contributions
+ * @returns the offer, its score and its feature contributions (in an array the next `explain` rewrites)
  */
 export function explain(slot: CompiledSlot, position: number, score: number, input: RankInput, personalized: boolean): ScoredOffer {
   const offer = slot.offers[position]!;
-  const features = new Float64Array(FEATURES.length);
   const source = computeFeatures(offer, input, personalized && !(slot.flags[position]! & SENSITIVE), features);
-  const contributions = new Float64Array(FEATURES.length);
   let sum = slot.priorityScore[position]!;
   for (let k = 0; k < FEATURES.length; k++) {
-    if (!PERSONAL[k] || personalized) contributions[k] = slot.weights[position * FEATURES.length + k]! * features[k]!;
+    contributions[k] = !PERSONAL[k] || personalized ? slot.weights[position * FEATURES.length + k]! * features[k]! : 0;
     sum += contributions[k]!;
   }
   return { offer, score: Number.isNaN(score) ? sum : score, contributions, source };

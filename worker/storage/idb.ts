@@ -3,6 +3,7 @@ import { withTimeout } from '../../src/protocol/timeout';
 import { EXPOSURE_BYTES, createTotals, keepWithin, signalBytes } from './budget';
 import { cursorOf, settled, startTransaction } from './requests';
 import { profileCopy, type ProfileLine } from './profile-copy';
+import type { Profile } from '../profile';
 import { MAX_EXPOSURES, STORE_NAMES, consentRequired, signalCutoff, type ExposureRecord, type Guard, type SignalRecord, type Store, type StoreName } from './store';
 import type { ConsentState } from '../../src/protocol/consent';
 import { isConnectionLost, openDatabase, storageError, type VitrineDB } from './database';
@@ -73,6 +74,7 @@ export async function createIdbStore(name: string, timeoutMs: number, tabs: Prof
 
   const totals = createTotals();
   const profile = profileCopy(tabs);
+  const readProfile = () => run('getProfile', (db) => read<Profile>(db, 'profile', 'current'));
   const store: Store = {
     kind: 'indexeddb',
     appendSignals: (events, retention, _now, update, guard) =>
@@ -100,7 +102,8 @@ export async function createIdbStore(name: string, timeoutMs: number, tabs: Prof
             .openCursor(IDBKeyRange.upperBound(signalCutoff(retention, now), true)),
         );
       }),
-    getProfile: () => run('getProfile', (db) => profile.read(() => read(db, 'profile', 'current'))),
+    // The copy is read without a transaction and its timer; a closed or deleted store still fails as every call does.
+    getProfile: () => (ended ? readProfile() : profile.read(readProfile)),
     profileChangedElsewhere: () => profile.heard(),
     get: (name) => run('get', (db) => read(db, name, 'current') as never),
     update: (name, change, guard) =>
