@@ -24,7 +24,7 @@ interface FirstOfferRun {
   firstMs: number;
   engine: string;
   warmP95Ms: number;
-  /** The same after 500 calls, once the optimizing compilers are done with the call's code. */
+  /** The same after 1,000 calls, once the optimizing compilers are done with the call's code. */
   settledP95Ms: number;
   /** With the Worker: p95 of a round trip to a Worker that answers at once, in the same page. */
   bareRoundTripP95Ms?: number;
@@ -62,7 +62,7 @@ export const FIRST_OFFER = browserArea<Raw>({
   about:
     `A cold page load (new page, new engine) with the catalog kept by an earlier visit: from the page’s first script to the frame after the offer is in the page; ${REPETITIONS} loads per line, alternating. ` +
     'Warm p95: 100 calls one after another, once the page has settled (1 s after the first offer) and after 10 calls that warm the code up, `decide()` for Vitrine (a round trip to the engine, the ranking), `getFeatureValue()` for GrowthBook (synchronous, in the page). Baseline: GrowthBook, same engine. ' +
-    'Settled p95: 100 more calls timed the same way once 500 have run: while the first hundreds run, the browser compiles their code on other threads, which on two cores take turns with the engine’s. ' +
+    'Settled p95: 100 more calls timed the same way once 1,000 have run: while the first hundreds run, the browser compiles their code on other threads, which on two cores take turns with the engine’s, and Chromium compiles most of a call’s functions together around the 500th call (it waits 500 calls after a function’s inline caches last changed). ' +
     'A returning shopper’s offer is painted from the page’s copy of the slot’s last offers as soon as vitrine.js has run, before the engine has started; the engine’s answer confirms it. ' +
     'The timeline gives, for each load, when each step of Vitrine’s cold start ended (resource timing for the fetches, the script’s load event, the `ready` callback, the frame after the offer), beside the figures issue 22 started from. ' +
     'The bare Worker round trip (100 messages of the size of a `decide()` call to a Worker that sends each straight back, in the same page after the warm calls, timed the same way) is the floor of any call to an engine in a Worker; its line is also beside GrowthBook.',
@@ -110,7 +110,7 @@ export const FIRST_OFFER = browserArea<Raw>({
         warm,
       ),
       figure(
-        `${label}: ${MODES[mode]}, settled ${mode === 'growthbook' ? 'getFeatureValue()' : 'decide()'} p95 (after 500 calls)`,
+        `${label}: ${MODES[mode]}, settled ${mode === 'growthbook' ? 'getFeatureValue()' : 'decide()'} p95 (after 1,000 calls)`,
         'ms',
         raw[mode].map((r) => r.settledP95Ms),
         settled,

@@ -16,10 +16,13 @@
   const SETTLE_MS = 1000;
   const WARM_UP_CALLS = 10;
 
-  // A settled call: once 500 calls have run, when the engine's optimizing compilers have
-  // compiled what the call runs (during the first hundreds they compile on other threads,
-  // which on two cores take turns with the engine's).
-  const SETTLED_AFTER_CALLS = 500;
+  // A settled call: once 1,000 calls have run, when the engine's optimizing compilers have
+  // compiled what the call runs. During the first hundreds they compile on other threads, which
+  // on two cores take turns with the engine's; Chromium's also waits 500 calls after a
+  // function's inline caches last changed before it optimizes it, so most of a decide()'s
+  // functions are compiled together around the 500th call (measured: the p95 of calls 500–600
+  // is twice that of calls 300–400 or 600–1,500).
+  const SETTLED_AFTER_CALLS = 1000;
 
   /** p95 of WARM_DECISIONS calls of `call`, awaited one after another. */
   async function timedP95(call) {
@@ -42,7 +45,7 @@
     return timedP95(call);
   }
 
-  /** The p95 of `call` warm, then settled (once 500 calls have run). */
+  /** The p95 of `call` warm, then settled (once SETTLED_AFTER_CALLS calls have run). */
   async function warmAndSettledP95(call) {
     const warmP95Ms = await warmP95(call);
     for (let i = WARM_UP_CALLS + WARM_DECISIONS; i < SETTLED_AFTER_CALLS; i++) await call();
