@@ -73,6 +73,21 @@ describe('the profile kept in memory', () => {
     expect(await a.getProfile()).toBeUndefined();
   });
 
+  it('is read without a transaction, yet a closed store answers from it no more', async () => {
+    const tab = await open();
+    await append(tab, [view('S1', 'trail')]);
+    // Read from memory: no transaction is started, and no timer for one.
+    const transactions = vi.spyOn(IDBDatabase.prototype, 'transaction');
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    expect(categories(await tab.getProfile())).toEqual(['trail']);
+    expect(transactions).not.toHaveBeenCalled();
+    expect(timers).not.toHaveBeenCalled();
+    transactions.mockRestore();
+    timers.mockRestore();
+    await tab.close();
+    await expect(tab.getProfile()).rejects.toMatchObject({ code: 'storage-failed', message: expect.stringContaining('the store was closed') });
+  });
+
   it('does not keep a read that was under way when another tab changed the profile', async () => {
     const copy = profileCopy({ live: () => true, changed: () => undefined });
     let finish!: (p: Profile) => void;
