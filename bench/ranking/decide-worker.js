@@ -70,7 +70,7 @@ function profileOf(now) {
   };
 }
 
-const noExposures = { entry: () => undefined, offers: () => [][Symbol.iterator]() };
+const noExposures = { entry: () => undefined, forEachOffer: () => undefined };
 
 async function run({ sizes, iterations }) {
   const now = Date.now();
