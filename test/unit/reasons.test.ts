@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FEATURE, FEATURES, type FeatureSource, type RankInput } from '../../worker/decide/features';
+import { FEATURE, FEATURES, type Feature, type FeatureSource, type RankInput } from '../../worker/decide/features';
 import { reasonsFor } from '../../worker/decide/reasons';
 import { testCatalog } from '../fixtures/catalog';
 import { validateCatalog } from '../../src/protocol/validate-catalog';
@@ -11,9 +11,9 @@ const input: RankInput = { now: NOW, personal: null, cart: { categories: new Set
 const source: FeatureSource = { category: 'yoga', interest: { strength: 0.8, lastAt: NOW, stated: false }, cartCategory: 'yoga' };
 
 /** What each feature added, by name; the others added nothing. */
-const added = (values: Partial<Record<(typeof FEATURES)[number], number>>) => {
+const added = (values: Partial<Record<Feature, number>>) => {
   const contributions = new Float64Array(FEATURES.length);
-  for (const [feature, value] of Object.entries(values)) contributions[FEATURE[feature as keyof typeof FEATURE]] = value;
+  for (const [feature, value] of Object.entries(values)) contributions[FEATURE[feature as Feature]] = value;
   return contributions;
 };
 
