@@ -7,7 +7,7 @@
  * same element.
  */
 import type { Engine } from '../../tools/engines/browsers';
-import { browserArea, engineLabel } from '../shared/browser-area';
+import { browserArea, engineLabel, type RunPage } from '../shared/browser-area';
 import { baselineOf, figure, packageVersion, type Figure } from '../shared/results';
 
 const REPETITIONS = 10;
@@ -43,7 +43,13 @@ const STEPS = {
 type Timeline = Record<keyof typeof STEPS, number | null>;
 /** The same steps before issue 22 (Chromium, one cold load, as the issue gives them; the engine’s fetch was not taken apart then). */
 const BEFORE_ISSUE_22: Partial<Timeline> = { sdkRan: 36, ready: 81, painted: 86 };
-type Raw = Record<Mode, FirstOfferRun[]>;
+/**
+ * Chromium only: the Worker's loads again in a second Chromium with V8's mid-tier compiler
+ * (Maglev) off. A diagnostic, since no page can set it: measured, most of the warm window's
+ * slow calls are Maglev compiling the call's code on other threads of a two-core machine.
+ */
+const WITHOUT_MAGLEV = ['--js-flags=--no-maglev'];
+type Raw = Record<Mode, FirstOfferRun[]> & { workerWithoutMaglev?: FirstOfferRun[] };
 
 const pageOf = (mode: Mode) => (mode === 'growthbook' ? 'first-offer/first-offer.html?sdk=growthbook' : `first-offer/first-offer.html?sdk=vitrine&engine=${mode}`);
 
@@ -56,6 +62,19 @@ function timelineFigures(name: string, runs: FirstOfferRun[], first: { name: str
   });
 }
 
+/** The first visit: the shopper accepts, and the catalog and the slot's offer are kept. */
+async function visitFirst(run: RunPage): Promise<void> {
+  const setup = await run<{ catalogVersion: string | null }>('first-offer/first-offer.html?sdk=vitrine&phase=setup');
+  if (!setup.catalogVersion) throw new Error('the first visit kept no catalog: the loads after it would not start from a cached one');
+}
+
+/** One cold load of a mode's page, checked to have run the engine it asked for. */
+async function load(run: RunPage, mode: Mode): Promise<FirstOfferRun> {
+  const result = await run<FirstOfferRun>(pageOf(mode));
+  if (mode !== 'growthbook' && result.engine !== mode) throw new Error(`${MODES[mode]}: the page ran the ${result.engine} engine`);
+  return result;
+}
+
 export const FIRST_OFFER = browserArea<Raw>({
   id: '3-first-offer',
   title: 'Time to first offer',
@@ -65,19 +84,23 @@ export const FIRST_OFFER = browserArea<Raw>({
     'Settled p95: 100 more calls timed the same way once 1,000 have run: while the first hundreds run, the browser compiles their code on other threads, which on two cores take turns with the engine’s, and Chromium compiles most of a call’s functions together around the 500th call (it waits 500 calls after a function’s inline caches last changed). ' +
     'A returning shopper’s offer is painted from the page’s copy of the slot’s last offers as soon as vitrine.js has run, before the engine has started; the engine’s answer confirms it. ' +
     'The timeline gives, for each load, when each step of Vitrine’s cold start ended (resource timing for the fetches, the script’s load event, the `ready` callback, the frame after the offer), beside the figures issue 22 started from. ' +
-    'The bare Worker round trip (100 messages of the size of a `decide()` call to a Worker that sends each straight back, in the same page after the warm calls, timed the same way) is the floor of any call to an engine in a Worker; its line is also beside GrowthBook.',
+    'The bare Worker round trip (100 messages of the size of a `decide()` call to a Worker that sends each straight back, in the same page after the warm calls, timed the same way) is the floor of any call to an engine in a Worker; its line is also beside GrowthBook. ' +
+    'In Chromium, the Worker’s loads run once more in a second Chromium launched with V8’s mid-tier compiler off (`--js-flags=--no-maglev`): a diagnostic no page can set, which shows how much of the warm p95 is the browser compiling the call’s code on other threads while the calls run.',
   versions: () => ({ '@growthbook/growthbook': packageVersion('@growthbook/growthbook') }),
 
-  async measure({ run }) {
-    const setup = await run<{ catalogVersion: string | null }>('first-offer/first-offer.html?sdk=vitrine&phase=setup');
-    if (!setup.catalogVersion) throw new Error('the first visit kept no catalog: the loads after it would not start from a cached one');
+  async measure({ engine, run, inChromiumWith }) {
     const raw: Raw = { worker: [], inline: [], growthbook: [] };
+    await visitFirst(run);
     for (let rep = 0; rep < REPETITIONS; rep++) {
-      for (const mode of Object.keys(MODES) as Mode[]) {
-        const result = await run<FirstOfferRun>(pageOf(mode));
-        if (mode !== 'growthbook' && result.engine !== mode) throw new Error(`${MODES[mode]}: the page ran the ${result.engine} engine`);
-        raw[mode].push(result);
-      }
+      for (const mode of Object.keys(MODES) as Mode[]) raw[mode].push(await load(run, mode));
+    }
+    if (engine === 'chromium') {
+      raw.workerWithoutMaglev = await inChromiumWith(WITHOUT_MAGLEV, async (again) => {
+        await visitFirst(again);
+        const runs: FirstOfferRun[] = [];
+        for (let rep = 0; rep < REPETITIONS; rep++) runs.push(await load(again, 'worker'));
+        return runs;
+      });
     }
     return raw;
   },
@@ -126,6 +149,16 @@ export const FIRST_OFFER = browserArea<Raw>({
           ]
         : []),
       ...(mode === 'growthbook' ? [] : timelineFigures(`${label}: ${MODES[mode]}`, raw[mode], first)),
+      ...(mode === 'worker' && raw.workerWithoutMaglev
+        ? [
+            figure(
+              `${label}: ${MODES.worker}, warm decide() p95 with V8's Maglev compiler off (a diagnostic: no page can turn it off)`,
+              'ms',
+              raw.workerWithoutMaglev.map((r) => r.warmP95Ms),
+              warm,
+            ),
+          ]
+        : []),
     ]);
   },
 });

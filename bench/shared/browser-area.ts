@@ -5,10 +5,16 @@ import type { SinkCounts } from './serve';
 /** Opens a bench page (`tracking/tracking.html?sdk=vitrine`) in the engine and returns what its `runBench(options)` resolves to. */
 export type RunPage = <T>(page: string, options?: object) => Promise<T>;
 
-/** What a browser area measures with: the page runner and the sink's request counts. */
+/** What a browser area measures with: the engine, its page runner and the sink's request counts. */
 export interface BrowserBench {
+  engine: Engine;
   run: RunPage;
   sink: SinkCounts;
+  /**
+   * Measures with a second Chromium, launched on a fresh profile with `args` added to its
+   * switches (a diagnostic, such as a V8 flag no page can set), and closes it after.
+   */
+  inChromiumWith<T>(args: readonly string[], measure: (run: RunPage) => Promise<T>): Promise<T>;
 }
 
 /**
@@ -32,12 +38,12 @@ export interface BrowserArea {
   about: string;
   versions: () => Record<string, string>;
   /** Measures in one engine and returns its figures. */
-  measure(bench: BrowserBench, engine: Engine): Promise<Figure[]>;
+  measure(bench: BrowserBench): Promise<Figure[]>;
 }
 
 /** Puts an area's parts together. */
 export function browserArea<Raw>(parts: BrowserAreaParts<Raw>): BrowserArea {
-  return { ...parts, measure: async (bench, engine) => parts.figures(engine, await parts.measure(bench)) };
+  return { ...parts, measure: async (bench) => parts.figures(bench.engine, await parts.measure(bench)) };
 }
 
 /** `Chromium`, `Firefox`, `WebKit`: how figures name the engine. */

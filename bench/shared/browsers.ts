@@ -9,8 +9,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ENGINES, launchBrowser, type Engine } from '../../tools/engines/browsers';
-import type { BrowserArea, RunPage } from './browser-area';
+import { ENGINES, launchBrowser, type Engine, type ShopBrowser } from '../../tools/engines/browsers';
+import type { BrowserArea, BrowserBench, RunPage } from './browser-area';
 import { FIRST_OFFER } from '../first-offer/first-offer-area';
 import { RANKING } from '../ranking/ranking-area';
 import { saveArea, type Figure } from './results';
@@ -36,11 +36,9 @@ const base = `http://127.0.0.1:${typeof address === 'object' && address ? addres
 const figures = new Map<string, Figure[]>(AREAS.map((a) => [a.id, []]));
 const failures: string[] = [];
 
-/** Runs every area in one engine, on a fresh profile. */
-async function measureEngine(engine: Engine): Promise<void> {
-  const profile = mkdtempSync(join(tmpdir(), `vitrine-bench-${engine}-`));
-  const browser = await launchBrowser(engine, { profile });
-  const run: RunPage = async <T>(page: string, options: object = {}) => {
+/** Opens bench pages in `browser`: each page's `runBench(options)`, once the page says it is ready. */
+function pageRunner(browser: ShopBrowser): RunPage {
+  return async <T>(page: string, options: object = {}) => {
     try {
       // Firefox may take long to leave a page whose peer SDK still has thousands of requests
       // queued (Segment sends one per event): the next page loads once they are cancelled.
@@ -51,11 +49,31 @@ async function measureEngine(engine: Engine): Promise<void> {
       throw new Error(`bench/${page}: ${(error as Error).message.split('\n')[0]}`);
     }
   };
+}
+
+/** Runs `measure` in a browser of `engine` on a fresh profile (with `chromiumArgs` added), then closes it and removes the profile. */
+async function inFreshBrowser<T>(engine: Engine, chromiumArgs: readonly string[], measure: (run: RunPage) => Promise<T>): Promise<T> {
+  const profile = mkdtempSync(join(tmpdir(), `vitrine-bench-${engine}-`));
   try {
+    const browser = await launchBrowser(engine, { profile }, chromiumArgs);
+    try {
+      return await measure(pageRunner(browser));
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+/** Runs every area in one engine, on a fresh profile. */
+async function measureEngine(engine: Engine): Promise<void> {
+  await inFreshBrowser(engine, [], async (run) => {
+    const bench: BrowserBench = { engine, run, sink, inChromiumWith: (args, measure) => inFreshBrowser('chromium', args, measure) };
     for (const area of AREAS) {
       const started = performance.now();
       try {
-        const measured = await area.measure({ run, sink }, engine);
+        const measured = await area.measure(bench);
         figures.get(area.id)!.push(...measured);
         for (const f of measured) console.log(line(f));
       } catch (error) {
@@ -64,10 +82,7 @@ async function measureEngine(engine: Engine): Promise<void> {
       }
       console.error(`  (${area.title} in ${engine}: ${((performance.now() - started) / 1000).toFixed(0)} s)`);
     }
-  } finally {
-    await browser.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
+  });
 }
 
 const number = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: x < 10 ? 3 : 1 });

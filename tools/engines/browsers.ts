@@ -56,9 +56,10 @@ function playwrightBrowser(engine: Engine, page: Page, close: () => Promise<void
   };
 }
 
-async function launchPlaywright(engine: 'chromium' | 'firefox', storage: Storage): Promise<ShopBrowser> {
+async function launchPlaywright(engine: 'chromium' | 'firefox', storage: Storage, chromiumArgs: readonly string[]): Promise<ShopBrowser> {
   const type = engine === 'chromium' ? chromium : firefox;
-  const options = engine === 'chromium' ? { executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true } : { executablePath: firefoxPath(), channel: 'moz-firefox', headless: true };
+  const options =
+    engine === 'chromium' ? { executablePath: chromiumPath(), args: [...CHROMIUM_ARGS, ...chromiumArgs], headless: true } : { executablePath: firefoxPath(), channel: 'moz-firefox', headless: true };
   if (storage === 'private') {
     const browser = await type.launch(options);
     const context = await browser.newContext();
@@ -134,8 +135,10 @@ async function launchWebKit(storage: Storage): Promise<ShopBrowser> {
  * Launches the system browser of an engine.
  * @param engine which engine
  * @param storage a profile folder kept across launches, or private browsing
+ * @param chromiumArgs switches added to Chromium's usual ones (a diagnostic run's V8 flags, say); the other engines take none
  * @returns the browser, on a blank page
  */
-export function launchBrowser(engine: Engine, storage: Storage): Promise<ShopBrowser> {
-  return engine === 'webkit' ? launchWebKit(storage) : launchPlaywright(engine, storage);
+export function launchBrowser(engine: Engine, storage: Storage, chromiumArgs: readonly string[] = []): Promise<ShopBrowser> {
+  if (chromiumArgs.length && engine !== 'chromium') throw new Error(`Chromium's switches (${chromiumArgs.join(' ')}) given to ${engine}`);
+  return engine === 'webkit' ? launchWebKit(storage) : launchPlaywright(engine, storage, chromiumArgs);
 }
