@@ -45,8 +45,9 @@ type Timeline = Record<keyof typeof STEPS, number | null>;
 const BEFORE_ISSUE_22: Partial<Timeline> = { sdkRan: 36, ready: 81, painted: 86 };
 /**
  * Chromium only: the Worker's loads again in a second Chromium with V8's mid-tier compiler
- * (Maglev) off. A diagnostic, since no page can set it: measured, most of the warm window's
- * slow calls are Maglev compiling the call's code on other threads of a two-core machine.
+ * (Maglev) off. A diagnostic, since no page can set it: on a two-core machine most of the warm
+ * window's slow calls come while Maglev compiles the call's code (V8's code log shows about 25
+ * of the decide path's functions compiled in those calls, and none deoptimized).
  */
 const WITHOUT_MAGLEV = ['--js-flags=--no-maglev'];
 type Raw = Record<Mode, FirstOfferRun[]> & { workerWithoutMaglev?: FirstOfferRun[] };

@@ -6,10 +6,8 @@
  * bundles and the sink their events go to. An engine or an area that cannot run is named with
  * the reason, and the run exits non-zero; the others are still saved.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ENGINES, launchBrowser, type Engine, type ShopBrowser } from '../../tools/engines/browsers';
+import { ENGINES, type Engine, type ShopBrowser } from '../../tools/engines/browsers';
+import { browserPool } from '../../tools/engines/pool';
 import type { BrowserArea, BrowserBench, RunPage } from './browser-area';
 import { FIRST_OFFER } from '../first-offer/first-offer-area';
 import { RANKING } from '../ranking/ranking-area';
@@ -53,16 +51,11 @@ function pageRunner(browser: ShopBrowser): RunPage {
 
 /** Runs `measure` in a browser of `engine` on a fresh profile (with `chromiumArgs` added), then closes it and removes the profile. */
 async function inFreshBrowser<T>(engine: Engine, chromiumArgs: readonly string[], measure: (run: RunPage) => Promise<T>): Promise<T> {
-  const profile = mkdtempSync(join(tmpdir(), `vitrine-bench-${engine}-`));
+  const pool = browserPool(`bench-${engine}`);
   try {
-    const browser = await launchBrowser(engine, { profile }, chromiumArgs);
-    try {
-      return await measure(pageRunner(browser));
-    } finally {
-      await browser.close();
-    }
+    return await measure(pageRunner(await pool.launch(engine, pool.newProfile(), chromiumArgs)));
   } finally {
-    rmSync(profile, { recursive: true, force: true });
+    await pool.closeAll();
   }
 }
 

@@ -12,7 +12,8 @@ export interface BrowserPool {
   newProfile(): { profile: string };
   /** A new folder of the file's own, removed with the profiles. */
   newFolder(prefix: string): string;
-  launch(engine: Engine, storage: Storage): Promise<ShopBrowser>;
+  /** Launches an engine's browser (with `chromiumArgs` added to Chromium's switches), closed by {@link closeAll} if not before. */
+  launch(engine: Engine, storage: Storage, chromiumArgs?: readonly string[]): Promise<ShopBrowser>;
   /** Quits a browser, as a shopper does: what it keeps on disk stays in its profile. */
   close(browser: ShopBrowser): Promise<void>;
   /** Quits the browsers still open and removes every folder (for afterAll). */
@@ -31,8 +32,8 @@ export function browserPool(name: string): BrowserPool {
   return {
     newProfile: () => ({ profile: newFolder('profile') }),
     newFolder,
-    async launch(engine, storage) {
-      const browser = await launchBrowser(engine, storage);
+    async launch(engine, storage, chromiumArgs) {
+      const browser = await launchBrowser(engine, storage, chromiumArgs);
       open.push(browser);
       return browser;
     },
